@@ -1,0 +1,32 @@
+"""`python -m geo COMMAND`: one sub-command per module, imported only when used."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "gazetteer": ("geo.gazetteer", "build data/gazetteer.gpkg from open geodata"),
+    "geocode": ("geo.geocode", "geocode one query a line from stdin to JSON lines"),
+    "build": ("geo.build", "extract, geocode and join every report into data/atlas.gpkg"),
+    "export": ("geo.export", "write a filtered selection as GeoJSON, GeoPackage or CSV"),
+    "summary": ("geo.summary", "print year x kind and zone x kind counts"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    argv = sys.argv[1:] if argv is None else argv
+    wanted = argv[0] if argv and argv[0] in COMMANDS else None
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if name == wanted:
+            importlib.import_module(module_name).configure(p)
+    args = parser.parse_args(argv)
+    return int(importlib.import_module(COMMANDS[args.command][0]).main(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""One filter for the CLI export and the app, so both select exactly the same items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+from geo.schema import MULTI_SEP
+
+
+class FilterError(ValueError):
+    """An unknown filter value; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A selection. Empty tuples mean "no constraint"; values within a field are OR-ed,
+    fields are AND-ed. `year_range` is inclusive; `text` searches name, location and quote."""
+
+    year: tuple[int, ...] = ()
+    year_range: tuple[int, int] | None = None
+    kind: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    period: tuple[str, ...] = ()
+    subdistrict: tuple[str, ...] = ()
+    zone: tuple[str, ...] = ()
+    text: str = ""
+    located_only: bool = False
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+#: Columns whose cells may hold several `;`-joined values (the filter matches any of them).
+MULTI_VALUED = ("subdistrict", "zone")
+#: Filter fields checked against the values present in the data.
+CHOICE_FIELDS = ("year", "kind", "category", "status", "period", "subdistrict", "zone")
+
+
+def split_multi(value: object) -> list[str]:
+    """`"a;b"` → `["a", "b"]`; missing → `[]`."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [part for part in str(value).split(MULTI_SEP) if part]
+
+
+def valid_values(items: pd.DataFrame, column: str) -> list:
+    """The values a filter on `column` may take, sorted, as found in the data."""
+    if column not in items.columns:
+        return []
+    if column in MULTI_VALUED:
+        values: set = {v for cell in items[column] for v in split_multi(cell)}
+    else:
+        values = set(items[column].dropna().tolist())
+    if column == "year":
+        values = {int(v) for v in values}
+    return sorted(values)
+
+
+def validate(items: pd.DataFrame, filters: Filters, vocab: dict[str, Iterable] | None = None) -> None:
+    """Raise `FilterError` naming the valid values when a filter asks for an unknown one.
+
+    `vocab` may widen the valid values per column (e.g. every known zone, even if no item lies
+    in it), so that a legitimate but empty selection is not an error."""
+    for name in CHOICE_FIELDS:
+        wanted = getattr(filters, name)
+        if not wanted:
+            continue
+        valid = set(valid_values(items, name)) | set((vocab or {}).get(name, ()))
+        unknown = [v for v in wanted if v not in valid]
+        if unknown:
+            shown = ", ".join(str(v) for v in sorted(valid, key=str))
+            raise FilterError(
+                f"unknown {name} value(s): {', '.join(map(str, unknown))}; valid values: {shown}"
+            )
+
+
+def _matches_any(series: pd.Series, wanted: Sequence[str]) -> pd.Series:
+    wanted_set = set(wanted)
+    return series.map(lambda cell: bool(wanted_set.intersection(split_multi(cell))))
+
+
+def mask(items: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Boolean mask of the rows that `filters` selects (pure; does not validate)."""
+    keep = pd.Series(True, index=items.index)
+    if filters.year:
+        keep &= items["year"].isin([int(y) for y in filters.year])
+    if filters.year_range is not None:
+        lo, hi = filters.year_range
+        keep &= items["year"].between(lo, hi)
+    for name in ("kind", "category", "status", "period"):
+        wanted = getattr(filters, name)
+        if wanted:
+            keep &= items[name].isin(wanted)
+    for name in MULTI_VALUED:
+        wanted = getattr(filters, name)
+        if wanted:
+            keep &= _matches_any(items[name], wanted)
+    if filters.text.strip():
+        needle = filters.text.strip().lower()
+        haystack = (
+            items["name"].fillna("").astype(str)
+            + "\n"
+            + items["location"].fillna("").astype(str)
+            + "\n"
+            + items["quote"].fillna("").astype(str)
+        ).str.lower()
+        keep &= haystack.str.contains(needle, regex=False)
+    if filters.located_only and "geometry" in items.columns:
+        geoms = items.geometry
+        keep &= ~(geoms.isna() | geoms.is_empty)
+    return keep
+
+
+def apply_filters(items: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of `items` that `filters` selects, in their original order."""
+    return items[mask(items, filters)]
+
+
+def filter_fields() -> list[str]:
+    return [f.name for f in fields(Filters) if not f.name.startswith("_")]
