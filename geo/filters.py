@@ -60,7 +60,9 @@ def valid_values(items: pd.DataFrame, column: str) -> list:
     return sorted(values)
 
 
-def validate(items: pd.DataFrame, filters: Filters, vocab: dict[str, Iterable] | None = None) -> None:
+def validate(
+    items: pd.DataFrame, filters: Filters, vocab: dict[str, Iterable] | None = None
+) -> None:
     """Raise `FilterError` naming the valid values when a filter asks for an unknown one.
 
     `vocab` may widen the valid values per column (e.g. every known zone, even if no item lies
