@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
@@ -92,7 +93,7 @@ def mask(items: pd.DataFrame, filters: Filters) -> pd.Series:
         keep &= items["year"].isin([int(y) for y in filters.year])
     if filters.year_range is not None:
         lo, hi = filters.year_range
-        keep &= items["year"].between(lo, hi)
+        keep &= items["year"].between(lo, hi).fillna(False).astype(bool)
     for name in ("kind", "category", "status", "period"):
         wanted = getattr(filters, name)
         if wanted:
@@ -124,3 +125,34 @@ def apply_filters(items: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def filter_fields() -> list[str]:
     return [f.name for f in fields(Filters) if not f.name.startswith("_")]
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The filter options shared by `python -m geo export` and `python -m geo summary`.
+
+    Each may be repeated or given several values (`--year 2024 2025`); values are OR-ed."""
+    many = {"nargs": "+", "action": "extend", "default": []}
+    parser.add_argument("--year", type=int, metavar="Y", **many)
+    parser.add_argument("--kind", metavar="K", **many)
+    parser.add_argument("--category", metavar="C", **many)
+    parser.add_argument("--status", metavar="S", **many)
+    parser.add_argument("--period", metavar="P", **many)
+    parser.add_argument("--subdistrict", metavar="NAME", **many)
+    parser.add_argument("--zone", metavar="NAME", **many)
+    parser.add_argument("--text", default="", help="search name, location and quote")
+    parser.add_argument("--located-only", action="store_true", help="drop unlocated items")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    """`Filters` from the options of `add_filter_arguments`."""
+    return Filters(
+        year=tuple(args.year),
+        kind=tuple(args.kind),
+        category=tuple(args.category),
+        status=tuple(args.status),
+        period=tuple(args.period),
+        subdistrict=tuple(args.subdistrict),
+        zone=tuple(args.zone),
+        text=args.text,
+        located_only=args.located_only,
+    )

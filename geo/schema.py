@@ -5,6 +5,9 @@ Every stage (build, export, app) imports these so that a column cannot be spelle
 
 from __future__ import annotations
 
+import geopandas as gpd
+import pandas as pd
+
 CRS = "EPSG:4326"
 
 KINDS: tuple[str, ...] = ("project", "beautiful_block", "park", "zone", "road")
@@ -46,3 +49,43 @@ PRECISION: dict[int, str] = {
     4: "the district",
     5: "a functional zone, or an estimate",
 }
+
+#: Nullable integer columns of the `items` layer (GeoPackage stores them as integers; a reader
+#: that gets floats back because of nulls casts them here, so `2025` never prints as `2025.0`).
+INT_COLUMNS: tuple[str, ...] = ("year", "start", "end", "precision")
+
+#: Stable row order of the `items` layer: by document, then position in it, then id.
+SORT_COLUMNS: tuple[str, ...] = ("doc", "start", "id")
+
+#: Layers of `data/atlas.gpkg`, in the order they are written.
+ATLAS_LAYERS: tuple[str, ...] = ("items", "subdistricts", "zones", "district")
+
+#: `method` of an item that could not be placed (its geometry and precision are null).
+UNLOCATED = "unlocated"
+
+
+def conform_items(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """`frame` with exactly `ITEM_COLUMNS`, in order, as a GeoDataFrame in EPSG:4326.
+
+    Missing columns are added as nulls, integer columns become nullable `Int64`, text columns
+    hold `None`/NaN for unknown. Used by the build and by every reader, so that what the app
+    reads back from the GeoPackage has the same dtypes as what the build wrote."""
+    out = pd.DataFrame(index=frame.index)
+    for column in ITEM_COLUMNS[:-1]:
+        if column not in frame.columns:
+            out[column] = pd.Series(pd.NA if column in INT_COLUMNS else None, index=frame.index)
+        else:
+            out[column] = frame[column]
+        if column in INT_COLUMNS:
+            out[column] = pd.to_numeric(out[column], errors="raise").astype("Int64")
+        else:
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame.get("geometry")
+    if geometry is None:
+        geometry = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=CRS)
+    gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=frame.index), crs=None)
+    if isinstance(geometry, gpd.GeoSeries) and geometry.crs is not None:
+        gdf = gdf.set_crs(geometry.crs).to_crs(CRS)
+    else:
+        gdf = gdf.set_crs(CRS)
+    return gdf

@@ -1,0 +1,537 @@
+"""Build the atlas: extract every report, place each item, join it to 街道 and zones, write it.
+
+`python -m geo build` runs four stages, timed separately (`BuildTimings`, read by bench/):
+
+1. extract — `extract.read_report` + `extract.extract_report` on every `*.txt` of the raw dir;
+2. geocode — each item gets the shape natural to its kind (`place_item`);
+3. join — `subdistrict` and `zone` from spatial joins on representative points (`geo.join`),
+   so "in zone X" means *lies in* X whatever the text says;
+4. write — `data/atlas.gpkg` (layers items, subdistricts, zones, district) and
+   `data/atlas.geojson`, byte-identical for identical inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import Point, shape
+
+from geo.export import ExportError, write_geojson, write_gpkg_layers
+from geo.schema import CRS, MULTI_SEP, SORT_COLUMNS, UNLOCATED, conform_items
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_RAW = DATA_DIR / "raw"
+DEFAULT_GAZETTEER = DATA_DIR / "gazetteer.gpkg"
+ATLAS_GPKG = "atlas.gpkg"
+ATLAS_GEOJSON = "atlas.geojson"
+
+#: Fields of `extract.Item`, in its order (the contract in docs/ARCHITECTURE.md).
+ITEM_FIELDS = (
+    "id",
+    "doc",
+    "name",
+    "kind",
+    "category",
+    "year",
+    "period",
+    "status",
+    "location",
+    "quote",
+    "start",
+    "end",
+    "boundary",
+)
+
+AREAS = frozenset({"Polygon", "MultiPolygon"})
+LINES = frozenset({"LineString", "MultiLineString"})
+#: `method` of shapes made here rather than by the geocoder.
+BOUNDARY_METHOD = "boundary"
+STREETS_METHOD = "street_lines"
+#: Precision of the line of a named street (the scale's "on the named road").
+STREET_PRECISION = 2
+
+
+class BuildError(RuntimeError):
+    """The build cannot proceed (a report or the gazetteer cannot be read); one line."""
+
+
+# --------------------------------------------------------------------------- timings
+
+
+@dataclass
+class BuildTimings:
+    """Wall-clock seconds per build stage (the benchmark reports each)."""
+
+    extract: float = 0.0
+    geocode: float = 0.0
+    join: float = 0.0
+    write: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.extract + self.geocode + self.join + self.write
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "extract": self.extract,
+            "geocode": self.geocode,
+            "join": self.join,
+            "write": self.write,
+            "total": self.total,
+        }
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k} {v:.3f} s" for k, v in self.as_dict().items())
+
+
+@contextmanager
+def timed(timings: BuildTimings, stage: str) -> Iterator[None]:
+    """Add the block's wall-clock time to `timings.<stage>`."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        setattr(timings, stage, getattr(timings, stage) + time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------- stage 1: extract
+
+
+def report_paths(raw_dir: str | os.PathLike) -> list[Path]:
+    """The reports of `raw_dir` (`*.txt`), in name order so the build is reproducible."""
+    return sorted(Path(raw_dir).glob("*.txt"))
+
+
+def extract_items(raw_dir: str | os.PathLike) -> pd.DataFrame:
+    """One row per extracted item (the `Item` fields plus `doc_title`), every report of `raw_dir`.
+
+    A report that cannot be read stops the build (`BuildError`): an atlas silently missing a
+    report is worse than no new atlas."""
+    from extract import ReportError, extract_report, read_report
+
+    rows: list[dict[str, Any]] = []
+    paths = report_paths(raw_dir)
+    if not paths:
+        raise BuildError(f"no reports (*.txt) in {raw_dir}")
+    for path in paths:
+        try:
+            report = read_report(path)
+        except ReportError as exc:
+            raise BuildError(str(exc)) from exc
+        title = getattr(report.meta, "title", None) or path.stem
+        for item in extract_report(report):
+            row = item.to_dict()
+            row["doc_title"] = title
+            rows.append(row)
+    return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title"])
+
+
+# --------------------------------------------------------------------------- stage 2: geocode
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an item goes: its geometry (None = unlocated), precision code and method."""
+
+    geometry: shapely.Geometry | None = None
+    precision: int | None = None
+    method: str = UNLOCATED
+    missing_sides: str | None = None
+
+
+def as_shape(value: object) -> shapely.Geometry | None:
+    """A shapely geometry from a geometry or a GeoJSON mapping; None when empty or absent."""
+    if value is None:
+        return None
+    geom = shape(value) if isinstance(value, Mapping) else value
+    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+        return None
+    return geom
+
+
+def _shape_rank(kind: str, geom: shapely.Geometry) -> int:
+    """Which shape a kind prefers at equal precision: roads their line, the rest their area."""
+    gtype = geom.geom_type
+    if kind == "road":
+        return 0 if gtype in LINES else 1 if gtype in AREAS else 2
+    return 0 if gtype in AREAS else 1 if gtype in LINES else 2
+
+
+def natural_shape(kind: str, resolution: Any) -> shapely.Geometry | None:
+    """The geometry a geocoder `Resolution` gives an item of `kind`.
+
+    Areas and lines are kept only when they *are* the item: a zone's polygon, a road's line, a
+    美丽街区's street or block, a site polygon matched exactly (precision 1). An item placed only
+    to its 街道 or to the district gets the geocoder's point, not the whole area; the
+    precision code says how coarse that point is."""
+    precision = getattr(resolution, "precision", None)
+    if precision is None:
+        return None
+    geom = as_shape(getattr(resolution, "geometry", None))
+    lon, lat = getattr(resolution, "lon", None), getattr(resolution, "lat", None)
+    if geom is not None:
+        gtype = geom.geom_type
+        if gtype in AREAS and (
+            precision == 1
+            or (kind == "zone" and precision != 4)
+            or (kind == "beautiful_block" and precision <= STREET_PRECISION)
+        ):
+            return geom
+        if gtype in LINES and kind in ("road", "beautiful_block"):
+            return geom
+    if lon is not None and lat is not None and pd.notna(lon) and pd.notna(lat):
+        return Point(float(lon), float(lat))
+    return geom.representative_point() if geom is not None else None
+
+
+def road_names(roads: gpd.GeoDataFrame) -> dict[str, int]:
+    """Every road name and alias → its row position in `roads` (names of ≥ 2 characters)."""
+    names: dict[str, int] = {}
+    for pos, (name, aliases) in enumerate(
+        zip(roads["name"], roads.get("aliases", [""] * len(roads)), strict=True)
+    ):
+        for candidate in [name, *str(aliases or "").split("|")]:
+            if isinstance(candidate, str) and len(candidate.strip()) >= 2:
+                names.setdefault(candidate.strip(), pos)
+    return names
+
+
+def street_lines(
+    text: str, roads: gpd.GeoDataFrame, names: Mapping[str, int]
+) -> shapely.Geometry | None:
+    """The union of the gazetteer roads named in `text` (longest names first, no overlaps).
+
+    "江宁路街道" names a 街道, not the road, so a name directly followed by 街道 is skipped."""
+    if not text:
+        return None
+    taken = [False] * len(text)
+    rows: list[int] = []
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        for match in re.finditer(re.escape(name), text):
+            span = range(match.start(), match.end())
+            if any(taken[i] for i in span) or text.startswith("街道", match.end()):
+                continue
+            for i in span:
+                taken[i] = True
+            if names[name] not in rows:
+                rows.append(names[name])
+    if not rows:
+        return None
+    return shapely.union_all(roads.geometry.iloc[sorted(rows)].to_numpy())
+
+
+def _join_sides(missing: object) -> str | None:
+    if not missing:
+        return None
+    if isinstance(missing, str):
+        return missing
+    if isinstance(missing, Mapping):
+        return MULTI_SEP.join(
+            f"{side}: {', '.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+            for side, v in missing.items()
+        )
+    return MULTI_SEP.join(str(side) for side in missing)
+
+
+def place_item(
+    kind: str,
+    name: str | None,
+    location: str | None,
+    boundary: Mapping | None,
+    resolve: Callable[[str], Any],
+    roads: gpd.GeoDataFrame,
+    names: Mapping[str, int],
+) -> Placement:
+    """Place one item in the shape natural to its kind.
+
+    1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1,
+       or 5 with `missing_sides` when a side's road is unknown).
+    2. Otherwise the candidates are: the geocoder's answer for `location`, then for `name`;
+       for 美丽街区 and roads also the line of the street(s) the text names. The lowest
+       precision code wins; at equal precision the kind's natural shape (area, or line for a
+       road), then the order above (location before name).
+    3. No candidate → unlocated: geometry and precision null, never a default point."""
+    missing_sides = None
+    if boundary:
+        from geo.boundary import boundary_geometry
+
+        result = boundary_geometry(dict(boundary), roads)
+        missing_sides = _join_sides(getattr(result, "missing_sides", None))
+        geom = as_shape(result.geometry)
+        if geom is not None and result.precision is not None:
+            return Placement(geom, int(result.precision), BOUNDARY_METHOD, missing_sides)
+    candidates: list[Placement] = []
+    for query in dict.fromkeys(q.strip() for q in (location, name) if isinstance(q, str)):
+        if not query:
+            continue
+        resolution = resolve(query)
+        geom = natural_shape(kind, resolution)
+        if geom is not None:
+            candidates.append(
+                Placement(geom, int(resolution.precision), str(resolution.method), missing_sides)
+            )
+    if kind in ("beautiful_block", "road"):
+        text = " ".join(t for t in (name, location) if isinstance(t, str))
+        lines = street_lines(text, roads, names)
+        if lines is not None:
+            candidates.append(Placement(lines, STREET_PRECISION, STREETS_METHOD, missing_sides))
+    if not candidates:
+        return Placement(missing_sides=missing_sides)
+    return min(candidates, key=lambda p: (p.precision, _shape_rank(kind, p.geometry)))
+
+
+def default_geocoder(gazetteer: Any) -> Any:
+    """The offline `geo.geocode.AtlasGeocoder` over `gazetteer`."""
+    from geo.geocode import AtlasGeocoder
+
+    return AtlasGeocoder(gazetteer)
+
+
+def locate_items(items: pd.DataFrame, roads: gpd.GeoDataFrame, geocoder: Any) -> gpd.GeoDataFrame:
+    """`items` with geometry, precision, method, boundary (JSON text) and missing_sides.
+
+    Each distinct query is geocoded once (reports repeat places)."""
+    cache: dict[str, Any] = {}
+
+    def resolve(query: str) -> Any:
+        if query not in cache:
+            cache[query] = geocoder.resolve(query)
+        return cache[query]
+
+    names = road_names(roads)
+    placements = [
+        place_item(kind, name, location, boundary, resolve, roads, names)
+        for kind, name, location, boundary in zip(
+            items["kind"], items["name"], items["location"], items["boundary"], strict=True
+        )
+    ]
+    out = items.copy()
+    out["precision"] = pd.array([p.precision for p in placements], dtype="Int64")
+    out["method"] = [p.method for p in placements]
+    out["missing_sides"] = [p.missing_sides for p in placements]
+    out["boundary"] = [boundary_json(b) for b in items["boundary"]]
+    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+
+
+def boundary_json(boundary: object) -> str | None:
+    """The 四至 dict as compact JSON text (GeoPackage and CSV have no dict type)."""
+    if boundary is None or (isinstance(boundary, float) and pd.isna(boundary)) or not boundary:
+        return None
+    if isinstance(boundary, str):
+        return boundary
+    return json.dumps(boundary, ensure_ascii=False, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- stage 3: join
+
+
+def described_zones(items: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Zone and 美丽街区 polygons drawn from a 四至, as rows of the zones layer (issue 7: they
+    take part in the zone filter and joins like any other zone). One row per name not already
+    a gazetteer zone name or alias: the best precision, then the first in row order."""
+    known = set(zones["name"].dropna())
+    for aliases in zones.get("aliases", pd.Series(dtype=object)).dropna():
+        known.update(a for a in str(aliases).split("|") if a)
+    areas = items[
+        (items["method"] == BOUNDARY_METHOD)
+        & items["kind"].isin(["zone", "beautiful_block"])
+        & items.geometry.geom_type.isin(list(AREAS))
+        & ~items["name"].isin(known)
+    ]
+    areas = areas.sort_values("precision", kind="stable").drop_duplicates("name")
+    areas = areas.sort_index()
+    rows = pd.DataFrame(
+        {
+            "name": areas["name"],
+            "aliases": "",
+            "kind": areas["kind"],
+            "source": areas["doc"] + " (四至)",
+            "licence": "government report (public document)",
+            "derivation": "polygon enclosed by the gazetteer roads of its 四至 "
+            + areas["boundary"].fillna("")
+            + areas["missing_sides"].map(lambda m: f"; missing sides: {m}" if m else ""),
+            "justification": areas["quote"],
+        }
+    )
+    return gpd.GeoDataFrame(rows, geometry=areas.geometry.to_numpy(), crs=CRS).reset_index(
+        drop=True
+    )
+
+
+def atlas_zones(zones: gpd.GeoDataFrame, items: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The gazetteer zones followed by the zones described by 四至 in the reports."""
+    extra = described_zones(items, zones)
+    if extra.empty:
+        return zones.reset_index(drop=True)
+    combined = pd.concat([zones.to_crs(CRS), extra], ignore_index=True)
+    return gpd.GeoDataFrame(combined, geometry=combined.geometry.name, crs=CRS)
+
+
+def join_items(
+    items: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """`items` with `subdistrict` and `zone` (`;`-joined) from spatial joins on located rows."""
+    from geo.join import subdistrict_of, zone_of
+
+    out = items.copy()
+    out["subdistrict"] = pd.Series(None, index=out.index, dtype=object)
+    out["zone"] = pd.Series(None, index=out.index, dtype=object)
+    located = ~(out.geometry.isna() | out.geometry.is_empty)
+    if located.any():
+        geoms = out.geometry[located]
+        out.loc[located, "subdistrict"] = _as_names(subdistrict_of(geoms, subdistricts), geoms)
+        out.loc[located, "zone"] = _as_names(zone_of(geoms, zones), geoms)
+    return out
+
+
+def _as_names(values: Any, geoms: gpd.GeoSeries) -> list[str | None]:
+    """Join results as a list aligned with `geoms`, empty strings and NaN as None."""
+    if isinstance(values, pd.Series):
+        values = values.reindex(geoms.index) if values.index.equals(geoms.index) else values
+        values = values.tolist()
+    return [v if isinstance(v, str) and v else None for v in values]
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+def _layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame:
+    layer = gazetteer[name] if isinstance(gazetteer, Mapping) else getattr(gazetteer, name)
+    return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
+
+
+def unique_ids(ids: pd.Series) -> pd.Series:
+    """Ids as given; a repeated id (an extractor bug) gets `-2`, `-3` … in row order, logged."""
+    counts = ids.groupby(ids).cumcount()
+    if (counts > 0).any():
+        log.warning("duplicate item ids: %s", sorted(set(ids[counts > 0])))
+    return ids.where(counts == 0, ids + "-" + (counts + 1).astype(str))
+
+
+def build_atlas(
+    raw_dir: str | os.PathLike,
+    gazetteer: Any,
+    geocoder: Any = None,
+    timings: BuildTimings | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """The atlas layers (items, subdistricts, zones, district) from the reports of `raw_dir`.
+
+    `gazetteer` is a `geo.gazetteer.Gazetteer` (or a mapping of its layers, or a path to
+    `gazetteer.gpkg`); `geocoder` defaults to `AtlasGeocoder` over it. Pure apart from reading
+    the reports (and the gazetteer, when a path is given). Stage times are added to
+    `timings` when given."""
+    timings = timings if timings is not None else BuildTimings()
+    with timed(timings, "extract"):
+        items = extract_items(raw_dir)
+    with timed(timings, "geocode"):
+        if isinstance(gazetteer, (str, os.PathLike)):
+            gazetteer = load_gazetteer_file(gazetteer)
+        geocoder = geocoder if geocoder is not None else default_geocoder(gazetteer)
+        located = locate_items(items, _layer(gazetteer, "roads"), geocoder)
+    with timed(timings, "join"):
+        zones = atlas_zones(_layer(gazetteer, "zones"), located)
+        subdistricts = _layer(gazetteer, "subdistricts").reset_index(drop=True)
+        joined = join_items(located, subdistricts, zones)
+        joined = joined.sort_values(list(SORT_COLUMNS), kind="stable").reset_index(drop=True)
+        joined["id"] = unique_ids(joined["id"].astype(str))
+    return {
+        "items": conform_items(joined),
+        "subdistricts": subdistricts,
+        "zones": zones,
+        "district": _layer(gazetteer, "district").reset_index(drop=True),
+    }
+
+
+def load_gazetteer_file(path: str | os.PathLike) -> Any:
+    """`geo.gazetteer.load_gazetteer(path)`, with a one-line error when the file is missing."""
+    from geo.gazetteer import load_gazetteer
+
+    if not Path(path).is_file():
+        raise BuildError(f"gazetteer {path} not found (build it with `python -m geo gazetteer`)")
+    return load_gazetteer(path)
+
+
+def write_atlas(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    gpkg_path: str | os.PathLike,
+    geojson_path: str | os.PathLike | None = None,
+) -> None:
+    """Write the layers to one GeoPackage and the items to GeoJSON, each atomically."""
+    write_gpkg_layers(
+        {name: layers[name] for name in ("items", "subdistricts", "zones", "district")}, gpkg_path
+    )
+    if geojson_path is not None:
+        write_geojson(layers["items"], geojson_path)
+
+
+@dataclass
+class BuildResult:
+    layers: dict[str, gpd.GeoDataFrame]
+    timings: BuildTimings
+    paths: list[Path] = field(default_factory=list)
+
+
+def run_build(
+    raw_dir: str | os.PathLike = DEFAULT_RAW,
+    gazetteer: Any = DEFAULT_GAZETTEER,
+    out_dir: str | os.PathLike = DATA_DIR,
+    geocoder: Any = None,
+) -> BuildResult:
+    """`build_atlas` then `write_atlas` into `out_dir`, every stage timed (what the CLI runs)."""
+    timings = BuildTimings()
+    layers = build_atlas(raw_dir, gazetteer, geocoder, timings)
+    paths = [Path(out_dir) / ATLAS_GPKG, Path(out_dir) / ATLAS_GEOJSON]
+    with timed(timings, "write"):
+        write_atlas(layers, *paths)
+    return BuildResult(layers, timings, paths)
+
+
+def describe(items: gpd.GeoDataFrame) -> str:
+    """A one-paragraph account of the build: counts by kind, located and by precision."""
+    located = ~(items.geometry.isna() | items.geometry.is_empty)
+    kinds = ", ".join(f"{k} {n}" for k, n in items["kind"].value_counts().sort_index().items())
+    precision = ", ".join(
+        f"{int(p)}: {n}" for p, n in items["precision"].value_counts().sort_index().items()
+    )
+    return (
+        f"{len(items)} items ({kinds}); located {int(located.sum())}, "
+        f"unlocated {int((~located).sum())}; by precision {precision}"
+    )
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw", default=str(DEFAULT_RAW), help="directory of the reports")
+    parser.add_argument("--gazetteer", default=str(DEFAULT_GAZETTEER), help="gazetteer.gpkg")
+    parser.add_argument("--out", default=str(DATA_DIR), help="directory for atlas.gpkg/.geojson")
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        result = run_build(args.raw, args.gazetteer, args.out)
+    except (BuildError, ExportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(describe(result.layers["items"]), file=sys.stderr)
+    print(f"timings: {result.timings}", file=sys.stderr)
+    print("wrote " + ", ".join(str(p) for p in result.paths), file=sys.stderr)
+    return 0

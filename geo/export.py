@@ -1,0 +1,300 @@
+"""Write items as RFC 7946 GeoJSON, GeoPackage or CSV; `python -m geo export`.
+
+Every writer is atomic: it writes a temporary file beside the target and renames it into place,
+so a failure (full disk, read-only directory, bad path) leaves no partial file behind. The app's
+GeoJSON download and the CLI share `export_geojson_bytes`, so both give the same bytes for the
+same filters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from shapely.geometry import mapping
+
+from geo import filters as flt
+from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
+
+#: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
+DECIMALS = 6
+#: A fixed timestamp GDAL writes into GeoPackage metadata, so identical data give identical bytes.
+FIXED_DATE = "2000-01-01T00:00:00Z"
+FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
+DEFAULT_ATLAS = Path(__file__).resolve().parent.parent / "data" / "atlas.gpkg"
+
+
+class ExportError(RuntimeError):
+    """A file could not be written or read; the message is one line naming the path."""
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def _round(geom: shapely.Geometry) -> shapely.Geometry:
+    return shapely.transform(geom, lambda coords: np.round(coords, DECIMALS))
+
+
+def geometry_to_geojson(geom: shapely.Geometry | None) -> dict | None:
+    """RFC 7946 geometry: 6 decimals, counter-clockwise exterior rings, clockwise holes."""
+    if geom is None or geom.is_empty:
+        return None
+    # Orient after rounding: rounding can, in degenerate rings, flip the signed area.
+    return mapping(shapely.orient_polygons(_round(geom), exterior_cw=False))
+
+
+def json_value(value: object) -> object:
+    """A JSON-ready scalar: NaN, NA and NaT become null; numpy scalars become Python ones."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
+    extra = [c for c in gdf.columns if c not in ITEM_COLUMNS and c != gdf.geometry.name]
+    return [c for c in ITEM_COLUMNS if c != "geometry"] + extra
+
+
+def _as_items(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Items keep their schema dtypes whatever reader produced them (`2025`, not `2025.0`)."""
+    extra = [c for c in gdf.columns if c not in ITEM_COLUMNS and c != gdf.geometry.name]
+    items = conform_items(gdf)
+    for column in extra:
+        items[column] = gdf[column]
+    return items
+
+
+def to_geojson(gdf: gpd.GeoDataFrame) -> str:
+    """The items as an RFC 7946 FeatureCollection (one feature per line, UTF-8 text).
+
+    Every schema property is present (null when unknown), the item id is the feature `id`,
+    unlocated items have `"geometry": null`, and there is no `crs` member (WGS84 lon/lat)."""
+    items = _as_items(gdf)
+    columns = _property_columns(items)
+    lines = []
+    for row, geom in zip(
+        items[columns].itertuples(index=False, name=None), items.geometry, strict=True
+    ):
+        properties = {c: json_value(v) for c, v in zip(columns, row, strict=True)}
+        feature = {
+            "type": "Feature",
+            "id": properties["id"],
+            "geometry": geometry_to_geojson(geom),
+            "properties": properties,
+        }
+        lines.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+    body = ",\n".join(lines)
+    return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if lines else "") + "]}\n"
+
+
+def export_geojson_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
+    """The GeoJSON of the items `filters` selects: what the CLI writes and the app downloads."""
+    return to_geojson(flt.apply_filters(items, filters)).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def to_csv(gdf: gpd.GeoDataFrame) -> str:
+    """Items as CSV: the schema columns, then `lon`, `lat` (the point, or a point on the line
+    or area) and `geometry` as WKT, all at 6 decimals; unlocated rows have them empty."""
+    items = _as_items(gdf)
+    columns = _property_columns(items)
+    table = pd.DataFrame({c: items[c] for c in columns})
+    geoms = items.geometry.array
+    located = ~(items.geometry.isna() | items.geometry.is_empty).to_numpy()
+    points = np.full(len(items), None, dtype=object)
+    points[located] = shapely.point_on_surface(geoms[located])
+    table["lon"] = [round(p.x, DECIMALS) if p is not None else None for p in points]
+    table["lat"] = [round(p.y, DECIMALS) if p is not None else None for p in points]
+    wkt = np.full(len(items), None, dtype=object)
+    wkt[located] = shapely.to_wkt(geoms[located], rounding_precision=DECIMALS, trim=True)
+    table["geometry"] = wkt
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def export_csv_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
+    """CSV of the selection, UTF-8 with a byte-order mark so spreadsheet programs read 中文."""
+    return to_csv(flt.apply_filters(items, filters)).encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it to `path` only if the block succeeds."""
+    target = Path(path)
+    directory = target.parent
+    if not directory.is_dir():
+        raise ExportError(f"cannot write {target}: directory {directory} does not exist")
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a directory")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # writers (GDAL in particular) create the file themselves
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except ExportError:
+        raise
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
+    finally:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split())
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """Write `data` to `path` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+    return write_bytes(to_geojson(gdf).encode("utf-8"), path)
+
+
+def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+    return write_bytes(to_csv(gdf).encode("utf-8-sig"), path)
+
+
+def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike) -> Path:
+    """Write several layers into one GeoPackage, atomically and reproducibly (fixed timestamp)."""
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+    try:
+        with atomic_path(path) as tmp:
+            for name, gdf in layers.items():
+                pyogrio.write_dataframe(
+                    gdf, tmp, layer=name, driver="GPKG", append=tmp.exists(), promote_to_multi=False
+                )
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    return Path(path)
+
+
+def write_gpkg(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str = "items") -> Path:
+    return write_gpkg_layers({layer: gdf}, path)
+
+
+WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
+    "geojson": write_geojson,
+    "gpkg": write_gpkg,
+    "csv": write_csv,
+}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of an atlas GeoPackage; `items` conformed to the schema and in row order."""
+    try:
+        layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
+    layers["items"] = conform_items(layers["items"])
+    return layers
+
+
+def read_items(path: str | os.PathLike = DEFAULT_ATLAS) -> gpd.GeoDataFrame:
+    return read_atlas(path)["items"]
+
+
+def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]:
+    """Values a filter may name even when no item has them (every kind, every zone …)."""
+    names = {
+        key: layers[key]["name"].dropna().tolist() if key in layers else []
+        for key in ("subdistricts", "zones")
+    }
+    return {
+        "kind": list(KINDS),
+        "status": list(STATUSES),
+        "period": list(PERIODS),
+        "subdistrict": names["subdistricts"],
+        "zone": names["zones"],
+    }
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def infer_format(path: str | os.PathLike, given: str | None) -> str:
+    if given:
+        return given
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise ExportError(f"cannot tell the format of {path}: use --format or a suffix ({known})")
+    return fmt
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", required=True, help="file to write")
+    parser.add_argument("--format", choices=sorted(set(FORMATS.values())), default=None)
+    parser.add_argument("--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage to read")
+    flt.add_filter_arguments(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        fmt = infer_format(args.output, args.format)
+        layers = read_atlas(args.atlas)
+        filters = flt.filters_from_args(args)
+        flt.validate(layers["items"], filters, filter_vocabulary(layers))
+        if fmt == "geojson":
+            # The very function behind the app's download, so both give the same bytes.
+            write_bytes(export_geojson_bytes(layers["items"], filters), args.output)
+        else:
+            WRITERS[fmt](flt.apply_filters(layers["items"], filters), args.output)
+    except (ExportError, flt.FilterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, flt.FilterError) else 1
+    count = int(flt.mask(layers["items"], filters).sum())
+    print(f"wrote {count} items to {args.output} ({fmt})", file=sys.stderr)
+    return 0
+
+
+__all__ = [
+    "CRS",
+    "ExportError",
+    "export_csv_bytes",
+    "export_geojson_bytes",
+    "read_atlas",
+    "read_items",
+    "to_csv",
+    "to_geojson",
+    "write_csv",
+    "write_geojson",
+    "write_gpkg",
+    "write_gpkg_layers",
+]
