@@ -1,0 +1,145 @@
+"""How the benchmark measures: wall time, where the time goes, peak memory of a child process."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyinstrument import Profiler
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = Path(__file__).resolve().parent / "profiles"
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """(seconds, result) of one call."""
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> float:
+    """Median seconds over `repeat` calls (median: robust to a GC pause or a noisy neighbour)."""
+    return statistics.median(timed(fn)[0] for _ in range(max(1, repeat)))
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+_SITE = re.compile(r"(?:site|dist)-packages/([^/]+)")
+_STDLIB = re.compile(r"/lib/python3\.\d+/([^/]+)")
+
+
+def package_of(file_path: str | None) -> str:
+    """`…/site-packages/folium/map.py` → `folium`; repo files → their top folder."""
+    if not file_path:
+        return "?"
+    if m := _SITE.search(file_path):
+        return m.group(1).removesuffix(".py")
+    if m := _STDLIB.search(file_path):
+        return "stdlib:" + m.group(1).removesuffix(".py")
+    try:
+        rel = Path(file_path).resolve().relative_to(ROOT)
+    except ValueError:
+        return Path(file_path).name
+    return rel.parts[0].removesuffix(".py")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where the time of one profiled call went."""
+
+    seconds: float
+    by_package: list[tuple[str, float]]  # self time summed per package, descending
+    by_function: list[tuple[str, float]]  # self time per function, descending
+    path: Path | None
+
+    def summary(self, top: int = 4) -> str:
+        """One compact line: shares of self time by package, then the top functions."""
+        total = sum(t for _, t in self.by_package) or 1.0
+        pkgs = ", ".join(f"{p} {t / total:.0%}" for p, t in self.by_package[:top])
+        funcs = ", ".join(f"{f} {t / total:.0%}" for f, t in self.by_function[:top])
+        where = f" ({self.path.relative_to(ROOT)})" if self.path else ""
+        return f"self time by package: {pkgs}; top functions: {funcs}{where}"
+
+
+def _self_times(frame: Any, packages: dict, functions: dict, caller: str = "?") -> None:
+    """Sum self time per package and per function; a built-in counts for its caller's package
+    (`compile` called by jinja2 is jinja2's cost)."""
+    children = list(frame.children)
+    pkg = package_of(frame.file_path)
+    if pkg.startswith("<"):
+        pkg = caller
+    own = frame.time - sum(c.time for c in children if not c.is_synthetic)
+    if own > 0 and not frame.is_synthetic:
+        packages[pkg] += own
+        functions[f"{pkg}:{frame.function}"] += own
+    for child in children:
+        if not child.is_synthetic:
+            _self_times(child, packages, functions, pkg)
+
+
+def profile(name: str, fn: Callable[[], Any], write: bool = True) -> Profile:
+    """Run `fn` under pyinstrument; keep the call tree in bench/profiles/NAME.txt."""
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    try:
+        fn()
+    finally:
+        profiler.stop()
+    session = profiler.last_session
+    packages: dict[str, float] = defaultdict(float)
+    functions: dict[str, float] = defaultdict(float)
+    root = session.root_frame()
+    if root is not None:
+        _self_times(root, packages, functions)
+    path = None
+    if write:
+        PROFILES.mkdir(exist_ok=True)
+        path = PROFILES / f"{name}.txt"
+        text = profiler.output_text(unicode=True, color=False, show_all=False)
+        path.write_text(text, encoding="utf-8")
+    return Profile(
+        seconds=session.duration,
+        by_package=sorted(packages.items(), key=lambda kv: -kv[1]),
+        by_function=sorted(functions.items(), key=lambda kv: -kv[1]),
+        path=path,
+    )
+
+
+# --- memory -------------------------------------------------------------------------------
+
+
+def peak_rss_of(
+    argv: Sequence[str], env: dict[str, str] | None = None, timeout: float = 300
+) -> tuple[int, int, str]:
+    """Run `argv` as a child; return (peak resident bytes, exit code, output tail).
+
+    `os.wait4` gives the rusage of that one child, so successive measurements do not see
+    each other's peaks (unlike `RUSAGE_CHILDREN`)."""
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:  # a pipe could block
+        proc = subprocess.Popen(
+            list(argv), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        tail = log.read()[-2000:]
+    return usage.ru_maxrss * 1024, proc.returncode, tail

@@ -1,0 +1,100 @@
+"""Jing'an Atlas benchmarks: `python bench/run.py [--quick]`.
+
+Prints one line per figure, `NAME: VALUE UNIT | baseline: VALUE UNIT | ratio: R` (R = VALUE /
+baseline, both measured in this run), and appends the run to bench/RESULTS.md with the
+machine's cores, memory and the git commit. See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project importable
+    sys.path.insert(0, str(ROOT))
+
+from bench import build_bench, join_bench, map_bench, memory_bench, synthetic  # noqa: E402
+from bench.report import Figure, append_results, header, missing  # noqa: E402
+
+#: Synthetic scales (× the real item count) and, per mode, how often each timing is repeated.
+SCALES = (10, 100)
+
+
+def section(name: str, fn: Callable[[], list[Figure]]) -> list[Figure]:
+    """Run one group of figures; a crash becomes a `missing:` line, never a silent gap."""
+    t0 = time.perf_counter()
+    try:
+        figures = fn()
+    except Exception as exc:  # the other figures are still worth having
+        traceback.print_exc(file=sys.stderr)
+        figures = [missing(name, "s", f"{type(exc).__name__}: {exc}".splitlines()[0][:200])]
+    for fig in figures:
+        print("\n".join(fig.lines()), flush=True)
+    print(f"    ({name}: {time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
+    return figures
+
+
+def scale_figures(quick: bool, workdir: Path) -> list[Figure]:
+    """Figures 3 and 4 share the synthetic atlases: filter → map, join, app memory."""
+    ref = synthetic.load_reference()
+    real = synthetic.load_real_items()
+    n_real = len(real) if real is not None else synthetic.FALLBACK_REAL_COUNT
+    basis = (
+        f"{n_real} real items in data/atlas.gpkg"
+        if real is not None
+        else f"no data/atlas.gpkg yet: {n_real} items assumed"
+    )
+    print(f"# synthetic data: {basis}; geometry over {ref.source}", flush=True)
+    figures: list[Figure] = []
+    atlases: dict[int, Path] = {}
+    for scale in SCALES:
+        items = synthetic.synthesize(n_real * scale, ref, template=real, seed=scale)
+        items = synthetic.label(items, ref)
+        label = f"{scale}x"
+        figures += section(
+            f"scale.filter_to_map.{label}",
+            lambda items=items, label=label: map_bench.filter_figures(label, items, ref, quick),
+        )
+        figures += section(
+            f"scale.join.{label}",
+            lambda items=items, label=label: [
+                join_bench.figure(label, items, ref, repeat=1 if quick else 3)
+            ],
+        )
+        atlases[scale] = synthetic.write_atlas(items, ref, workdir / label / "atlas.gpkg")
+    figures += section("memory.app.100x", lambda: memory_bench.figures(atlases[max(SCALES)]))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
+    parser.add_argument(
+        "--no-save", action="store_true", help="print only; do not append to bench/RESULTS.md"
+    )
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    mode = "quick" if args.quick else "full"
+    head = header(mode)
+    print(head.replace("## ", "# "), flush=True)
+    figures: list[Figure] = []
+    figures += section("build.total", lambda: build_bench.figures(args.quick))
+    figures += section("payload.map", lambda: map_bench.payload_figures())
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        figures += scale_figures(args.quick, Path(tmp))
+    seconds = time.perf_counter() - t0
+    print(f"# {mode} run: {seconds:.0f} s", flush=True)
+    if not args.no_save:
+        lines = [line for fig in figures for line in fig.lines()]
+        append_results(head, lines, seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
