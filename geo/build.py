@@ -123,12 +123,12 @@ def extract_items(raw_dir: str | os.PathLike) -> pd.DataFrame:
 
     A report that cannot be read stops the build (`BuildError`): an atlas silently missing a
     report is worse than no new atlas."""
-    from extract import ReportError, extract_report, read_report
-
-    rows: list[dict[str, Any]] = []
     paths = report_paths(raw_dir)
     if not paths:
         raise BuildError(f"no reports (*.txt) in {raw_dir}")
+    from extract import ReportError, extract_report, read_report
+
+    rows: list[dict[str, Any]] = []
     for path in paths:
         try:
             report = read_report(path)

@@ -1,0 +1,167 @@
+"""`python -m geo export` and `python -m geo summary` on a small synthetic atlas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geo import __main__ as cli
+from geo import build, export
+from geo.filters import Filters
+from tests.geo import atlas_fakes as fakes
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("atlas") / "atlas.gpkg"
+    gaz = fakes.gazetteer()
+    layers = {
+        "items": fakes.items(),
+        "subdistricts": gaz["subdistricts"],
+        "zones": gaz["zones"],
+        "district": gaz["district"],
+    }
+    build.write_atlas(layers, path)
+    return path
+
+
+def run(*argv: str) -> int:
+    return cli.main(list(argv))
+
+
+def test_export_geojson_equals_the_app_download(atlas, tmp_path):
+    out = tmp_path / "sel.geojson"
+    assert (
+        run(
+            "export",
+            "-o",
+            str(out),
+            "--zone",
+            "中区",
+            "--kind",
+            "project",
+            "park",
+            "--atlas",
+            str(atlas),
+        )
+        == 0
+    )
+    items = export.read_items(atlas)
+    expected = export.export_geojson_bytes(items, Filters(zone=("中区",), kind=("project", "park")))
+    assert out.read_bytes() == expected
+    assert [f["id"] for f in json.loads(expected)["features"]] == ["a2", "a3", "a6"]
+
+
+def test_export_year_and_status_and_format_from_suffix(atlas, tmp_path):
+    out = tmp_path / "sel.csv"
+    assert (
+        run(
+            "export",
+            "-o",
+            str(out),
+            "--year",
+            "2025",
+            "--status",
+            "planned",
+            "started",
+            "--atlas",
+            str(atlas),
+        )
+        == 0
+    )
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert table["id"].tolist() == ["a2", "a3"]
+
+
+def test_export_gpkg_keeps_unlocated(atlas, tmp_path):
+    out = tmp_path / "sel.gpkg"
+    assert run("export", "-o", str(out), "--kind", "project", "--atlas", str(atlas)) == 0
+    back = gpd.read_file(out, layer="items")
+    assert back["id"].tolist() == ["a1", "a2", "a3", "a9", "a12"]
+    assert back.geometry.isna().sum() == 1
+
+
+def test_export_explicit_format_wins(atlas, tmp_path):
+    out = tmp_path / "sel.txt"
+    assert run("export", "-o", str(out), "--format", "geojson", "--atlas", str(atlas)) == 0
+    assert len(json.loads(out.read_text())["features"]) == len(fakes.items())
+
+
+def test_unknown_filter_value_lists_valid_values(atlas, tmp_path, capsys):
+    out = tmp_path / "x.geojson"
+    assert run("export", "-o", str(out), "--kind", "temple", "--atlas", str(atlas)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown kind value(s): temple; valid values:")
+    assert "beautiful_block" in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_known_zone_without_items_is_an_empty_selection_not_an_error(atlas, tmp_path):
+    out = tmp_path / "x.geojson"
+    assert (
+        run("export", "-o", str(out), "--zone", "北区", "--kind", "road", "--atlas", str(atlas))
+        == 0
+    )
+    assert json.loads(out.read_text())["features"] == []
+
+
+def test_unwritable_output_is_a_clear_error(atlas, tmp_path, capsys):
+    out = tmp_path / "missing" / "x.geojson"
+    assert run("export", "-o", str(out), "--atlas", str(atlas)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write") and "does not exist" in err
+    assert not out.parent.exists()
+
+
+def test_missing_atlas_is_a_clear_error(tmp_path, capsys):
+    assert (
+        run("export", "-o", str(tmp_path / "x.geojson"), "--atlas", str(tmp_path / "none.gpkg"))
+        == 1
+    )
+    assert "cannot read atlas" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_prints_year_and_zone_tables(atlas, capsys):
+    assert run("summary", "--atlas", str(atlas)) == 0
+    out = capsys.readouterr().out
+    assert "items per year by kind" in out and "items per zone by kind" in out
+    assert "中区" in out and "2026" in out
+
+
+def test_summary_with_filter_and_unknown_value(atlas, capsys):
+    assert run("summary", "--atlas", str(atlas), "--by", "status", "--year", "2025") == 0
+    assert "2021" not in capsys.readouterr().out
+    assert run("summary", "--atlas", str(atlas), "--zone", "无此区") == 2
+
+
+def test_exit_code_through_the_interpreter(atlas, tmp_path):
+    """The real `python -m geo export` process exits non-zero with a one-line message."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "export",
+            "-o",
+            str(tmp_path / "x.geojson"),
+            "--status",
+            "dreamt",
+            "--atlas",
+            str(atlas),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "unknown status value(s): dreamt" in proc.stderr and "completed" in proc.stderr
