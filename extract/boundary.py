@@ -1,0 +1,397 @@
+"""Boundary descriptions ("四至", street segments) in report text, and attaching them to items.
+
+Reports describe areas in words — "X：北至A，南至B，东至C、D，西至E", "东起A，西至B",
+"A以东、B以西、C以南、D以北", "范围为…" — and street segments — "A路（B路—C路）",
+"A路B路—C路段", "A路自B路至C路". ``find_boundaries`` turns each into a structured
+``boundary`` dict (sides → road/river names, or along/from/to) with offsets into the text as
+read; ``attach_boundaries`` puts it on the item the description belongs to.
+Matching runs on the shared normalised copy (``extract.normalise``) so PDF debris does not
+matter, and every offset maps back to the original text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .normalise import Normalised, normalise
+
+__all__ = ["SIDES", "BoundaryMatch", "attach_boundaries", "find_boundaries"]
+
+#: Side keys of a boundary dict, in the order the reports usually give them.
+SIDES: tuple[str, ...] = ("north", "south", "east", "west")
+_DIR_SIDE = {"北": "north", "南": "south", "东": "east", "西": "west"}
+#: "A以东" puts the area east of A, so A is its *west* side.
+_BEYOND_SIDE = {"东": "west", "西": "east", "南": "north", "北": "south"}
+
+_CJK = "\u4e00-\u9fff"
+#: Endings of road and river names (the things a side or a segment end can be).
+_ROAD_END = r"(?:路|街|大道|道|弄|巷|桥|高架|隧道|河|浦|塘|港|泾|浜|江|铁路)"
+_ROAD_END_RE = re.compile(_ROAD_END + "$")
+#: Characters that cannot be inside a side's value.
+_VALUE_STOP = "，、；。：（）“”‘’《》\t\n！？"
+_DASH = "—\\-–~"
+_SENT_END = "。；！？\n\t"
+
+#: Words a name never starts with: verbs and particles that precede it in a sentence.
+_LEADING = (
+    "成功创建",
+    "全力实施",
+    "实施",
+    "完成",
+    "推进",
+    "推动",
+    "加快",
+    "建设",
+    "新建",
+    "改建",
+    "扩建",
+    "改造",
+    "整治",
+    "提升",
+    "创建",
+    "打造",
+    "开展",
+    "启动",
+    "实现",
+    "聚焦",
+    "围绕",
+    "包括",
+    "其中",
+    "位于",
+    "以及",
+    "沿",
+    "对",
+    "在",
+    "将",
+    "由",
+    "和",
+    "与",
+    "及",
+    "等",
+    "了",
+    "的",
+)
+_LEADING_RE = re.compile("|".join(sorted(_LEADING, key=len, reverse=True)))
+#: Words trailing a side value that are not part of the name ("南至苏州河一线").
+_TRAILING_RE = re.compile(
+    r"(?:一线|沿线|为界|边界|红线|以内|围合|之间)*(?:的)?(?:区域|地区|地块|范围)?$"
+)
+
+# "北至灵石路" / "东起A" / "西到B、C": a direction, a verb, one or more names.
+_NAME_UNIT = rf"(?:(?![东南西北](?:至|到|起|抵))[^{_VALUE_STOP}])+"
+_TO_CLAUSE = re.compile(rf"([东南西北])(?:至|到|起|抵)({_NAME_UNIT}(?:、{_NAME_UNIT})*)")
+# "A路以东": the marker; the name is read backwards from it.
+_BEYOND_CLAUSE = re.compile(r"以([东南西北])(?![至到起])")
+# Street segments. The along-road is read backwards from the bracket / the from-road.
+_ROAD = rf"[{_CJK}0-9]{{1,12}}?{_ROAD_END}"
+_SEG_BRACKET = re.compile(rf"（({_ROAD})[{_DASH}一至到]({_ROAD})(?:路?段)?）")
+_SEG_FROM = re.compile(rf"(自|从|由)({_ROAD})(?:[{_DASH}]|至|到)({_ROAD})(?:路?段)?")
+_SEG_RUN = re.compile(rf"([{_CJK}0-9]+?)(?:[{_DASH}]|至|到)({_ROAD})路?段")
+#: Separators allowed between the clauses of one description.
+_CLAUSE_GAP = re.compile(r"^[，、；和与及]?$")
+#: "东至陕西北路，陕西南路；西至…": a stray name between clauses belongs to the one before.
+_CLAUSE_GAP_NAME = re.compile(rf"^[，、；]([{_CJK}0-9]{{1,12}}{_ROAD_END})[，、；]?$")
+#: A pronoun subject ("其范围为…") refers to the area of the clause before.
+_PRONOUN = re.compile(r"^(?:其|该|此|这)")
+#: Words after an area's name in "推进X建设，其范围为…".
+_TRAILING_WORK = re.compile(r"(?:的)?(?:建设|改造|提升|更新|工作|工程|项目)+$")
+#: Cues that make a single side a description ("沿A路以北为核心", "范围为A路以东").
+_SCOPE_BEFORE = re.compile(r"(?:范围|四至|边界)(?:为|是|：)?$|：$|沿$|位于$")
+_SCOPE_AFTER = re.compile(r"^(?:为核心|区域|地区|地块|片区|一带|范围|之间)")
+_QUOTED = re.compile(r"“([^“”]{2,20})[”“]")
+_GLOSSARY_HEADING = re.compile(
+    r"^[#\s*]*(?:\d+[.、．]?\s*)?(?:名词解释|名词注释|名词说明|术语解释|注释|注解|附注|附件|附录)"
+    r"\s*[\d一二三四五六七八九十]*\s*[:：]?[\s*]*$",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class BoundaryMatch:
+    """One boundary description: the area it names (if any), the boundary, original offsets."""
+
+    name: str | None
+    boundary: dict
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Clause:
+    side: str
+    names: tuple[str, ...]
+    start: int  # offsets into the normalised text
+    end: int
+
+
+def find_boundaries(text: str) -> list[BoundaryMatch]:
+    """Every boundary description in ``text``, in text order, with offsets into ``text``."""
+    norm = normalise(text)
+    s = norm.text
+    found = [_describe(s, g) for g in _clause_groups(s, _side_clauses(s)) if _is_description(s, g)]
+    found += [m for m in _segments(s) if not any(_overlaps(m, f) for f in found)]
+    found.sort(key=lambda f: f[0])
+    return [_to_match(norm, *f) for f in found]
+
+
+def _describe(s: str, group: list[_Clause]) -> tuple[int, int, str | None, dict]:
+    """(start, end, name, boundary) of one run of side clauses."""
+    start, end = group[0].start, group[-1].end
+    name, name_start = _area_name(s, start, end)
+    if _is_segment_subject(name, group):
+        return (
+            name_start,
+            end,
+            name,
+            {"along": name, "from": group[0].names[0], "to": group[-1].names[0]},
+        )
+    sides: dict[str, list[str]] = {}
+    for c in group:
+        sides.setdefault(c.side, [])
+        sides[c.side] += [n for n in c.names if n not in sides[c.side]]
+    return name_start, end, name, {k: sides[k] for k in SIDES if k in sides}
+
+
+def _to_match(norm: Normalised, start: int, end: int, name: str | None, b: dict) -> BoundaryMatch:
+    o_start, o_end = norm.span(start, end)
+    return BoundaryMatch(name, b, o_start, o_end)
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# --- sides -------------------------------------------------------------------------------
+
+
+def _side_clauses(s: str) -> list[_Clause]:
+    clauses = []
+    for m in _TO_CLAUSE.finditer(s):
+        names = _split_names(m.group(2))
+        if names:
+            clauses.append(_Clause(_DIR_SIDE[m.group(1)], names, m.start(), m.end()))
+    prev_end = 0
+    for m in _BEYOND_CLAUSE.finditer(s):
+        name_start = max(_run_start(s, m.start()), prev_end)
+        prev_end = m.end()
+        name = _strip_leading(s[name_start : m.start()])
+        if name and _ROAD_END_RE.search(name):
+            start = m.start() - len(name)
+            clauses.append(_Clause(_BEYOND_SIDE[m.group(1)], (name,), start, m.end()))
+    clauses.sort(key=lambda c: c.start)
+    return [c for i, c in enumerate(clauses) if i == 0 or c.start >= clauses[i - 1].end]
+
+
+def _split_names(value: str) -> tuple[str, ...]:
+    names = []
+    for part in value.split("、"):
+        part = _TRAILING_RE.sub("", part.strip())
+        pieces = re.split("[和与及]", part)
+        if len(pieces) > 1 and all(_ROAD_END_RE.search(p) for p in pieces):
+            names += pieces
+        elif part:
+            names.append(part)
+    return tuple(names)
+
+
+def _clause_groups(s: str, clauses: Sequence[_Clause]) -> Iterable[list[_Clause]]:
+    """Runs of clauses separated by at most one separator: one description each."""
+    group: list[_Clause] = []
+    for c in clauses:
+        if group:
+            gap = s[group[-1].end : c.start]
+            stray = _CLAUSE_GAP_NAME.match(gap)
+            if stray:
+                last = group[-1]
+                group[-1] = dataclasses.replace(last, names=(*last.names, stray.group(1)))
+            elif not _CLAUSE_GAP.match(gap):
+                yield group
+                group = []
+        group.append(c)
+    if group:
+        yield group
+
+
+def _is_description(s: str, group: list[_Clause]) -> bool:
+    """Two or more sides, or one side with a cue ("范围为…", "X：…", "沿…以北为核心")."""
+    if len({c.side for c in group}) >= 2:
+        return True
+    start, end = group[0].start, group[-1].end
+    before = s[max(0, start - 4) : start]
+    return bool(_SCOPE_BEFORE.search(before) or _SCOPE_AFTER.match(s[end : end + 3]))
+
+
+def _is_segment_subject(name: str | None, group: list[_Clause]) -> bool:
+    """ "A路东起B路，西至C路" describes a stretch of A路, not an area."""
+    axes = {frozenset(("east", "west")), frozenset(("north", "south"))}
+    one_axis = len(group) == 2 and frozenset(c.side for c in group) in axes
+    single = all(len(c.names) == 1 for c in group)
+    return bool(name and _ROAD_END_RE.search(name) and one_axis and single)
+
+
+# --- names -------------------------------------------------------------------------------
+
+
+def _run_start(s: str, end: int) -> int:
+    """Start of the run of name characters that ends at ``end``."""
+    i = end
+    while i > 0 and (s[i - 1].isalnum() or s[i - 1] == "·"):
+        i -= 1
+    return i
+
+
+def _strip_leading(run: str) -> str:
+    """The name at the end of ``run``: drop the verbs and particles before it.
+
+    Two-character verbs ("实施", "创建") are cut wherever they occur last; one-character
+    particles ("沿", "和") only at the start, since names contain them (共和新路).
+    """
+    for m in _LEADING_RE.finditer(run):
+        if len(m.group(0)) >= 2 and len(run) - m.end() >= 2:
+            run = run[m.end() :]
+            return _strip_leading(run)
+    while (m := _LEADING_RE.match(run)) and len(run) - m.end() >= 2:
+        run = run[m.end() :]
+    return run
+
+
+def _sentence_bounds(s: str, start: int, end: int) -> tuple[int, int]:
+    i = start
+    while i > 0 and s[i - 1] not in _SENT_END:
+        i -= 1
+    j = end
+    while j < len(s) and s[j] not in _SENT_END:
+        j += 1
+    return i, j
+
+
+_NAME_CUE = re.compile(r"(?:(?:的)?(?:范围|四至|边界)(?:为|是)?：?|：)$")
+
+
+def _area_name(s: str, start: int, end: int) -> tuple[str | None, int]:
+    """The area a description is about, and where its name starts (``start`` if elsewhere).
+
+    "X：北至…", "X范围为…" and "X东起…" name it right before; otherwise the quoted name in
+    the same sentence ("沿A路以北为核心，打造“大宁创芯谷”"), else None.
+    """
+    head = s[:start]
+    cue = _NAME_CUE.search(head)
+    if cue:
+        head = head[: cue.start()]
+    name = head[_run_start(head, len(head)) :]
+    if not (cue and cue.group(0) == "："):  # "X：" is a heading; elsewhere verbs precede X
+        name = _strip_leading(name)
+    if _PRONOUN.match(name):
+        head = head[: len(head) - len(name)].rstrip("，、")
+        run_start = _run_start(head, len(head))
+        stripped = _strip_leading(head[run_start:])
+        name = _TRAILING_WORK.sub("", stripped)
+        head = head[: len(head) - len(stripped) + len(name)]
+    if len(name) >= 2:
+        return name, len(head) - len(name)
+    sent_start, sent_end = _sentence_bounds(s, start, end)
+    quoted = list(_QUOTED.finditer(s, sent_start, sent_end))
+    after = [q for q in quoted if q.start() >= end]
+    pick = after[0] if after else (quoted[-1] if quoted else None)
+    return (pick.group(1), start) if pick else (None, start)
+
+
+# --- segments ----------------------------------------------------------------------------
+
+
+def _road_before(s: str, end: int) -> tuple[str, int] | None:
+    run = s[_run_start(s, end) : end]
+    name = _strip_leading(run)
+    if len(name) >= 2 and _ROAD_END_RE.search(name):
+        return name, end - len(name)
+    return None
+
+
+def _segments(s: str) -> list[tuple[int, int, str | None, dict]]:
+    """Street segments: "A路（B路—C路）", "A路自B路至C路", "A路B路—C路段"."""
+    out: list[tuple[int, int, str | None, dict]] = []
+    for m in _SEG_BRACKET.finditer(s):
+        _add_segment(out, _road_before(s, m.start()), m.group(1), m.group(2), m.end())
+    for m in _SEG_FROM.finditer(s):
+        _add_segment(out, _road_before(s, m.start()), m.group(2), m.group(3), m.end())
+    for m in _SEG_RUN.finditer(s):
+        along, from_ = _split_along_from(s, m.start(1), m.end(1))
+        _add_segment(out, along, from_, m.group(2), m.end())
+    return out
+
+
+def _add_segment(
+    out: list, along: tuple[str, int] | None, from_: str | None, to: str, end: int
+) -> None:
+    if along and from_ and not any(along[1] < o[1] and o[0] < end for o in out):
+        out.append((along[1], end, along[0], {"along": along[0], "from": from_, "to": to}))
+
+
+def _split_along_from(s: str, run_start: int, run_end: int) -> tuple[Any, str | None]:
+    """Split "北苏州路浙江北路" at a road ending into the along-road and the from-road."""
+    run = s[run_start:run_end]
+    for m in re.finditer(_ROAD_END, run):
+        from_ = run[m.end() :]
+        if len(from_) >= 3 and _ROAD_END_RE.search(from_) and not re.match(_ROAD_END, from_):
+            along = _road_before(s, run_start + m.end())
+            if along and along[1] >= run_start:
+                return along, from_
+    return None, None
+
+
+# --- attaching ---------------------------------------------------------------------------
+
+
+def _key(name: str | None) -> str:
+    return re.sub(r"[\s“”‘’\"'《》「」]", "", name or "")
+
+
+def _glossary_start(text: str) -> int:
+    m = _GLOSSARY_HEADING.search(text)
+    return m.start() if m else len(text) + 1
+
+
+def _names_match(item_name: str | None, area: str | None) -> bool:
+    a, b = _key(item_name), _key(area)
+    return bool(a and b) and (a == b or (len(b) >= 4 and b in a))
+
+
+def attach_boundaries(items: list, text: str) -> list:
+    """Set ``boundary`` on the item each description belongs to; drop glossary duplicates.
+
+    A description belongs to the item whose quote span holds it (the one of the same name
+    first, else the nearest before it). A description in a glossary / annex ("名词解释",
+    "附件") of an area named elsewhere in the report enriches each of those mentions instead,
+    and the glossary's own item for it is dropped; with no other mention it stays.
+    """
+    items = list(items)
+    gloss = _glossary_start(text)
+    drop: set[int] = set()
+    for m in find_boundaries(text):
+        inside = [i for i, it in enumerate(items) if it.start < m.end and m.start < it.end]
+        named = [i for i in inside if _names_match(items[i].name, m.name)]
+        elsewhere = [
+            i
+            for i, it in enumerate(items)
+            if i not in inside and m.name and _names_match(it.name, m.name)
+        ]
+        if m.start >= gloss and elsewhere:
+            targets = elsewhere
+            drop.update(named)
+        else:
+            targets = named or _nearest(items, inside, m)
+        for i in targets:
+            if items[i].boundary is None:
+                items[i] = dataclasses.replace(items[i], boundary=m.boundary)
+    return [it for i, it in enumerate(items) if i not in drop]
+
+
+def _nearest(items: list, inside: list[int], m: BoundaryMatch) -> list[int]:
+    """The item whose quote holds the description and starts closest before it."""
+    before = [i for i in inside if items[i].start <= m.start]
+    pool = before or inside
+    return [max(pool, key=lambda i: items[i].start)] if pool else []
