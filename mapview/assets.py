@@ -1,0 +1,176 @@
+"""Leaflet and Leaflet.markercluster served from the installed `xstatic-*` packages.
+
+Folium (and streamlit-folium, which loads every element's `default_js`/`default_css` in the map
+iframe) fetch Leaflet, jQuery, Bootstrap and awesome-markers from CDNs; with no internet nothing
+draws. The app therefore copies the few files it needs from the installed xstatic packages into a
+git-ignored `static/` directory beside `app.py` (Streamlit serves it at `app/static/` when
+`server.enableStaticServing` is on) and points every map element at those local URLs. Nothing of
+the JS/CSS lives in the repository: it comes from the packages at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import branca
+import folium
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_cluster
+
+#: `static/` beside app.py (Streamlit's app static folder).
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+#: The URL path under which Streamlit serves STATIC_DIR.
+STATIC_URL = "app/static"
+
+
+@dataclass(frozen=True)
+class Package:
+    """One xstatic package: where its files are installed and which of them the map needs."""
+
+    name: str
+    base_dir: Path
+    version: str
+    files: tuple[str, ...]
+
+    @property
+    def folder(self) -> str:
+        """Versioned folder name, so a browser never keeps a stale copy across upgrades."""
+        return f"{self.name}-{self.version}"
+
+
+LEAFLET = Package(
+    "leaflet",
+    Path(xs_leaflet.BASE_DIR),
+    xs_leaflet.VERSION,
+    (
+        "leaflet.js",
+        "leaflet.css",
+        "images/layers.png",
+        "images/layers-2x.png",
+        "images/marker-icon.png",
+        "images/marker-icon-2x.png",
+        "images/marker-shadow.png",
+    ),
+)
+MARKERCLUSTER = Package(
+    "markercluster",
+    Path(xs_cluster.BASE_DIR),
+    xs_cluster.VERSION,
+    ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
+)
+PACKAGES = (LEAFLET, MARKERCLUSTER)
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Local URLs of the map's JS and CSS, relative to the server root (`/app/static/...`)."""
+
+    base_url: str = "/" + STATIC_URL
+
+    def url(self, package: Package, file: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{package.folder}/{file}"
+
+    @property
+    def leaflet_js(self) -> list[tuple[str, str]]:
+        return [("leaflet", self.url(LEAFLET, "leaflet.js"))]
+
+    @property
+    def leaflet_css(self) -> list[tuple[str, str]]:
+        return [("leaflet_css", self.url(LEAFLET, "leaflet.css"))]
+
+    @property
+    def cluster_js(self) -> list[tuple[str, str]]:
+        return [("markerclusterjs", self.url(MARKERCLUSTER, "leaflet.markercluster.js"))]
+
+    @property
+    def cluster_css(self) -> list[tuple[str, str]]:
+        return [
+            ("markerclustercss", self.url(MARKERCLUSTER, "MarkerCluster.css")),
+            ("markerclusterdefaultcss", self.url(MARKERCLUSTER, "MarkerCluster.Default.css")),
+        ]
+
+
+def static_base_url(base_url_path: str | None) -> str:
+    """`/app/static`, under Streamlit's `server.baseUrlPath` when one is set."""
+    prefix = (base_url_path or "").strip("/")
+    return "/" + "/".join(p for p in (prefix, STATIC_URL) if p)
+
+
+def install_static(static_dir: str | os.PathLike = STATIC_DIR) -> Path:
+    """Copy the needed files of the installed xstatic packages into `static_dir` (idempotent).
+
+    Each package goes to a versioned folder, written to a temporary folder first and renamed into
+    place, so concurrent app processes never serve a half-copied file. A `.gitignore` keeps the
+    copies out of the repository."""
+    root = Path(static_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# populated at start-up from the installed xstatic packages\n*\n")
+    for package in PACKAGES:
+        target = root / package.folder
+        if all((target / f).is_file() for f in package.files):
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix=f".{package.folder}.", dir=root))
+        try:
+            for file in package.files:
+                dest = tmp / file
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(package.base_dir / file, dest)
+            if target.exists():
+                shutil.rmtree(target, ignore_errors=True)
+            try:
+                tmp.rename(target)
+            except OSError:
+                if not all((target / f).is_file() for f in package.files):
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return root
+
+
+def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def localize(m: folium.Map, assets: Assets) -> folium.Map:
+    """Point every JS/CSS resource of `m` at the local copies and drop the ones it never uses.
+
+    The map draws with CircleMarkers, DivIcons and plain HTML, so jQuery, Bootstrap, glyphicons
+    and awesome-markers are not needed. Raises if an element brings a CDN resource this module
+    does not know, rather than letting the map silently fail offline."""
+    for element in _walk(m):
+        if isinstance(element, folium.Map):
+            element.default_js = assets.leaflet_js
+            element.default_css = assets.leaflet_css
+        elif isinstance(element, folium.plugins.MarkerCluster):
+            element.default_js = assets.cluster_js
+            element.default_css = assets.cluster_css
+        else:
+            links = [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
+            remote = [url for _, url in links if not url.startswith(assets.base_url)]
+            if remote:
+                raise ValueError(f"{type(element).__name__} would load {remote[0]} from a CDN")
+    return m
+
+
+def resource_urls(m: folium.Map) -> list[str]:
+    """Every JS/CSS URL the map asks the browser to load (what streamlit-folium injects)."""
+    urls: list[str] = []
+    for element in _walk(m):
+        urls += [u for _, u in getattr(element, "default_js", [])]
+        urls += [u for _, u in getattr(element, "default_css", [])]
+    return list(dict.fromkeys(urls))
+
+
+def asset_files(static_dir: str | os.PathLike = STATIC_DIR) -> Iterable[Path]:
+    """The installed copies, for checks."""
+    root = Path(static_dir)
+    return [root / p.folder / f for p in PACKAGES for f in p.files]

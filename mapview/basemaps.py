@@ -1,0 +1,83 @@
+"""The basemaps the user can choose: an offline one (no tiles at all) and three tile services.
+
+The atlas stores WGS84. AMap/Gaode tiles are drawn in GCJ-02 (China's obfuscated datum, a few
+hundred metres off in Shanghai), so for that basemap only the features are shifted to GCJ-02
+before drawing; the data, the table and the downloads stay WGS84.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+
+
+@dataclass(frozen=True)
+class Basemap:
+    key: str
+    label: str
+    url: str | None  # None: no tiles (offline)
+    attribution: str = ""
+    subdomains: str = "abc"
+    max_zoom: int = 19
+    gcj02: bool = False  # tiles are in GCJ-02: shift the features before drawing
+
+    @property
+    def offline(self) -> bool:
+        return self.url is None
+
+
+BASEMAPS: dict[str, Basemap] = {
+    b.key: b
+    for b in (
+        Basemap("offline", "Offline — outlines, roads and river (no tiles)", None),
+        Basemap(
+            "osm",
+            "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+            "contributors",
+        ),
+        Basemap(
+            "positron",
+            "CartoDB Positron",
+            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+            'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>',
+            subdomains="abcd",
+            max_zoom=20,
+        ),
+        Basemap(
+            "amap",
+            "AMap 高德 (GCJ-02)",
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+            "&x={x}&y={y}&z={z}",
+            "&copy; 高德地图 AutoNavi — features shifted to GCJ-02 for this basemap",
+            subdomains="1234",
+            max_zoom=18,
+            gcj02=True,
+        ),
+    )
+}
+DEFAULT_BASEMAP = "offline"
+
+
+def get_basemap(key: str) -> Basemap:
+    try:
+        return BASEMAPS[key]
+    except KeyError:
+        raise ValueError(f"unknown basemap {key!r}; choose one of {', '.join(BASEMAPS)}") from None
+
+
+def add_tiles(m: folium.Map, basemap: Basemap) -> None:
+    """Add the basemap's tile layer (nothing for the offline basemap)."""
+    if basemap.offline:
+        return
+    folium.TileLayer(
+        tiles=basemap.url,
+        attr=basemap.attribution,
+        name=basemap.label,
+        subdomains=basemap.subdomains,
+        max_zoom=basemap.max_zoom,
+        control=False,
+    ).add_to(m)

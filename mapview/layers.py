@@ -1,0 +1,548 @@
+"""The Folium map: one layer per kind, reference outlines, a legend, popups with source quotes.
+
+Two steps, so the app can cache the expensive one:
+
+- `items_payload` / `reference_payload` (pure, over GeoDataFrames) turn the filtered items and
+  the reference geography into compact GeoJSON text: geometries simplified to ~1 m and rounded
+  to 6 decimals, every string HTML-escaped, only the properties the tooltip and popup show.
+- `build_map` assembles a `folium.Map` from that text (cheap): styles, tooltips, popups, the
+  legend and marker clustering are done once in a small JS helper instead of per feature.
+
+Every string that reaches HTML is escaped here with `html.escape`; the browser-side helper only
+concatenates escaped strings, so a name such as ``<script>`` renders as text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from geo.schema import KINDS, PRECISION
+from mapview import style
+from mapview.assets import Assets, localize
+from mapview.basemaps import DEFAULT_BASEMAP, add_tiles, get_basemap
+
+#: Decimal places of drawn coordinates (~10 cm), as in the GeoJSON export.
+DECIMALS = 6
+#: Simplification tolerances in degrees (~1 m for items, ~3 m for reference geography).
+ITEM_TOLERANCE = 1e-5
+REFERENCE_TOLERANCE = 3e-5
+#: Zoom from which clustered points are always drawn individually.
+CLUSTER_OFF_ZOOM = 16
+
+#: Reference layers: key → (label, shown by default on the offline basemap, on tile basemaps)
+REFERENCE_LAYERS: dict[str, tuple[str, bool, bool]] = {
+    "river": ("River 苏州河", True, False),
+    "roads": ("Roads (reference)", True, False),
+    "district": ("District boundary 静安区", True, True),
+    "subdistricts": ("街道 boundaries", True, True),
+    "zones": ("Functional zone outlines 功能区", True, True),
+    "labels": ("街道 names", True, False),
+}
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def escape(value: object) -> str:
+    """HTML-escaped text; missing values become ""."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def js_literal(value: object) -> str:
+    """Compact JSON safe to embed in a <script> (no `<`, `>`, `&` or line separators)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+# --------------------------------------------------------------------------- geometry → text
+
+
+def located_mask(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    geoms = gdf.geometry
+    return ~(geoms.isna() | geoms.is_empty).to_numpy()
+
+
+def geometry_texts(geoms: Iterable, tolerance: float) -> list[str]:
+    """GeoJSON geometry strings: simplified (topology kept), rounded to `DECIMALS` places."""
+    array = np.asarray(list(geoms), dtype=object)
+    if len(array) == 0:
+        return []
+    if tolerance > 0:
+        array = shapely.simplify(array, tolerance, preserve_topology=True)
+    array = shapely.transform(array, lambda coords: np.round(coords, DECIMALS))
+    return list(shapely.to_geojson(array))
+
+
+def feature_collection(geometries: list[str], properties: list[Mapping]) -> str:
+    """A FeatureCollection as text from geometry strings and property dicts (same length)."""
+    features = [
+        f'{{"type":"Feature","geometry":{g},"properties":{js_literal(dict(p))}}}'
+        for g, p in zip(geometries, properties, strict=True)
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Shift to GCJ-02 for AMap tiles (geo.crs), keeping rows and columns."""
+    from geo.crs import gdf_to_gcj02  # imported lazily: only the AMap basemap needs it
+
+    return gdf_to_gcj02(gdf)
+
+
+# --------------------------------------------------------------------------- payloads
+
+
+@dataclass(frozen=True)
+class KindLayer:
+    """The drawn items of one kind: points (clustered) and lines/areas, as GeoJSON text."""
+
+    kind: str
+    points: str
+    shapes: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ItemsPayload:
+    layers: tuple[KindLayer, ...]
+    docs: dict[str, str]  # doc id → escaped title
+    bounds: tuple[float, float, float, float] | None  # minx, miny, maxx, maxy of drawn items
+
+    @property
+    def count(self) -> int:
+        return sum(layer.count for layer in self.layers)
+
+    def size(self) -> int:
+        """Bytes of feature text (for the payload benchmark)."""
+        return sum(len(x.points.encode()) + len(x.shapes.encode()) for x in self.layers)
+
+
+def item_properties(items: pd.DataFrame) -> list[dict]:
+    """The escaped properties the tooltip and popup show (short keys keep the payload small)."""
+    columns = ("id", "name", "kind", "category", "year", "status", "location", "quote", "doc")
+    frame = items.reindex(columns=[*columns, "precision"])
+    rows = []
+    for values, precision in zip(
+        frame[list(columns)].itertuples(index=False, name=None), frame["precision"], strict=True
+    ):
+        i, n, k, g, y, s, loc, q, d = values
+        rows.append(
+            {
+                "i": escape(i),
+                "n": escape(n),
+                "k": str(k),
+                "g": escape(g),
+                "y": _int_or_none(y),
+                "s": str(s),
+                "l": escape(loc),
+                "q": escape(q),
+                "d": escape(d),
+                "c": _int_or_none(precision),
+            }
+        )
+    return rows
+
+
+def _collection(items: gpd.GeoDataFrame) -> str:
+    return feature_collection(
+        geometry_texts(items.geometry, ITEM_TOLERANCE), item_properties(items)
+    )
+
+
+def items_payload(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> ItemsPayload:
+    """The located `items` as per-kind GeoJSON text (unlocated ones are listed by the app)."""
+    docs = {}
+    if "doc" in items.columns and "doc_title" in items.columns:
+        pairs = items[["doc", "doc_title"]].dropna(subset=["doc"]).drop_duplicates("doc")
+        docs = {escape(d): escape(t) for d, t in pairs.itertuples(index=False, name=None)}
+    located = items[located_mask(items)]
+    if gcj02 and len(located):
+        located = to_gcj02(located)
+    bounds = None
+    if len(located):
+        minx, miny, maxx, maxy = located.total_bounds
+        bounds = (float(minx), float(miny), float(maxx), float(maxy))
+    layers = []
+    for kind in style.DRAW_ORDER:
+        subset = located[located["kind"] == kind]
+        if subset.empty:
+            continue
+        is_point = (subset.geometry.geom_type == "Point").to_numpy()
+        layers.append(
+            KindLayer(
+                kind,
+                points=_collection(subset[is_point]),
+                shapes=_collection(subset[~is_point]),
+                count=len(subset),
+            )
+        )
+    return ItemsPayload(tuple(layers), docs, bounds)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference geography drawn under the items (any frame may be empty)."""
+
+    district: gpd.GeoDataFrame
+    subdistricts: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame(geometry=[]))
+
+
+@dataclass(frozen=True)
+class ReferencePayload:
+    layers: dict[str, str]  # key of REFERENCE_LAYERS → GeoJSON text (labels: JSON list)
+    bounds: tuple[float, float, float, float] | None  # the district
+
+
+def _named(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> str:
+    gdf = gdf[located_mask(gdf)] if len(gdf) else gdf
+    names = gdf["name"] if "name" in gdf.columns else pd.Series([""] * len(gdf), index=gdf.index)
+    props = [{"n": escape(n)} for n in names]
+    for column in extra:
+        values = gdf[column] if column in gdf.columns else [""] * len(gdf)
+        for p, v in zip(props, values, strict=True):
+            p[column] = escape(v)
+    return feature_collection(geometry_texts(gdf.geometry, REFERENCE_TOLERANCE), props)
+
+
+def reference_payload(reference: Reference, *, gcj02: bool = False) -> ReferencePayload:
+    """Reference outlines, roads, river and 街道 name labels as text."""
+    frames = {
+        "district": reference.district,
+        "subdistricts": reference.subdistricts,
+        "zones": reference.zones,
+        "roads": reference.roads,
+    }
+    if gcj02:
+        frames = {k: to_gcj02(v) if len(v) else v for k, v in frames.items()}
+    roads = frames["roads"]
+    kind = roads["kind"] if "kind" in roads.columns else pd.Series("road", index=roads.index)
+    layers = {
+        "district": _named(frames["district"]),
+        "subdistricts": _named(frames["subdistricts"]),
+        "zones": _named(frames["zones"]),
+        "roads": _named(roads[kind != "river"], extra=("kind",)),
+        "river": _named(roads[kind == "river"]),
+    }
+    subs = frames["subdistricts"]
+    subs = subs[located_mask(subs)] if len(subs) else subs
+    label_col = "short_name" if "short_name" in subs.columns else "name"
+    labels = []
+    if len(subs):
+        points = subs.geometry.representative_point()
+        labels = [
+            [round(p.y, DECIMALS), round(p.x, DECIMALS), escape(n)]
+            for p, n in zip(points, subs[label_col].fillna(subs["name"]), strict=True)
+        ]
+    layers["labels"] = js_literal(labels)
+    district = frames["district"]
+    bounds = None
+    if len(district) and located_mask(district).any():
+        minx, miny, maxx, maxy = district.total_bounds
+        bounds = (float(minx), float(miny), float(maxx), float(maxy))
+    return ReferencePayload(layers, bounds)
+
+
+# --------------------------------------------------------------------------- Folium elements
+
+_HELPER_JS = """
+{% macro header(this, kwargs) %}
+<style>
+.leaflet-container { font: 13px/1.4 system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; }
+.leaflet-container.atlas-offline { background: #f4f2ec; }
+.atlas-popup .t { font-weight: 600; font-size: 14px; }
+.atlas-popup .m { color: #555; margin: 2px 0 6px; }
+.atlas-popup blockquote { margin: 4px 0; padding: 2px 8px; border-left: 3px solid #bbb;
+  color: #222; max-height: 180px; overflow: auto; }
+.atlas-popup .s { color: #555; font-size: 12px; }
+.atlas-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 18px; }
+.atlas-legend svg { vertical-align: middle; margin-right: 4px; }
+.atlas-label { color: #666; font-size: 11px; white-space: nowrap; text-align: center;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var ATLAS = (function () {
+  var KINDS = {{ this.kinds }}, STATUSES = {{ this.statuses }}, DOCS = {{ this.docs }},
+      PRECISION = {{ this.precision }}, REF = {{ this.reference_styles }};
+  var registered = [];
+  function isArea(f) { return f.geometry && /Polygon/.test(f.geometry.type); }
+  function style(f) {
+    var p = f.properties, k = KINDS[p.k] || {color: "#333"}, s = STATUSES[p.s] || {};
+    return {color: k.color, fillColor: k.color, weight: s.weight || 2,
+            dashArray: s.dash || null, opacity: 0.95,
+            fillOpacity: (s.fill == null ? 0.5 : s.fill) * (isArea(f) ? 0.35 : 1)};
+  }
+  function point(f, latlng) {
+    var o = style(f); o.radius = (STATUSES[f.properties.s] || {}).radius || 6;
+    return L.circleMarker(latlng, o);
+  }
+  function label(p) { return (STATUSES[p.s] || {}).label || p.s; }
+  function tooltip(p) {
+    return "<b>" + p.n + "</b><br>" + (p.y == null ? "" : p.y + " · ") + label(p)
+      + '<span style="display:none">[[' + p.i + "]]</span>";
+  }
+  function popup(p) {
+    var k = KINDS[p.k] || {label: p.k};
+    return '<div class="atlas-popup"><div class="t">' + p.n + "</div>"
+      + '<div class="m">' + k.label + (p.g ? " · " + p.g : "") + (p.y == null ? "" : " · " + p.y)
+      + " · " + label(p) + "</div>"
+      + "<blockquote>" + p.q + "</blockquote>"
+      + '<div class="s">' + (DOCS[p.d] || p.d) + (p.y == null ? "" : ", " + p.y) + "<br>"
+      + "precision " + (p.c == null ? "–" : p.c + " · " + (PRECISION[p.c] || ""))
+      + (p.l ? "<br>location: " + p.l : "") + "</div></div>";
+  }
+  function bind(f, layer) {
+    layer.bindTooltip(tooltip(f.properties), {sticky: true});
+    layer.bindPopup(popup(f.properties), {maxWidth: 380});
+  }
+  function add(kind, parent, shapes, points, cluster) {
+    var entry = {kind: kind, layers: []};
+    var opts = {style: style, pointToLayer: point, onEachFeature: bind};
+    if (shapes.features.length) {
+      entry.shapes = L.geoJSON(shapes, opts).addTo(parent);
+      entry.layers.push(entry.shapes);
+    }
+    if (points.features.length) {
+      entry.points = L.geoJSON(points, opts);
+      entry.cluster = L.markerClusterGroup(cluster);
+      entry.cluster.addLayer(entry.points);
+      entry.cluster.addTo(parent);
+    }
+    entry.parent = parent;
+    registered.push(entry);
+  }
+  function reference(key, parent, data) {
+    var s = REF[key];
+    if (key === "labels") {
+      data.forEach(function (d) {
+        L.marker([d[0], d[1]], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "atlas-label", html: d[2], iconSize: [90, 14]})})
+          .addTo(parent);
+      });
+      return;
+    }
+    L.geoJSON(data, {interactive: false, style: function (f) {
+      var o = Object.assign({}, s);
+      if (key === "roads" && f.properties.kind === "elevated") { o.weight = s.weight + 1.5; }
+      return o;
+    }}).addTo(parent);
+  }
+  function counts(map) {
+    var out = {};
+    registered.forEach(function (e) {
+      var c = out[e.kind] || {features: 0, drawn: 0};
+      var shown = map.hasLayer(e.parent);
+      if (e.shapes) {
+        c.features += e.shapes.getLayers().length;
+        if (shown) { c.drawn += e.shapes.getLayers().filter(function (l) {
+          return map.hasLayer(l); }).length; }
+      }
+      if (e.points) {
+        c.features += e.points.getLayers().length;
+        if (shown) { c.drawn += e.cluster.getLayers().length; }
+      }
+      out[e.kind] = c;
+    });
+    return out;
+  }
+  function legend(map, offline) {
+    var control = L.control({position: "bottomright"});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "atlas-legend"), rows = [];
+      {{ this.legend_kinds }}.forEach(function (k) {
+        rows.push('<svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="'
+          + KINDS[k].color + '" stroke="' + KINDS[k].color + '"/></svg>' + KINDS[k].label);
+      });
+      Object.keys(STATUSES).forEach(function (s) {
+        var st = STATUSES[s];
+        rows.push('<svg width="14" height="14"><circle cx="7" cy="7" r="5" fill="#555" '
+          + 'fill-opacity="' + st.fill + '" stroke="#555" stroke-width="1.5" '
+          + (st.dash ? 'stroke-dasharray="' + st.dash.replace(" ", ",") + '"' : "")
+          + "/></svg>" + st.label);
+      });
+      div.innerHTML = rows.join("<br>");
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+  }
+  function finish(map, offline) {
+    if (offline) { L.DomUtil.addClass(map.getContainer(), "atlas-offline"); }
+    legend(map, offline);
+    var update = function () {
+      map.getContainer().setAttribute("data-atlas-counts", JSON.stringify(counts(map)));
+    };
+    map.on("overlayadd overlayremove", update);
+    update();
+  }
+  return {add: add, reference: reference, counts: counts, finish: finish};
+})();
+window.ATLAS = ATLAS;
+{% endmacro %}
+"""
+
+
+class AtlasHelper(folium.MacroElement):
+    """Shared JS: styles by kind and status, escaped tooltips/popups, legend, feature counts."""
+
+    _template = Template(_HELPER_JS)
+
+    def __init__(self, docs: Mapping[str, str]):
+        super().__init__()
+        self._name = "AtlasHelper"
+        self.kinds = js_literal(
+            {k: {"color": c, "label": escape(lab)} for k, (c, lab) in style.KIND_STYLE.items()}
+        )
+        self.statuses = js_literal(
+            {
+                s: {**{k: v for k, v in st.items() if k != "label"}, "label": escape(st["label"])}
+                for s, st in style.STATUS_STYLE.items()
+            }
+        )
+        self.docs = js_literal(dict(docs))
+        self.precision = js_literal({str(k): escape(v) for k, v in PRECISION.items()})
+        self.reference_styles = js_literal(REFERENCE_STYLES)
+        self.legend_kinds = js_literal(list(KINDS))
+
+
+REFERENCE_STYLES: dict[str, dict[str, object]] = {
+    "district": {"color": "#333", "weight": 2.5, "fill": False, "opacity": 0.9},
+    "subdistricts": {"color": "#777", "weight": 1, "dashArray": "3 3", "fill": False},
+    "zones": {"color": "#b36b00", "weight": 1.5, "dashArray": "6 4", "fill": False},
+    "roads": {"color": "#b9b4a8", "weight": 1.5, "opacity": 0.9},
+    "river": {"color": "#6fa8dc", "weight": 5, "opacity": 0.8},
+    "labels": {},
+}
+
+
+class KindLayerElement(JSCSSMixin, folium.MacroElement):
+    """The items of one kind inside its FeatureGroup; points go through a MarkerClusterGroup."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+ATLAS.add({{ this.kind }}, {{ this._parent.get_name() }}, {{ this.shapes }}, {{ this.points }},
+  {{ this.cluster_options }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layer: KindLayer, assets: Assets):
+        super().__init__()
+        self._name = "KindLayer"
+        self.kind = js_literal(layer.kind)
+        self.shapes = layer.shapes
+        self.points = layer.points
+        self.cluster_options = js_literal(
+            {
+                "maxClusterRadius": 40,
+                "disableClusteringAtZoom": CLUSTER_OFF_ZOOM,
+                "spiderfyOnMaxZoom": False,
+                "showCoverageOnHover": False,
+            }
+        )
+        self.default_js = assets.cluster_js
+        self.default_css = assets.cluster_css
+
+
+class ReferenceLayerElement(folium.MacroElement):
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+ATLAS.reference({{ this.key }}, {{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, key: str, data: str):
+        super().__init__()
+        self._name = "ReferenceLayer"
+        self.key = js_literal(key)
+        self.data = data
+
+
+class FinishElement(folium.MacroElement):
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+ATLAS.finish({{ this._parent.get_name() }}, {{ this.offline }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, offline: bool):
+        super().__init__()
+        self._name = "AtlasFinish"
+        self.offline = "true" if offline else "false"
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def _fit(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    minx, miny, maxx, maxy = bounds
+    return [
+        [round(miny, DECIMALS), round(minx, DECIMALS)],
+        [round(maxy, DECIMALS), round(maxx, DECIMALS)],
+    ]
+
+
+def assemble_map(
+    items: ItemsPayload,
+    reference: ReferencePayload,
+    basemap: str = DEFAULT_BASEMAP,
+    assets: Assets | None = None,
+) -> folium.Map:
+    """The Folium map of `items` over `reference`, every resource served locally."""
+    base = get_basemap(basemap)
+    assets = assets or Assets()
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
+    add_tiles(m, base)
+    AtlasHelper(items.docs).add_to(m)
+    for key, (label, offline_show, tiles_show) in REFERENCE_LAYERS.items():
+        data = reference.layers.get(key, "")
+        if not data or data in ("[]", '{"type":"FeatureCollection","features":[]}'):
+            continue
+        group = folium.FeatureGroup(name=label, show=offline_show if base.offline else tiles_show)
+        ReferenceLayerElement(key, data).add_to(group)
+        group.add_to(m)
+    for layer in items.layers:
+        colour = style.KIND_STYLE[layer.kind][0]
+        name = (
+            f'<span style="color:{colour}">●</span> '
+            f"{escape(style.kind_label(layer.kind))} ({layer.count})"
+        )
+        group = folium.FeatureGroup(name=name)
+        KindLayerElement(layer, assets).add_to(group)
+        group.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    FinishElement(base.offline).add_to(m)
+    bounds = items.bounds or reference.bounds
+    if bounds is not None:
+        m.fit_bounds(_fit(bounds), max_zoom=16)
+    return localize(m, assets)

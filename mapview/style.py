@@ -1,0 +1,55 @@
+"""Colours, labels and marker styles shared by the map legend and the charts.
+
+Colours are the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies);
+status is shown by the marker's fill and outline, so it never competes with the kind colour.
+"""
+
+from __future__ import annotations
+
+from geo.schema import KINDS
+
+#: kind → (colour, label)
+KIND_STYLE: dict[str, tuple[str, str]] = {
+    "project": ("#0072B2", "Projects 项目"),
+    "beautiful_block": ("#CC79A7", "美丽街区 Beautiful blocks"),
+    "park": ("#009E73", "Parks & green space 公园绿地"),
+    "zone": ("#E69F00", "Functional zones 功能区"),
+    "road": ("#D55E00", "Roads 道路"),
+}
+
+#: status → marker style: fill opacity, outline dash pattern (None = solid), radius, label
+STATUS_STYLE: dict[str, dict[str, object]] = {
+    "completed": {"fill": 0.9, "dash": None, "radius": 7, "weight": 2, "label": "completed 已完成"},
+    "ongoing": {"fill": 0.55, "dash": None, "radius": 7, "weight": 2, "label": "ongoing 持续推进"},
+    "started": {"fill": 0.55, "dash": "4 3", "radius": 7, "weight": 2, "label": "started 开工"},
+    "planned": {"fill": 0.1, "dash": "4 3", "radius": 6, "weight": 2, "label": "planned 计划"},
+    "mentioned": {
+        "fill": 0.1,
+        "dash": "1 3",
+        "radius": 5,
+        "weight": 1.5,
+        "label": "mentioned 提及",
+    },
+}
+
+#: Order of kinds on the map, bottom to top: large areas first so points stay clickable.
+DRAW_ORDER: tuple[str, ...] = ("zone", "park", "beautiful_block", "road", "project")
+
+PERIOD_LABEL: dict[str, str] = {
+    "review": "review 回顾",
+    "plan": "plan 计划",
+    "multi-year": "multi-year",
+}
+
+
+def kind_label(kind: object) -> str:
+    return KIND_STYLE.get(str(kind), ("", str(kind)))[1]
+
+
+def status_label(status: object) -> str:
+    return str(STATUS_STYLE.get(str(status), {}).get("label", status))
+
+
+def kind_colors() -> tuple[list[str], list[str]]:
+    """(domain, range) for an Altair colour scale that matches the map."""
+    return list(KINDS), [KIND_STYLE[k][0] for k in KINDS]
