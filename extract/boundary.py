@@ -336,7 +336,7 @@ def _split_along_from(s: str, run_start: int, run_end: int) -> tuple[Any, str | 
     run = s[run_start:run_end]
     for m in re.finditer(_ROAD_END, run):
         from_ = run[m.end() :]
-        if len(from_) >= 3 and _ROAD_END_RE.search(from_) and not re.match(_ROAD_END, from_):
+        if len(from_) >= 2 and _ROAD_END_RE.search(from_) and not re.match(_ROAD_END, from_):
             along = _road_before(s, run_start + m.end())
             if along and along[1] >= run_start:
                 return along, from_
