@@ -1,0 +1,168 @@
+"""Parse Chinese street addresses: road + 号/弄/支弄 numbers, ranges, and "X路Y路口" crossings.
+
+Pure string functions, no geography: the geocoder decides what a parsed road means on the map.
+Shanghai numbers lanes (弄) in the same sequence as houses (号) on their street, so the number
+that places an address along its road is the lane number when there is one, else the house
+number (`Address.street_number`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: Suffixes that end a road name (longest first, so 大道 wins over 道-less forms).
+ROAD_SUFFIXES: tuple[str, ...] = ("大道", "公路", "支路", "路", "街")
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_SUFFIX = "|".join(ROAD_SUFFIXES)
+_NUM = r"\d+"
+_RANGE_SEP = r"(?:-|~|至|到|—)"  # a list ("8号、801号") is not a range
+
+# road text, then 号 or 弄 (with optional 支弄 and 号 inside the lane), ranges allowed.
+_ADDRESS_RE = re.compile(
+    rf"(?P<road>[{_CJK}]+?(?:{_SUFFIX}))"
+    rf"(?P<first>{_NUM})(?:号|弄)?(?:{_RANGE_SEP}(?P<last>{_NUM}))?"
+    rf"(?P<unit>号|弄)(?!线|楼|地块|门)"
+    rf"(?:(?P<sub>{_NUM})支弄)?"
+    rf"(?:(?P<house>{_NUM})(?:{_RANGE_SEP}{_NUM})?号(?!线))?"
+)
+
+_CROSSING_RE = re.compile(
+    rf"(?P<a>[{_CJK}]+?(?:{_SUFFIX}))(?:与|和|、|/|及|交)?"
+    rf"(?P<b>[{_CJK}]+?(?:{_SUFFIX}))(?:交叉口|交汇处|交界处|路口|口)"
+)
+
+#: Leading words that are not part of a road name (admin prefixes and common report verbs).
+_PREFIX_RE = re.compile(
+    rf"^(?:上海市|上海)?(?:静安区)?(?:[{_CJK}]{{2,4}}(?:街道|镇))?"
+    r"(?:适时|加快|加速|全面|积极|继续|持续|有序|稳步)?"
+    r"(?:推进|实施|启动|完成|建设|开工|竣工|推动|开展|打造|建成|新建|改建|扩建|位于|地处|坐落于|坐落在|"
+    r"在|于|对|将|和|与|及|至|从)?"
+)
+
+#: Shortest known road name trusted as a suffix match (avoids "X路" two-character accidents).
+_MIN_KNOWN_ROAD = 3
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), no whitespace; keeps CJK intact."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+@dataclass(frozen=True)
+class Address:
+    """One street address found in a text; numbers are ints, ranges keep both ends."""
+
+    road: str
+    number: int
+    unit: str  # "号" or "弄"
+    number_end: int | None = None
+    sub_lane: int | None = None
+    house: int | None = None
+    start: int = 0
+    end: int = 0
+
+    @property
+    def street_number(self) -> int:
+        """The number that places this address along its road (the lane's or the house's)."""
+        return self.number if self.number_end is None else (self.number + self.number_end) // 2
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A road junction, "X路Y路口" or "X路与Y路交叉口"."""
+
+    road_a: str
+    road_b: str
+    start: int = 0
+    end: int = 0
+
+
+def trim_road(road_text: str, known_roads: Iterable[str] | None = None) -> str:
+    """The road name at the end of `road_text`.
+
+    With `known_roads`, the longest known name that ends `road_text` (exact suffix match; no
+    fuzzy guess, so an unknown road stays unknown); otherwise a heuristic that drops admin
+    prefixes and common report verbs ("推进汶水路" → "汶水路")."""
+    if known_roads is not None:
+        matches = [r for r in known_roads if len(r) >= _MIN_KNOWN_ROAD and road_text.endswith(r)]
+        if matches:
+            return max(matches, key=len)
+    trimmed = _PREFIX_RE.sub("", road_text, count=1)
+    return trimmed if len(trimmed) >= 2 else road_text
+
+
+def parse_addresses(text: str, known_roads: Iterable[str] | None = None) -> list[Address]:
+    """Every road + 号/弄 address in `text` (normalised first), in order of appearance."""
+    norm = normalise_text(text)
+    roads = list(known_roads) if known_roads is not None else None
+    out = []
+    for m in _ADDRESS_RE.finditer(norm):
+        road = trim_road(m["road"], roads)
+        unit = m["unit"]
+        first, last = int(m["first"]), m["last"]
+        number_end = int(last) if last is not None else None
+        if number_end is not None and number_end < first:
+            number_end = None
+        out.append(
+            Address(
+                road=road,
+                number=first,
+                unit=unit,
+                number_end=number_end,
+                sub_lane=int(m["sub"]) if m["sub"] else None,
+                house=int(m["house"]) if m["house"] else None,
+                start=m.start() + len(m["road"]) - len(road),
+                end=m.end(),
+            )
+        )
+    return out
+
+
+def parse_address(text: str, known_roads: Iterable[str] | None = None) -> Address | None:
+    """The first address in `text`, or None."""
+    found = parse_addresses(text, known_roads)
+    return found[0] if found else None
+
+
+def parse_crossing(text: str, known_roads: Iterable[str] | None = None) -> Crossing | None:
+    """The first "X路Y路口" / "X路与Y路交叉口" junction in `text`, or None."""
+    norm = normalise_text(text)
+    roads = list(known_roads) if known_roads is not None else None
+    m = _CROSSING_RE.search(norm)
+    if m is None:
+        return None
+    a, b = trim_road(m["a"], roads), trim_road(m["b"], roads)
+    if a == b:
+        return None
+    return Crossing(road_a=a, road_b=b, start=m.start() + len(m["a"]) - len(a), end=m.end())
+
+
+def parse_number(value: object) -> int | None:
+    """The leading integer of a house number field ("1686", "218号", "１－３"), else None."""
+    if value is None:
+        return None
+    m = re.match(r"\s*(\d+)", normalise_text(str(value)))
+    return int(m.group(1)) if m else None
+
+
+def street_anchor(street: object, housenumber: object) -> tuple[str, int] | None:
+    """(road, number along it) for a place's `street` / `housenumber` fields, or None.
+
+    OSM puts lane addresses as street "南京西路1394弄" + housenumber "2": the lane number is the
+    position on 南京西路, so that is what is returned."""
+    if street is None or (isinstance(street, float) and street != street):
+        return None
+    street_text = normalise_text(str(street))
+    if not street_text:
+        return None
+    lane = re.fullmatch(rf"([{_CJK}]+?(?:{_SUFFIX}))(\d+)弄", street_text)
+    if lane:
+        return lane.group(1), int(lane.group(2))
+    if not re.fullmatch(rf"[{_CJK}]+?(?:{_SUFFIX})", street_text):
+        return None
+    number = parse_number(housenumber)
+    return (street_text, number) if number is not None else None

@@ -1,0 +1,243 @@
+"""The offline AtlasGeocoder on a synthetic gazetteer: names, clashes, addresses, areas."""
+
+from __future__ import annotations
+
+import pytest
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+from shapely.geometry import Point, shape
+
+from geo.geocode import AtlasGeocoder, Resolution, normalise_name
+from geo.schema import PRECISION, UNLOCATED
+from tests.geo.synthetic import synthetic_layers
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> AtlasGeocoder:
+    return AtlasGeocoder(synthetic_layers())
+
+
+def test_is_a_geopy_geocoder(geocoder: AtlasGeocoder) -> None:
+    assert isinstance(geocoder, Geocoder)
+
+
+def test_location_is_latitude_then_longitude(geocoder: AtlasGeocoder) -> None:
+    location = geocoder.geocode("静安寺")
+    assert isinstance(location, Location)
+    # the classic swap: geopy points are (latitude, longitude)
+    assert location.latitude == pytest.approx(31.2205)
+    assert location.longitude == pytest.approx(121.440)
+    assert location.point.latitude < 90 < location.point.longitude
+    assert location.raw["lon"] == pytest.approx(121.440)
+    assert location.raw["geometry"]["coordinates"][0] == pytest.approx(121.440)
+
+
+def test_raw_carries_the_contract_fields(geocoder: AtlasGeocoder) -> None:
+    raw = geocoder.geocode("大宁公园").raw
+    for key in ("precision", "method", "matched", "subdistrict", "zone", "geometry"):
+        assert key in raw
+    assert raw["geometry"]["type"] == "Polygon"  # the full shape of an area
+    assert shape(raw["geometry"]).contains(Point(raw["lon"], raw["lat"]))
+
+
+def test_exact_name(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("静安寺")
+    assert (res.precision, res.method, res.matched) == (1, "exact", "静安寺")
+    assert res.subdistrict == "静安寺街道"
+    assert res.zone == "中央活力区;南京西路"  # every containing zone, sorted
+
+
+def test_alias(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("大宁公园")
+    assert (res.method, res.matched, res.precision) == ("alias", "大宁灵石公园", 1)
+    assert res.subdistrict == "大宁路街道"
+
+
+def test_normalisation_prefix_spaces_full_width_and_project_words(
+    geocoder: AtlasGeocoder,
+) -> None:
+    assert geocoder.resolve("上海市静安区 大宁灵石公园").matched == "大宁灵石公园"
+    res = geocoder.resolve("大宁灵石公园改造项目")
+    assert (res.matched, res.precision) == ("大宁灵石公园", 1)
+    assert normalise_name("（上海）静安雕塑公园") == "静安雕塑公园"
+
+
+def test_fuzzy_name(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("静安雕塑园")
+    assert res.matched == "静安雕塑公园"
+    assert res.method.startswith("fuzzy")
+
+
+@pytest.mark.parametrize("query", ["上海市第一人民医院", "静安雕像公园广场", "雕塑公园"])
+def test_fuzzy_refuses_near_misses(geocoder: AtlasGeocoder, query: str) -> None:
+    # 第一 ≠ 第十; a longer, different name; a short generic name
+    res = geocoder.resolve(query)
+    assert res.matched != "上海市第十人民医院"
+    assert not res.method.startswith("fuzzy")
+
+
+@pytest.mark.parametrize(
+    ("query", "layer_name", "precision"),
+    [
+        ("静安寺", "静安寺", 1),  # the temple
+        ("静安寺街道", "静安寺街道", 3),  # the 街道
+        ("南京西路", "南京西路", 1),  # the road (a line)
+        ("南京西路街道", "南京西路街道", 3),
+        ("南京西路商圈", "南京西路", 5),  # the functional zone
+        ("南西", "南京西路", 5),
+        ("彭浦镇", "彭浦镇", 3),
+        ("大宁", "大宁", 5),
+    ],
+)
+def test_same_name_clashes_are_decided_by_suffix(
+    geocoder: AtlasGeocoder, query: str, layer_name: str, precision: int
+) -> None:
+    res = geocoder.resolve(query)
+    assert (res.matched, res.precision) == (layer_name, precision)
+
+
+def test_bare_road_name_is_the_in_district_line(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("共和新路")
+    assert res.geometry.geom_type == "LineString"
+    bounds = res.geometry.bounds
+    assert bounds[1] >= 31.20 - 1e-9 and bounds[3] <= 31.30 + 1e-9  # clipped to the district
+    assert res.lat == pytest.approx(31.25)  # its midpoint
+
+
+def test_address_interpolated_between_anchors(geocoder: AtlasGeocoder) -> None:
+    # anchors: 共和新路1000号 at y=31.22, 3000号 at y=31.28 → 2000号 half way
+    res = geocoder.resolve("共和新路2000号")
+    assert res.method == "address:interpolated"
+    assert res.precision == 2
+    assert (res.lon, res.lat) == pytest.approx((121.46, 31.25))
+    road = synthetic_layers()["roads"].set_index("name").geometry["共和新路"]
+    assert road.distance(Point(res.lon, res.lat)) < 1e-9  # on the road
+    assert geocoder.resolve("共和新路2500弄").lat == pytest.approx(31.265)
+
+
+def test_address_full_width_digits(geocoder: AtlasGeocoder) -> None:
+    assert geocoder.resolve("共和新路２０００号").lat == pytest.approx(31.25)
+
+
+def test_address_beyond_the_anchors_stays_on_the_in_district_road(
+    geocoder: AtlasGeocoder,
+) -> None:
+    res = geocoder.resolve("共和新路9000号")
+    assert res.method == "address:extrapolated"
+    assert res.lat == pytest.approx(31.30)  # clamped to the district edge, not 31.46
+    assert res.subdistrict == "彭浦镇"
+
+
+def test_address_equal_to_a_known_place_is_that_place(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("南京西路1686号")
+    assert (res.method, res.matched, res.precision) == ("address:place", "静安寺", 1)
+
+
+def test_address_without_anchors_is_the_road_midpoint(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("汶水路400号")
+    assert (res.method, res.precision) == ("address:road-midpoint", 2)
+    assert (res.lon, res.lat) == pytest.approx((121.45, 31.28))
+
+
+def test_address_on_a_road_the_gazetteer_lacks_is_unlocated(geocoder: AtlasGeocoder) -> None:
+    for query in ("康定路367弄", "汶水东路10号", "南京东路100号"):
+        res = geocoder.resolve(query)
+        assert res.method == UNLOCATED, query
+        assert (res.geometry, res.lon, res.lat, res.precision) == (None, None, None, None)
+        assert geocoder.geocode(query) is None
+
+
+def test_unknown_road_named_like_an_area_is_not_that_area(geocoder: AtlasGeocoder) -> None:
+    # 大宁路 is no road here; "大宁" (a zone) and "大宁路" (a 街道 short name) must not answer.
+    assert geocoder.resolve("大宁路355号").method == UNLOCATED
+
+
+def test_road_outside_the_district_is_unlocated(geocoder: AtlasGeocoder) -> None:
+    assert geocoder.resolve("外区路10号").method == UNLOCATED
+
+
+def test_unknown_road_falls_back_to_the_named_subdistrict(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("静安寺街道康定路367弄")
+    assert (res.method, res.matched, res.precision) == ("area:subdistrict", "静安寺街道", 3)
+
+
+def test_known_road_is_placed_inside_the_named_subdistrict(geocoder: AtlasGeocoder) -> None:
+    # 汶水路 crosses two 街道; its midpoint (x=121.45) is on their edge; the text names 彭浦镇.
+    res = geocoder.resolve("彭浦镇汶水路400号")
+    assert res.subdistrict == "彭浦镇"
+    assert res.precision == 2
+
+
+def test_crossing(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("共和新路南京西路路口")
+    assert res.method == "address:crossing"
+    assert (res.lon, res.lat) == pytest.approx((121.46, 31.22))
+
+
+def test_zone_and_district_fallbacks(geocoder: AtlasGeocoder) -> None:
+    zone = geocoder.resolve("大宁功能区内的新项目")
+    assert (zone.method, zone.matched, zone.precision) == ("area:zone", "大宁", 5)
+    district = geocoder.resolve("全区范围")
+    assert (district.method, district.precision) == ("area:district", 4)
+    assert district.subdistrict is None
+
+
+def test_several_subdistricts_make_one_area(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("静安寺街道和彭浦镇的老旧小区")
+    assert res.precision == 3
+    assert res.method == "area:subdistrict:multiple"
+    assert res.subdistrict == "彭浦镇;静安寺街道"
+
+
+def test_place_named_in_a_longer_text(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("大宁灵石公园北侧绿化")
+    assert (res.method, res.matched, res.precision) == ("name-in-text", "大宁灵石公园", 2)
+
+
+def test_two_far_apart_places_of_one_name_are_not_one_point(geocoder: AtlasGeocoder) -> None:
+    res = geocoder.resolve("同名大楼")
+    assert res.method == UNLOCATED
+    assert res.geometry is None
+
+
+@pytest.mark.parametrize("query", ["", "   ", "完全不存在的地方", None, "<b>x</b>"])
+def test_never_none(geocoder: AtlasGeocoder, query: str | None) -> None:
+    res = geocoder.resolve(query)
+    assert isinstance(res, Resolution)
+    assert res.method == UNLOCATED
+    assert res.precision is None
+
+
+def test_every_precision_is_on_the_scale(geocoder: AtlasGeocoder) -> None:
+    queries = ["静安寺", "共和新路2000号", "静安寺街道", "全区", "大宁功能区", "汶水路400号"]
+    assert {geocoder.resolve(q).precision for q in queries} == set(PRECISION)
+
+
+def test_exactly_one_false_returns_a_list(geocoder: AtlasGeocoder) -> None:
+    found = geocoder.geocode("静安寺", exactly_one=False)
+    assert isinstance(found, list) and len(found) == 1
+    assert geocoder.geocode("康定路367弄", exactly_one=False) is None
+
+
+def test_resolution_to_dict_is_json_ready(geocoder: AtlasGeocoder) -> None:
+    row = geocoder.resolve("静安寺").to_dict()
+    assert set(row) == {
+        "query",
+        "lon",
+        "lat",
+        "precision",
+        "method",
+        "matched",
+        "subdistrict",
+        "zone",
+    }
+
+
+def test_layers_may_come_as_an_object_with_attributes() -> None:
+    class Gaz:
+        pass
+
+    gaz = Gaz()
+    for name, frame in synthetic_layers().items():
+        setattr(gaz, name, frame)
+    assert AtlasGeocoder(gaz).resolve("静安寺").precision == 1
