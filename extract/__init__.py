@@ -1,0 +1,26 @@
+"""Jing'an Atlas extractor: district report text → place-bound items.
+
+Public API (see docs/ARCHITECTURE.md)::
+
+    from extract import read_report, extract_report
+    items = extract_report(read_report("data/raw/2026-01-14_government-work-report.txt"))
+"""
+
+from __future__ import annotations
+
+from .decode import ReportError
+from .items import FIELDS, Item
+from .meta import ReportMeta, load_metadata
+from .pipeline import Report, extract_file, extract_report, read_report
+
+__all__ = [
+    "FIELDS",
+    "Item",
+    "Report",
+    "ReportError",
+    "ReportMeta",
+    "extract_file",
+    "extract_report",
+    "load_metadata",
+    "read_report",
+]

@@ -1,0 +1,47 @@
+"""``python -m extract FILE...``: one JSON object per item on stdout (UTF-8).
+
+Every file is extracted before anything is printed, so an error leaves stdout empty.
+Errors are one line on stderr naming the file (exit 1); notes (a non-UTF-8 encoding, a
+file with no items) also go to stderr and do not change the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .decode import ReportError
+from .pipeline import extract_report, read_report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", metavar="FILE", help="report text files")
+    args = parser.parse_args(argv)
+    lines: list[str] = []
+    failed = False
+    for name in args.files:
+        try:
+            report = read_report(name)
+            items = extract_report(report)
+        except ReportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        if report.encoding not in ("utf-8", "utf-8-sig"):
+            print(f"note: {name}: decoded as {report.encoding}", file=sys.stderr)
+        if not items:
+            print(f"note: {name}: no items found (is it a district report?)", file=sys.stderr)
+        lines.extend(json.dumps(item.to_dict(), ensure_ascii=False) for item in items)
+    if failed:
+        return 1
+    out = sys.stdout.buffer
+    for line in lines:
+        out.write(line.encode("utf-8") + b"\n")
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

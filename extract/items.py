@@ -1,0 +1,156 @@
+"""Items: the extractor's output record, and how spans become items (status, category, ids).
+
+Status and category are read from the words around a name: first the clause it stands in
+(between commas), then the whole sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import lexicon as lx
+from .segment import Timing
+
+FIELDS = (
+    "id",
+    "doc",
+    "name",
+    "kind",
+    "category",
+    "year",
+    "period",
+    "status",
+    "location",
+    "quote",
+    "start",
+    "end",
+    "boundary",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One place-bound statement of a report; ``quote == text[start:end]`` of the text as read."""
+
+    id: str
+    doc: str
+    name: str
+    kind: str
+    category: str
+    year: int | None
+    period: str
+    status: str
+    location: str
+    quote: str
+    start: int
+    end: int
+    boundary: dict[str, Any] | None = field(default=None, hash=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict with exactly :data:`FIELDS`, in order."""
+        d = asdict(self)
+        return {k: d[k] for k in FIELDS}
+
+
+def item_id(doc: str, start: int, end: int, name: str) -> str:
+    """Stable id: the same document, sentence and name always give the same id."""
+    return hashlib.sha1(f"{doc}\x1f{start}\x1f{end}\x1f{name}".encode()).hexdigest()[:12]
+
+
+_CLAUSE_SPLIT = re.compile(r"[，；：,]")
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The comma-delimited clause of ``sentence`` holding ``[start, end)``."""
+    left = max((m.end() for m in _CLAUSE_SPLIT.finditer(sentence, 0, start)), default=0)
+    right = _CLAUSE_SPLIT.search(sentence, end)
+    return left, right.start() if right else len(sentence)
+
+
+def _status_word(text: str, anchor: int) -> tuple[str, str] | None:
+    """The status word nearest to ``anchor`` in ``text`` (after the name preferred on ties)."""
+    best: tuple[int, str, str] | None = None
+    for word, status in lx.STATUS_WORDS:
+        for m in re.finditer(re.escape(word), text):
+            dist = m.start() - anchor if m.start() >= anchor else anchor - m.end() + 0.5
+            if best is None or dist < best[0]:
+                best = (dist, word, status)
+    return (best[1], best[2]) if best else None
+
+
+def status_of(sentence: str, start: int, end: int, period: str) -> str:
+    """planned | started | completed | ongoing | mentioned, from the words around the name."""
+    c0, c1 = clause_bounds(sentence, start, end)
+    clause = sentence[c0:start] + "\x00" * (end - start) + sentence[end:c1]
+    found = _status_word(clause, start - c0)
+    if found is None:
+        masked = sentence[:start] + "\x00" * (end - start) + sentence[end:]
+        found = _status_word(masked, start)
+    if found is None:
+        return "mentioned"
+    word, status = found
+    if word in lx.PLAN_ONLY_STATUS and period != "plan":
+        return lx.PLAN_ONLY_STATUS[word]
+    return status
+
+
+def category_of(name: str, default: str, sentence: str, start: int, end: int) -> str:
+    """The span's own category, else a keyword of the name, else of its clause."""
+    for word, cat in lx.CATEGORY_WORDS:
+        if word in name and cat in ("drainage", "parking", "education", "health", "elderly_care"):
+            return cat
+    if default:
+        return default
+    for word, cat in lx.CATEGORY_WORDS:
+        if word in name:
+            return cat
+    c0, c1 = clause_bounds(sentence, start, end)
+    clause = sentence[c0:c1]
+    for word, cat in lx.CATEGORY_WORDS:
+        if word in clause:
+            return cat
+    return "other"
+
+
+_ADDRESS_IN_NAME = re.compile(
+    r"[\u3400-\u9fff]{1,10}?(?:路|大道|街)\d+[A-Za-z]?(?:、\d+)*(?:号|弄)"
+)
+
+
+def location_of(name: str, kind: str) -> str:
+    """The shortest text that places the item: an address when the name holds one."""
+    m = _ADDRESS_IN_NAME.search(name)
+    if m:
+        return m.group(0)
+    return name
+
+
+def make_item(
+    doc: str,
+    name: str,
+    kind: str,
+    category: str,
+    timing: Timing,
+    status: str,
+    quote: str,
+    start: int,
+    end: int,
+) -> Item:
+    """Assemble an :class:`Item` with its stable id and location."""
+    return Item(
+        id=item_id(doc, start, end, name),
+        doc=doc,
+        name=name,
+        kind=kind,
+        category=category,
+        year=timing.year,
+        period=timing.period,
+        status=status,
+        location=location_of(name, kind),
+        quote=quote,
+        start=start,
+        end=end,
+    )

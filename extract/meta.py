@@ -1,0 +1,129 @@
+"""Report metadata: read ``data/raw/reports.csv``, and infer what it lacks.
+
+A report dropped into ``data/raw/`` without a row still works: the delivered date comes from
+the file name (``2026-01-14_…``) or the text (``——2026年1月14日在…``), the title from the
+first lines, the kind from keywords.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+METADATA_FILE = "reports.csv"
+FIELDS = ("id", "file", "title", "issuing_body", "delivered", "kind", "years_covered")
+
+#: Document kinds, in the order their keywords are tried.
+KIND_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("plan_execution_report", ("plan-execution", "计划执行情况", "执行情况与")),
+    ("key_work_arrangements", ("key-work", "重点工作安排")),
+    ("government_work_report", ("government-work", "政府工作报告")),
+)
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """One row of ``reports.csv``; ``years_covered`` is e.g. ``"2016-2021;2022-2026;2022"``."""
+
+    id: str
+    file: str
+    title: str
+    issuing_body: str
+    delivered: str
+    kind: str
+    years_covered: str
+
+    @property
+    def year(self) -> int | None:
+        """The year the report was delivered (the 'current' year of its plan part)."""
+        m = re.match(r"(\d{4})", self.delivered)
+        return int(m.group(1)) if m else None
+
+    def to_dict(self) -> dict[str, str]:
+        return {f: getattr(self, f) for f in FIELDS}
+
+
+def load_metadata(raw_dir: str | Path) -> dict[str, ReportMeta]:
+    """Rows of ``raw_dir/reports.csv`` keyed by file name (empty dict when absent)."""
+    path = Path(raw_dir) / METADATA_FILE
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out: dict[str, ReportMeta] = {}
+    for row in rows:
+        values = {f: (row.get(f) or "").strip() for f in FIELDS}
+        if values["file"]:
+            out[values["file"]] = ReportMeta(**values)
+    return out
+
+
+_DATE_IN_NAME = re.compile(r"(\d{4})(?:[-_.](\d{1,2}))?(?:[-_.](\d{1,2}))?")
+_DATE_IN_TEXT = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_YEAR_IN_TEXT = re.compile(r"(20\d{2})\s*年")
+
+
+def _date_from_name(name: str) -> str:
+    m = _DATE_IN_NAME.search(name)
+    if not m:
+        return ""
+    parts = [m.group(1)] + [p.zfill(2) for p in m.groups()[1:] if p]
+    return "-".join(parts)
+
+
+def _date_from_text(head: str) -> str:
+    m = _DATE_IN_TEXT.search(head)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return ""
+
+
+def _title_from_text(head: str) -> str:
+    lines = [ln.strip(" \t#*\u3000") for ln in head.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("——")]
+    return lines[0][:120] if lines else ""
+
+
+def _kind(name: str, head: str) -> str:
+    for kind, words in KIND_KEYWORDS:
+        if any(w in name or w in head for w in words):
+            return kind
+    return "report"
+
+
+def _issuing_body(head: str) -> str:
+    for body in ("静安区发展和改革委员会", "上海市静安区人民政府", "静安区人民政府"):
+        if re.search(r"\s*".join(body), head):
+            return body
+    return ""
+
+
+def infer_metadata(file_name: str, text: str) -> ReportMeta:
+    """Metadata guessed from the file name and the head of the text."""
+    head = text[:3000]
+    delivered = _date_from_name(file_name) or _date_from_text(head)
+    if not delivered:
+        years = [int(y) for y in _YEAR_IN_TEXT.findall(head)]
+        delivered = str(max(years)) if years else ""
+    stem = Path(file_name).stem
+    return ReportMeta(
+        id=stem,
+        file=file_name,
+        title=_title_from_text(head),
+        issuing_body=_issuing_body(head),
+        delivered=delivered,
+        kind=_kind(file_name, head),
+        years_covered="",
+    )
+
+
+def metadata_for(file_name: str, text: str, known: dict[str, ReportMeta]) -> ReportMeta:
+    """The row for ``file_name`` with blanks filled in by inference, or a fully inferred one."""
+    inferred = infer_metadata(file_name, text)
+    row = known.get(file_name)
+    if row is None:
+        return inferred
+    filled = {f: getattr(row, f) or getattr(inferred, f) for f in FIELDS}
+    return replace(row, **filled)

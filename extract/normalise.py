@@ -1,0 +1,177 @@
+"""A normalised copy of a report for matching, with a map back to the original offsets.
+
+PDF conversion leaves spaces inside words (``2023 年``), line breaks mid-sentence
+(``共和新\\n路``), mixed full-/half-width punctuation, markdown marks and lone page numbers.
+Rules match on the cleaned copy; ``Normalised.span`` turns a cleaned span back into the
+original one, so quotes are always slices of the text as read.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+#: Half-width punctuation folded to the full-width form the reports mostly use.
+_PUNCT = {
+    ",": "，",
+    ":": "：",
+    ";": "；",
+    "(": "（",
+    ")": "）",
+    "!": "！",
+    "?": "？",
+    "〔": "（",
+    "〕": "）",
+    "„": "“",
+    "‟": "”",
+    '"': "“",
+    "「": "“",
+    "」": "”",
+    "﹝": "（",
+    "﹞": "）",
+    "—": "—",
+}
+_SPACES = " \u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+_TERMINAL = "。！？；："
+_CLOSERS = "”）"
+_HEADING = re.compile(
+    r"^[#\s*]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分章节]"
+    r"|\d{1,2}\s*[．.、](?!\d))"
+)
+_DEBRIS = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?\d{1,3}(?:\s*页)?[\s\-—–－_·•]*$|^[\s\-—–－_=*·•]+$"
+)
+_HEADING_MAX = 40
+_CAPTION = re.compile(r"^表\s*\d+")
+_LABEL_MAX = 6
+
+
+def fold_char(c: str) -> str:
+    """Full-width ASCII to half-width, then punctuation to the report's full-width forms."""
+    o = ord(c)
+    if 0xFF01 <= o <= 0xFF5E:
+        c = chr(o - 0xFEE0)
+    if c == "．":
+        return "."
+    return _PUNCT.get(c, c)
+
+
+def _is_ascii_word(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+@dataclass
+class Normalised:
+    """``text`` is the cleaned copy; ``offsets[i]`` is the original index of ``text[i]``."""
+
+    text: str
+    offsets: array
+    original: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the cleaned slice ``text[start:end]`` (end > start)."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _line_kind(line: str) -> str:
+    stripped = line.strip(_SPACES + "\t")
+    if not stripped:
+        return "blank"
+    if _DEBRIS.match(stripped):
+        return "debris"
+    if "\t" in line.strip(_SPACES):
+        return "table"
+    if _CAPTION.match(stripped):
+        return "heading"
+    if _HEADING.match(stripped) or stripped.startswith("#") or _is_bold_line(stripped):
+        short = len(re.sub(r"\s+", "", stripped)) <= _HEADING_MAX
+        has_stop = re.search(r"[。；;！？]", stripped[:-1]) is not None
+        return "heading" if short and not has_stop else "heading_start"
+    return "text"
+
+
+def _is_bold_line(stripped: str) -> bool:
+    return stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4
+
+
+def normalise(text: str) -> Normalised:
+    """Clean ``text`` line by line: join wrapped lines, drop debris, fold punctuation."""
+    out: list[str] = []
+    offsets = array("q")
+    prev_kind = "start"
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start = pos
+        pos += len(line)
+        kind = _line_kind(line)
+        if kind in ("blank", "debris"):
+            continue
+        skip_label = False
+        if out:
+            ended = _ends_sentence(out)
+            if kind == "table" and not ended and prev_kind in ("text", "table"):
+                # A PDF table cell wrapped onto the next row, whose first cell is the
+                # (wrapped) row label: "…小区蕃瓜" / "旧住房\t弄100%签约生效".
+                skip_label = _first_cell_is_label(line)
+            brk = not skip_label and (
+                ended
+                or prev_kind in ("heading", "table")
+                or kind in ("heading", "heading_start", "table")
+            )
+            if brk:
+                out.append("\n")
+                offsets.append(start - 1 if start > 0 else 0)
+        _emit_line(line, start, kind, out, offsets, skip_label)
+        prev_kind = kind
+    return Normalised("".join(out), offsets, text)
+
+
+def _ends_sentence(out: list[str]) -> bool:
+    last = out[-1]
+    if last in _TERMINAL or last == "\n":
+        return True
+    return last in _CLOSERS and len(out) > 1 and out[-2] in _TERMINAL
+
+
+def _first_cell_is_label(line: str) -> bool:
+    first, _, rest = line.strip(_SPACES).partition("\t")
+    return bool(rest) and 0 < len(first) <= _LABEL_MAX and not re.search(r"[，。；、●■\d]", first)
+
+
+def _emit_line(
+    line: str, base: int, kind: str, out: list[str], offsets: array, skip_label: bool = False
+) -> None:
+    body = line.rstrip("\r\n")
+    n = len(body)
+    i = 0
+    if skip_label:
+        i = body.index("\t") + 1
+    while i < n:
+        c = body[i]
+        if c in _SPACES:
+            j = i
+            while j < n and body[j] in _SPACES:
+                j += 1
+            prev = out[-1] if out else ""
+            nxt = body[j] if j < n else ""
+            if _is_ascii_word(prev) and _is_ascii_word(nxt):
+                out.append(" ")
+                offsets.append(base + i)
+            i = j
+            continue
+        if c == "\t":
+            if kind == "table" and out and out[-1] not in "\t\n":
+                out.append("\t")
+                offsets.append(base + i)
+            i += 1
+            continue
+        if c == "*" and i + 1 < n and body[i + 1] == "*":
+            i += 2
+            continue
+        if c == "#" and (not out or out[-1] == "\n"):
+            i += 1
+            continue
+        out.append(fold_char(c))
+        offsets.append(base + i)
+        i += 1

@@ -1,0 +1,415 @@
+"""Rules that find mappable names in one normalised sentence.
+
+Four recognisers, each generic to the genre:
+
+* **addresses** — a road name followed by a house or lane number (``共和新路3550号``,
+  ``陕西北路119弄``), optionally continued to a plot or project word;
+* **suffix names** — a name ending in a typed suffix (``…公园``, ``…小学``, ``…功能区``),
+  scanned leftwards from the suffix until a verb or function word;
+* **enumerations** — ``A、B、C等<head>`` where the head noun (项目, 地块, 历史建筑, 道路 …)
+  says what the members are, so members without a telling suffix (``凯德星贸``) are kept;
+* **road works** — a road with a segment (``云飞东路（共和新路—寿阳路）``) or listed
+  as the object of road works.
+
+Each recogniser yields :class:`Span` objects in sentence coordinates; :func:`find_spans`
+resolves overlaps (longer and enumeration-typed spans win).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+
+_CJK = r"\u3400-\u9fff"
+_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9·—\-]")
+_MAX_NAME = 16
+_COUNT = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两几]+)(?:个|座|所|家|处|条|片|幅|张|台|项|批|类|公里|万平方米)"
+    r"(?:市级|区级)?“?$"
+)
+_PAREN_TAIL = re.compile(r"^（[^（），。；、]{1,14}）")
+_PHASE_TAIL = re.compile(r"^(?:[一二三四五六七八九十\d]+期|[东西南北中]区|首开区|[东西南北]段)")
+_PHASE_END = re.compile(r"(?:[一二三四五六七八九十\d]+期|[东西南北中]区|首开区|[东西南北]段)$")
+_SEGMENT = re.compile(
+    rf"^（([{_CJK}]{{1,10}}(?:路|桥|河|浦|浜|泾|塘))[—–\-一至~～]([{_CJK}]{{1,10}}(?:路|桥|河|浦|浜|泾|塘))）"
+)
+_ADDRESS = re.compile(rf"([{_CJK}]{{1,10}}?(?:路|大道|街))(\d+[A-Za-z]?(?:、\d+)*(?:号|弄)?)")
+_STOP_BY_LEN: dict[int, frozenset[str]] = {}
+for _w in lx.STOP_WORDS:
+    _STOP_BY_LEN.setdefault(len(_w), set()).add(_w)  # type: ignore[union-attr]
+_STOP_LENS = sorted(_STOP_BY_LEN, reverse=True)
+_SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, lx.SUFFIXES), key=len, reverse=True)))
+_HEAD_ALT = "|".join(sorted(map(re.escape, lx.HEADS), key=len, reverse=True))
+_ENUM_HEAD = re.compile(
+    rf"等(?:[\d.]+|[一二三四五六七八九十两几]+)?(?:个|幅|座|处|家|所|条|片|项|批|公里)?"
+    rf"(?:市级|区级|重点|一批)?“?({_HEAD_ALT})"
+)
+_GLUED_HEADS = (
+    "零星旧改项目",
+    "成套改造项目",
+    "城市更新项目",
+    "楼宇更新项目",
+    "旧改项目",
+    "养老项目",
+    "商办项目",
+    "河道",
+)
+_GLUED = re.compile(rf"([{_CJK}A-Za-z0-9]{{2,12}}?)({'|'.join(_GLUED_HEADS)})")
+_MEMBER_SPLIT = "、"
+_NOUN_CONTINUES = set("馆地所点站员们")
+_LOOSE_HEADS = ("区域", "重点区域")
+_CLAUSE_DELIMS = "，。；：！？\t\n"
+_BLOCKED_NAMES = ("美丽家园", "共同家园", "美丽楼组", "幸福小区", "和谐街区")
+_QUOTED = re.compile(r"“([^“”，。；、]{2,10})”")
+_TRIM_TAILS = (
+    "沿线",
+    "周边",
+    "沿岸",
+    "一带",
+    "住宅部分",
+    "改造",
+    "建设",
+    "项目",
+    "工程",
+    "更新",
+    "升级",
+    "提升",
+    "配套",
+    "新建",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate in sentence coordinates; ``name`` may differ from ``text[start:end]``."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    category: str
+    rule: str
+
+
+def _stop_before(s: str, p: int) -> bool:
+    for n in _STOP_LENS:
+        if p - n >= 0 and s[p - n : p] in _STOP_BY_LEN[n]:
+            if n == 1 and (s[p - 2 : p] in lx.NAME_BIGRAMS or s[p - 1 : p + 1] in lx.NAME_BIGRAMS):
+                continue
+            return True
+    return False
+
+
+def extend_left(s: str, p: int, limit: int = _MAX_NAME) -> int:
+    """Leftmost start of the name whose head begins at ``p`` (stops at verbs, 的, punctuation)."""
+    q = p
+    while q > 0 and p - q < limit:
+        if s[q - 1] == "）":
+            open_at = s.rfind("（", max(0, q - 16), q - 1)
+            if open_at <= 0 or _stop_before(s, q) or not _NAME_CHAR.match(s[open_at - 1]):
+                break
+            q = open_at
+            continue
+        if not _NAME_CHAR.match(s[q - 1]) or _stop_before(s, q):
+            break
+        q -= 1
+    return q
+
+
+def extend_right(s: str, e: int) -> int:
+    """Absorb a qualifier or a phase after a name: ``（四期）``, ``二期``, ``东区``."""
+    for _ in range(2):
+        m = _PAREN_TAIL.match(s[e:]) or _PHASE_TAIL.match(s[e:])
+        if not m:
+            break
+        e += m.end()
+    return e
+
+
+def is_generic(modifier: str) -> bool:
+    """True when ``modifier`` is only generic words ("城市", "社区综合") or empty."""
+    rest = re.sub(r"[“”\d]", "", modifier)
+    for word in sorted(lx.GENERIC_MODIFIERS, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(rest) == 0
+
+
+_COUNT_IN = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两几百千万亿]+)(?:个|座|所|家|处|条|片|幅|张|台|项|批|类|大|公里)"
+)
+
+
+def _counted(s: str, start: int, modifier: str = "") -> bool:
+    """A bare count: "新增3座口袋公园", "在四大功能区", "26家园区"."""
+    return bool(_COUNT.search(s[max(0, start - 12) : start]) or _COUNT_IN.search(modifier))
+
+
+def _suffix_of(name: str) -> str | None:
+    core = re.sub(r"（[^（）]*）$", "", name)
+    core = _PHASE_END.sub("", core) or core
+    for m in _SUFFIX_RE.finditer(core):
+        if m.end() == len(core):
+            return m.group(0)
+    best = None
+    for suffix in lx.SUFFIXES:
+        if core.endswith(suffix) and (best is None or len(suffix) > len(best)):
+            best = suffix
+    return best
+
+
+def _trim_member(text: str) -> tuple[int, str]:
+    """Strip leading verbs/framing and anything up to a 的 from an enumeration member."""
+    offset = 0
+    while text and not _NAME_CHAR.match(text[0]) and text[0] not in "“（":
+        offset, text = offset + 1, text[1:]
+    if "的" in text:
+        cut = text.rindex("的") + 1
+        offset, text = offset + cut, text[cut:]
+    changed = True
+    while changed and text:
+        changed = False
+        for n in _STOP_LENS:
+            if len(text) > n and text[:n] in _STOP_BY_LEN[n]:
+                offset, text = offset + n, text[n:]
+                changed = True
+                break
+    return offset, text
+
+
+def _valid_member(name: str) -> bool:
+    if not 2 <= len(name) <= 24 or re.match(r"^[\d.%]+", name):
+        return False
+    if name in lx.STOP_WORDS or _COUNT_IN.search(name):
+        return False
+    if re.search(r"[%％]|万平方米|亿元", name) or name in _BLOCKED_NAMES:
+        return False
+    return not is_generic(name)
+
+
+def _typed(name: str, default: tuple[str, str]) -> tuple[str, str]:
+    suffix = _suffix_of(name)
+    if suffix and suffix not in lx.WEAK_SUFFIXES:
+        return lx.SUFFIXES[suffix]
+    if default[0] == "project" and not default[1] and name.endswith(lx.ROAD_ENDINGS[:2]):
+        return ("road", "infrastructure")
+    if name.endswith(lx.RIVER_ENDINGS) and default[0] == "road":
+        return ("road", "drainage")
+    return default
+
+
+def _trim_tail(name: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for tail in _TRIM_TAILS:
+            if name.endswith(tail) and len(name) > len(tail) + 1:
+                name = name[: -len(tail)]
+                changed = True
+    return name
+
+
+def enumeration_spans(s: str) -> list[Span]:
+    """Members of ``A、B等<head>`` and of ``A、B<glued head>`` lists."""
+    spans: list[Span] = []
+    heads = [(m.start(), m.group(1), False) for m in _ENUM_HEAD.finditer(s)]
+    heads += [(m.start(2), m.group(2), True) for m in _GLUED.finditer(s)]
+    for head_at, head, glued in heads:
+        default = lx.HEADS.get(head, ("road", "drainage") if head == "河道" else ("project", ""))
+        bare = head == "项目" and not any(w in s for w in lx.WORKS_WORDS)
+        end = head_at
+        while end > 0:
+            start = _member_start(s, end)
+            off, name = _trim_member(s[start:end])
+            name = _trim_tail(name)
+            if glued and ("等" in name or (head == "河道" and not name.endswith(lx.RIVER_ENDINGS))):
+                break
+            ok = _valid_member(name)
+            own = _suffix_of(name)
+            if ok and not own and (bare or (head in _LOOSE_HEADS and not _names_place(name, ()))):
+                ok = False
+            if ok:
+                kind, cat = _typed(name, default)
+                spans.append(Span(start + off, start + off + len(name), name, kind, cat, "enum"))
+            if start == 0 or s[start - 1] != _MEMBER_SPLIT:
+                break
+            end = start - 1
+    return spans
+
+
+def _member_start(s: str, end: int) -> int:
+    """Start of the list member ending at ``end`` (a 、 inside parentheses does not split)."""
+    depth = 0
+    start = end
+    while start > 0:
+        c = s[start - 1]
+        if c == "）":
+            depth += 1
+        elif c == "（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and c in _CLAUSE_DELIMS + _MEMBER_SPLIT:
+            break
+        start -= 1
+    return start
+
+
+class _Match:
+    """A suffix occurrence (start, end, text) with the ``re.Match`` methods used here."""
+
+    def __init__(self, start: int, text: str) -> None:
+        self._start, self._text = start, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._start + len(self._text)
+
+    def group(self, _: int = 0) -> str:
+        return self._text
+
+
+_SUFFIX_ANY = re.compile(f"(?=({_SUFFIX_RE.pattern}))")
+
+
+def _suffix_matches(s: str) -> list[_Match]:
+    """Suffix occurrences, dropping one that a longer-reaching suffix overlaps (产业园|园区)."""
+    found = [_Match(m.start(), m.group(1)) for m in _SUFFIX_ANY.finditer(s)]
+    keep = []
+    for a in found:
+        if any(b.start() > a.start() and b.start() < a.end() < b.end() for b in found):
+            continue
+        if any(b.start() < a.start() and b.end() >= a.end() for b in found):
+            continue
+        keep.append(a)
+    return keep
+
+
+def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
+    """Names ending in a typed suffix, scanned leftwards from it."""
+    spans: list[Span] = []
+    for m in _suffix_matches(s):
+        suffix = m.group(0)
+        start = extend_left(s, m.start())
+        end = extend_right(s, m.end())
+        modifier = s[start : m.start()]
+        name = s[start:end]
+        if not modifier or is_generic(modifier) or _counted(s, start, modifier):
+            continue
+        if len(modifier) < 2 and not modifier.startswith("区"):
+            continue
+        if s[m.end() : m.end() + 1] in _NOUN_CONTINUES or s[m.end() : m.end() + 2] == "街道":
+            continue
+        if "·" in name or _inside_quotes_alone(s, start, end):
+            continue
+        if any(b in name for b in _BLOCKED_NAMES):
+            continue
+        if suffix in lx.WEAK_SUFFIXES and len(modifier) < 2 and not modifier.startswith("区"):
+            continue
+        if suffix in lx.PLACE_REQUIRED and not _names_place(modifier, known):
+            continue
+        kind, category = lx.SUFFIXES[suffix]
+        if suffix == "片区" and modifier.endswith((*lx.ROAD_ENDINGS, "长")):
+            kind, category = "beautiful_block", "streetscape"
+        spans.append(Span(start, end, name, kind, category, "suffix"))
+    return spans
+
+
+def _inside_quotes_alone(s: str, start: int, end: int) -> bool:
+    """A quoted slogan ("美丽楼组"“和谐街区”) rather than a place."""
+    return s[start - 1 : start] == "“" and s[end : end + 1] == "”" and end - start <= 4
+
+
+def _names_place(modifier: str, known: frozenset[str]) -> bool:
+    if any(c in modifier for c in lx.PLACE_CHARS):
+        return True
+    return any(k in modifier for k in known)
+
+
+def address_spans(s: str) -> list[Span]:
+    """``共和新路3550号``, ``陕西北路119弄``, ``江宁路54A``, continued to a plot word."""
+    spans: list[Span] = []
+    for m in _ADDRESS.finditer(s):
+        num = m.group(2)
+        if not (num.endswith(("号", "弄")) or s[m.end() : m.end() + 2] in ("项目", "地块")):
+            continue
+        start = extend_left(s, m.start(2), limit=10)
+        end = m.end()
+        tail = re.match(rf"[{_CJK}A-Za-z0-9]{{0,8}}?(地块|街坊)", s[end:])
+        if tail and "等" not in tail.group(0):
+            end += tail.end()
+        name = s[start:end]
+        if len(name) < 4:
+            continue
+        spans.append(Span(start, end, name, "project", "", "address"))
+    return spans
+
+
+def road_spans(s: str) -> list[Span]:
+    """Roads that are the object of works: with a segment, or next to road-works words."""
+    spans: list[Span] = []
+    for m in re.finditer(r"(?:路|大道|高架)(?=（)", s):
+        seg = _SEGMENT.match(s[m.end() :])
+        if not seg:
+            continue
+        start = extend_left(s, m.start(), limit=8)
+        end = m.end() + seg.end()
+        name = s[start:end]
+        if len(name) > len(m.group(0)) + 1:
+            spans.append(Span(start, end, name, "road", "infrastructure", "segment"))
+    return spans
+
+
+def quoted_spans(s: str) -> list[Span]:
+    """Quoted brand names of areas: ``示范区“数通链谷”``, ``“美创静界”美妆健康创新生态社区``."""
+    spans: list[Span] = []
+    for m in _QUOTED.finditer(s):
+        inner = m.group(1)
+        if _suffix_of(inner) or re.match(r"^[一二三四五六七八九十两百千万\d]", inner):
+            continue
+        after = re.sub(r"^(?:“[^”]{1,10}”|两大|三大)*", "", s[m.end() : m.end() + 24])
+        after_m = re.match(rf"[{_CJK}]{{0,12}}?({_SUFFIX_RE.pattern})", after)
+        before = s[max(0, m.start() - 8) : m.start()]
+        typed = None
+        if after_m and lx.SUFFIXES[after_m.group(1)][0] == "zone":
+            typed = lx.SUFFIXES[after_m.group(1)]
+        elif any(before.endswith(x) for x in ("示范区", "集聚区", "产业园", "园区")):
+            typed = ("zone", "innovation")
+        if typed and not re.search(r"[计划行动工程品牌]$", inner):
+            spans.append(Span(m.start(1), m.end(1), inner, typed[0], typed[1], "quoted"))
+    return spans
+
+
+_DISTRICT_PREFIX = re.compile(rf"^[{_CJK}]{{2}}区(?![域块段])(?=[{_CJK}A-Za-z0-9]{{3}})")
+
+
+def strip_district(span: Span) -> Span:
+    """ "普陀区长风公园" → "长风公园": a leading district name does not help place it."""
+    m = _DISTRICT_PREFIX.match(span.name)
+    if not m or span.name[:2] in ("园区", "城区", "社区", "小区"):
+        return span
+    n = m.end()
+    return Span(span.start + n, span.end, span.name[n:], span.kind, span.category, span.rule)
+
+
+_PRIORITY = {"address": 0, "segment": 1, "enum": 2, "suffix": 3, "quoted": 4}
+
+
+def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
+    """All recognisers, overlaps resolved: address/segment first, then longer spans."""
+    raw = address_spans(s) + road_spans(s) + enumeration_spans(s) + suffix_spans(s, known)
+    raw += quoted_spans(s)
+    chosen: list[Span] = []
+    for span in sorted(raw, key=lambda x: (-(x.end - x.start), _PRIORITY[x.rule])):
+        clash = [c for c in chosen if c.start < span.end and span.start < c.end]
+        if not clash:
+            chosen.append(span)
+            continue
+        # An enumeration member typed by its head refines a suffix span covering the same text.
+        for c in clash:
+            if c.start == span.start and c.end == span.end and span.rule == "enum":
+                chosen[chosen.index(c)] = span
+    return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
