@@ -1,0 +1,240 @@
+"""The offline gazetteer: build it from open geodata, write it, load it.
+
+`python -m geo gazetteer --source ../shared/geodata [--osm FILE] [-o data/gazetteer.gpkg]`
+reads the files described in ../shared/geodata/SOURCES.md (never copied into the repo), checks
+datums, merges and ranks sources, draws the functional zones, and writes the derived
+GeoPackage that the app and the geocoder read from a fresh clone. The build is deterministic:
+rows are sorted and GDAL's timestamp is pinned, so a rebuild from the same inputs gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo import places as places_mod
+from geo import sources
+from geo.aliases import DEFAULT_ALIASES, apply_aliases, read_aliases
+from geo.roads import district_buffer, merge_roads
+from geo.sources import COMMON_COLUMNS, CRS
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
+DEFAULT_MISSING = ROOT / "data" / "gazetteer_missing.md"
+DEFAULT_RAW = ROOT / "data" / "raw"
+LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places")
+#: GDAL writes this into gpkg_contents.last_change instead of "now" (reproducible bytes).
+FIXED_DATE = "2026-01-01T00:00:00Z"
+
+
+class GazetteerError(RuntimeError):
+    """The gazetteer file is missing or lacks a layer or column of the contract."""
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The five layers of data/gazetteer.gpkg, all EPSG:4326."""
+
+    district: gpd.GeoDataFrame
+    subdistricts: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        return {name: getattr(self, name) for name in LAYERS}
+
+
+# --- build ----------------------------------------------------------------------------------
+
+
+def build_gazetteer(
+    source_dir: Path | str,
+    osm: Path | str | None = None,
+    *,
+    aliases_path: Path | str = DEFAULT_ALIASES,
+    raw_dir: Path | str | None = DEFAULT_RAW,
+) -> dict[str, gpd.GeoDataFrame]:
+    """All layers from the files in `source_dir` (+ an optional OSM extract), in memory.
+
+    `raw_dir` holds the reports whose sentences justify the zones; with `None` zones are
+    drawn without justification text (tests of the other layers)."""
+    from geo import zones as zones_mod
+
+    table = read_aliases(aliases_path)
+    district = sources.read_district(source_dir)
+    subdistricts = sources.read_subdistricts(source_dir)
+    outline = district.geometry.iloc[0]
+    near = district_buffer(district)
+
+    osm_layers = _read_osm(osm)
+    road_pieces = pd.concat(
+        [sources.read_roads(source_dir), osm_layers.get("roads")], ignore_index=True
+    )
+    road_pieces = apply_aliases(_gdf(road_pieces), table)
+    roads = merge_roads(road_pieces, clip_to=near)
+
+    landmarks = sources.read_landmarks(source_dir)
+    stations = sources.read_stations(source_dir)
+    wikidata = sources.read_wikidata(source_dir, set(subdistricts["name"]))
+    osm_places = osm_layers.get("places")
+    ranked = [f for f in (osm_places, landmarks, stations, wikidata) if f is not None]
+    ranked = [apply_aliases(f, table) for f in ranked]
+    reference = _gdf(pd.concat(ranked, ignore_index=True))
+    sourced = apply_aliases(
+        places_mod.resolve_sourced(sources.read_sourced(source_dir), reference), table
+    )
+    places = places_mod.merge_places([*ranked, sourced])
+    places = places_mod.flag_and_clip(places, outline, near)
+
+    subdistricts = apply_aliases(subdistricts, table)
+    district = apply_aliases(district, table)
+    zones = zones_mod.build_zones(subdistricts, roads, places, raw_dir=raw_dir)
+    missing_zones = zones.attrs.get("missing", {})
+    zones = apply_aliases(zones, table)
+    zones.attrs["missing"] = missing_zones
+    return {
+        "district": district,
+        "subdistricts": subdistricts,
+        "zones": zones,
+        "roads": roads,
+        "places": places,
+    }
+
+
+def _gdf(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(df, geometry="geometry", crs=CRS)
+
+
+def _read_osm(osm: Path | str | None) -> dict[str, gpd.GeoDataFrame]:
+    if osm is None:
+        return {}
+    from geo.osm import read_osm
+
+    return read_osm(osm)
+
+
+# --- write / load ---------------------------------------------------------------------------
+
+
+def write_gazetteer(layers: dict[str, gpd.GeoDataFrame], path: Path | str) -> Path:
+    """Write the layers to a GeoPackage atomically (temp file + rename), reproducibly."""
+    path = Path(path)
+    missing = [name for name in LAYERS if name not in layers]
+    if missing:
+        raise GazetteerError(f"cannot write {path}: layers missing: {', '.join(missing)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    previous = os.environ.get("OGR_CURRENT_DATE")
+    os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
+    try:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+        for name in LAYERS:
+            gdf = layers[name]
+            _check_layer(name, gdf)
+            pyogrio.write_dataframe(
+                gdf.to_crs(CRS), tmp, layer=name, driver="GPKG", promote_to_multi=False
+            )
+        tmp.replace(path)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+        if previous is None:
+            os.environ.pop("OGR_CURRENT_DATE", None)
+        else:
+            os.environ["OGR_CURRENT_DATE"] = previous
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _check_layer(name: str, gdf: gpd.GeoDataFrame) -> None:
+    absent = [c for c in COMMON_COLUMNS if c not in gdf.columns]
+    if absent:
+        raise GazetteerError(f"layer {name}: columns missing: {', '.join(absent)}")
+    if gdf.crs is None:
+        raise GazetteerError(f"layer {name}: no CRS")
+
+
+def read_layers(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
+    """Every gazetteer layer of `path`, with text columns as '' rather than null."""
+    path = Path(path)
+    if not path.is_file():
+        raise GazetteerError(f"{path}: gazetteer not found (build it: python -m geo gazetteer)")
+    present = {str(row[0]) for row in pyogrio.list_layers(path)}
+    missing = [name for name in LAYERS if name not in present]
+    if missing:
+        raise GazetteerError(f"{path}: layers missing: {', '.join(missing)}")
+    out = {}
+    for name in LAYERS:
+        gdf = gpd.read_file(path, layer=name)
+        for column in gdf.columns:
+            if column != gdf.geometry.name and gdf[column].dtype == object:
+                gdf[column] = gdf[column].fillna("")
+        _check_layer(name, gdf)
+        out[name] = gdf
+    return out
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Gazetteer:
+    return Gazetteer(**read_layers(path))
+
+
+def load_gazetteer(path: Path | str = DEFAULT_GAZETTEER) -> Gazetteer:
+    """The gazetteer at `path`, cached until the file changes.
+
+    The cached GeoDataFrames are shared: copy before mutating."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise GazetteerError(f"{path}: gazetteer not found (build it: python -m geo gazetteer)")
+    stat = path.stat()
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+# --- CLI ------------------------------------------------------------------------------------
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", required=True, type=Path, help="directory of the open geodata (SOURCES.md)"
+    )
+    parser.add_argument("--osm", type=Path, help="an OpenStreetMap extract (.osm or .osm.pbf)")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_GAZETTEER)
+    parser.add_argument("--aliases", type=Path, default=DEFAULT_ALIASES)
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the reports (zones)")
+    parser.add_argument(
+        "--missing",
+        type=Path,
+        default=None,
+        help="where to write the list of report names the sources lack "
+        "(default: gazetteer_missing.md beside the output)",
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    from geo.missing import missing_report
+
+    try:
+        layers = build_gazetteer(args.source, args.osm, aliases_path=args.aliases, raw_dir=args.raw)
+    except (sources.SourceError, OSError, ValueError) as exc:
+        print(f"gazetteer: {exc}", file=sys.stderr)
+        return 1
+    out = write_gazetteer(layers, args.output)
+    missing_path = args.missing or out.with_name(out.stem + "_missing.md")
+    missing_path.write_text(missing_report(layers, args.raw), encoding="utf-8")
+    for name in LAYERS:
+        print(f"{name}: {len(layers[name])}", file=sys.stderr)
+    print(f"wrote {out} and {missing_path}", file=sys.stderr)
+    return 0

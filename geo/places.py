@@ -1,0 +1,204 @@
+"""The `places` layer: point sources checked for datum, merged, ranked and flagged.
+
+Sources rank OSM landmarks > OSM metro stations > Wikidata > landmarks_sourced.csv
+(SOURCES.md "Supersession"). Features of different sources that share a name or alias within
+`MATCH_RADIUS_M` (or share a Wikidata QID) are one place: the best-ranked source gives its
+geometry, name and `source`; the others add their names as aliases and are listed in
+`see_also`. The hand-collected CSV is never trusted on its datum label alone: each row is
+compared with its OSM/Wikidata namesake both as given and after `gcj02_to_wgs84`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import gcj02_to_wgs84
+from geo.sources import (
+    ALIAS_SEP,
+    CRS,
+    METRIC_CRS,
+    PLACE_COLUMNS,
+    SOURCED_FILE,
+    frame,
+    join_aliases,
+    join_sources,
+)
+
+MATCH_RADIUS_M = 1500.0
+#: Kinds that say little; a merged place takes a more specific kind from any member.
+GENERIC_KINDS = frozenset({"landmark", "heritage", "artwork"})
+PLACE_OUTPUT_COLUMNS = (*PLACE_COLUMNS, "see_also")
+
+
+def names_of(name: str, aliases: str) -> set[str]:
+    """A feature's name and aliases as a set (names shorter than 2 characters ignored)."""
+    parts = {name, *str(aliases or "").split(ALIAS_SEP)}
+    return {p.strip() for p in parts if len(p.strip()) >= 2}
+
+
+def _metric_points(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    return gpd.GeoSeries(geoms, crs=CRS).to_crs(METRIC_CRS)
+
+
+def _is_gcj_label(label: str) -> bool:
+    text = label.strip().lower()
+    return text.startswith("gcj") or text.startswith("probably gcj")
+
+
+def resolve_sourced(table: pd.DataFrame, reference: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """landmarks_sourced.csv rows as WGS84 places, each row's datum decided against OSM.
+
+    A row with a namesake in `reference` (OSM/Wikidata, WGS84) is read both as WGS84 and as
+    GCJ-02, and whichever lands nearer the namesake wins; a row without one falls back to its
+    `datum` label and says it is unverified. Never stores a GCJ-02 coordinate raw."""
+    ref_names = [
+        names_of(n, a) for n, a in zip(reference["name"], reference["aliases"], strict=True)
+    ]
+    rows = []
+    for rec in table.to_dict("records"):
+        name = str(rec["name"]).strip()
+        raw = shapely.Point(rec["lon"], rec["lat"])
+        conv = shapely.Point(*gcj02_to_wgs84(rec["lon"], rec["lat"]))
+        wanted = names_of(name, rec["aliases"])
+        best = None
+        for i, names in enumerate(ref_names):
+            if not wanted & names:
+                continue
+            geom = reference.geometry.iloc[i]
+            d_raw = _distance_to(raw, geom)
+            d_conv = _distance_to(conv, geom)
+            if min(d_raw, d_conv) > MATCH_RADIUS_M:
+                continue
+            if best is None or min(d_raw, d_conv) < min(best[1], best[2]):
+                best = (reference["source"].iloc[i], d_raw, d_conv)
+        if best is not None:
+            gcj = best[2] < best[1]
+            note = (
+                f"checked against {best[0]}: {best[1]:.0f} m as given, {best[2]:.0f} m after "
+                f"gcj02_to_wgs84 → {'GCJ-02, converted' if gcj else 'WGS84'}"
+            )
+        else:
+            gcj = _is_gcj_label(str(rec["datum"]))
+            note = f"unverified (no OSM/Wikidata namesake); source label: {rec['datum']}" + (
+                "; converted with gcj02_to_wgs84" if gcj else ""
+            )
+        rows.append(
+            {
+                "name": name,
+                "aliases": join_aliases(name, rec["aliases"]),
+                "kind": rec["kind"],
+                "source": f"{SOURCED_FILE}#row/{rec['row']}",
+                "licence": _sourced_licence(str(rec["source"])),
+                "street": "",
+                "housenumber": "",
+                "in_district": None,
+                "datum_note": note,
+                "wikidata": "",
+                "geometry": conv if gcj else raw,
+            }
+        )
+    return frame(rows, PLACE_COLUMNS)
+
+
+def _sourced_licence(url: str) -> str:
+    """The CSV's coordinates are facts; its OSM row is ODbL, its web rows carry no licence."""
+    if "OSM" in url or "openstreetmap" in url:
+        return "ODbL-1.0"
+    return "facts (no licence; source: " + url + ")"
+
+
+def _distance_to(point: shapely.Point, geom) -> float:
+    pts = _metric_points(gpd.GeoSeries([point, geom], crs=CRS))
+    return float(pts.iloc[0].distance(pts.iloc[1]))
+
+
+def _groups(places: gpd.GeoDataFrame) -> list[list[int]]:
+    """Union-find over rows linked by a shared name/alias within the radius, or a shared QID."""
+    n = len(places)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    centroids = _metric_points(places.geometry.representative_point())
+    xy = np.column_stack([centroids.x, centroids.y])
+    by_key: dict[str, list[int]] = {}
+    for i, (name, aliases, qid) in enumerate(
+        zip(places["name"], places["aliases"], places["wikidata"], strict=True)
+    ):
+        keys = {f"n:{k}" for k in names_of(name, aliases)}
+        if qid:
+            keys.add(f"q:{qid}")
+        for key in keys:
+            by_key.setdefault(key, []).append(i)
+    for key, members in by_key.items():
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                near = np.hypot(*(xy[a] - xy[b])) <= MATCH_RADIUS_M
+                if key.startswith("q:") or near:
+                    parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [sorted(g) for g in groups.values()]
+
+
+def _merged_geometry(geoms: list) -> shapely.Geometry:
+    polygons = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+    if polygons:
+        return shapely.union_all(polygons)
+    return geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+
+
+def merge_places(ranked: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """One row per real place from frames given best source first (pure)."""
+    parts = [f.assign(_rank=r) for r, f in enumerate(ranked) if len(f)]
+    if not parts:
+        return frame([], PLACE_OUTPUT_COLUMNS)
+    places = pd.concat(parts, ignore_index=True)
+    places = gpd.GeoDataFrame(places, geometry="geometry", crs=CRS)
+    rows = []
+    for group in _groups(places):
+        members = places.iloc[group].sort_values(["_rank", "source"], kind="stable")
+        top = members[members["_rank"] == members["_rank"].iloc[0]]
+        lead = top.iloc[0]
+        others = members.iloc[len(top) :]
+        all_names = ALIAS_SEP.join(
+            ALIAS_SEP.join([n, a]) for n, a in zip(members["name"], members["aliases"], strict=True)
+        )
+        kind = lead["kind"]
+        if kind in GENERIC_KINDS:
+            specific = [k for k in members["kind"] if k not in GENERIC_KINDS]
+            kind = specific[0] if specific else kind
+        addressed = members[members["street"] != ""]
+        address = addressed.iloc[0] if len(addressed) else lead
+        rows.append(
+            {
+                "name": lead["name"],
+                "aliases": join_aliases(lead["name"], all_names),
+                "kind": kind,
+                "source": join_sources(top["source"]),
+                "licence": ";".join(sorted(set(top["licence"]))),
+                "street": address["street"],
+                "housenumber": address["housenumber"],
+                "in_district": None,
+                "datum_note": lead["datum_note"],
+                "wikidata": next((q for q in members["wikidata"] if q), ""),
+                "see_also": join_sources(others["source"]) if len(others) else "",
+                "geometry": _merged_geometry(list(top.geometry)),
+            }
+        )
+    return frame(rows, PLACE_OUTPUT_COLUMNS)
+
+
+def flag_and_clip(places: gpd.GeoDataFrame, district, keep_within) -> gpd.GeoDataFrame:
+    """Places intersecting `keep_within`, with `in_district` set against `district`, sorted."""
+    out = places[places.intersects(keep_within)].copy()
+    out["in_district"] = out.intersects(district).astype(bool)
+    return out.sort_values(["name", "source"], ignore_index=True)
