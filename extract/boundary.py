@@ -356,17 +356,20 @@ def _glossary_start(text: str) -> int:
 
 
 def _names_match(item_name: str | None, area: str | None) -> bool:
+    """Same name, or the item's name spells it out ("国庆路（乌镇路—晋元路）" for 国庆路)."""
     a, b = _key(item_name), _key(area)
-    return bool(a and b) and (a == b or (len(b) >= 4 and b in a))
+    return bool(a and b) and (a == b or a.startswith(b) or (len(b) >= 4 and b in a))
 
 
 def attach_boundaries(items: list, text: str) -> list:
     """Set ``boundary`` on the item each description belongs to; drop glossary duplicates.
 
     A description belongs to the item whose quote span holds it (the one of the same name
-    first, else the nearest before it). A description in a glossary / annex ("名词解释",
-    "附件") of an area named elsewhere in the report enriches each of those mentions instead,
-    and the glossary's own item for it is dropped; with no other mention it stays.
+    first, else the nearest before it). An area's description also enriches the other
+    mentions of that area in the report; one in a glossary / annex ("名词解释", "附件") of
+    an area named elsewhere enriches those mentions, and the glossary's own item for it is
+    dropped; with no other mention it stays. A street segment stays on its own mention
+    (elsewhere the road may be meant whole).
     """
     items = list(items)
     gloss = _glossary_start(text)
@@ -377,13 +380,13 @@ def attach_boundaries(items: list, text: str) -> list:
         elsewhere = [
             i
             for i, it in enumerate(items)
-            if i not in inside and m.name and _names_match(it.name, m.name)
+            if i not in inside and "along" not in m.boundary and _names_match(it.name, m.name)
         ]
         if m.start >= gloss and elsewhere:
-            targets = elsewhere
             drop.update(named)
+            targets = elsewhere
         else:
-            targets = named or _nearest(items, inside, m)
+            targets = (named or _nearest(items, inside, m)) + elsewhere
         for i in targets:
             if items[i].boundary is None:
                 items[i] = dataclasses.replace(items[i], boundary=m.boundary)
@@ -391,7 +394,9 @@ def attach_boundaries(items: list, text: str) -> list:
 
 
 def _nearest(items: list, inside: list[int], m: BoundaryMatch) -> list[int]:
-    """The item whose quote holds the description and starts closest before it."""
-    before = [i for i in inside if items[i].start <= m.start]
-    pool = before or inside
+    """The item still without a boundary whose quote holds the description and starts
+    closest before it."""
+    free = [i for i in inside if items[i].boundary is None]
+    before = [i for i in free if items[i].start <= m.start]
+    pool = before or free
     return [max(pool, key=lambda i: items[i].start)] if pool else []

@@ -205,7 +205,8 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
     frame = _frame(geoms, clip)
     limits = _limits(geoms, frame, clip)
     if limits is None:
-        return BoundaryGeometry(None, None, missing)
+        only = ", ".join(f"{s}:{'、'.join(boundary[s])}" for s in geoms)
+        return BoundaryGeometry(None, None, [*missing, f"not enclosed: only {only} resolves"])
     region: BaseGeometry = box(*limits)
     if clip is not None:
         region = region.intersection(clip)

@@ -270,3 +270,20 @@ def test_attach_keeps_items_without_descriptions_untouched() -> None:
     text = "建设甲公园。"
     items = [FakeItem("p", "甲公园", 0, len(text))]
     assert attach_boundaries(items, text) == items
+
+
+def test_two_segments_in_one_sentence_go_to_their_own_items() -> None:
+    text = "实施云飞东路（共和新路—寿阳路）、国庆路（乌镇路—晋元路）等道路建设工程。"
+    items = [
+        FakeItem("a", "云飞东路（共和新路—寿阳路）", 0, len(text)),
+        FakeItem("b", "国庆路（乌镇路—晋元路）", 0, len(text)),
+    ]
+    a, b = attach_boundaries(items, text)
+    assert a.boundary == {"along": "云飞东路", "from": "共和新路", "to": "寿阳路"}
+    assert b.boundary == {"along": "国庆路", "from": "乌镇路", "to": "晋元路"}
+
+
+def test_area_description_in_running_text_also_enriches_later_mentions() -> None:
+    text = "沿乙路以北为核心，打造“创芯谷”。推进创芯谷建设。"
+    items = items_for(text, ("a", "创芯谷", 0), ("b", "创芯谷", 1))
+    assert [it.boundary for it in attach_boundaries(items, text)] == [{"south": ["乙路"]}] * 2
