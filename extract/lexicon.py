@@ -46,7 +46,6 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     "商务区": ("zone", "commercial"),
     "中央活动区": ("zone", "commercial"),
     "活力区": ("zone", "commercial"),
-    "融合创新区": ("zone", "innovation"),
     "科创区": ("zone", "innovation"),
     "科创社区": ("zone", "innovation"),
     "创新社区": ("zone", "innovation"),
@@ -142,6 +141,11 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     "苑": ("project", "housing"),
     "山宅": ("project", "housing"),
     "地块": ("project", "land"),
+    "弄": ("project", "housing"),
+    "村": ("project", "housing"),
+    "园": ("project", "urban_renewal"),
+    "保税仓": ("project", "commercial"),
+    "预防控制中心": ("project", "health"),
     "街坊": ("project", "land"),
     # infrastructure
     "调蓄池": ("project", "drainage"),
@@ -153,6 +157,9 @@ SUFFIXES: dict[str, tuple[str, str]] = {
 #: Suffixes that only make an item together with a specific (non-generic) modifier.
 WEAK_SUFFIXES = frozenset(
     {
+        "弄",
+        "村",
+        "园",
         "中心",
         "城",
         "里",
@@ -303,6 +310,7 @@ GENERIC_MODIFIERS = (
     "封闭式",
     "对口支援",
     "标志性",
+    "长三角",
     "二级",
     "旧里",
     "以下",
@@ -315,7 +323,44 @@ GENERIC_MODIFIERS = (
     "单位",
     "特殊监管",
     "海关",
+    "功能",
+    "地标",
+    "全球",
+    "字型",
+    "垃圾分类",
+    "示范",
+    "人才",
+    "综合性",
+    "专科",
+    "居住",
+    "大学",
+    "现有",
+    "校",
+    "家",
+    "乐",
+    "田",
+    "花",
+    "菜",
+    "赋能",
+    "演艺",
+    "跨国公司",
+    "先进",
+    "居",
+    "街镇",
+    "中小学",
 )
+
+#: Characters that, right after a weak suffix, show the word goes on ("地区总部", "梅园论剑").
+NEXT_BLOCKS: dict[str, str] = {"地区": "总生", "园": "区林艺堂论一", "弄": "堂"}
+
+#: Suffixes that are whole names by themselves (a modifier is not needed).
+STANDALONE = frozenset({"鼓风机厂", "航站楼", "马戏城"})
+
+#: Endings of list members that are organisations or facilities in general, not places.
+NON_PLACE_ENDINGS = ("机构", "场所", "企业", "单位", "部门", "组织", "平台", "品牌", "活动")
+
+#: Words showing a "name" is an event, brand or programme rather than a place.
+NON_PLACE_WORDS = ("戏剧", "论坛", "大赛", "计划", "行动", "品牌", "一键通", "节")
 
 #: Head nouns after "…等" (or a count) that make every listed member a mappable item.
 HEADS: dict[str, tuple[str, str]] = {
@@ -329,12 +374,19 @@ HEADS: dict[str, tuple[str, str]] = {
     "楼宇更新项目": ("project", "office_renewal"),
     "商办项目": ("project", "commercial"),
     "项目": ("project", ""),
+    "商办楼宇": ("project", "office_renewal"),
+    "功能载体": ("project", "commercial"),
     "商务商业楼宇": ("project", "commercial"),
     "商务楼宇": ("project", "office_renewal"),
     "楼宇": ("project", "office_renewal"),
     "载体": ("project", "commercial"),
     "产业载体": ("project", "innovation"),
     "地块": ("project", "land"),
+    "弄": ("project", "housing"),
+    "村": ("project", "housing"),
+    "园": ("project", "urban_renewal"),
+    "保税仓": ("project", "commercial"),
+    "预防控制中心": ("project", "health"),
     "工业用地": ("project", "land"),
     "低效用地": ("project", "land"),
     "用地": ("project", "land"),
@@ -349,6 +401,7 @@ HEADS: dict[str, tuple[str, str]] = {
     "公园": ("park", "greening"),
     "绿地": ("park", "greening"),
     "附属绿地": ("park", "greening"),
+    "单位附属绿地": ("park", "greening"),
     "口袋公园": ("park", "greening"),
     "美丽街区": ("beautiful_block", "streetscape"),
     "街区": ("beautiful_block", "streetscape"),
@@ -377,7 +430,8 @@ STOP_WORDS = frozenset(
     激发 彰显 营造 畅通 聚力 加力 筹建 高标准 高水平 高质量 新增 增加 新设 新开
     开设 开办 规划建设 保护性开发 开发 加装 安装 美化 亮化 绿化 修缮 改扩建 焕发
     联动 共建 协同 市区 首批 南翼 北翼 被评为 评为 被 共有 做实 做精 落户 设计
-    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 以 如 即 含 及 与 和 的
+    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 提出 立足 夯实
+    更新 维护 赋能 发放 覆盖 以 如 即 含 及 与 和 的
     在 将 把 对 由 从 向 等 了 于 并 或 到 是 其 该 各 每""".split()  # noqa: SIM905
 )
 
@@ -523,12 +577,12 @@ ROAD_WORKS = (
 
 #: Road-like endings for address and road recognition.
 ROAD_ENDINGS = ("路", "大道", "街", "弄", "巷")
-RIVER_ENDINGS = ("河", "浜", "泾", "塘", "港")
+RIVER_ENDINGS = ("河", "浜", "泾", "塘", "港", "浦")
 
 #: Suffixes of designations that are often abstract programmes ("…示范区"): an item only
 #: when the modifier names a place (a road, or an area named elsewhere in the report).
 PLACE_REQUIRED = frozenset(
-    {"示范区", "先行区", "试验区", "集聚区", "走廊", "创新区", "体验区", "区域", "地区"}
+    {"示范区", "先行区", "试验区", "集聚区", "走廊", "创新区", "体验区", "区域", "孵化器"}
 )
 
 #: Characters in a modifier that show it names a place (a road, a river, a bay).

@@ -25,7 +25,6 @@ _PUNCT = {
     "〕": "）",
     "„": "“",
     "‟": "”",
-    '"': "“",
     "「": "“",
     "」": "”",
     "﹝": "（",
@@ -45,6 +44,7 @@ _DEBRIS = re.compile(
 _HEADING_MAX = 40
 _CAPTION = re.compile(r"^表\s*\d+")
 _LABEL_MAX = 6
+_WRAP_MIN = 15
 
 
 def fold_char(c: str) -> str:
@@ -100,6 +100,7 @@ def normalise(text: str) -> Normalised:
     out: list[str] = []
     offsets = array("q")
     prev_kind = "start"
+    wrapped = False
     pos = 0
     for line in text.splitlines(keepends=True):
         start = pos
@@ -110,7 +111,7 @@ def normalise(text: str) -> Normalised:
         skip_label = False
         if out:
             ended = _ends_sentence(out)
-            if kind == "table" and not ended and prev_kind in ("text", "table"):
+            if kind == "table" and not ended and prev_kind in ("text", "table") and wrapped:
                 # A PDF table cell wrapped onto the next row, whose first cell is the
                 # (wrapped) row label: "…小区蕃瓜" / "旧住房\t弄100%签约生效".
                 skip_label = _first_cell_is_label(line)
@@ -124,6 +125,8 @@ def normalise(text: str) -> Normalised:
                 offsets.append(start - 1 if start > 0 else 0)
         _emit_line(line, start, kind, out, offsets, skip_label)
         prev_kind = kind
+        # Only a long last cell can have wrapped onto the next row (not a header row).
+        wrapped = len(line.strip(_SPACES + "\t\r\n").rsplit("\t", 1)[-1]) >= _WRAP_MIN
     return Normalised("".join(out), offsets, text)
 
 
@@ -172,6 +175,10 @@ def _emit_line(
         if c == "#" and (not out or out[-1] == "\n"):
             i += 1
             continue
-        out.append(fold_char(c))
+        folded = fold_char(c)
+        if folded == '"':
+            # ASCII quotes alternate: open on an odd count within the line, close on even.
+            folded = "“" if body.count('"', 0, i) % 2 == 0 else "”"
+        out.append(folded)
         offsets.append(base + i)
         i += 1

@@ -15,7 +15,7 @@ from .rules import find_spans, suffix_spans
 from .segment import Timing, sentences
 
 #: Zone suffixes whose modifier names an area the rest of the report may refer to.
-_AREA_SUFFIXES = ("功能区", "商圈", "地区", "园区", "集聚带")
+_AREA_SUFFIXES = ("功能区", "商圈", "集聚带")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _area_names(norm: Normalised, sents: list, known_places: Iterable[str]) -> f
             for suffix in _AREA_SUFFIXES:
                 if span.kind == "zone" and span.name.endswith(suffix):
                     core = span.name[: -len(suffix)]
-                    if 2 <= len(core) <= 6:
+                    if 2 <= len(core) <= 6 and "静安" not in core:
                         names.add(core)
     return frozenset(names)
 

@@ -58,10 +58,12 @@ _GLUED_HEADS = (
 )
 _GLUED = re.compile(rf"([{_CJK}A-Za-z0-9]{{2,12}}?)({'|'.join(_GLUED_HEADS)})")
 _MEMBER_SPLIT = "、"
-_NOUN_CONTINUES = set("馆地所点站员们")
+_NOUN_CONTINUES = set("馆地所点站员们楼")
 _LOOSE_HEADS = ("区域", "重点区域")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+(?:[大个轴带河环片座]|亿)")
+_NUMBERED_ROAD = re.compile(r"[一二三四五六七八九十]+(?:路|街|村|小区|期)|第[一二三四五六七八九十]")
 _CLAUSE_DELIMS = "，。；：！？\t\n"
-_BLOCKED_NAMES = ("美丽家园", "共同家园", "美丽楼组", "幸福小区", "和谐街区")
+_BLOCKED_NAMES = ("美丽家园", "共同家园", "美丽楼组", "幸福小区", "和谐街区", "校园", "居村")
 _QUOTED = re.compile(r"“([^“”，。；、]{2,10})”")
 _TRIM_TAILS = (
     "沿线",
@@ -78,6 +80,10 @@ _TRIM_TAILS = (
     "提升",
     "配套",
     "新建",
+    "改扩建",
+    "扩建",
+    "商办",
+    "附属空间",
 )
 
 
@@ -130,7 +136,7 @@ def extend_right(s: str, e: int) -> int:
 
 def is_generic(modifier: str) -> bool:
     """True when ``modifier`` is only generic words ("城市", "社区综合") or empty."""
-    rest = re.sub(r"[“”\d]", "", modifier)
+    rest = re.sub(r"[“”\d—\-]", "", modifier)
     for word in sorted(lx.GENERIC_MODIFIERS, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(rest) == 0
@@ -179,7 +185,11 @@ def _trim_member(text: str) -> tuple[int, str]:
 
 
 def _valid_member(name: str) -> bool:
-    if not 2 <= len(name) <= 24 or re.match(r"^[\d.%]+", name):
+    if not 2 <= len(name) <= 24 or re.fullmatch(r"[\d.%]+", name):
+        return False
+    if name.endswith(lx.NON_PLACE_ENDINGS):
+        return False
+    if "“" in name or "”" in name or any(w in name for w in lx.NON_PLACE_WORDS):
         return False
     if name in lx.STOP_WORDS or _COUNT_IN.search(name):
         return False
@@ -217,7 +227,7 @@ def enumeration_spans(s: str) -> list[Span]:
     heads += [(m.start(2), m.group(2), True) for m in _GLUED.finditer(s)]
     for head_at, head, glued in heads:
         default = lx.HEADS.get(head, ("road", "drainage") if head == "河道" else ("project", ""))
-        bare = head == "项目" and not any(w in s for w in lx.WORKS_WORDS)
+        bare = head == "项目" and not _works_nearby(s, head_at)
         end = head_at
         while end > 0:
             start = _member_start(s, end)
@@ -236,6 +246,14 @@ def enumeration_spans(s: str) -> list[Span]:
                 break
             end = start - 1
     return spans
+
+
+def _works_nearby(s: str, at: int) -> bool:
+    """Construction words in the clause of a list ending at ``at`` ("…等项目实现开工")."""
+    left = max((s.rfind(d, 0, at) for d in "，；：。"), default=-1) + 1
+    rights = [i for i in (s.find(d, at) for d in "，；。") if i >= 0]
+    clause = s[left : min(rights) if rights else len(s)]
+    return any(w in clause for w in lx.WORKS_WORDS)
 
 
 def _member_start(s: str, end: int) -> int:
@@ -294,20 +312,41 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
     for m in _suffix_matches(s):
         suffix = m.group(0)
         start = extend_left(s, m.start())
+        start = _trim_generic_head(s, start, m.start())
         end = extend_right(s, m.end())
         modifier = s[start : m.start()]
         name = s[start:end]
+        if not modifier and suffix in lx.STANDALONE:
+            spans.append(Span(start, end, name, *lx.SUFFIXES[suffix], "suffix"))
+            continue
         if not modifier or is_generic(modifier) or _counted(s, start, modifier):
             continue
-        if len(modifier) < 2 and not modifier.startswith("区"):
+        if len(modifier) < 2 and not modifier.startswith("区") and suffix != "园":
+            continue
+        nxt = s[m.end() : m.end() + 1]
+        if nxt and nxt in lx.NEXT_BLOCKS.get(suffix, ""):
+            continue
+        if suffix == "园" and (len(modifier) > 4 or (len(modifier) < 3 and _cjk_after(s, m.end()))):
+            continue
+        if suffix in lx.WEAK_SUFFIXES and s[end : end + 1] == "的":
+            continue
+        if (
+            suffix in lx.SUFFIXES
+            and lx.SUFFIXES[suffix][0] == "zone"
+            and modifier in ("静安", "静安区")
+        ):
             continue
         if s[m.end() : m.end() + 1] in _NOUN_CONTINUES or s[m.end() : m.end() + 2] == "街道":
             continue
         if "·" in name or _inside_quotes_alone(s, start, end):
             continue
+        if any(w in modifier for w in lx.NON_PLACE_WORDS):
+            continue
+        if _NUMERAL.search(modifier) and not _NUMBERED_ROAD.search(modifier):
+            continue
         if any(b in name for b in _BLOCKED_NAMES):
             continue
-        if suffix in lx.WEAK_SUFFIXES and len(modifier) < 2 and not modifier.startswith("区"):
+        if suffix in lx.WEAK_SUFFIXES - {"园"} and len(modifier) < 2:
             continue
         if suffix in lx.PLACE_REQUIRED and not _names_place(modifier, known):
             continue
@@ -316,6 +355,23 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
             kind, category = "beautiful_block", "streetscape"
         spans.append(Span(start, end, name, kind, category, "suffix"))
     return spans
+
+
+def _cjk_after(s: str, end: int) -> bool:
+    """A CJK character follows that is not a list mark or a phase ("张园东区", "张园、")."""
+    c = s[end : end + 1]
+    return bool(c) and "\u3400" <= c <= "\u9fff" and c not in "东西南北首等和及与（"
+
+
+def _trim_generic_head(s: str, start: int, suffix_at: int) -> int:
+    """Cut a generic description before the name: "…职工住宅小区蕃瓜弄" → "蕃瓜弄"."""
+    best = start
+    for m in _SUFFIX_ANY.finditer(s, start, suffix_at):
+        inner_end = m.start() + len(m.group(1))
+        head = s[start : m.start()]
+        if inner_end <= suffix_at - 2 and len(head) >= 4 and is_generic(head):
+            best = max(best, inner_end)
+    return best
 
 
 def _inside_quotes_alone(s: str, start: int, end: int) -> bool:
@@ -372,10 +428,14 @@ def quoted_spans(s: str) -> list[Span]:
             continue
         after = re.sub(r"^(?:“[^”]{1,10}”|两大|三大)*", "", s[m.end() : m.end() + 24])
         after_m = re.match(rf"[{_CJK}]{{0,12}}?({_SUFFIX_RE.pattern})", after)
+        if after_m and "的" in after_m.group(0):
+            after_m = None
         before = s[max(0, m.start() - 8) : m.start()]
         typed = None
-        if after_m and lx.SUFFIXES[after_m.group(1)][0] == "zone":
-            typed = lx.SUFFIXES[after_m.group(1)]
+        suffix_after = after_m.group(1) if after_m else ""
+        if suffix_after and lx.SUFFIXES[suffix_after][0] == "zone":
+            if suffix_after not in lx.PLACE_REQUIRED:
+                typed = lx.SUFFIXES[suffix_after]
         elif any(before.endswith(x) for x in ("示范区", "集聚区", "产业园", "园区")):
             typed = ("zone", "innovation")
         if typed and not re.search(r"[计划行动工程品牌]$", inner):

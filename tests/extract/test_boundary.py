@@ -60,6 +60,18 @@ def only(text: str) -> BoundaryMatch:
             AREA,
             "戊地块范围：丁路以东、丙路以西、乙路以北、甲路以南",
         ),
+        (  # other verbs, an enumeration label
+            "一是甲片区：东临丙路，西靠丁路，南邻乙路，北接甲路。",
+            "甲片区",
+            AREA,
+            "甲片区：东临丙路，西靠丁路，南邻乙路，北接甲路",
+        ),
+        (  # words after the last road are not part of its name
+            "推进更新。本地块东至丙路，西至丁路，南至乙路，北至甲路所围合的区域。",
+            None,
+            AREA,
+            "东至丙路，西至丁路，南至乙路，北至甲路所围合的区域",
+        ),
         (  # one side with a cue, the area named in quotes after it
             "沿乙路以北为核心，打造“创芯谷”。",
             "创芯谷",
@@ -98,7 +110,7 @@ def only(text: str) -> BoundaryMatch:
         ),
     ],
 )
-def test_phrasings(text: str, name: str, boundary: dict, covered: str) -> None:
+def test_phrasings(text: str, name: str | None, boundary: dict, covered: str) -> None:
     m = only(text)
     assert (m.name, m.boundary) == (name, boundary)
     assert text[m.start : m.end] == covered
