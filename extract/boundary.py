@@ -33,7 +33,7 @@ _ROAD_END = r"(?:路|街|大道|道|弄|巷|桥|高架|隧道|河|浦|塘|港|�
 _ROAD_END_RE = re.compile(_ROAD_END + "$")
 #: Characters that cannot be inside a side's value.
 _VALUE_STOP = "，、；。：（）“”‘’《》\t\n！？"
-_DASH = "—\\-–~"
+_DASH = "—\\-–―‐−~〜"
 _SENT_END = "。；！？\n\t"
 
 #: Words a name never starts with: verbs and particles that precede it in a sentence.
@@ -76,14 +76,18 @@ _LEADING = (
     "的",
 )
 _LEADING_RE = re.compile("|".join(sorted(_LEADING, key=len, reverse=True)))
-#: Words trailing a side value that are not part of the name ("南至苏州河一线").
+#: Words trailing a side value that are not part of the name ("南至苏州河一线所围合的区域").
 _TRAILING_RE = re.compile(
-    r"(?:一线|沿线|为界|边界|红线|以内|围合|之间)*(?:的)?(?:区域|地区|地块|范围)?$"
+    rf"^(.+?{_ROAD_END})(?:所|之)?(?:围合|围成|合围|一线|沿线|为界|边界|红线|以内|之间)*"
+    r"(?:的)?(?:区域|地区|地块|范围|街区|片区)?$"
 )
+#: An enumeration label before a heading-style name ("一是", "（1）" is cut by the bracket).
+_ENUM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+是|[0-9]+)")
 
 # "北至灵石路" / "东起A" / "西到B、C": a direction, a verb, one or more names.
-_NAME_UNIT = rf"(?:(?![东南西北](?:至|到|起|抵))[^{_VALUE_STOP}])+"
-_TO_CLAUSE = re.compile(rf"([东南西北])(?:至|到|起|抵)({_NAME_UNIT}(?:、{_NAME_UNIT})*)")
+_SIDE_VERB = "(?:至|到|起|抵|临|邻|靠|接)"
+_NAME_UNIT = rf"(?:(?![东南西北]{_SIDE_VERB})[^{_VALUE_STOP}])+"
+_TO_CLAUSE = re.compile(rf"([东南西北]){_SIDE_VERB}({_NAME_UNIT}(?:、{_NAME_UNIT})*)")
 # "A路以东": the marker; the name is read backwards from it.
 _BEYOND_CLAUSE = re.compile(r"以([东南西北])(?![至到起])")
 # Street segments. The along-road is read backwards from the bracket / the from-road.
@@ -96,7 +100,7 @@ _CLAUSE_GAP = re.compile(r"^[，、；和与及]?$")
 #: "东至陕西北路，陕西南路；西至…": a stray name between clauses belongs to the one before.
 _CLAUSE_GAP_NAME = re.compile(rf"^[，、；]([{_CJK}0-9]{{1,12}}{_ROAD_END})[，、；]?$")
 #: A pronoun subject ("其范围为…") refers to the area of the clause before.
-_PRONOUN = re.compile(r"^(?:其|该|此|这)")
+_PRONOUN = re.compile(r"^(?:其|该|此|这|本)")
 #: Words after an area's name in "推进X建设，其范围为…".
 _TRAILING_WORK = re.compile(r"(?:的)?(?:建设|改造|提升|更新|工作|工程|项目)+$")
 #: Cues that make a single side a description ("沿A路以北为核心", "范围为A路以东").
@@ -189,7 +193,9 @@ def _side_clauses(s: str) -> list[_Clause]:
 def _split_names(value: str) -> tuple[str, ...]:
     names = []
     for part in value.split("、"):
-        part = _TRAILING_RE.sub("", part.strip())
+        part = part.strip()
+        if bare := _TRAILING_RE.match(part):
+            part = bare.group(1)
         pieces = re.split("[和与及]", part)
         if len(pieces) > 1 and all(_ROAD_END_RE.search(p) for p in pieces):
             names += pieces
@@ -285,6 +291,8 @@ def _area_name(s: str, start: int, end: int) -> tuple[str | None, int]:
     name = head[_run_start(head, len(head)) :]
     if not (cue and cue.group(0) == "："):  # "X：" is a heading; elsewhere verbs precede X
         name = _strip_leading(name)
+    elif (label := _ENUM_LABEL.match(name)) and len(name) - label.end() >= 2:
+        name = name[label.end() :]
     if _PRONOUN.match(name):
         head = head[: len(head) - len(name)].rstrip("，、")
         run_start = _run_start(head, len(head))
