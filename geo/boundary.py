@@ -82,8 +82,10 @@ def boundary_geometry(
 # --- roads -------------------------------------------------------------------------------
 
 
-def _key(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+def _key(name: object) -> str:
+    """Exact matching, up to width (NFKC) and stray whitespace; no fuzzy guessing."""
+    text = name if isinstance(name, str) else ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 class _RoadLookup:
@@ -205,7 +207,7 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
     frame = _frame(geoms, clip)
     limits = _limits(geoms, frame, clip)
     if limits is None:
-        only = ", ".join(f"{s}:{'、'.join(boundary[s])}" for s in geoms)
+        only = _describe_sides(boundary, geoms)
         return BoundaryGeometry(None, None, [*missing, f"not enclosed: only {only} resolves"])
     region: BaseGeometry = box(*limits)
     if clip is not None:
@@ -216,16 +218,21 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
         pick = np.max if keep_high else np.min  # the lane facing the area
         chain = _chain(g, axis, frame[axis], frame[axis + 2], pick)
         if chain is None:
-            missing.append(f"{side}:{'、'.join(boundary[side])} (no line)")
+            missing.append(f"{_describe_sides(boundary, [side])} (no line)")
             continue
         chains[side] = chain
         region = region.intersection(_half_plane(chain, keep_high, frame))
     polygon = _largest_polygon(region)
     if polygon is None:
-        return BoundaryGeometry(None, None, [*missing, "sides do not enclose an area"])
+        note = f"not enclosed: {_describe_sides(boundary, geoms)} do not bound a common area"
+        return BoundaryGeometry(None, None, [*missing, note])
     if not missing:
         missing += _open_sides(polygon, chains, boundary)
     return BoundaryGeometry(polygon, 5 if missing else 1, missing)
+
+
+def _describe_sides(boundary: dict, sides: dict) -> str:
+    return ", ".join(f"{s}:{'、'.join(boundary[s])}" for s in sides)
 
 
 def _frame(geoms: dict[str, BaseGeometry], clip: BaseGeometry | None) -> tuple[float, ...]:
@@ -267,13 +274,13 @@ def _open_sides(polygon: Polygon, chains: dict[str, _Chain], boundary: dict) -> 
     for side, chain in chains.items():
         edge = polygon.boundary.intersection(chain.line.buffer(0.5))
         if edge.is_empty:
-            out.append(f"{side}:{'、'.join(boundary[side])} (does not touch the area)")
+            out.append(f"{_describe_sides(boundary, [side])} (does not touch the area)")
             continue
         b = edge.bounds
         lo, hi = b[chain.axis], b[chain.axis + 2]
         short = max(chain.covered[0] - lo, hi - chain.covered[1], 0.0)
         if short > CLOSE_TOL_M:
-            out.append(f"{side}:{'、'.join(boundary[side])} (open, {short:.0f} m short)")
+            out.append(f"{_describe_sides(boundary, [side])} (open, {short:.0f} m short)")
     return out
 
 

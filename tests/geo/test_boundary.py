@@ -276,3 +276,13 @@ def test_2022_beautiful_blocks_against_the_gazetteer() -> None:
             assert result.geometry.is_valid and result.geometry.area > 0
         else:
             assert result.precision is None and result.missing_sides
+
+
+def test_sides_that_cannot_enclose_anything_are_reported(roads: gpd.GeoDataFrame) -> None:
+    b = {"north": ["乙路"], "south": ["甲路"], "east": ["丙路"], "west": ["丁路"]}
+    result = boundary_geometry(b, roads)
+    assert result == BoundaryGeometry(
+        None,
+        None,
+        ["not enclosed: north:乙路, south:甲路, east:丙路, west:丁路 do not bound a common area"],
+    )
