@@ -41,6 +41,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+from geopy.exc import GeopyError
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
@@ -835,28 +836,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def decode_line(raw: bytes) -> str:
+    """One stdin line as text: UTF-8 (with or without BOM), else GB18030, else UTF-8 with
+    replacement characters — a badly encoded line still gets its output line."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def geocode_lines(lines: Iterable[bytes], geocoder: AtlasGeocoder) -> Iterable[str]:
+    """One JSON line per input line, in order (a blank line gives an unlocated row, so that
+    output line N always answers input line N)."""
+    for raw in lines:
+        query = decode_line(raw).rstrip("\r\n").strip()
+        yield json.dumps(geocoder.resolve(query).to_dict(), ensure_ascii=False)
+
+
 def main(args: argparse.Namespace) -> int:
     """Read one query a line on stdin, write one JSON line per query on stdout."""
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer import GazetteerError, load_gazetteer
 
-    gazetteer = load_gazetteer(args.gazetteer) if args.gazetteer else load_gazetteer()
+    try:
+        gazetteer = load_gazetteer(args.gazetteer) if args.gazetteer else load_gazetteer()
+    except GazetteerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     online = None
     if args.online:
         from geo.online import OnlineFallback
 
-        online = OnlineFallback(
-            args.online,
-            cache_dir=args.cache_dir,
-            domain=args.domain,
-            scheme=args.scheme,
-            min_delay_seconds=max(1.0, args.min_delay),
-        )
+        try:
+            online = OnlineFallback(
+                args.online,
+                cache_dir=args.cache_dir,
+                domain=args.domain,
+                scheme=args.scheme,
+                min_delay_seconds=args.min_delay,
+            )
+        except (ValueError, GeopyError) as error:
+            print(f"error: --online {args.online}: {error}", file=sys.stderr)
+            return 2
     geocoder = AtlasGeocoder(gazetteer, online=online)
-    for line in sys.stdin:
-        query = line.rstrip("\r\n")
-        if not query.strip():
-            continue
-        row = geocoder.resolve(query).to_dict()
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for row in geocode_lines(sys.stdin.buffer, geocoder):
+        sys.stdout.write(row + "\n")
         sys.stdout.flush()
     return 0

@@ -1,0 +1,119 @@
+"""`python -m geo geocode`: one query a line on stdin → one JSON line per query on stdout."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.__main__ import main as geo_main
+from geo.geocode import AtlasGeocoder, geocode_lines
+from geo.testing import LocalNominatim, nominatim_place
+from tests.geo.synthetic import synthetic_layers
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELDS = ["query", "lon", "lat", "precision", "method", "matched", "subdistrict", "zone"]
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gaz") / "gazetteer.gpkg"
+    for name, frame in synthetic_layers().items():
+        frame.to_file(path, layer=name, driver="GPKG")
+    return path
+
+
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, stdin: bytes, *argv: str):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = geo_main(["geocode", *argv])
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def test_one_json_line_per_query(monkeypatch, capsys, gpkg: Path) -> None:
+    stdin = "静安寺\n共和新路2000号\n康定路367弄\n".encode()
+    code, rows, _ = run(monkeypatch, capsys, stdin, "--gazetteer", str(gpkg))
+    assert code == 0
+    assert [list(r) for r in rows] == [FIELDS] * 3
+    assert rows[0]["matched"] == "静安寺" and rows[0]["lat"] == pytest.approx(31.2205)
+    assert rows[0]["lon"] == pytest.approx(121.44)
+    assert rows[1]["method"] == "address:interpolated" and rows[1]["precision"] == 2
+    assert rows[2] == {
+        "query": "康定路367弄",
+        "lon": None,
+        "lat": None,
+        "precision": None,
+        "method": "unlocated",
+        "matched": None,
+        "subdistrict": None,
+        "zone": None,
+    }
+
+
+def test_blank_and_badly_encoded_lines_keep_their_place(monkeypatch, capsys, gpkg) -> None:
+    stdin = "静安寺\n\n".encode() + "大宁公园\r\n".encode("gb18030") + b"\xff\xfe\xfa\n"
+    code, rows, _ = run(monkeypatch, capsys, stdin, "--gazetteer", str(gpkg))
+    assert code == 0
+    assert len(rows) == 4
+    assert rows[1]["method"] == "unlocated"
+    assert rows[2]["matched"] == "大宁灵石公园"  # GB18030 line decoded
+    assert rows[3]["method"] == "unlocated"
+
+
+def test_missing_gazetteer_is_a_clear_error(monkeypatch, capsys, tmp_path: Path) -> None:
+    code, rows, err = run(monkeypatch, capsys, b"x\n", "--gazetteer", str(tmp_path / "no.gpkg"))
+    assert code == 2 and rows == []
+    assert "no.gpkg" in err and len(err.strip().splitlines()) == 1
+
+
+def test_online_delay_below_one_second_is_refused(monkeypatch, capsys, gpkg, tmp_path) -> None:
+    argv = [
+        "--gazetteer",
+        str(gpkg),
+        "--online",
+        "--min-delay",
+        "0.1",
+        "--cache-dir",
+        str(tmp_path),
+    ]
+    code, _, err = run(monkeypatch, capsys, b"x\n", *argv)
+    assert code == 2 and "min_delay_seconds" in err
+
+
+@pytest.mark.network
+def test_online_option_reaches_the_local_server(monkeypatch, capsys, gpkg, tmp_path) -> None:
+    place = nominatim_place("静安某大厦", 31.215, 121.415)
+    with LocalNominatim({"静安某大厦": [place]}) as server:
+        argv = ["--gazetteer", str(gpkg), "--online", "nominatim", "--domain", server.domain]
+        argv += ["--scheme", "http", "--cache-dir", str(tmp_path)]
+        code, rows, _ = run(monkeypatch, capsys, "静安某大厦\n静安寺\n".encode(), *argv)
+        assert server.request_count == 1  # 静安寺 is answered offline
+    assert code == 0
+    assert rows[0]["method"] == "online:nominatim" and rows[0]["precision"] == 2
+    assert rows[1]["method"] == "exact"
+
+
+def test_geocode_lines_is_pure() -> None:
+    geocoder = AtlasGeocoder(synthetic_layers())
+    rows = [
+        json.loads(r) for r in geocode_lines([b"\xef\xbb\xbfjingan\n", "彭浦镇".encode()], geocoder)
+    ]
+    assert rows[0]["query"] == "jingan" and rows[1]["precision"] == 3
+
+
+def test_module_entry_point_end_to_end(gpkg: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "geocode", "--gazetteer", str(gpkg)],
+        input="南京西路街道\n".encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    row = json.loads(done.stdout.decode().splitlines()[0])
+    assert (row["matched"], row["precision"]) == ("南京西路街道", 3)
