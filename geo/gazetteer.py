@@ -78,6 +78,8 @@ def build_gazetteer(
     near = district_buffer(district)
 
     osm_layers = _read_osm(osm)
+    if "admin" in osm_layers:
+        subdistricts = replace_subdistricts(subdistricts, osm_layers["admin"])
     road_pieces = pd.concat(
         [sources.read_roads(source_dir), osm_layers.get("roads")], ignore_index=True
     )
@@ -88,6 +90,8 @@ def build_gazetteer(
     stations = sources.read_stations(source_dir)
     wikidata = sources.read_wikidata(source_dir, set(subdistricts["name"]))
     osm_places = osm_layers.get("places")
+    if "admin" in osm_layers:
+        osm_places = _gdf(pd.concat([osm_places, neighbourhoods(osm_layers["admin"])]))
     ranked = [f for f in (osm_places, landmarks, stations, wikidata) if f is not None]
     ranked = [apply_aliases(f, table) for f in ranked]
     reference = _gdf(pd.concat(ranked, ignore_index=True))
@@ -110,6 +114,32 @@ def build_gazetteer(
         "roads": roads,
         "places": places,
     }
+
+
+def replace_subdistricts(
+    subdistricts: gpd.GeoDataFrame, admin: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """The 14 街道 with geometry and source taken from an OSM extract's admin_level 8
+    boundaries of the same name (a newer OSM snapshot than the bundled polygons)."""
+    level8 = admin[admin["admin_level"] == 8].drop_duplicates("name").set_index("name")
+    out = subdistricts.copy()
+    for i, name in out["name"].items():
+        if name in level8.index:
+            out.loc[i, "geometry"] = level8.loc[name, "geometry"]
+            out.loc[i, "source"] = level8.loc[name, "source"]
+    return out
+
+
+def neighbourhoods(admin: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """admin_level 9 areas (居委/社区) as places of kind `neighbourhood`."""
+    rows = admin[admin["admin_level"] == 9]
+    return sources.frame(
+        [
+            sources.place_row(r.name, r.aliases, "neighbourhood", r.source, r.licence, r.geometry)
+            for r in rows.itertuples()
+        ],
+        sources.PLACE_COLUMNS,
+    )
 
 
 def _gdf(df: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -204,7 +204,7 @@ PLACE_COLUMNS = (
 )
 
 
-def _place(
+def place_row(
     name: str,
     aliases: str,
     kind: str,
@@ -245,7 +245,7 @@ def read_stations(source_dir: Path | str) -> gpd.GeoDataFrame:
         aliases = join_aliases(name, f"{base}地铁站", f"地铁{name}")
         osm_id = clean(row.get("osm_id")).removesuffix(".0")
         rows.append(
-            _place(
+            place_row(
                 name,
                 aliases,
                 "station",
@@ -316,7 +316,7 @@ def read_landmarks(source_dir: Path | str) -> gpd.GeoDataFrame:
         if not name:
             continue
         rows.append(
-            _place(
+            place_row(
                 name,
                 osm_aliases(name, record),
                 osm_place_kind(record),
@@ -391,7 +391,7 @@ def read_wikidata(source_dir: Path | str, subdistrict_names: set[str]) -> gpd.Ge
             geom = gpd.points_from_xy([lon], [lat])[0]
             note = f"GCJ-02 in Wikidata ({flag}); converted with gcj02_to_wgs84"
         rows.append(
-            _place(
+            place_row(
                 label,
                 "",
                 kind,

@@ -294,9 +294,11 @@ def build_zones(
     places: gpd.GeoDataFrame,
     *,
     raw_dir: Path | str | None,
-    specs: tuple[ZoneSpec, ...] = ZONE_SPECS,
+    specs: tuple[ZoneSpec, ...] | None = None,
 ) -> gpd.GeoDataFrame:
-    """The zones layer; zones that cannot be drawn are listed in `.attrs["missing"]`."""
+    """The zones layer (default `ZONE_SPECS`); zones that cannot be drawn are listed in
+    `.attrs["missing"]` with the reason."""
+    specs = ZONE_SPECS if specs is None else specs
     sentences = report_sentences(raw_dir) if raw_dir is not None else None
     district = subdistricts.union_all()
     built: dict[str, list[str]] = {}
