@@ -129,34 +129,27 @@ class _Chain:
     covered: tuple[float, float]
 
 
-def _chain(
-    geom: BaseGeometry,
-    axis: int,
-    lo: float,
-    hi: float,
-    pick: Callable[[np.ndarray], float],
-) -> _Chain | None:
+_PICK: dict[str, Callable[..., np.ndarray]] = {"max": np.max, "min": np.min, "mean": np.mean}
+_BLOCK = 256  # samples per block when crossing them with every segment at once
+
+
+def _chain(geom: BaseGeometry, axis: int, lo: float, hi: float, pick: str) -> _Chain | None:
     """Sample ``geom`` across ``axis`` (0: t = x, value = y; 1: t = y, value = x) on [lo, hi].
 
-    ``pick`` chooses among several crossings at one t (inner lane, or the mean). Gaps are
-    bridged linearly; beyond the road's ends the value stays flat out to ``lo`` / ``hi``.
+    ``pick`` ("max", "min", "mean") chooses among several crossings at one t (the inner lane,
+    or the centre line). Gaps are bridged linearly; beyond the road's ends the value stays
+    flat out to ``lo`` / ``hi``.
     """
-    coords = shapely.get_coordinates(geom)
-    t_min, t_max = coords[:, axis].min(), coords[:, axis].max()
-    ts = np.unique(np.concatenate([coords[:, axis], np.arange(t_min, t_max, _STEP_M)]))
-    other = 1 - axis
-    b = geom.bounds
-    v_lo, v_hi = b[other] - 1.0, b[other + 2] + 1.0
-    ends = [(t, v_lo, t, v_hi) if axis == 0 else (v_lo, t, v_hi, t) for t in ts]
-    cuts = shapely.intersection(shapely.linestrings(np.array(ends).reshape(-1, 2, 2)), geom)
-    values = np.full(len(ts), np.nan)
-    for i, cut in enumerate(cuts):
-        hit = shapely.get_coordinates(cut)
-        if len(hit):
-            values[i] = pick(hit[:, other])
-    ok = ~np.isnan(values)
-    if not ok.any():
+    segs = _segments_of(geom)
+    if not len(segs):
         return None
+    ts_all = segs[:, :, axis]
+    t_min, t_max = ts_all.min(), ts_all.max()
+    ts = np.unique(np.concatenate([ts_all.ravel(), np.arange(t_min, t_max, _STEP_M)]))
+    values = np.concatenate(
+        [_crossings(segs, axis, ts[i : i + _BLOCK], pick) for i in range(0, len(ts), _BLOCK)]
+    )
+    ok = ~np.isnan(values)
     ts_ok, vs_ok = ts[ok], values[ok]
     vs = np.interp(ts, ts_ok, vs_ok)
     keep = (ts >= ts_ok[0]) & (ts <= ts_ok[-1])
@@ -165,6 +158,38 @@ def _chain(
     pts = np.column_stack([t_all, v_all] if axis == 0 else [v_all, t_all])
     line = LineString(_dedupe(pts))
     return _Chain(line, axis, (float(ts_ok[0]), float(ts_ok[-1])))
+
+
+def _segments_of(geom: BaseGeometry) -> np.ndarray:
+    """All straight segments of a (multi)line as an (n, 2, 2) array."""
+    parts = [shapely.get_coordinates(p) for p in shapely.get_parts(geom) if not p.is_empty]
+    segs = [np.stack([c[:-1], c[1:]], axis=1) for c in parts if len(c) >= 2]
+    return np.concatenate(segs) if segs else np.empty((0, 2, 2))
+
+
+def _crossings(segs: np.ndarray, axis: int, ts: np.ndarray, pick: str) -> np.ndarray:
+    """For each t, ``pick`` of the values where the segments cross the line t (nan if none).
+
+    A segment lying along that line counts with both ends.
+    """
+    other = 1 - axis
+    ta, tb = segs[:, 0, axis], segs[:, 1, axis]
+    va, vb = segs[:, 0, other], segs[:, 1, other]
+    t = ts[:, None]
+    hit = (t >= np.minimum(ta, tb)) & (t <= np.maximum(ta, tb))
+    flat = ta == tb
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = va + (vb - va) * (t - ta) / np.where(flat, 1.0, tb - ta)
+    first = np.where(flat, va, v)
+    second = np.where(flat, vb, v)
+    both = np.concatenate([first, second], axis=1)
+    mask = np.concatenate([hit, hit], axis=1)
+    out = np.full(len(ts), np.nan)
+    rows = mask.any(axis=1)
+    if rows.any():
+        masked = np.ma.masked_array(both[rows], mask=~mask[rows])
+        out[rows] = _PICK[pick](masked, axis=1).filled(np.nan)
+    return out
 
 
 def _dedupe(pts: np.ndarray) -> np.ndarray:
@@ -215,7 +240,7 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
     chains: dict[str, _Chain] = {}
     for side, g in geoms.items():
         axis, keep_high = _SIDE_AXIS[side]
-        pick = np.max if keep_high else np.min  # the lane facing the area
+        pick = "max" if keep_high else "min"  # the lane facing the area
         chain = _chain(g, axis, frame[axis], frame[axis + 2], pick)
         if chain is None:
             missing.append(f"{_describe_sides(boundary, [side])} (no line)")
@@ -318,7 +343,7 @@ def _as_line(geom: BaseGeometry) -> LineString:
     minx, miny, maxx, maxy = geom.bounds
     axis = 0 if maxx - minx >= maxy - miny else 1
     b = geom.bounds
-    chain = _chain(geom, axis, b[axis], b[axis + 2], np.mean)
+    chain = _chain(geom, axis, b[axis], b[axis + 2], "mean")
     assert chain is not None  # geom has coordinates
     return chain.line
 
