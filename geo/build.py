@@ -65,6 +65,12 @@ BOUNDARY_METHOD = "boundary"
 STREETS_METHOD = "street_lines"
 #: Precision of the line of a named street (the scale's "on the named road").
 STREET_PRECISION = 2
+#: Precision code "the district": the point says nothing about the 街道 or zone it falls in.
+DISTRICT_PRECISION = 4
+#: How far (degrees, ≈ 50 m) outside the district outline a point may lie and still count as in
+#: it: the OSM outline is approximate, and landmarks on a boundary road sit on either side.
+DISTRICT_TOLERANCE = 0.0005
+_PAREN_RE = re.compile(r"[（(][^（）()]*[)）]")
 
 
 class BuildError(RuntimeError):
@@ -217,8 +223,10 @@ def street_lines(
 ) -> shapely.Geometry | None:
     """The union of the gazetteer roads named in `text` (longest names first, no overlaps).
 
-    "江宁路街道" names a 街道, not the road, so a name directly followed by 街道 is skipped."""
-    if not text:
+    "江宁路街道" names a 街道, not the road, so a name directly followed by 街道 is skipped; roads
+    in brackets are cross streets ("光复路（长寿路桥—普济路）" lies on 光复路), skipped too."""
+    text = _PAREN_RE.sub(lambda m: "#" * len(m.group()), text or "")
+    if not text.strip("# "):
         return None
     taken = [False] * len(text)
     rows: list[int] = []
@@ -249,6 +257,27 @@ def _join_sides(missing: object) -> str | None:
     return MULTI_SEP.join(str(side) for side in missing)
 
 
+def in_district(geom: shapely.Geometry, clip: shapely.Geometry | None) -> shapely.Geometry | None:
+    """`geom` as far as it lies in the district `clip`: a point within `DISTRICT_TOLERANCE` of it
+    as is; a line or area cut to its in-district part; None when nothing is inside (a
+    same-name place elsewhere in Shanghai is not this item: better unlocated than wrong)."""
+    if clip is None:
+        return geom
+    dimension = shapely.get_dimensions(geom)
+    if dimension == 0:
+        return geom if geom.distance(clip) <= DISTRICT_TOLERANCE else None
+    if clip.covers(geom):
+        return geom
+    parts = [
+        part
+        for part in shapely.get_parts(geom.intersection(clip))
+        if shapely.get_dimensions(part) == dimension and not part.is_empty
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
 def place_item(
     kind: str,
     name: str | None,
@@ -257,6 +286,7 @@ def place_item(
     resolve: Callable[[str], Any],
     roads: gpd.GeoDataFrame,
     names: Mapping[str, int],
+    clip: shapely.Geometry | None = None,
 ) -> Placement:
     """Place one item in the shape natural to its kind.
 
@@ -266,31 +296,35 @@ def place_item(
        for 美丽街区 and roads also the line of the street(s) the text names. The lowest
        precision code wins; at equal precision the kind's natural shape (area, or line for a
        road), then the order above (location before name).
-    3. No candidate → unlocated: geometry and precision null, never a default point."""
+    3. No candidate → unlocated: geometry and precision null, never a default point.
+
+    With `clip` (the district outline) every candidate passes `in_district` first: lines and
+    areas are cut to the district, a point outside it is dropped; `clip` also bounds a 四至
+    estimate that a missing side leaves open."""
     missing_sides = None
     if boundary:
         from geo.boundary import boundary_geometry
 
-        result = boundary_geometry(dict(boundary), roads)
+        result = boundary_geometry(dict(boundary), roads, clip=clip)
         missing_sides = _join_sides(getattr(result, "missing_sides", None))
         geom = as_shape(result.geometry)
+        geom = in_district(geom, clip) if geom is not None else None
         if geom is not None and result.precision is not None:
             return Placement(geom, int(result.precision), BOUNDARY_METHOD, missing_sides)
     candidates: list[Placement] = []
-    for query in dict.fromkeys(q.strip() for q in (location, name) if isinstance(q, str)):
-        if not query:
-            continue
-        resolution = resolve(query)
-        geom = natural_shape(kind, resolution)
+
+    def consider(geom: shapely.Geometry | None, precision: int, method: str) -> None:
+        geom = in_district(geom, clip) if geom is not None else None
         if geom is not None:
-            candidates.append(
-                Placement(geom, int(resolution.precision), str(resolution.method), missing_sides)
-            )
+            candidates.append(Placement(geom, int(precision), method, missing_sides))
+
+    for query in dict.fromkeys(q.strip() for q in (location, name) if isinstance(q, str)):
+        if query:
+            resolution = resolve(query)
+            consider(natural_shape(kind, resolution), resolution.precision, str(resolution.method))
     if kind in ("beautiful_block", "road"):
         text = " ".join(t for t in (name, location) if isinstance(t, str))
-        lines = street_lines(text, roads, names)
-        if lines is not None:
-            candidates.append(Placement(lines, STREET_PRECISION, STREETS_METHOD, missing_sides))
+        consider(street_lines(text, roads, names), STREET_PRECISION, STREETS_METHOD)
     if not candidates:
         return Placement(missing_sides=missing_sides)
     return min(candidates, key=lambda p: (p.precision, _shape_rank(kind, p.geometry)))
@@ -303,10 +337,16 @@ def default_geocoder(gazetteer: Any) -> Any:
     return AtlasGeocoder(gazetteer)
 
 
-def locate_items(items: pd.DataFrame, roads: gpd.GeoDataFrame, geocoder: Any) -> gpd.GeoDataFrame:
+def locate_items(
+    items: pd.DataFrame,
+    roads: gpd.GeoDataFrame,
+    geocoder: Any,
+    district: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """`items` with geometry, precision, method, boundary (JSON text) and missing_sides.
 
-    Each distinct query is geocoded once (reports repeat places)."""
+    Each distinct query is geocoded once (reports repeat places). `district` (its outline)
+    bounds 四至 estimates."""
     cache: dict[str, Any] = {}
 
     def resolve(query: str) -> Any:
@@ -315,8 +355,9 @@ def locate_items(items: pd.DataFrame, roads: gpd.GeoDataFrame, geocoder: Any) ->
         return cache[query]
 
     names = road_names(roads)
+    clip = shapely.union_all(district.geometry.to_numpy()) if district is not None else None
     placements = [
-        place_item(kind, name, location, boundary, resolve, roads, names)
+        place_item(kind, name, location, boundary, resolve, roads, names, clip)
         for kind, name, location, boundary in zip(
             items["kind"], items["name"], items["location"], items["boundary"], strict=True
         )
@@ -343,20 +384,21 @@ def boundary_json(boundary: object) -> str | None:
 
 
 def described_zones(items: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Zone and 美丽街区 polygons drawn from a 四至, as rows of the zones layer (issue 7: they
-    take part in the zone filter and joins like any other zone). One row per name not already
-    a gazetteer zone name or alias: the best precision, then the first in row order."""
+    """Zone and 美丽街区 polygons drawn from a complete 四至 (precision 1), as rows of the zones
+    layer (issue 7: they take part in the zone filter and joins like any other zone). Estimates
+    (precision 5, a side missing) stay items but define no zone: "lies in" needs a real edge.
+    One row per name not already a gazetteer zone name or alias, the first in row order."""
     known = set(zones["name"].dropna())
     for aliases in zones.get("aliases", pd.Series(dtype=object)).dropna():
         known.update(a for a in str(aliases).split("|") if a)
     areas = items[
         (items["method"] == BOUNDARY_METHOD)
+        & (items["precision"] == 1)
         & items["kind"].isin(["zone", "beautiful_block"])
         & items.geometry.geom_type.isin(list(AREAS))
         & ~items["name"].isin(known)
     ]
-    areas = areas.sort_values("precision", kind="stable").drop_duplicates("name")
-    areas = areas.sort_index()
+    areas = areas.drop_duplicates("name")
     rows = pd.DataFrame(
         {
             "name": areas["name"],
@@ -365,8 +407,7 @@ def described_zones(items: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.Geo
             "source": areas["doc"] + " (四至)",
             "licence": "government report (public document)",
             "derivation": "polygon enclosed by the gazetteer roads of its 四至 "
-            + areas["boundary"].fillna("")
-            + areas["missing_sides"].map(lambda m: f"; missing sides: {m}" if m else ""),
+            + areas["boundary"].fillna(""),
             "justification": areas["quote"],
         }
     )
@@ -387,26 +428,35 @@ def atlas_zones(zones: gpd.GeoDataFrame, items: gpd.GeoDataFrame) -> gpd.GeoData
 def join_items(
     items: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
-    """`items` with `subdistrict` and `zone` (`;`-joined) from spatial joins on located rows."""
+    """`items` with `subdistrict` and `zone` (`;`-joined) from spatial joins on located rows.
+
+    Items placed only at the district (precision 4) get neither: their point is the district's,
+    so the 街道 it happens to fall in says nothing about the item."""
     from geo.join import subdistrict_of, zone_of
 
     out = items.copy()
-    out["subdistrict"] = pd.Series(None, index=out.index, dtype=object)
-    out["zone"] = pd.Series(None, index=out.index, dtype=object)
     located = ~(out.geometry.isna() | out.geometry.is_empty)
+    located &= (out["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
+    subdistrict: list[str | None] = [None] * len(out)
+    zone: list[str | None] = [None] * len(out)
     if located.any():
         geoms = out.geometry[located]
-        out.loc[located, "subdistrict"] = _as_names(subdistrict_of(geoms, subdistricts), geoms)
-        out.loc[located, "zone"] = _as_names(zone_of(geoms, zones), geoms)
+        positions = located.to_numpy().nonzero()[0]
+        for pos, sub, zon in zip(
+            positions,
+            _as_names(subdistrict_of(geoms, subdistricts)),
+            _as_names(zone_of(geoms, zones)),
+            strict=True,
+        ):
+            subdistrict[pos], zone[pos] = sub, zon
+    out["subdistrict"] = pd.Series(subdistrict, index=out.index, dtype=object)
+    out["zone"] = pd.Series(zone, index=out.index, dtype=object)
     return out
 
 
-def _as_names(values: Any, geoms: gpd.GeoSeries) -> list[str | None]:
-    """Join results as a list aligned with `geoms`, empty strings and NaN as None."""
-    if isinstance(values, pd.Series):
-        values = values.reindex(geoms.index) if values.index.equals(geoms.index) else values
-        values = values.tolist()
-    return [v if isinstance(v, str) and v else None for v in values]
+def _as_names(values: Any) -> list[str | None]:
+    """Join results (aligned with their input) as a list, empty strings and NaN as None."""
+    return [v if isinstance(v, str) and v else None for v in list(values)]
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -444,7 +494,9 @@ def build_atlas(
         if isinstance(gazetteer, (str, os.PathLike)):
             gazetteer = load_gazetteer_file(gazetteer)
         geocoder = geocoder if geocoder is not None else default_geocoder(gazetteer)
-        located = locate_items(items, _layer(gazetteer, "roads"), geocoder)
+        located = locate_items(
+            items, _layer(gazetteer, "roads"), geocoder, _layer(gazetteer, "district")
+        )
     with timed(timings, "join"):
         zones = atlas_zones(_layer(gazetteer, "zones"), located)
         subdistricts = _layer(gazetteer, "subdistricts").reset_index(drop=True)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from geojson_pydantic import FeatureCollection
 from shapely.geometry import Point, box
 
-from geo import build
-from geo.schema import ITEM_COLUMNS
+from geo import build, export
+from geo.schema import (
+    ATLAS_LAYERS,
+    ITEM_COLUMNS,
+    KINDS,
+    PERIODS,
+    PRECISION,
+    STATUSES,
+    UNLOCATED,
+)
 from tests.geo import atlas_fakes as fakes
 from tests.geo.atlas_fakes import STEP, X0, Y0, FakeGeocoder
 
@@ -261,3 +271,152 @@ def test_run_build_writes_identical_bytes_twice(monkeypatch, tmp_path):
 def test_build_error_for_empty_raw_dir(tmp_path):
     with pytest.raises(build.BuildError, match="no reports"):
         build.extract_items(tmp_path)
+
+
+def test_cross_streets_in_brackets_are_not_the_street():
+    got = build.street_lines("乙路（子路—丑路）", ROADS, NAMES)
+    assert got.equals(ROADS.geometry.iloc[1])
+
+
+DISTRICT = fakes.district().geometry.iloc[0]
+
+
+def test_in_district_cuts_lines_and_drops_far_points():
+    long_line = shapely.LineString([(X0 - STEP, Y0 + STEP), (X0 + STEP, Y0 + STEP)])
+    cut = build.in_district(long_line, DISTRICT)
+    assert cut.equals(shapely.LineString([(X0, Y0 + STEP), (X0 + STEP, Y0 + STEP)]))
+    assert build.in_district(Point(X0 - 0.0001, Y0 + STEP), DISTRICT) is not None  # ~10 m out
+    assert build.in_district(Point(X0 - 0.01, Y0 + STEP), DISTRICT) is None  # ~1 km out
+    assert build.in_district(box(X0 - 0.02, Y0, X0 - 0.01, Y0 + 0.01), DISTRICT) is None
+
+
+def test_same_name_place_outside_the_district_is_not_used():
+    far = Point(X0 - 0.05, Y0 + STEP)  # 5 km west: a namesake elsewhere
+    got = build.place_item(
+        "project",
+        "远方仓库",
+        None,
+        None,
+        FakeGeocoder({"远方仓库": (far, 1, "alias")}).resolve,
+        ROADS,
+        NAMES,
+        DISTRICT,
+    )
+    assert got == build.Placement()
+
+
+def test_district_precision_items_get_no_subdistrict_or_zone():
+    items = fakes.items().iloc[:2].copy()
+    items["precision"] = pd.array([4, 2], dtype="Int64")
+    joined = build.join_items(items, fakes.subdistricts(), fakes.zones())
+    assert joined["subdistrict"].tolist() == [None, "西街道"]
+    assert joined["zone"].tolist() == [None, "中区"]
+
+
+def test_only_complete_boundaries_become_zones():
+    items = fakes.items()
+    items = items[items["kind"].isin(["zone", "beautiful_block"])].copy()
+    items["method"] = build.BOUNDARY_METHOD
+    items["name"] = ["块一", "块二", "新区一", "新区二"]
+    items["precision"] = pd.array([1, 1, 1, 5], dtype="Int64")
+    items["boundary"] = '{"north":["子路"]}'
+    zones = build.atlas_zones(fakes.zones(), items)
+    # 块二 is a line and 新区二 an estimate: neither defines a zone
+    assert zones["name"].tolist() == ["中区", "北区", "块一", "新区一"]
+    assert zones.loc[2, "justification"] == items["quote"].iloc[0]
+
+
+# ------------------------------------------------------------------ the five real reports
+
+REPO = Path(__file__).resolve().parents[2]
+RAW = REPO / "data" / "raw"
+GAZETTEER = REPO / "data" / "gazetteer.gpkg"
+ATLAS = REPO / "data" / build.ATLAS_GPKG
+ATLAS_GEOJSON = REPO / "data" / build.ATLAS_GEOJSON
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> build.BuildResult:
+    """One build of data/raw with the committed gazetteer, shared by the tests below."""
+    return build.run_build(RAW, GAZETTEER, tmp_path_factory.mktemp("real"))
+
+
+@pytest.fixture(scope="session")
+def extracted_ids() -> list[str]:
+    from extract import extract_file
+
+    return [item.id for path in build.report_paths(RAW) for item in extract_file(path)]
+
+
+@pytest.fixture(scope="session")
+def committed() -> dict[str, gpd.GeoDataFrame]:
+    return export.read_atlas(ATLAS)
+
+
+def test_real_build_is_byte_identical_when_repeated(real_build, tmp_path):
+    again = build.run_build(RAW, GAZETTEER, tmp_path)
+    for first, second in zip(real_build.paths, again.paths, strict=True):
+        assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_real_build_holds_every_extracted_item(real_build, extracted_ids):
+    items = real_build.layers["items"]
+    assert sorted(items["id"]) == sorted(extracted_ids)
+    assert items["id"].is_unique
+    timings = real_build.timings.as_dict()
+    assert all(timings[s] > 0 for s in ("extract", "geocode", "join", "write"))
+
+
+def test_committed_atlas_holds_every_extracted_item(committed, extracted_ids):
+    """Fails when the extractor changed and data/atlas.gpkg was not rebuilt (`make build`)."""
+    items = committed["items"]
+    assert sorted(items["id"]) == sorted(extracted_ids)
+    assert list(items.columns) == list(ITEM_COLUMNS)
+
+
+def test_committed_atlas_is_in_row_order_and_schema(committed):
+    items = committed["items"]
+    order = items.sort_values(["doc", "start", "id"], kind="stable")
+    assert items["id"].tolist() == order["id"].tolist()
+    assert set(items["kind"]) <= set(KINDS) and set(items["status"]) <= set(STATUSES)
+    assert set(items["period"]) <= set(PERIODS)
+    assert set(items["precision"].dropna()) <= set(PRECISION)
+    assert sorted(gpd.list_layers(ATLAS)["name"]) == sorted(ATLAS_LAYERS)
+
+
+def test_committed_atlas_located_items_lie_in_the_district(committed):
+    outline = committed["district"].geometry.union_all()
+    items = committed["items"]
+    located = items[items.geometry.notna()]
+    assert len(located) > 0
+    outside = located[~located.geometry.within(outline.buffer(build.DISTRICT_TOLERANCE * 1.01))]
+    assert outside.empty, outside[["id", "name", "method"]].to_string()
+
+
+def test_committed_atlas_keeps_unlocated_items_flagged(committed):
+    items = committed["items"]
+    unlocated = items.geometry.isna()
+    assert unlocated.any()  # the reports name places the open sources lack
+    assert (items["method"][unlocated] == UNLOCATED).all()
+    assert items["precision"][unlocated].isna().all()
+    assert items["precision"][~unlocated].notna().all()
+    assert items["subdistrict"][unlocated].isna().all()
+
+
+def test_committed_joins_are_spatial(committed):
+    """`subdistrict` is the 街道 the item lies in, whatever its text says."""
+    items = committed["items"]
+    subs = committed["subdistricts"].set_index("name").geometry
+    joined = items[items["subdistrict"].notna()]
+    assert len(joined) > 0
+    for geom, name in zip(joined.geometry, joined["subdistrict"], strict=True):
+        assert subs[name].buffer(1e-9).intersects(geom.representative_point())
+    zone_names = set(committed["zones"]["name"])
+    assert {z for cell in items["zone"].dropna() for z in cell.split(";")} <= zone_names
+
+
+def test_committed_geojson_is_the_gpkg_items(committed):
+    text = ATLAS_GEOJSON.read_text(encoding="utf-8")
+    assert text == export.to_geojson(committed["items"])
+    collection = FeatureCollection.model_validate_json(text)
+    assert len(collection.features) == len(committed["items"])
