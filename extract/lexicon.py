@@ -130,6 +130,7 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     "太古汇": ("project", "commercial"),
     "商务中心": ("project", "commercial"),
     "国际中心": ("project", "commercial"),
+    "中心": ("project", "commercial"),
     "壹中心": ("project", "commercial"),
     "会客厅": ("project", "commercial"),
     "孵化器": ("project", "innovation"),
@@ -348,6 +349,8 @@ GENERIC_MODIFIERS = (
     "居",
     "街镇",
     "中小学",
+    "两级",
+    "城运",
 )
 
 #: Characters that, right after a weak suffix, show the word goes on ("地区总部", "梅园论剑").
@@ -357,7 +360,20 @@ NEXT_BLOCKS: dict[str, str] = {"地区": "总生", "园": "区林艺堂论一", 
 STANDALONE = frozenset({"鼓风机厂", "航站楼", "马戏城"})
 
 #: Endings of list members that are organisations or facilities in general, not places.
-NON_PLACE_ENDINGS = ("机构", "场所", "企业", "单位", "部门", "组织", "平台", "品牌", "活动")
+NON_PLACE_ENDINGS = (
+    "机构",
+    "场所",
+    "企业",
+    "单位",
+    "部门",
+    "组织",
+    "平台",
+    "品牌",
+    "活动",
+    "街道",
+    "街镇",
+    "镇",
+)
 
 #: Words showing a "name" is an event, brand or programme rather than a place.
 NON_PLACE_WORDS = ("戏剧", "论坛", "大赛", "计划", "行动", "品牌", "一键通", "节")
@@ -430,7 +446,7 @@ STOP_WORDS = frozenset(
     激发 彰显 营造 畅通 聚力 加力 筹建 高标准 高水平 高质量 新增 增加 新设 新开
     开设 开办 规划建设 保护性开发 开发 加装 安装 美化 亮化 绿化 修缮 改扩建 焕发
     联动 共建 协同 市区 首批 南翼 北翼 被评为 评为 被 共有 做实 做精 落户 设计
-    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 提出 立足 夯实
+    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 整合 提出 立足 夯实
     更新 维护 赋能 发放 覆盖 以 如 即 含 及 与 和 的
     在 将 把 对 由 从 向 等 了 于 并 或 到 是 其 该 各 每""".split()  # noqa: SIM905
 )
@@ -582,7 +598,7 @@ RIVER_ENDINGS = ("河", "浜", "泾", "塘", "港", "浦")
 #: Suffixes of designations that are often abstract programmes ("…示范区"): an item only
 #: when the modifier names a place (a road, or an area named elsewhere in the report).
 PLACE_REQUIRED = frozenset(
-    {"示范区", "先行区", "试验区", "集聚区", "走廊", "创新区", "体验区", "区域", "孵化器"}
+    {"示范区", "先行区", "试验区", "集聚区", "走廊", "创新区", "体验区", "区域", "孵化器", "中心"}
 )
 
 #: Characters in a modifier that show it names a place (a road, a river, a bay).

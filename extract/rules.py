@@ -44,7 +44,7 @@ _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, lx.SUFFIXES), key=len, re
 _HEAD_ALT = "|".join(sorted(map(re.escape, lx.HEADS), key=len, reverse=True))
 _ENUM_HEAD = re.compile(
     rf"等(?:[\d.]+|[一二三四五六七八九十两几]+)?(?:个|幅|座|处|家|所|条|片|项|批|公里)?"
-    rf"(?:市级|区级|重点|一批)?“?({_HEAD_ALT})"
+    rf"(?:市、区级|市级|区级|重点|一批)?(?:挂牌督办)?“?({_HEAD_ALT})"
 )
 _GLUED_HEADS = (
     "零星旧改项目",
@@ -60,7 +60,7 @@ _GLUED = re.compile(rf"([{_CJK}A-Za-z0-9]{{2,12}}?)({'|'.join(_GLUED_HEADS)})")
 _MEMBER_SPLIT = "、"
 _NOUN_CONTINUES = set("馆地所点站员们楼")
 _LOOSE_HEADS = ("区域", "重点区域")
-_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+(?:[大个轴带河环片座]|亿)")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+(?:[个轴带河环片座]|亿|大$)")
 _NUMBERED_ROAD = re.compile(r"[一二三四五六七八九十]+(?:路|街|村|小区|期)|第[一二三四五六七八九十]")
 _CLAUSE_DELIMS = "，。；：！？\t\n"
 _BLOCKED_NAMES = ("美丽家园", "共同家园", "美丽楼组", "幸福小区", "和谐街区", "校园", "居村")
@@ -136,14 +136,14 @@ def extend_right(s: str, e: int) -> int:
 
 def is_generic(modifier: str) -> bool:
     """True when ``modifier`` is only generic words ("城市", "社区综合") or empty."""
-    rest = re.sub(r"[“”\d—\-]", "", modifier)
+    rest = re.sub(r"[“”\d—\-]|[一二两三四五六七八九十]大", "", modifier)
     for word in sorted(lx.GENERIC_MODIFIERS, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(rest) == 0
 
 
 _COUNT_IN = re.compile(
-    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两几百千万亿]+)(?:个|座|所|家|处|条|片|幅|张|台|项|批|类|大|公里)"
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两几百千万亿]+)(?:个|座|所|家|处|条|片|幅|张|台|项|批|类|公里)"
 )
 
 
@@ -380,6 +380,7 @@ def _inside_quotes_alone(s: str, start: int, end: int) -> bool:
 
 
 def _names_place(modifier: str, known: frozenset[str]) -> bool:
+    modifier = re.sub(r"街道|街镇", "", modifier)
     if any(c in modifier for c in lx.PLACE_CHARS):
         return True
     return any(k in modifier for k in known)
@@ -455,7 +456,7 @@ def strip_district(span: Span) -> Span:
     return Span(span.start + n, span.end, span.name[n:], span.kind, span.category, span.rule)
 
 
-_PRIORITY = {"address": 0, "segment": 1, "enum": 2, "suffix": 3, "quoted": 4}
+_PRIORITY = {"address": 0, "segment": 1, "enum": 2, "suffix": 3, "quoted": 4, "list": 5}
 
 
 def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
@@ -472,4 +473,64 @@ def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         for c in clash:
             if c.start == span.start and c.end == span.end and span.rule == "enum":
                 chosen[chosen.index(c)] = span
+    chosen += list_neighbours(s, chosen, known)
     return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
+
+
+_LIST_MAX = 10
+
+
+def _cut_at_stop(chunk: str) -> str:
+    """The name at the start of ``chunk``, up to the first verb ("东斯文里保护性开发")."""
+    for i in range(1, len(chunk)):
+        if any(chunk[i : i + n] in _STOP_BY_LEN[n] for n in _STOP_LENS if n > 1):
+            return chunk[:i]
+    return chunk
+
+
+def _list_member_ok(name: str, anchor: Span, known: frozenset[str]) -> bool:
+    if not _valid_member(name) or len(name) > _LIST_MAX:
+        return False
+    if _suffix_of(name) or anchor.kind != "zone":
+        return bool(_suffix_of(name)) or anchor.rule == "suffix"
+    return _names_place(name, known)
+
+
+def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[Span]:
+    """Unsuffixed members listed with a found name: "张园、东斯文里…", "大宁、市北片区"."""
+    taken = [(c.start, c.end) for c in chosen]
+    found: list[Span] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for anchor in chosen:
+        if anchor.rule not in ("suffix", "address"):
+            continue
+        # leftwards: "A、B<anchor>" or, for areas, "A和<anchor>"
+        end = anchor.start
+        while end > 1 and (s[end - 1] == "、" or (s[end - 1] == "和" and anchor.kind == "zone")):
+            start = _member_start(s, end - 1)
+            off, name = _trim_member(s[start : end - 1])
+            a, b = start + off, start + off + len(name)
+            if not name or not free(a, b) or not _list_member_ok(name, anchor, known):
+                break
+            kind, cat = _typed(name, (anchor.kind, anchor.category))
+            found.append(Span(a, b, name, kind, cat, "list"))
+            taken.append((a, b))
+            end = start
+        # rightwards: "<anchor>、B…" up to the next verb
+        pos = anchor.end
+        while pos < len(s) and s[pos] == "、":
+            stop = pos + 1
+            while stop < len(s) and s[stop] not in _CLAUSE_DELIMS + _MEMBER_SPLIT + "等":
+                stop += 1
+            name = _trim_tail(_cut_at_stop(s[pos + 1 : stop]))
+            a, b = pos + 1, pos + 1 + len(name)
+            if not name or not free(a, b) or not _list_member_ok(name, anchor, known):
+                break
+            kind, cat = _typed(name, (anchor.kind, anchor.category))
+            found.append(Span(a, b, name, kind, cat, "list"))
+            taken.append((a, b))
+            pos = b
+    return found
