@@ -34,7 +34,11 @@ _SIDE = re.compile(r"[东南西北]至([\u4e00-\u9fff]{2,8}?(?:路|街|浦|河|�
 #: Generic words that end in a place suffix but name no place.
 _GENERIC = frozenset(
     {"中心", "服务中心", "党群服务中心", "园区", "街区", "商圈", "广场", "公园", "绿地", "医院"}
+    | {"公共绿地", "口袋公园", "城市公园", "产业园区", "专科医院", "康复中心", "医疗中心"}
+    | {"平方公里", "各类绿地", "二级旧里", "互联网医院", "低效园区", "专用绿地"}
 )
+#: Leading measure words and qualifiers: "3 座口袋公园", "各类绿地" name no single place.
+_COUNTED = re.compile(r"^(座|家|处|所|号|各类|全部|启用|培育|市级|区级|国际知名|世界级)")
 
 
 def gazetteer_names(layers: dict[str, gpd.GeoDataFrame]) -> set[str]:
@@ -55,7 +59,7 @@ def scan_names(text: str) -> tuple[set[str], set[str]]:
         if _ROAD.match(chunk):
             if not chunk.endswith(_NOT_ROAD):
                 roads.add(chunk)
-        elif _PLACE.match(chunk) and chunk not in _GENERIC:
+        elif _PLACE.match(chunk) and chunk not in _GENERIC and not _COUNTED.match(chunk):
             places.add(chunk)
     return roads, places
 

@@ -247,3 +247,11 @@ def test_committed_roads_one_row_per_name_no_ramps(gaz):
 def test_committed_file_is_reproducible(tmp_path, gaz):
     out = write_gazetteer(gaz.layers(), tmp_path / "again.gpkg")
     assert load_gazetteer(out).places.equals(gaz.places)
+
+
+def test_scan_names_finds_roads_and_places_not_generic_words():
+    from geo.missing import scan_names
+
+    roads, places = scan_names("北至灵石路，南至广中西路；建设3座口袋公园、中兴公园，创新思路。")
+    assert roads == {"灵石路", "广中西路"}
+    assert places == {"中兴公园"}
