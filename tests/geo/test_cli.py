@@ -165,3 +165,17 @@ def test_exit_code_through_the_interpreter(atlas, tmp_path):
     )
     assert proc.returncode == 2
     assert "unknown status value(s): dreamt" in proc.stderr and "completed" in proc.stderr
+
+
+def test_export_of_the_committed_atlas(tmp_path):
+    """The default atlas (data/atlas.gpkg): every item, unlocated ones with null geometry."""
+    out = tmp_path / "all.geojson"
+    assert run("export", "-o", str(out)) == 0
+    items = export.read_items(REPO / "data" / "atlas.gpkg")
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["id"] for f in features] == items["id"].tolist()
+    assert sum(f["geometry"] is None for f in features) == int(items.geometry.isna().sum())
+    parks = tmp_path / "parks.csv"
+    assert run("export", "-o", str(parks), "--kind", "park") == 0
+    table = pd.read_csv(parks, encoding="utf-8-sig")
+    assert table["id"].tolist() == items[items["kind"] == "park"]["id"].tolist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -124,3 +125,40 @@ def test_cli_arguments_build_filters():
     args = parser.parse_args(["--year", "2024", "2025", "--year", "2026", "--zone", "中区"])
     got = flt.filters_from_args(args)
     assert got == Filters(year=(2024, 2025, 2026), zone=("中区",))
+
+
+# ------------------------------------------------------------------ the committed atlas
+
+ATLAS = Path(__file__).resolve().parents[2] / "data" / "atlas.gpkg"
+
+
+@pytest.fixture(scope="module")
+def atlas_items():
+    from geo.export import read_items
+
+    return read_items(ATLAS)
+
+
+def pandas_query(items: pd.DataFrame, field: str, value: object) -> pd.DataFrame:
+    if field in flt.MULTI_VALUED:
+        return items[items[field].map(lambda cell: has_value(cell, value))]
+    return items[items[field] == value]
+
+
+@pytest.mark.parametrize("field", flt.CHOICE_FIELDS)
+def test_every_value_of_every_field_on_the_real_atlas(atlas_items, field):
+    values = valid_values(atlas_items, field)
+    assert values, field
+    for value in values:
+        got = apply_filters(atlas_items, Filters(**{field: (value,)}))
+        assert ids(got) == ids(pandas_query(atlas_items, field, value)), (field, value)
+        assert len(got) > 0
+
+
+def test_real_atlas_combined_filters(atlas_items):
+    years = valid_values(atlas_items, "year")[-2:]
+    got = apply_filters(atlas_items, Filters(year=tuple(years), kind=("project", "zone")))
+    want = atlas_items[
+        atlas_items["year"].isin(years) & atlas_items["kind"].isin(["project", "zone"])
+    ]
+    assert ids(got) == ids(want) and len(got) > 0
