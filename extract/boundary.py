@@ -106,6 +106,12 @@ _TRAILING_WORK = re.compile(r"(?:的)?(?:建设|改造|提升|更新|工作|工�
 #: Cues that make a single side a description ("沿A路以北为核心", "范围为A路以东").
 _SCOPE_BEFORE = re.compile(r"(?:范围|四至|边界)(?:为|是|：)?$|：$|沿$|位于$")
 _SCOPE_AFTER = re.compile(r"^(?:为核心|区域|地区|地块|片区|一带|范围|之间)")
+# "由A路、B路、C路、D路围合的区域": roads all round, no directions.
+_ENCLOSED = re.compile(
+    rf"((?:{_ROAD}[、和与及])+{_ROAD})(?:所|之)?(?:围合|围成|合围|包围)(?:的|而成的)?"
+    r"(?:区域|地区|地块|街坊|范围|片区|街区)?"
+)
+_ENCLOSED_LEAD = re.compile(r"^.*(?:范围|四至)(?:为|是)?：?|^.*[由被]")
 _QUOTED = re.compile(r"“([^“”]{2,20})[”“]")
 _GLOSSARY_HEADING = re.compile(
     r"^[#\s*]*(?:\d+[.、．]?\s*)?(?:名词解释|名词注释|名词说明|术语解释|注释|注解|附注|附件|附录)"
@@ -137,6 +143,7 @@ def find_boundaries(text: str) -> list[BoundaryMatch]:
     norm = normalise(text)
     s = norm.text
     found = [_describe(s, g) for g in _clause_groups(s, _side_clauses(s)) if _is_description(s, g)]
+    found += [m for m in _enclosures(s) if not any(_overlaps(m, f) for f in found)]
     found += [m for m in _segments(s) if not any(_overlaps(m, f) for f in found)]
     found.sort(key=lambda f: f[0])
     return [_to_match(norm, *f) for f in found]
@@ -299,13 +306,33 @@ def _area_name(s: str, start: int, end: int) -> tuple[str | None, int]:
         stripped = _strip_leading(head[run_start:])
         name = _TRAILING_WORK.sub("", stripped)
         head = head[: len(head) - len(stripped) + len(name)]
-    if len(name) >= 2:
+    if len(name) >= 2 and not _LEADING_RE.fullmatch(name):
         return name, len(head) - len(name)
     sent_start, sent_end = _sentence_bounds(s, start, end)
     quoted = list(_QUOTED.finditer(s, sent_start, sent_end))
     after = [q for q in quoted if q.start() >= end]
     pick = after[0] if after else (quoted[-1] if quoted else None)
     return (pick.group(1), start) if pick else (None, start)
+
+
+# --- enclosures -------------------------------------------------------------------------
+
+
+def _enclosures(s: str) -> list[tuple[int, int, str | None, dict]]:
+    """ "（X范围为）由A路、B路、C路围合的区域" → ``{"around": [A路, B路, C路]}``."""
+    out = []
+    for m in _ENCLOSED.finditer(s):
+        names = re.split("[、和与及]", m.group(1))
+        lead = _ENCLOSED_LEAD.match(names[0])
+        first = _strip_leading(names[0][lead.end() :] if lead else names[0])
+        if len(names) < 3 or len(first) < 2 or not _ROAD_END_RE.search(first):
+            continue
+        start = m.start(1) + len(names[0]) - len(first)
+        name_at = start - (1 if s[start - 1 : start] in ("由", "被") else 0)
+        name, name_start = _area_name(s, name_at, m.end())
+        around = list(dict.fromkeys([first, *names[1:]]))
+        out.append((min(start, name_start), m.end(), name, {"around": around}))
+    return out
 
 
 # --- segments ----------------------------------------------------------------------------

@@ -71,8 +71,12 @@ def boundary_geometry(
     """
     lookup = _RoadLookup(roads)
     clip_m = _to_metric(clip) if clip is not None else None
-    is_segment = "along" in boundary
-    result = _segment(boundary, lookup) if is_segment else _area(boundary, lookup, clip_m)
+    if "along" in boundary:
+        result = _segment(boundary, lookup)
+    elif "around" in boundary:
+        result = _enclosed(boundary["around"], lookup)
+    else:
+        result = _area(boundary, lookup, clip_m)
     geom = result.geometry
     # sampling leaves collinear vertices; dropping them changes nothing but the file size
     geometry = _to_wgs84(geom.simplify(0.01)) if geom is not None else None
@@ -307,6 +311,44 @@ def _open_sides(polygon: Polygon, chains: dict[str, _Chain], boundary: dict) -> 
         if short > CLOSE_TOL_M:
             out.append(f"{_describe_sides(boundary, [side])} (open, {short:.0f} m short)")
     return out
+
+
+# --- enclosures ("由A路、B路、C路围合的区域") ----------------------------------------------
+
+
+def _enclosed(names: list[str], lookup: _RoadLookup) -> BoundaryGeometry:
+    """The face of the named roads' network that every one of them borders.
+
+    With no directions to go by, a missing road leaves nothing honest to draw.
+    """
+    found = {n: lookup.get(n) for n in names}
+    missing = [f"around:{n}" for n, g in found.items() if g is None]
+    if missing:
+        return BoundaryGeometry(None, None, missing)
+    lines = [_extend(p, CLOSE_TOL_M) for g in found.values() for p in shapely.get_parts(g)]
+    noded = shapely.union_all([ln for ln in lines if ln is not None])
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    near = [g.buffer(1.0) for g in found.values()]
+    around = [f for f in faces if all(f.boundary.intersection(b).length > 1.0 for b in near)]
+    if not around:
+        note = f"not enclosed: around:{'、'.join(names)} do not close"
+        return BoundaryGeometry(None, None, [note])
+    return BoundaryGeometry(min(around, key=lambda f: f.area), 1, [])
+
+
+def _extend(line: BaseGeometry, by: float) -> LineString | None:
+    """The line run on straight for ``by`` metres past both ends, to meet a road it just
+    misses."""
+    c = shapely.get_coordinates(line)
+    if len(c) < 2:
+        return None
+
+    def past(end: np.ndarray, before: np.ndarray) -> np.ndarray:
+        d = end - before
+        n = float(np.hypot(*d))
+        return end + d / n * by if n else end
+
+    return LineString([past(c[0], c[1]), *c, past(c[-1], c[-2])])
 
 
 # --- segments ----------------------------------------------------------------------------

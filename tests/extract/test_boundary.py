@@ -72,6 +72,18 @@ def only(text: str) -> BoundaryMatch:
             AREA,
             "东至丙路，西至丁路，南至乙路，北至甲路所围合的区域",
         ),
+        (  # roads all round, no directions
+            "张园范围为威海路、石门一路、吴江路和茂名北路围合的区域。",
+            "张园",
+            {"around": ["威海路", "石门一路", "吴江路", "茂名北路"]},
+            "张园范围为威海路、石门一路、吴江路和茂名北路围合的区域",
+        ),
+        (
+            "建设甲片区，该片区由甲路、乙路、丙路所围成。",
+            "甲片区",
+            {"around": ["甲路", "乙路", "丙路"]},
+            "甲片区，该片区由甲路、乙路、丙路所围成",
+        ),
         (  # one side with a cue, the area named in quotes after it
             "沿乙路以北为核心，打造“创芯谷”。",
             "创芯谷",
@@ -150,6 +162,8 @@ def test_segment_broken_across_lines_keeps_original_offsets() -> None:
         "截至2021年底，坚持人民至上，精简证明至3项。",
         "东至今年。",
         "以东方明珠为背景。",
+        "实施共和新路、中山北路、汶水路改造。",
+        "由甲路、乙路围合的区域。",
     ],
 )
 def test_no_false_descriptions(text: str) -> None:

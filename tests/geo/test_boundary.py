@@ -110,6 +110,34 @@ def test_each_side_phrasing_gives_the_exact_block(roads: gpd.GeoDataFrame, text:
     assert_same(metric(result), rect(0, 0, 1000, 600))
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("甲区范围为甲路、乙路、丙路、丁路围合的区域。", rect(0, 0, 1000, 600)),
+        ("推进由中路、乙路、丙路和丁路围合的街坊更新。", rect(0, 0, 1000, 300)),
+        # 短东路 stops 200 m short of 甲路: nothing closes the block on the east
+        ("由甲路、乙路、短东路、丁路围合的区域。", None),
+    ],
+)
+def test_roads_all_round_enclose_their_block(
+    roads: gpd.GeoDataFrame, text: str, want: Polygon | None
+) -> None:
+    result = boundary_geometry(parse(text), roads)
+    if want is None:
+        assert (result.geometry, result.precision) == (None, None)
+        assert result.missing_sides == [
+            "not enclosed: around:甲路、乙路、短东路、丁路 do not close"
+        ]
+    else:
+        assert (result.precision, result.missing_sides) == (1, [])
+        assert_same(metric(result), want)
+
+
+def test_roads_all_round_with_one_missing(roads: gpd.GeoDataFrame) -> None:
+    result = boundary_geometry({"around": ["甲路", "乙路", "丙路", "常德路"]}, roads)
+    assert result == BoundaryGeometry(None, None, ["around:常德路"])
+
+
 def test_two_side_descriptions_tile_without_overlap(roads: gpd.GeoDataFrame) -> None:
     lower = metric(
         boundary_geometry(parse("下区：北至中路，南至乙路，东至丙路，西至丁路。"), roads)
