@@ -107,7 +107,7 @@ _SUBDISTRICT_END = ("街道", "镇")
 _DROP_RE = re.compile(
     r"[\s\u3000·•、，,。.;；:：!！?？\"'“”‘’《》〈〉「」『』【】\[\]()（）—\-_/]+"
 )
-_PREFIX_RE = re.compile(r"^(?:中国)?(?:上海市|上海)?(?:静安区)?")
+_PREFIX_RE = re.compile(r"^(?:中国)?(?:上海市)?(?:静安区)?")  # not bare 上海: 上海北站 ≠ 北站
 _PAREN_RE = re.compile(r"[（(][^（）()]*[)）]")
 
 FUZZY_CUTOFF = 85.0
@@ -117,6 +117,14 @@ _DISTINCTIVE = set("0123456789一二三四五六七八九十百千零〇第东�
 FUZZY_MIN_LEN = 5
 #: One numbered anchor is trusted for an address within this many numbers of it.
 NEAR_ANCHOR_NUMBERS = 20
+#: Beyond the outermost anchors, a house number is extrapolated at most this far.
+MAX_EXTRAPOLATION_M = 500.0
+#: An interpolated point this close to the road's line is moved onto it.
+SNAP_M = 150.0
+#: Places sharing one street number further apart than this are not an anchor.
+ANCHOR_SPREAD_M = 150.0
+#: Metres per degree, for short distances in lon/lat (≈ at 31° N; small-scale checks only).
+_M_PER_DEG = 100_000.0
 
 
 def normalise_name(text: object) -> str:
@@ -178,8 +186,8 @@ class _Feature:
 @dataclass(frozen=True)
 class _Road:
     name: str
-    line: BaseGeometry  # in-district part
-    midpoint: Point
+    line: BaseGeometry | None  # in-district part; None for a street known only by addresses
+    midpoint: Point | None
     anchors: tuple[tuple[int, Point], ...]  # (number, point on the road), sorted by number
     places: Mapping[int, int]  # exact house number → feature id
 
@@ -296,14 +304,23 @@ class GazetteerIndex:
                     continue
                 fid = len(self.features)
                 name = str(row.name)
+                aliases = _aliases(getattr(row, "aliases", None))
                 self.features.append(_Feature(layer, name, geom, point, sub, zone))
                 self._add_key(name, fid, "name")
-                for alias in _aliases(getattr(row, "aliases", None)):
-                    self._add_key(alias, fid, "alias")
                 if layer == "subdistricts" and isinstance(short_name, str) and short_name:
+                    # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
+                    # short name (even when also listed as an alias) is a weak key.
                     self._add_key(short_name, fid, "short")
                     for end in _SUBDISTRICT_END:
                         self._add_key(short_name + end, fid, "alias")
+                for alias in aliases:
+                    self._add_key(alias, fid, "alias")
+                if layer == "zones":
+                    # "大宁功能区" is also called "大宁": the stem is a weak key.
+                    for text in [name, *aliases]:
+                        stem = _strip_suffix(normalise_name(text), ZONE_SUFFIXES)
+                        if stem:
+                            self._add_key(stem, fid, "short")
 
     def _subdistricts_for(
         self, layer: str, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries
@@ -333,49 +350,60 @@ class GazetteerIndex:
             hits.append((fid, how))
 
     def _build_roads(self) -> None:
-        places = self.layers["places"]
+        """Roads by name (and alias), each with its numbered anchors.
+
+        Anchors are places with a street and house number (OSM addr:*). A street known only
+        through its anchors (no line in the roads layer) is still a street: an address on it
+        can be interpolated between them, but never placed without them."""
         road_fids = [i for i, f in enumerate(self.features) if f.layer == "roads"]
-        lines: dict[str, BaseGeometry] = {}
-        for fid in road_fids:
-            f = self.features[fid]
-            if f.geometry.geom_type.endswith("LineString"):
-                lines[f.name] = f.geometry
+        lines = {
+            self.features[fid].name: self.features[fid].geometry
+            for fid in road_fids
+            if self.features[fid].geometry.geom_type.endswith("LineString")
+        }
+        anchors, exact = self._anchors()
+        for road in sorted(set(lines) | set(anchors)):
+            points = []
+            for n, pts in sorted(anchors.get(road, {}).items()):
+                centre = shapely.centroid(shapely.MultiPoint(pts))
+                if max(centre.distance(p) for p in pts) * _M_PER_DEG <= ANCHOR_SPREAD_M:
+                    points.append((n, centre))  # one number, one place: else drop it
+            line = lines.get(road)
+            midpoint = _anchor_point(line) if line is not None else None
+            self.roads[road] = _Road(road, line, midpoint, tuple(points), exact.get(road, {}))
+        # Road aliases resolve to the same entry.
+        for key, hits in self.keys.items():
+            for fid, _how in hits:
+                f = self.features[fid]
+                if f.layer == "roads" and f.name in self.roads and key not in self.roads:
+                    self.roads[key] = self.roads[f.name]
+
+    def _anchors(
+        self,
+    ) -> tuple[dict[str, dict[int, list[Point]]], dict[str, dict[int, int]]]:
+        """(road → number → place points, road → exact house number → place feature id)."""
+        places = self.layers["places"]
         anchors: dict[str, dict[int, list[Point]]] = {}
         exact: dict[str, dict[int, int]] = {}
-        if len(places) and "street" in places:
-            place_fid = {
-                f.name: i for i, f in enumerate(self.features) if f.layer == "places"
-            }  # first feature of that name
-            numbers = places["housenumber"] if "housenumber" in places else [None] * len(places)
-            for name, street, number, geom in zip(
-                places["name"], places["street"], numbers, places.geometry, strict=True
-            ):
-                anchor = street_anchor(street, number)
-                if anchor is None or geom is None or geom.is_empty:
-                    continue
-                road, n = anchor
-                if road not in lines:
-                    continue
-                point = _snap(lines[road], geom.representative_point())
-                anchors.setdefault(road, {}).setdefault(n, []).append(point)
-                is_lane = str(street).strip().endswith("弄")
-                if not is_lane and name in place_fid:
-                    exact.setdefault(road, {}).setdefault(n, place_fid[name])
-        for road, line in lines.items():
-            by_number = anchors.get(road, {})
-            pts = tuple(
-                (n, _snap(line, shapely.centroid(shapely.MultiPoint(ps))))
-                for n, ps in sorted(by_number.items())
-            )
-            self.roads[road] = _Road(road, line, _anchor_point(line), pts, exact.get(road, {}))
-        # Road aliases resolve to the same entry.
-        for fid in road_fids:
-            f = self.features[fid]
-            if f.name not in self.roads:
+        if not len(places) or "street" not in places:
+            return anchors, exact
+        place_fid: dict[str, int] = {}
+        for i, f in enumerate(self.features):
+            if f.layer == "places":
+                place_fid.setdefault(f.name, i)
+        numbers = places["housenumber"] if "housenumber" in places else [None] * len(places)
+        for name, street, number, geom in zip(
+            places["name"], places["street"], numbers, places.geometry, strict=True
+        ):
+            anchor = street_anchor(street, number)
+            if anchor is None or geom is None or geom.is_empty:
                 continue
-            for key, hits in self.keys.items():
-                if key not in self.roads and any(h == fid for h, _ in hits):
-                    self.roads[key] = self.roads[f.name]
+            road, n = anchor
+            anchors.setdefault(road, {}).setdefault(n, []).append(geom.representative_point())
+            is_lane = str(street).strip().endswith("弄") or "弄" in str(number)
+            if not is_lane and name in place_fid:
+                exact.setdefault(road, {}).setdefault(n, place_fid[name])
+        return anchors, exact
 
     # ------------------------------------------------------------------ lookups
     def subdistrict_at(self, point: Point) -> str | None:
@@ -396,6 +424,14 @@ class GazetteerIndex:
 
     def in_district(self, point: Point) -> bool:
         return self.district_geom is not None and self.district_geom.intersects(point)
+
+
+def _strip_suffix(text: str, suffixes: Iterable[str]) -> str | None:
+    """`text` without the first of `suffixes` it ends with (None if none, or too short)."""
+    for suffix in suffixes:
+        if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+            return text[: -len(suffix)]
+    return None
 
 
 def _road_suffixed(text: str) -> bool:
@@ -513,11 +549,11 @@ class AtlasGeocoder(Geocoder):
         """The feature a key means: by the query's suffix hint, then by layer preference."""
         feats = self.index.features
         if hint == "subdistrict":
-            order = ("subdistricts",)
+            order: tuple[str, ...] = ("subdistricts", "places")
         elif hint == "zone":
             order = ("zones", "subdistricts")
         elif hint == "road":
-            order = ("roads", "places", "zones", "subdistricts", "district")
+            order = ("roads", "places", "zones")  # "江宁路" is no 街道
         else:
             order = ("places", "roads", "zones", "subdistricts", "district")
         for layer in order:
@@ -634,7 +670,7 @@ class AtlasGeocoder(Geocoder):
     def _crossing(self, query: str, crossing: Crossing) -> Resolution | None:
         a = self.index.roads.get(crossing.road_a)
         b = self.index.roads.get(crossing.road_b)
-        if a is None or b is None:
+        if a is None or b is None or a.line is None or b.line is None:
             return None
         pa, pb = nearest_points(a.line, b.line)
         if pa.distance(pb) * 111_000 > 50:  # the two lines do not meet in the district
@@ -650,44 +686,77 @@ class AtlasGeocoder(Geocoder):
                         return self.index.features[fid]
         return None
 
-    def _address(self, query: str, address: Address, named: _Feature | None) -> Resolution:
+    def _address(self, query: str, address: Address, named: _Feature | None) -> Resolution | None:
         road = self.index.roads[address.road]
         n = address.street_number
         label = f"{road.name}{address.number}{address.unit}"
         if address.unit == "号" and address.number_end is None and n in road.places:
             return self._feature_result(query, road.places[n], "address:place", 1)
-        point, method = self._along(road, n)
+        along = self._along(road, n)
+        if along is None:
+            return None
+        point, method = along
         res = self._point_result(query, point, 2, method, label)
         if named is None:
             return res
         # The text names a 街道: keep the point on the part of the road inside it.
+        if road.line is None:
+            return res
         inside = _lines_only(road.line.intersection(named.geometry))
         if inside.is_empty:
             return res
         if method == "address:road-midpoint":
             point = _anchor_point(inside)
+        elif road.line is None:
+            return res
         elif not named.geometry.intersects(point):
             point = _snap(inside, point)
         res = self._point_result(query, point, 2, method, label)
         return replace(res, subdistrict=named.name)
 
-    @staticmethod
-    def _along(road: _Road, n: int) -> tuple[Point, str]:
-        """The point for number `n` on `road`: interpolated between the numbered anchors around
-        it (extrapolated beyond them, clamped to the road), else the in-district midpoint."""
+    def _along(self, road: _Road, n: int) -> tuple[Point, str] | None:
+        """The point for number `n` on `road`, or None.
+
+        ≥ 2 numbered anchors: linear in the number between the two around `n` (beyond them,
+        extrapolated at most `MAX_EXTRAPOLATION_M`), snapped onto the road's line when that
+        is within `SNAP_M`. One anchor within `NEAR_ANCHOR_NUMBERS` numbers: that anchor.
+        Otherwise the road's in-district midpoint. A street without a line gets a point only
+        from its anchors, and only inside the district."""
         anchors = road.anchors
-        if len(anchors) == 1 and abs(anchors[0][0] - n) <= NEAR_ANCHOR_NUMBERS:
-            return anchors[0][1], "address:near-anchor"
-        if len(anchors) < 2:
+        guess, method = None, None
+        if len(anchors) >= 2:
+            numbers = np.array([a[0] for a in anchors])
+            if anchors[0][0] <= n <= anchors[-1][0]:
+                i = min(max(int(np.searchsorted(numbers, n)), 1), len(anchors) - 1)
+                (n0, p0), (n1, p1) = anchors[i - 1], anchors[i]
+            else:  # beyond the anchors: the direction and rate of the whole known stretch
+                (n0, p0), (n1, p1) = anchors[0], anchors[-1]
+            t = (n - n0) / (n1 - n0)
+            span = p0.distance(p1)
+            if t < 0 or t > 1:
+                beyond = (-t if t < 0 else t - 1) * span * _M_PER_DEG
+                if beyond > MAX_EXTRAPOLATION_M:
+                    scale = MAX_EXTRAPOLATION_M / beyond
+                    t = t * scale if t < 0 else 1 + (t - 1) * scale
+                method = "address:extrapolated"
+            else:
+                method = "address:interpolated"
+            guess = Point(p0.x + t * (p1.x - p0.x), p0.y + t * (p1.y - p0.y))
+        else:
+            near = [(abs(a - n), p) for a, p in anchors if abs(a - n) <= NEAR_ANCHOR_NUMBERS]
+            if near:
+                guess, method = min(near, key=lambda x: x[0])[1], "address:near-anchor"
+        if guess is None:
+            if road.midpoint is None:
+                return None
             return road.midpoint, "address:road-midpoint"
-        numbers = np.array([a[0] for a in anchors])
-        i = int(np.searchsorted(numbers, n))
-        i = min(max(i, 1), len(anchors) - 1)
-        (n0, p0), (n1, p1) = anchors[i - 1], anchors[i]
-        t = (n - n0) / (n1 - n0)
-        guess = Point(p0.x + t * (p1.x - p0.x), p0.y + t * (p1.y - p0.y))
-        method = "address:interpolated" if n0 <= n <= n1 else "address:extrapolated"
-        return _snap(road.line, guess), method
+        if road.line is not None and road.line.distance(guess) * _M_PER_DEG <= SNAP_M:
+            guess = _snap(road.line, guess)
+        if not self.index.in_district(guess):
+            if road.line is None:
+                return None
+            guess = _snap(road.line, guess)  # the line is clipped to the district
+        return guess, method
 
     # ------------------------------------------------------------------ names in text, areas
     def _mentions(self, key: str) -> list[tuple[int, int, str]]:

@@ -80,6 +80,25 @@ def synthetic_layers() -> dict[str, gpd.GeoDataFrame]:
                 "geometry": box(121.42, 31.27, 121.43, 31.275),
             },
             {"name": "静安雕塑公园", "kind": "park", "geometry": Point(121.455, 31.235)},
+            # a street with no line in the roads layer, known through numbered places
+            {
+                "name": "甲公馆",
+                "street": "陕西北路",
+                "housenumber": "100",
+                "geometry": Point(121.43, 31.23),
+            },
+            {
+                "name": "乙公寓",
+                "street": "陕西北路",
+                "housenumber": "300号",
+                "geometry": Point(121.43, 31.24),
+            },
+            {
+                "name": "丙故居",
+                "street": "常德路",
+                "housenumber": "10",
+                "geometry": Point(121.42, 31.24),
+            },
             {"name": "上海市第十人民医院", "kind": "hospital", "geometry": Point(121.47, 31.26)},
             {"name": "同名大楼", "geometry": Point(121.41, 31.21)},
             {"name": "同名大楼", "geometry": Point(121.49, 31.29)},

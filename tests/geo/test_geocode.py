@@ -124,8 +124,29 @@ def test_address_beyond_the_anchors_stays_on_the_in_district_road(
 ) -> None:
     res = geocoder.resolve("共和新路9000号")
     assert res.method == "address:extrapolated"
-    assert res.lat == pytest.approx(31.30)  # clamped to the district edge, not 31.46
+    # linear in the number it would be at 31.46, outside; it goes at most 500 m past 3000号
+    assert res.lat == pytest.approx(31.285)
+    assert res.lon == pytest.approx(121.46)  # snapped onto the line
     assert res.subdistrict == "彭浦镇"
+
+
+def test_street_known_only_by_numbered_places(geocoder: AtlasGeocoder) -> None:
+    # 陕西北路 has no line, but two places carry 陕西北路 100号 and 300号
+    res = geocoder.resolve("陕西北路200号")
+    assert (res.method, res.precision) == ("address:interpolated", 2)
+    assert (res.lon, res.lat) == pytest.approx((121.43, 31.235))
+    assert geocoder.resolve("陕西北路105号").method == "address:interpolated"
+    # one anchor only: trusted within 20 numbers, otherwise no point at all
+    assert geocoder.resolve("常德路12号").method == "address:near-anchor"
+    assert geocoder.resolve("常德路500号").method == UNLOCATED
+
+
+def test_street_known_only_by_places_never_leaves_the_district(geocoder: AtlasGeocoder) -> None:
+    # 陕西北路 100号 → 300号 runs north; 100 numbers per 1 km: "陕西北路99000号" would be far
+    # out, extrapolation stops 500 m past the last anchor, inside the district
+    res = geocoder.resolve("陕西北路99000号")
+    assert res.method == "address:extrapolated"
+    assert res.lat == pytest.approx(31.245)
 
 
 def test_address_equal_to_a_known_place_is_that_place(geocoder: AtlasGeocoder) -> None:
