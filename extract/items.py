@@ -70,28 +70,43 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, right.start() if right else len(sentence)
 
 
-def _status_word(text: str, anchor: int) -> tuple[str, str] | None:
-    """The status word nearest to ``anchor`` in ``text`` (after the name preferred on ties)."""
-    best: tuple[int, str, str] | None = None
+def _status_words(text: str) -> list[tuple[int, int, str, str]]:
+    """Every status word in ``text`` as ``(start, end, word, status)``, longest first."""
+    found: list[tuple[int, int, str, str]] = []
     for word, status in lx.STATUS_WORDS:
         for m in re.finditer(re.escape(word), text):
-            dist = m.start() - anchor if m.start() >= anchor else anchor - m.end() + 0.5
-            if best is None or dist < best[0]:
-                best = (dist, word, status)
-    return (best[1], best[2]) if best else None
+            if not any(a <= m.start() < b for a, b, _, _ in found):
+                found.append((m.start(), m.end(), word, status))
+    return sorted(found)
+
+
+def _describes_project(clause: str, word: tuple[int, int, str, str]) -> bool:
+    """ "新建" in "…新建工程" or "…新建、…" names the kind of project, it is not the verb."""
+    if word[3] != "planned":
+        return False
+    following = clause[word[1] : word[1] + 2]
+    return following.startswith(("工程", "项目", "、", "等"))
 
 
 def status_of(sentence: str, start: int, end: int, period: str) -> str:
-    """planned | started | completed | ongoing | mentioned, from the words around the name."""
+    """planned | started | completed | ongoing | mentioned, from the words of the name's clause.
+
+    The predicate after the name wins ("…等项目实现开工", "…投入使用"); a word glued to the
+    name that only describes the project ("…新建工程") does not count. Without one, the
+    nearest verb before the name ("推进…", "完成…"). A clause with neither: mentioned.
+    """
     c0, c1 = clause_bounds(sentence, start, end)
-    clause = sentence[c0:start] + "\x00" * (end - start) + sentence[end:c1]
-    found = _status_word(clause, start - c0)
-    if found is None:
-        masked = sentence[:start] + "\x00" * (end - start) + sentence[end:]
-        found = _status_word(masked, start)
-    if found is None:
+    clause = sentence[c0:c1]
+    words = [w for w in _status_words(clause) if not _describes_project(clause, w)]
+    rel_start, rel_end = start - c0, end - c0
+    after = [w for w in words if w[0] >= rel_end]
+    before = [w for w in words if w[1] <= rel_start]
+    if after:
+        word, status = after[-1][2], after[-1][3]
+    elif before:
+        word, status = before[-1][2], before[-1][3]
+    else:
         return "mentioned"
-    word, status = found
     if word in lx.PLAN_ONLY_STATUS and period != "plan":
         return lx.PLAN_ONLY_STATUS[word]
     return status

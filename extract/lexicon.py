@@ -351,6 +351,7 @@ GENERIC_MODIFIERS = (
     "中小学",
     "两级",
     "城运",
+    "数智",
 )
 
 #: Characters that, right after a weak suffix, show the word goes on ("地区总部", "梅园论剑").
@@ -446,7 +447,7 @@ STOP_WORDS = frozenset(
     激发 彰显 营造 畅通 聚力 加力 筹建 高标准 高水平 高质量 新增 增加 新设 新开
     开设 开办 规划建设 保护性开发 开发 加装 安装 美化 亮化 绿化 修缮 改扩建 焕发
     联动 共建 协同 市区 首批 南翼 北翼 被评为 评为 被 共有 做实 做精 落户 设计
-    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 整合 提出 立足 夯实
+    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 成功 整合 提出 立足 夯实
     更新 维护 赋能 发放 覆盖 以 如 即 含 及 与 和 的
     在 将 把 对 由 从 向 等 了 于 并 或 到 是 其 该 各 每""".split()  # noqa: SIM905
 )
@@ -486,7 +487,6 @@ STATUS_WORDS: tuple[tuple[str, str], ...] = (
     ("新建", "planned"),
     ("创建", "planned"),
     ("打造", "planned"),
-    ("建设", "planned"),
     ("规划", "planned"),
     ("筹建", "planned"),
 )
@@ -498,7 +498,7 @@ PLAN_ONLY_STATUS = {
     "新建": "completed",
     "创建": "completed",
 }
-PLAN_ONLY_STATUS.update({"打造": "mentioned", "建设": "mentioned", "规划": "mentioned"})
+PLAN_ONLY_STATUS.update({"打造": "mentioned", "规划": "mentioned"})
 PLAN_ONLY_STATUS.update({"筹建": "ongoing"})
 
 #: Category keywords looked for in the name, then in the clause.

@@ -43,7 +43,7 @@ _STOP_LENS = sorted(_STOP_BY_LEN, reverse=True)
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, lx.SUFFIXES), key=len, reverse=True)))
 _HEAD_ALT = "|".join(sorted(map(re.escape, lx.HEADS), key=len, reverse=True))
 _ENUM_HEAD = re.compile(
-    rf"等(?:[\d.]+|[一二三四五六七八九十两几]+)?(?:个|幅|座|处|家|所|条|片|项|批|公里)?"
+    rf"(?:等|(?=\d+个|[一二三四五六七八九十两]个))(?:[\d.]+|[一二三四五六七八九十两几]+)?(?:个|幅|座|处|家|所|条|片|项|批|公里)?"
     rf"(?:市、区级|市级|区级|重点|一批)?(?:挂牌督办)?“?({_HEAD_ALT})"
 )
 _GLUED_HEADS = (
@@ -198,8 +198,20 @@ def _valid_member(name: str) -> bool:
     return not is_generic(name)
 
 
+def suffix_kind(name: str, suffix: str) -> tuple[str, str]:
+    """Kind and category of a name ending in ``suffix``; a street's 片区 is a street-scape area."""
+    modifier = name[: name.rfind(suffix)]
+    if suffix == "片区" and modifier.endswith((*lx.ROAD_ENDINGS, "长")):
+        return "beautiful_block", "streetscape"
+    return lx.SUFFIXES[suffix]
+
+
 def _typed(name: str, default: tuple[str, str]) -> tuple[str, str]:
+    if default[0] == "beautiful_block":
+        return default
     suffix = _suffix_of(name)
+    if suffix == "片区":
+        return suffix_kind(name, suffix)
     if suffix and suffix not in lx.WEAK_SUFFIXES:
         return lx.SUFFIXES[suffix]
     if default[0] == "project" and not default[1] and name.endswith(lx.ROAD_ENDINGS[:2]):
@@ -338,7 +350,7 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
             continue
         if s[m.end() : m.end() + 1] in _NOUN_CONTINUES or s[m.end() : m.end() + 2] == "街道":
             continue
-        if "·" in name or _inside_quotes_alone(s, start, end):
+        if "·" in name or _inside_quotes_alone(s, start, end) or _inside_brand(s, start, end):
             continue
         if any(w in modifier for w in lx.NON_PLACE_WORDS):
             continue
@@ -350,9 +362,7 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
             continue
         if suffix in lx.PLACE_REQUIRED and not _names_place(modifier, known):
             continue
-        kind, category = lx.SUFFIXES[suffix]
-        if suffix == "片区" and modifier.endswith((*lx.ROAD_ENDINGS, "长")):
-            kind, category = "beautiful_block", "streetscape"
+        kind, category = suffix_kind(name, suffix)
         spans.append(Span(start, end, name, kind, category, "suffix"))
     return spans
 
@@ -372,6 +382,15 @@ def _trim_generic_head(s: str, start: int, suffix_at: int) -> int:
         if inner_end <= suffix_at - 2 and len(head) >= 4 and is_generic(head):
             best = max(best, inner_end)
     return best
+
+
+def _inside_brand(s: str, start: int, end: int) -> bool:
+    """Part of a longer quoted brand ("“静安张园高端品”"): the quote goes on after the name."""
+    opened = s.rfind("“", 0, start)
+    if opened < 0 or s.rfind("”", 0, start) > opened:
+        return False
+    closed = s.find("”", end)
+    return closed > end and re.search(rf"[{_CJK}]", s[end:closed]) is not None
 
 
 def _inside_quotes_alone(s: str, start: int, end: int) -> bool:
@@ -474,10 +493,16 @@ def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
             if c.start == span.start and c.end == span.end and span.rule == "enum":
                 chosen[chosen.index(c)] = span
     chosen += list_neighbours(s, chosen, known)
+    # A quoted brand right before its own typed name ("“美创静界”美妆健康创新生态社区").
+    chosen = [c for c in chosen if not (c.rule == "quoted" and _named_after(c, chosen))]
     return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
 
 
 _LIST_MAX = 10
+
+
+def _named_after(quoted: Span, chosen: list[Span]) -> bool:
+    return any(o.start == quoted.end + 1 and o.kind == quoted.kind for o in chosen)
 
 
 def _cut_at_stop(chunk: str) -> str:
