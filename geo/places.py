@@ -116,7 +116,12 @@ def _distance_to(point: shapely.Point, geom) -> float:
 
 
 def _groups(places: gpd.GeoDataFrame) -> list[list[int]]:
-    """Union-find over rows linked by a shared name/alias within the radius, or a shared QID."""
+    """Union-find over rows that are the same place.
+
+    Two rows are linked when they share a Wikidata QID, or when they are within
+    `MATCH_RADIUS_M` and either have the same name, or (across sources only) one's name is an
+    alias of the other. Alias-to-alias links are never made: OSM gives many unrelated
+    buildings the same generic old name (花园住宅), which would chain them into one place."""
     n = len(places)
     parent = list(range(n))
 
@@ -126,23 +131,33 @@ def _groups(places: gpd.GeoDataFrame) -> list[list[int]]:
             i = parent[i]
         return i
 
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
     centroids = _metric_points(places.geometry.representative_point())
     xy = np.column_stack([centroids.x, centroids.y])
-    by_key: dict[str, list[int]] = {}
-    for i, (name, aliases, qid) in enumerate(
-        zip(places["name"], places["aliases"], places["wikidata"], strict=True)
-    ):
-        keys = {f"n:{k}" for k in names_of(name, aliases)}
+    ranks = places["_rank"].to_numpy()
+    by_name: dict[str, list[int]] = {}
+    by_qid: dict[str, list[int]] = {}
+    for i, (name, qid) in enumerate(zip(places["name"], places["wikidata"], strict=True)):
+        by_name.setdefault(name, []).append(i)
         if qid:
-            keys.add(f"q:{qid}")
-        for key in keys:
-            by_key.setdefault(key, []).append(i)
-    for key, members in by_key.items():
-        for a_pos, a in enumerate(members):
-            for b in members[a_pos + 1 :]:
-                near = np.hypot(*(xy[a] - xy[b])) <= MATCH_RADIUS_M
-                if key.startswith("q:") or near:
-                    parent[find(a)] = find(b)
+            by_qid.setdefault(qid, []).append(i)
+    for members in by_qid.values():
+        for other in members[1:]:
+            union(members[0], other)
+
+    def near(a: int, b: int) -> bool:
+        return bool(np.hypot(*(xy[a] - xy[b])) <= MATCH_RADIUS_M)
+
+    for i, (name, aliases) in enumerate(zip(places["name"], places["aliases"], strict=True)):
+        for j in by_name.get(name, []):
+            if j > i and near(i, j):
+                union(i, j)
+        for alias in names_of("", aliases):
+            for j in by_name.get(alias, []):
+                if ranks[j] != ranks[i] and near(i, j):
+                    union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)

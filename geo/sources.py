@@ -338,6 +338,7 @@ _WIKIDATA_SKIP = re.compile(
     r"subdistrict|下辖|市辖区|市轄區|区划|火灾|战斗|战役|城市轨道交通线路|开通的一条|^火灾$"
 )
 _WIKIDATA_KINDS: tuple[tuple[str, str], ...] = (
+    (r"(路|通道|桥)$", "road_feature"),
     (r"公园|花园|\bpark\b|\bgarden\b", "park"),
     (r"医院|醫院|hospital|healthcare|卫生", "hospital"),
     (r"中学|小学|学校|学院|大学|school|college|university", "school"),
@@ -351,7 +352,7 @@ _WIKIDATA_KINDS: tuple[tuple[str, str], ...] = (
     ),
     (r"领事馆|consulate|diplomatic", "landmark"),
     (r"道路|路$|通道$|桥", "road_feature"),
-    (r"故居|旧居|旧址|遗址|墓|会址|住宅|公馆|别墅|building", "heritage"),
+    (r"故居|旧居|旧址|遗址|墓|会址|住宅|公馆|别墅|历史建筑|heritage", "heritage"),
 )
 
 

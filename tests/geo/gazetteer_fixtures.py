@@ -125,6 +125,15 @@ def write_geodata(root: Path) -> Path:
                     {"@id": "node/33", "name": "远馆", "tourism": "museum"}, _point(121.6, 31.1)
                 ),
                 _feature({"@id": "node/34", "tourism": "artwork"}, _point(121.452, 31.226)),
+                # two unrelated buildings sharing a generic old name: must not merge
+                _feature(
+                    {"@id": "node/35", "name": "甲宅", "heritage": "4", "old_name": "花园住宅"},
+                    _point(121.447, 31.228),
+                ),
+                _feature(
+                    {"@id": "node/36", "name": "乙宅", "heritage": "4", "old_name": "花园住宅"},
+                    _point(121.448, 31.228),
+                ),
             ]
         ),
     )

@@ -88,6 +88,12 @@ def test_places_supersession_datum_and_flags(built):
     assert bool(temple["in_district"])
 
 
+def test_shared_generic_alias_does_not_merge_places(built):
+    places = built["places"]
+    assert by_name(places, "甲宅")["source"].endswith("#node/35")
+    assert by_name(places, "乙宅")["source"].endswith("#node/36")
+
+
 def test_metro_station_does_not_take_the_temple_name(built):
     station = by_name(built["places"], "甲寺站")
     assert station["kind"] == "station"
