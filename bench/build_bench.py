@@ -4,12 +4,12 @@ RateLimiter, talking to a local Nominatim that answers at once)."""
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.measure import ROOT, timed
@@ -25,43 +25,53 @@ class RecordingGeocoder:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.queries: list[str] = []
+        self.answers: dict[str, Any] = {}  # query → Resolution, in asking order
 
     def resolve(self, query: str) -> Any:
-        self.queries.append(query)
-        return self.inner.resolve(query)
+        answer = self.inner.resolve(query)
+        self.answers.setdefault(query, answer)
+        return answer
 
 
 @dataclass
 class BuildRun:
-    stages: dict[str, float]  # median seconds per stage and "total", over the runs
+    stages: dict[str, float]  # seconds per stage and "total" of the fastest run
     items: int
     runs: int
 
 
-def time_build(runs: int) -> BuildRun:
-    """`geo.build.run_build` into a temp dir `runs` times (after one warm-up import)."""
+def time_build(runs: int, out_dir: Path) -> BuildRun:
+    """`geo.build.run_build` into `out_dir` `runs` times; the last run's atlas stays there."""
     from geo.build import run_build
 
     per_run: list[dict[str, float]] = []
     items = 0
     for _ in range(runs):
-        with tempfile.TemporaryDirectory() as out:
-            result = run_build(RAW, GAZETTEER, out)
+        result = run_build(RAW, GAZETTEER, out_dir)
         per_run.append(result.timings.as_dict())
         items = len(result.layers["items"])
-    stages = {k: statistics.median(r[k] for r in per_run) for k in (*STAGES, "total")}
-    return BuildRun(stages, items, runs)
+    return BuildRun(min(per_run, key=lambda r: r["total"]), items, runs)
 
 
-def build_queries() -> list[str]:
-    """The distinct queries the build sends to its geocoder, in order (untimed run)."""
+def build_queries() -> dict[str, Any]:
+    """The distinct queries the build sends to its geocoder and its answers (untimed run)."""
     from geo.build import default_geocoder, extract_items, load_gazetteer_file, locate_items
 
     gazetteer = load_gazetteer_file(GAZETTEER)
     recorder = RecordingGeocoder(default_geocoder(gazetteer))
     locate_items(extract_items(RAW), gazetteer.roads, recorder)
-    return list(dict.fromkeys(recorder.queries))
+    return recorder.answers
+
+
+def server_places(answers: dict[str, Any]) -> dict[str, list[dict]]:
+    """What the local Nominatim knows: the build's own answers (unlocated queries miss)."""
+    from geo.testing import nominatim_place
+
+    return {
+        q: [nominatim_place(q, float(r.lat), float(r.lon))]
+        for q, r in answers.items()
+        if getattr(r, "lat", None) is not None and getattr(r, "lon", None) is not None
+    }
 
 
 def time_cli() -> float:
@@ -73,73 +83,69 @@ def time_cli() -> float:
         return time.perf_counter() - t0
 
 
-def time_online(queries: list[str], sample: int | None) -> tuple[float, int]:
-    """Seconds for geopy's Nominatim + RateLimiter(min_delay_seconds=1) to geocode `queries`
-    against `geo.testing.LocalNominatim`; with `sample`, the first `sample` queries are timed
-    and the time scaled by count. Returns (seconds for all queries, queries actually sent)."""
-    from geo.testing import LocalNominatim
+def time_online(answers: dict[str, Any], sample: int | None) -> tuple[float, int]:
+    """Seconds for geopy's Nominatim + RateLimiter(min_delay_seconds=1) to geocode the build's
+    queries against `geo.testing.LocalNominatim`. With `sample`, the first `sample` queries are
+    timed and the time scaled by count (the limiter makes it linear: first call at once, then
+    one per second). Returns (seconds for all queries, queries actually sent)."""
     from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import Nominatim
 
+    from geo.testing import LocalNominatim
+
+    queries = list(answers)
     asked = queries if sample is None else queries[:sample]
-    with LocalNominatim() as server:
+    with LocalNominatim(server_places(answers)) as server:
         client = Nominatim(
-            user_agent="jingan-atlas-bench",
-            domain=_domain(server),
-            scheme="http",
-            timeout=10,
+            user_agent="jingan-atlas-bench", domain=server.domain, scheme="http", timeout=10
         )
         geocode = RateLimiter(client.geocode, min_delay_seconds=1, max_retries=0)
         seconds, _ = timed(lambda: [geocode(q) for q in asked])
-    return seconds * len(queries) / max(1, len(asked)), len(asked)
+        if server.request_count != len(asked):
+            raise RuntimeError(f"{server.request_count} requests for {len(asked)} queries")
+    if 1 < len(asked) < len(queries):
+        seconds *= (len(queries) - 1) / (len(asked) - 1)
+    return seconds, len(asked)
 
 
-def _domain(server: Any) -> str:
-    """host:port of the local server, whatever the attribute is called."""
-    for attr in ("domain", "netloc"):
-        if isinstance(getattr(server, attr, None), str):
-            return getattr(server, attr)
-    url = getattr(server, "url", None) or getattr(server, "base_url", None)
-    if isinstance(url, str):
-        return url.split("://", 1)[-1].rstrip("/")
-    host, port = getattr(server, "host", "127.0.0.1"), server.port
-    return f"{host}:{port}"
+def figures(quick: bool, out_dir: Path) -> list[Figure]:
+    """build.total, build.<stage>, build.cli — all against the same online baseline.
 
-
-def figures(quick: bool) -> list[Figure]:
-    """build.total, build.<stage>, build.cli — all against the same online baseline."""
+    The atlas of the last timed build is left in `out_dir` for the other figures."""
     if not GAZETTEER.exists():
         return [missing("build.total", "s", f"{GAZETTEER.relative_to(ROOT)} not built yet")]
-    try:
-        run = time_build(runs=1 if quick else 3)
-    except ImportError as exc:
-        return [missing("build.total", "s", f"geo.build not importable ({exc})")]
-    queries = build_queries()
+    run = time_build(runs=1 if quick else 3, out_dir=out_dir)
+    queries = build_queries()  # query → the build's answer
+    how = (
+        f"{run.items} items, {len(queries)} distinct geocoder queries; build = fastest of "
+        f"{run.runs} in-process geo.build.run_build (extract+geocode+join+write) into a temp dir"
+    )
     sample = 5 if quick else 60
     sample = None if len(queries) <= sample else sample
     try:
         online, sent = time_online(queries, sample)
     except ImportError as exc:
-        return [missing("build.total", "s", f"baseline needs geo.testing.LocalNominatim ({exc})")]
+        why = f"baseline needs geo.testing.LocalNominatim ({exc})"
+        return [
+            Figure("build.total", run.stages["total"], "s", None, missing=why, details=[how]),
+            *(Figure(f"build.{s}", run.stages[s], "s", None, missing=why) for s in STAGES),
+        ]
     note = ""
     if sample:
         scope = "quick: " if quick else ""
         note = f"{scope}baseline timed on {sent} of {len(queries)} queries, scaled by count"
-    how = (
-        f"{run.items} items, {len(queries)} distinct geocoder queries; build median of "
-        f"{run.runs} in-process run(s) of geo.build.run_build into a temp dir; baseline = "
-        "geopy Nominatim(domain=127.0.0.1:PORT, scheme=http) + RateLimiter(min_delay_seconds=1) "
-        "against geo.testing.LocalNominatim, same queries"
+    how += (
+        "; baseline = geopy Nominatim(domain=127.0.0.1:PORT, scheme=http) + "
+        "RateLimiter(min_delay_seconds=1) against geo.testing.LocalNominatim, same queries"
     )
-    out = [
-        Figure("build.total", run.stages["total"], "s", online, note=note, details=[how]),
-    ]
+    out = [Figure("build.total", run.stages["total"], "s", online, note=note, details=[how])]
     out += [Figure(f"build.{s}", run.stages[s], "s", online, note=note) for s in STAGES]
-    cli = time_cli()
+    if quick:  # the CLI adds interpreter start-up (~5 s): full runs only
+        return out
     out.append(
         Figure(
             "build.cli",
-            cli,
+            time_cli(),
             "s",
             online,
             note=note,

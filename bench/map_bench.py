@@ -11,15 +11,19 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
+import pyogrio
+import streamlit_folium  # noqa: F401  (imports folium.plugins, as in the app)
 
-from bench.measure import best_of, profile, timed
-from bench.report import Figure, missing
-from bench.synthetic import Reference, load_real_items, load_reference
+from bench.measure import ROOT, best_of, profile, timed
+from bench.report import Figure
+
+GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
 
 KB = 1000
 #: A typical filter change: a year range and two kinds (see filter_figures).
@@ -63,47 +67,74 @@ def naive_map(items: gpd.GeoDataFrame) -> folium.Map:
     return m
 
 
-def app_map_builder() -> tuple[Callable[..., folium.Map] | None, str]:
-    """The app's map builder from mapview/, or (None, why not)."""
-    try:
-        import mapview
-    except ImportError as exc:
-        return None, f"mapview not importable ({exc})"
-    for name in ("build_map", "make_map", "atlas_map"):
-        fn = getattr(mapview, name, None)
-        if callable(fn):
-            return fn, f"mapview.{name}"
-    return None, "mapview has no build_map yet"
+@dataclass(frozen=True)
+class AppMap:
+    """The app's map pipeline (app.py): the reference payload is cached once per atlas; a
+    filter change recomputes the items payload, assembles the map and calls st_folium."""
 
+    reference: Any  # mapview.layers.ReferencePayload
 
-def app_map(items: gpd.GeoDataFrame, ref: Reference) -> folium.Map:
-    builder, why = app_map_builder()
-    if builder is None:
-        raise LookupError(why)
-    return builder(items, subdistricts=ref.subdistricts, zones=ref.zones, district=ref.district)
+    @classmethod
+    def over(cls, atlas: Path) -> AppMap:
+        from geo.export import read_atlas
+        from mapview.layers import Reference as MapReference
+        from mapview.layers import reference_payload
+
+        layers = read_atlas(atlas)
+        roads = pyogrio.read_dataframe(GAZETTEER, layer="roads", columns=["name", "kind"])
+        ref = MapReference(layers["district"], layers["subdistricts"], layers["zones"], roads)
+        return cls(reference_payload(ref, gcj02=False))
+
+    def build(self, items: gpd.GeoDataFrame) -> folium.Map:
+        from mapview.assets import Assets, static_base_url
+        from mapview.basemaps import DEFAULT_BASEMAP
+        from mapview.layers import assemble_map, items_payload
+
+        payload = items_payload(items, gcj02=False)
+        return assemble_map(payload, self.reference, DEFAULT_BASEMAP, Assets(static_base_url(None)))
 
 
 def to_browser(m: folium.Map) -> dict[str, Any]:
-    """What the app does with a built map: hand it to st_folium (as app.py calls it)."""
-    return st_folium_args(m, key="atlas-map", returned_objects=["last_object_clicked"])
+    """What app.py does with a built map: hand it to st_folium with the same arguments."""
+    return st_folium_args(
+        m,
+        key="atlas-map",
+        height=600,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+
+
+def item_bytes(items: gpd.GeoDataFrame) -> dict[str, int]:
+    """Where the app's item bytes go: geometry text, property text, and the quotes in it."""
+    from mapview.layers import ITEM_TOLERANCE, geometry_texts, item_properties, js_literal
+
+    located = items[~(items.geometry.isna() | items.geometry.is_empty)]
+    props = item_properties(located)
+    return {
+        "geometry": sum(len(t.encode()) for t in geometry_texts(located.geometry, ITEM_TOLERANCE)),
+        "properties": sum(len(js_literal(p).encode()) for p in props),
+        "quotes": sum(len(js_literal(p["q"]).encode()) for p in props),
+    }
 
 
 # --- figures ------------------------------------------------------------------------------
 
 
-def payload_figures() -> list[Figure]:
-    real = load_real_items()
-    if real is None:
-        return [missing("payload.map", "kB", "data/atlas.gpkg not built yet")]
-    builder, why = app_map_builder()
-    if builder is None:
-        return [missing("payload.map", "kB", why)]
-    ref = load_reference()
-    ours = to_browser(app_map(real, ref))
-    empty = to_browser(app_map(real.iloc[:0], ref))
+def payload_figures(atlas: Path) -> list[Figure]:
+    """payload.map: the whole real atlas, the app's map vs a naive GeoJson map."""
+    from geo.export import read_atlas
+
+    real = read_atlas(atlas)["items"]
+    app = AppMap.over(atlas)
+    ours = to_browser(app.build(real))
+    empty = to_browser(app.build(real.iloc[:0]))
     naive = to_browser(naive_map(real))
     ours_b, naive_b, empty_b = map(payload_bytes, (ours, naive, empty))
     gz = len(gzip.compress(json.dumps(ours, ensure_ascii=False, default=str).encode()))
+    gz_naive = len(gzip.compress(json.dumps(naive, ensure_ascii=False, default=str).encode()))
+    located = int((~(real.geometry.isna() | real.geometry.is_empty)).sum())
+    parts = item_bytes(real)
     return [
         Figure(
             "payload.map",
@@ -111,49 +142,51 @@ def payload_figures() -> list[Figure]:
             "kB",
             naive_b / KB,
             details=[
-                f"{len(real)} items; JSON of the st_folium component arguments (script, header, "
-                "html, asset links) for the app's map vs a folium.Map + folium.GeoJson(items) "
-                "of every column at full precision; JS/CSS files excluded on both sides",
+                f"{len(real)} items ({located} located); JSON of the st_folium component "
+                "arguments (script, header, html, asset links) as app.py calls it, vs "
+                "folium.Map + folium.GeoJson(items) of every column at full precision through "
+                "the same st_folium; JS/CSS files excluded on both sides",
                 f"of which {empty_b / KB:.1f} kB is the app's map with no items (reference "
-                f"layers, legend, controls); gzip of the app payload: {gz / KB:.1f} kB",
+                f"layers: roads, outlines, labels; legend; controls); gzip: {gz / KB:.1f} kB vs "
+                f"{gz_naive / KB:.1f} kB",
+                f"app item features: geometry {parts['geometry'] / KB:.1f} kB, properties "
+                f"{parts['properties'] / KB:.1f} kB, of which quotes {parts['quotes'] / KB:.1f} kB",
             ],
         )
     ]
 
 
-def filter_figures(label: str, items: gpd.GeoDataFrame, ref: Reference, quick: bool) -> list:
-    """scale.filter_to_map.<label>: apply_filters + map build + st_folium arguments."""
+def filter_figures(label: str, items: gpd.GeoDataFrame, app: AppMap, quick: bool) -> list:
+    """scale.filter_to_map.<label>: apply_filters + items payload + assemble + st_folium."""
     from geo.filters import Filters, apply_filters
 
-    name = f"scale.filter_to_map.{label}"
-    builder, why = app_map_builder()
-    if builder is None:
-        return [missing(name, "s", why)]
     filters = Filters(**TYPICAL)
 
     def ours() -> dict:
-        return to_browser(app_map(apply_filters(items, filters), ref))
+        return to_browser(app.build(apply_filters(items, filters)))
 
     def naive() -> dict:
         return to_browser(naive_map(apply_filters(items, filters)))
 
     repeat = 1 if quick else 3
-    _, warm = timed(ours)  # the first call pays imports and template compilation
+    _, warm = timed(ours)  # the first call pays template compilation
     seconds = best_of(ours, repeat)
     baseline = best_of(naive, repeat)
     prof = profile(f"filter_to_map_{label}", ours)
-    selected = len(apply_filters(items, filters))
+    selected = apply_filters(items, filters)
+    located = int((~(selected.geometry.isna() | selected.geometry.is_empty)).sum())
     return [
         Figure(
-            name,
+            f"scale.filter_to_map.{label}",
             seconds,
             "s",
             baseline,
             details=[
-                f"{len(items)} items, filter year 2018–2025 + kind project/park keeps {selected}; "
-                f"apply_filters + mapview map + st_folium arguments (median of {repeat}) vs "
-                "the same filter + naive folium.GeoJson of the selection through st_folium; "
-                f"payload {payload_bytes(warm) / KB:.0f} kB",
+                f"{len(items)} items; year 2018–2025 + kind project/park keeps {len(selected)} "
+                f"({located} drawn); apply_filters + items_payload + assemble_map + st_folium "
+                f"arguments, reference payload cached as in app.py (best of {repeat}) vs the "
+                f"same filter + naive folium.GeoJson through st_folium; payload "
+                f"{payload_bytes(warm) / KB:.0f} kB",
                 prof.summary(),
             ],
         )

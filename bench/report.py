@@ -93,9 +93,12 @@ def git_commit() -> str:
 
 
 def machine() -> str:
+    """Cores, memory, platform; and the load when the run started (a loaded machine, e.g.
+    colleagues' test runs on the same 2 cores, slows every timed figure)."""
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return (
         f"{os.cpu_count()} cores, {memory_total()} RAM, {platform.machine()}, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}{load}"
     )
 
 

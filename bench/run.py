@@ -22,11 +22,12 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project i
 from bench import build_bench, join_bench, map_bench, memory_bench, synthetic  # noqa: E402
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
-#: Synthetic scales (× the real item count) and, per mode, how often each timing is repeated.
+#: Synthetic scales, in multiples of the real item count (--quick: 10x only).
 SCALES = (10, 100)
+QUICK_SCALES = (10,)
 
 
-def section(name: str, fn: Callable[[], list[Figure]]) -> list[Figure]:
+def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
     """Run one group of figures; a crash becomes a `missing:` line, never a silent gap."""
     t0 = time.perf_counter()
     try:
@@ -34,41 +35,60 @@ def section(name: str, fn: Callable[[], list[Figure]]) -> list[Figure]:
     except Exception as exc:  # the other figures are still worth having
         traceback.print_exc(file=sys.stderr)
         figures = [missing(name, "s", f"{type(exc).__name__}: {exc}".splitlines()[0][:200])]
-    for fig in figures:
+        echo = True
+    for fig in figures if echo else []:
         print("\n".join(fig.lines()), flush=True)
     print(f"    ({name}: {time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
     return figures
 
 
-def scale_figures(quick: bool, workdir: Path) -> list[Figure]:
+def real_atlas(built: Path) -> Path | None:
+    """The atlas this run just built (current code), else the committed data/atlas.gpkg."""
+    for path in (built, synthetic.ATLAS):
+        if path.exists():
+            return path
+    return None
+
+
+def scale_figures(quick: bool, atlas: Path | None, workdir: Path) -> list[Figure]:
     """Figures 3 and 4 share the synthetic atlases: filter → map, join, app memory."""
-    ref = synthetic.load_reference()
-    real = synthetic.load_real_items()
+    ref = synthetic.load_reference(atlas)
+    real = synthetic.load_real_items(atlas) if atlas else None
     n_real = len(real) if real is not None else synthetic.FALLBACK_REAL_COUNT
-    basis = (
-        f"{n_real} real items in data/atlas.gpkg"
-        if real is not None
-        else f"no data/atlas.gpkg yet: {n_real} items assumed"
-    )
+    basis = f"{n_real} real items" if real is not None else f"no atlas: {n_real} items assumed"
     print(f"# synthetic data: {basis}; geometry over {ref.source}", flush=True)
+    app = map_bench.AppMap.over(atlas) if atlas else None
     figures: list[Figure] = []
     atlases: dict[int, Path] = {}
-    for scale in SCALES:
-        items = synthetic.synthesize(n_real * scale, ref, template=real, seed=scale)
-        items = synthetic.label(items, ref)
+    scales = QUICK_SCALES if quick else SCALES
+    for scale in scales:
         label = f"{scale}x"
-        figures += section(
-            f"scale.filter_to_map.{label}",
-            lambda items=items, label=label: map_bench.filter_figures(label, items, ref, quick),
+        items = synthetic.label(
+            synthetic.synthesize(n_real * scale, ref, template=real, seed=scale), ref
         )
+        atlases[scale] = synthetic.write_atlas(items, ref, workdir / label / "atlas.gpkg")
+        if app is None:
+            figures.append(missing(f"scale.filter_to_map.{label}", "s", "no atlas to draw over"))
+        else:
+            figures += section(
+                f"scale.filter_to_map.{label}",
+                lambda items=items, label=label: map_bench.filter_figures(label, items, app, quick),
+            )
         figures += section(
             f"scale.join.{label}",
             lambda items=items, label=label: [
                 join_bench.figure(label, items, ref, repeat=1 if quick else 3)
             ],
         )
-        atlases[scale] = synthetic.write_atlas(items, ref, workdir / label / "atlas.gpkg")
-    figures += section("memory.app.100x", lambda: memory_bench.figures(atlases[max(SCALES)]))
+    top = max(scales)
+    if atlas is None:
+        figures.append(missing(f"memory.app.{top}x", "MB", "no 1x atlas for the baseline"))
+    else:
+        note = "quick: 10x data; the full run measures 100x" if quick else ""
+        figures += section(
+            f"memory.app.{top}x",
+            lambda: memory_bench.figures(atlases[top], atlas, f"{top}x", note),
+        )
     return figures
 
 
@@ -83,11 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick" if args.quick else "full"
     head = header(mode)
     print(head.replace("## ", "# "), flush=True)
-    figures: list[Figure] = []
-    figures += section("build.total", lambda: build_bench.figures(args.quick))
-    figures += section("payload.map", lambda: map_bench.payload_figures())
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-        figures += scale_figures(args.quick, Path(tmp))
+        workdir = Path(tmp)
+        built = workdir / "1x"
+        built.mkdir()
+        figures = section("build.total", lambda: build_bench.figures(args.quick, built))
+        atlas = real_atlas(built / "atlas.gpkg")
+        if atlas is None:
+            figures.append(missing("payload.map", "kB", "no atlas (build failed, none committed)"))
+        else:
+            figures += section("payload.map", lambda: map_bench.payload_figures(atlas))
+        figures += section("scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False)
     seconds = time.perf_counter() - t0
     print(f"# {mode} run: {seconds:.0f} s", flush=True)
     if not args.no_save:

@@ -68,14 +68,20 @@ class Reference:
     source: str
 
 
-def load_reference(gazetteer: Path = GAZETTEER) -> Reference:
-    """The committed gazetteer; on a dev machine without one yet, the shared OSM files."""
+def load_reference(atlas: Path | None = None, gazetteer: Path = GAZETTEER) -> Reference:
+    """The layers of a built atlas (its zones include those drawn from 四至) with the gazetteer's
+    roads; the gazetteer alone before a build; the shared OSM files on a dev machine without
+    either."""
     if gazetteer.exists():
+        source = gazetteer if atlas is None or not atlas.exists() else atlas
         layers = {
-            name: gpd.read_file(gazetteer, layer=name).to_crs(CRS)
-            for name in ("subdistricts", "zones", "district", "roads")
+            name: gpd.read_file(source, layer=name).to_crs(CRS)
+            for name in ("subdistricts", "zones", "district")
         }
-        return Reference(**layers, source=str(gazetteer.relative_to(ROOT)))
+        roads = gpd.read_file(gazetteer, layer="roads").to_crs(CRS)
+        return Reference(
+            **layers, roads=roads, source=f"{_shown(source)} + roads of {_shown(gazetteer)}"
+        )
     subs = gpd.read_file(SHARED / "jingan_subdistricts_osm_14.geojson")[["name", "geometry"]]
     district = gpd.read_file(SHARED / "jingan_district_outline_osm_union.geojson")
     roads = gpd.read_file(SHARED / "jingan_roads_osm_partial.geojson")[["name", "geometry"]]
@@ -84,11 +90,20 @@ def load_reference(gazetteer: Path = GAZETTEER) -> Reference:
     return Reference(subs, zones, district, roads, source=f"{SHARED} (no data/gazetteer.gpkg)")
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
 def load_real_items(atlas: Path = ATLAS) -> gpd.GeoDataFrame | None:
     """The built items layer, or None while the dataset is not built yet."""
     if not atlas.exists():
         return None
-    return gpd.read_file(atlas, layer="items")
+    from geo.export import read_atlas
+
+    return read_atlas(atlas)["items"]
 
 
 def report_sentences(raw_dir: Path = RAW) -> list[str]:
@@ -161,6 +176,8 @@ def walks(starts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def road_parts(roads: gpd.GeoDataFrame, district: gpd.GeoDataFrame) -> np.ndarray:
     """Single LineStrings of the real roads inside the district, long enough to cut from."""
+    if "kind" in roads.columns:
+        roads = roads[roads["kind"] != "river"]
     clipped = shapely.intersection(roads.geometry.values, district.union_all())
     parts = shapely.get_parts(shapely.line_merge(clipped[~shapely.is_empty(clipped)]))
     parts = parts[shapely.get_type_id(parts) == 1]
