@@ -41,7 +41,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from geopy.exc import GeopyError
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError, GeopyError
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
@@ -127,13 +128,15 @@ ANCHOR_SPREAD_M = 150.0
 _M_PER_DEG = 100_000.0
 
 
-def normalise_name(text: object) -> str:
-    """The lookup key of a name: NFKC, no parenthesised note, no spaces/punctuation, no
-    上海市/静安区 prefix (unless that is the whole name)."""
+def normalise_name(text: object, *, notes: bool = False) -> str:
+    """The lookup key of a name: NFKC, no spaces/punctuation, no 上海市/静安区 prefix (unless
+    that is the whole name), and no parenthesised note unless `notes` ("上海火车站地铁站(1号线)"
+    and "(3/4号线)" are two stations; without their notes, one ambiguous name)."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
     s = unicodedata.normalize("NFKC", str(text)).strip()
-    s = _PAREN_RE.sub("", s) or s
+    if not notes:
+        s = _PAREN_RE.sub("", s) or s
     s = _DROP_RE.sub("", s)
     stripped = _PREFIX_RE.sub("", s)
     return stripped if len(stripped) >= 2 else s
@@ -276,78 +279,81 @@ class GazetteerIndex:
 
     # ------------------------------------------------------------------ construction
     def _build_features(self) -> None:
+        rows = []  # (layer, name, aliases, short name, geometry, point)
         for layer in LAYERS:
             frame = self.layers[layer]
             if not len(frame):
                 continue
             geoms = frame.geometry
-            valid = geoms.notna() & ~geoms.is_empty
-            frame = frame[valid]
-            geoms = frame.geometry
             if layer == "roads" and self.district_geom is not None:
                 geoms = geoms.intersection(self.district_geom).apply(_lines_only)
-            # Lines are represented by their in-district midpoint, areas by an inside point.
-            points = gpd.GeoSeries(
-                [_anchor_point(g) for g in geoms], index=geoms.index, crs=geoms.crs
-            )
-            subs = self._subdistricts_for(layer, frame, geoms if layer != "roads" else points)
-            zones = (
-                zone_of(points, self.layers["zones"])
-                if len(self.layers["zones"])
-                else [None] * len(frame)
-            )
             short = frame["short_name"] if "short_name" in frame else [None] * len(frame)
-            for row, geom, point, sub, zone, short_name in zip(
-                frame.itertuples(index=False), geoms, points, subs, zones, short, strict=True
+            aliases = frame["aliases"] if "aliases" in frame else [None] * len(frame)
+            for name, alias, short_name, geom in zip(
+                frame["name"], aliases, short, geoms, strict=True
             ):
-                if geom is None or geom.is_empty:
+                if geom is None or geom.is_empty or not isinstance(name, str) or not name:
                     continue
-                fid = len(self.features)
-                name = str(row.name)
-                aliases = _aliases(getattr(row, "aliases", None))
-                self.features.append(_Feature(layer, name, geom, point, sub, zone))
-                self._add_key(name, fid, "name")
-                if layer == "subdistricts" and isinstance(short_name, str) and short_name:
-                    # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
-                    # short name (even when also listed as an alias) is a weak key.
-                    self._add_key(short_name, fid, "short")
-                    for end in _SUBDISTRICT_END:
-                        self._add_key(short_name + end, fid, "alias")
-                for alias in aliases:
-                    self._add_key(alias, fid, "alias")
-                if layer == "zones":
-                    # "大宁功能区" is also called "大宁": the stem is a weak key.
-                    for text in [name, *aliases]:
-                        stem = _strip_suffix(normalise_name(text), ZONE_SUFFIXES)
-                        if stem:
-                            self._add_key(stem, fid, "short")
+                # Lines stand for themselves by their in-district midpoint, areas by an
+                # inside point (as in `geo.join`).
+                rows.append((layer, name, _aliases(alias), short_name, geom, _anchor_point(geom)))
+        if not rows:
+            return
+        points = gpd.GeoSeries([r[5] for r in rows], crs="EPSG:4326")
+        subs = self._subdistricts_for(rows, points)
+        zones = (
+            list(zone_of(points, self.layers["zones"]))
+            if len(self.layers["zones"])
+            else [None] * len(rows)
+        )
+        for (layer, name, aliases, short_name, geom, point), sub, zone in zip(
+            rows, subs, zones, strict=True
+        ):
+            fid = len(self.features)
+            self.features.append(_Feature(layer, name, geom, point, sub, zone))
+            self._add_key(name, fid, "name")
+            if layer == "subdistricts" and isinstance(short_name, str) and short_name:
+                # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
+                # short name (even when also listed as an alias) is a weak key.
+                self._add_key(short_name, fid, "short")
+                for end in _SUBDISTRICT_END:
+                    self._add_key(short_name + end, fid, "alias")
+            for alias in aliases:
+                self._add_key(alias, fid, "alias")
+            if layer == "zones":
+                # "大宁功能区" is also called "大宁": the stem is a weak key.
+                for text in [name, *aliases]:
+                    stem = _strip_suffix(normalise_name(text), ZONE_SUFFIXES)
+                    if stem:
+                        self._add_key(stem, fid, "short")
 
-    def _subdistricts_for(
-        self, layer: str, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries
-    ) -> list[str | None]:
+    def _subdistricts_for(self, rows: list[tuple], points: gpd.GeoSeries) -> list[str | None]:
+        """The 街道 of each feature: itself for a 街道, else the one holding its point; an area
+        (zone, district) spanning several 街道 has none unless one holds ≥ 90 % of it."""
         subs = self.layers["subdistricts"]
-        if layer == "subdistricts":
-            return [str(n) for n in frame["name"]]
         if not len(subs):
-            return [None] * len(frame)
-        out = list(subdistrict_of(geoms, subs))
-        if layer in ("zones", "district"):
-            # An area spanning several 街道 has no single 街道: keep one only if it holds ≥ 90 %.
-            by_name = dict(zip(subs["name"], subs.geometry, strict=True))
-            for i, (geom, sub) in enumerate(zip(geoms, out, strict=True)):
-                if sub is None or geom.area == 0:
-                    continue
-                if geom.intersection(by_name[sub]).area / geom.area < 0.9:
-                    out[i] = None
+            return [None] * len(rows)
+        out = list(subdistrict_of(points, subs))
+        by_name = dict(zip(subs["name"], subs.geometry, strict=True))
+        for i, (layer, name, _a, _s, geom, _p) in enumerate(rows):
+            if layer == "subdistricts":
+                out[i] = name
+            elif (
+                layer in ("zones", "district")
+                and out[i] is not None
+                and geom.area > 0
+                and geom.intersection(by_name[out[i]]).area / geom.area < 0.9
+            ):
+                out[i] = None
         return out
 
     def _add_key(self, text: str, fid: int, how: str) -> None:
-        key = normalise_name(text)
-        if len(key) < 2:
-            return
-        hits = self.keys.setdefault(key, [])
-        if all(f != fid for f, _ in hits):
-            hits.append((fid, how))
+        for key in {normalise_name(text), normalise_name(text, notes=True)}:
+            if len(key) < 2:
+                continue
+            hits = self.keys.setdefault(key, [])
+            if all(f != fid for f, _ in hits):
+                hits.append((fid, how))
 
     def _build_roads(self) -> None:
         """Roads by name (and alias), each with its numbered anchors.
@@ -438,6 +444,41 @@ def _road_suffixed(text: str) -> bool:
     return text.endswith(_ROAD_END)
 
 
+class _NoNetwork(BaseSyncAdapter):
+    """The adapter of the offline geocoder: it never opens a connection (and, unlike geopy's
+    default adapter, costs nothing to create — no SSL context)."""
+
+    def get_json(self, url: str, *, timeout: Any, headers: Any) -> Any:
+        raise GeocoderServiceError("AtlasGeocoder is offline; use geo.online for a service")
+
+    def get_text(self, url: str, *, timeout: Any, headers: Any) -> str:
+        return self.get_json(url, timeout=timeout, headers=headers)
+
+
+_INDEXES: dict[tuple[int, ...], tuple[tuple[Any, ...], GazetteerIndex]] = {}
+
+
+def gazetteer_index(gazetteer: Any) -> GazetteerIndex:
+    """The `GazetteerIndex` of `gazetteer`, built once per set of layer objects (the layers
+    are treated as immutable, as `load_gazetteer` hands them out)."""
+    if isinstance(gazetteer, GazetteerIndex):
+        return gazetteer
+    layers = gazetteer_layers(gazetteer)
+    raw = tuple(
+        (gazetteer.get(k) if isinstance(gazetteer, Mapping) else getattr(gazetteer, k, None))
+        for k in LAYERS
+    )
+    key = tuple(id(frame) for frame in raw)
+    cached = _INDEXES.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], raw, strict=True)):
+        return cached[1]
+    index = GazetteerIndex(layers)
+    if len(_INDEXES) >= 8:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[key] = (raw, index)  # holds the frames, so their ids stay theirs
+    return index
+
+
 class AtlasGeocoder(Geocoder):
     """geopy geocoder over the offline gazetteer (no network unless `online` is given).
 
@@ -446,16 +487,13 @@ class AtlasGeocoder(Geocoder):
     consulted only when the gazetteer gives no answer or only an area (precision ≥ 3)."""
 
     def __init__(self, gazetteer: Any = None, *, online: Any = None, **kwargs: Any):
+        kwargs.setdefault("adapter_factory", _NoNetwork)
         super().__init__(**kwargs)
         if gazetteer is None:
             from geo.gazetteer import load_gazetteer
 
             gazetteer = load_gazetteer()
-        self.index = (
-            gazetteer
-            if isinstance(gazetteer, GazetteerIndex)
-            else GazetteerIndex(gazetteer_layers(gazetteer))
-        )
+        self.index = gazetteer_index(gazetteer)
         self.online = online
         self._cache: dict[str, Resolution] = {}
 
@@ -490,6 +528,11 @@ class AtlasGeocoder(Geocoder):
         key = normalise_name(query)
         if not key:
             return unlocated(query)
+        full = normalise_name(query, notes=True)
+        if full != key and full in self.index.keys:
+            res = self._by_name(query, full)
+            if res is not None:
+                return res
         for step in (self._by_name, self._by_fuzzy, self._by_address):
             res = step(query, key)
             if res is not None:

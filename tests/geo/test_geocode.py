@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -262,3 +265,87 @@ def test_layers_may_come_as_an_object_with_attributes() -> None:
     for name, frame in synthetic_layers().items():
         setattr(gaz, name, frame)
     assert AtlasGeocoder(gaz).resolve("静安寺").precision == 1
+
+
+# ---------------------------------------------------------------------------- real gazetteer
+REAL = Path(__file__).resolve().parents[2] / "data" / "gazetteer.gpkg"
+needs_real = pytest.mark.skipif(not REAL.is_file(), reason="data/gazetteer.gpkg not built")
+
+
+@pytest.fixture(scope="module")
+def real() -> tuple[Any, AtlasGeocoder]:
+    from geo.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer(REAL)
+    return gazetteer, AtlasGeocoder(gazetteer)
+
+
+def _polygon(frame: Any, name: str) -> Any:
+    return frame.set_index("name").geometry[name]
+
+
+@needs_real
+def test_real_jingan_temple_is_inside_its_subdistrict(real) -> None:
+    gazetteer, geocoder = real
+    location = geocoder.geocode("静安寺")
+    assert 31.2 < location.latitude < 31.35 and 121.4 < location.longitude < 121.5
+    res = geocoder.resolve("静安寺")
+    assert (res.precision, res.subdistrict) == (1, "静安寺街道")
+    assert _polygon(gazetteer.subdistricts, "静安寺街道").contains(Point(res.lon, res.lat))
+    assert geocoder.resolve("静安寺街道").precision == 3
+
+
+@needs_real
+def test_real_park_alias(real) -> None:
+    _, geocoder = real
+    assert geocoder.resolve("大宁公园").matched == "大宁灵石公园"
+
+
+@needs_real
+@pytest.mark.parametrize("query", ["共和新路3550号", "共和新路4470弄", "共和新路710弄"])
+def test_real_address_lands_on_its_road_inside_the_district(real, query: str) -> None:
+    gazetteer, geocoder = real
+    res = geocoder.resolve(query)
+    assert res.precision == 2 and res.method.startswith("address:")
+    point = Point(res.lon, res.lat)
+    assert _polygon(gazetteer.roads, "共和新路").distance(point) < 1e-6
+    assert gazetteer.district.geometry.iloc[0].intersects(point)
+    assert res.subdistrict in set(gazetteer.subdistricts["name"])
+
+
+@needs_real
+def test_real_address_on_a_missing_road_is_unlocated(real) -> None:
+    gazetteer, geocoder = real
+    known = set(gazetteer.roads["name"]) | set(gazetteer.places["street"].dropna())
+    assert not any(str(s).startswith("康定路") for s in known)  # the premise of this test
+    assert geocoder.resolve("康定路367弄").method == UNLOCATED
+    assert geocoder.resolve("静安寺街道康定路367弄").matched == "静安寺街道"
+
+
+@needs_real
+def test_real_clashes(real) -> None:
+    _, geocoder = real
+    assert geocoder.resolve("南京西路").geometry.geom_type.endswith("LineString")
+    assert geocoder.resolve("南京西路街道").precision == 3
+    assert geocoder.resolve("南京西路功能区").precision == 5
+    assert geocoder.resolve("大宁").matched == "大宁功能区"
+    assert geocoder.resolve("江宁路").method == UNLOCATED  # a road it lacks, not the 街道
+
+
+@needs_real
+def test_real_every_subdistrict_and_zone_name_resolves_to_itself(real) -> None:
+    gazetteer, geocoder = real
+    for layer, precision in ((gazetteer.subdistricts, 3), (gazetteer.zones, 5)):
+        for name in layer["name"]:
+            res = geocoder.resolve(name)
+            assert (res.matched, res.precision) == (name, precision)
+
+
+@needs_real
+def test_real_place_names_round_trip(real) -> None:
+    gazetteer, geocoder = real
+    names = gazetteer.places["name"].dropna().unique()
+    wrong = [n for n in names if geocoder.resolve(n).matched not in (n, None)]
+    assert wrong == []
+    placed = sum(geocoder.resolve(n).matched == n for n in names)
+    assert placed >= 0.95 * len(names)
