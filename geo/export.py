@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from shapely.geometry import mapping
 
 from geo import filters as flt
 from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
@@ -32,6 +31,8 @@ from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES
 DECIMALS = 6
 #: A fixed timestamp GDAL writes into GeoPackage metadata, so identical data give identical bytes.
 FIXED_DATE = "2000-01-01T00:00:00Z"
+#: Compact JSON (one feature a line keeps the file diff-able; spaces would only add bytes).
+SEPARATORS = (",", ":")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 DEFAULT_ATLAS = Path(__file__).resolve().parent.parent / "data" / "atlas.gpkg"
 
@@ -43,16 +44,42 @@ class ExportError(RuntimeError):
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def _round(geom: shapely.Geometry) -> shapely.Geometry:
-    return shapely.transform(geom, lambda coords: np.round(coords, DECIMALS))
+def rfc7946_geometries(geoms: object) -> np.ndarray:
+    """Geometries rounded to 6 decimals, exterior rings counter-clockwise, holes clockwise.
+
+    Vectorised over an array (None and empty stay None). Orientation is fixed after rounding:
+    rounding can, in degenerate rings, flip the signed area."""
+    array = np.asarray(geoms, dtype=object)
+    out = np.full(len(array), None, dtype=object)
+    present = ~(shapely.is_missing(array) | shapely.is_empty(array))
+    rounded = shapely.transform(array[present], lambda coords: np.round(coords, DECIMALS))
+    out[present] = shapely.orient_polygons(rounded, exterior_cw=False)
+    return out
+
+
+def _coordinates(geom: shapely.Geometry) -> list:
+    """GeoJSON coordinates of a 2-D geometry (numpy → lists: ~5x faster than `mapping`)."""
+    gtype = geom.geom_type
+    if gtype == "Point":
+        return shapely.get_coordinates(geom)[0].tolist()
+    if gtype in ("LineString", "LinearRing", "MultiPoint"):
+        return shapely.get_coordinates(geom).tolist()
+    if gtype == "Polygon":
+        rings = [geom.exterior, *geom.interiors]
+        return [shapely.get_coordinates(ring).tolist() for ring in rings]
+    return [_coordinates(part) for part in geom.geoms]
+
+
+def _mapping(geom: shapely.Geometry) -> dict:
+    if geom.geom_type == "GeometryCollection":
+        return {"type": "GeometryCollection", "geometries": [_mapping(g) for g in geom.geoms]}
+    return {"type": geom.geom_type, "coordinates": _coordinates(geom)}
 
 
 def geometry_to_geojson(geom: shapely.Geometry | None) -> dict | None:
-    """RFC 7946 geometry: 6 decimals, counter-clockwise exterior rings, clockwise holes."""
-    if geom is None or geom.is_empty:
-        return None
-    # Orient after rounding: rounding can, in degenerate rings, flip the signed area.
-    return mapping(shapely.orient_polygons(_round(geom), exterior_cw=False))
+    """One RFC 7946 geometry mapping (see `rfc7946_geometries`), None for no geometry."""
+    fixed = rfc7946_geometries([geom])[0]
+    return None if fixed is None else _mapping(fixed)
 
 
 def json_value(value: object) -> object:
@@ -73,6 +100,25 @@ def _property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
     return [c for c in ITEM_COLUMNS if c != "geometry"] + extra
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _json_columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:
+    """Each column as a list of JSON-ready values (column-wise: far faster than per cell)."""
+    out = []
+    for column in columns:
+        series = frame[column]
+        missing = series.isna().tolist()
+        values = series.astype(object).tolist()
+        out.append(
+            [
+                None if na else v if type(v) in _PLAIN else json_value(v)
+                for v, na in zip(values, missing, strict=True)
+            ]
+        )
+    return out
+
+
 def _as_items(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Items keep their schema dtypes whatever reader produced them (`2025`, not `2025.0`)."""
     extra = [c for c in gdf.columns if c not in ITEM_COLUMNS and c != gdf.geometry.name]
@@ -90,19 +136,21 @@ def to_geojson(gdf: gpd.GeoDataFrame) -> str:
     items = _as_items(gdf)
     columns = _property_columns(items)
     lines = []
-    for row, geom in zip(
-        items[columns].itertuples(index=False, name=None), items.geometry, strict=True
-    ):
-        properties = {c: json_value(v) for c, v in zip(columns, row, strict=True)}
+    geoms = rfc7946_geometries(items.geometry.array)
+    rows = zip(*_json_columns(items, columns), strict=True) if columns else ()
+    for row, geom in zip(rows, geoms, strict=True):
+        properties = dict(zip(columns, row, strict=True))
         feature = {
             "type": "Feature",
-            "id": properties["id"],
-            "geometry": geometry_to_geojson(geom),
+            "id": properties.get("id"),
+            "geometry": None if geom is None else _mapping(geom),
             "properties": properties,
         }
-        lines.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+        lines.append(
+            json.dumps(feature, ensure_ascii=False, allow_nan=False, separators=SEPARATORS)
+        )
     body = ",\n".join(lines)
-    return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if lines else "") + "]}\n"
+    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
 
 def export_geojson_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:

@@ -87,7 +87,7 @@ def test_geojson_orients_the_clockwise_fixture(items, text):
 
 
 def test_coordinates_rounded_to_six_decimals(text):
-    coords = re.findall(r'"coordinates": (\[.*?\])}', text)
+    coords = re.findall(r'"coordinates":(\[.*?\])}', text)
     assert coords
     for number in re.findall(r"-?\d+\.\d+", " ".join(coords)):
         assert len(number.split(".")[1]) <= 6, number
@@ -113,7 +113,7 @@ def test_float_years_from_a_reader_stay_integers(items):
         frame[column] = frame[column].astype("float64")
     doc = json.loads(export.to_geojson(frame))
     assert doc["features"][0]["properties"]["year"] == 2021
-    assert '"year": 2021,' in export.to_geojson(frame)
+    assert '"year":2021,' in export.to_geojson(frame)
 
 
 def test_other_crs_is_reprojected(items):
