@@ -111,8 +111,10 @@ def item_bytes(items: gpd.GeoDataFrame) -> dict[str, int]:
 
     located = items[~(items.geometry.isna() | items.geometry.is_empty)]
     props = item_properties(located)
+    texts = geometry_texts(located.geometry, ITEM_TOLERANCE)
     return {
-        "geometry": sum(len(t.encode()) for t in geometry_texts(located.geometry, ITEM_TOLERANCE)),
+        "geometry": sum(len(t.encode()) for t in texts),
+        "distinct": sum(len(t.encode()) for t in set(texts)),
         "properties": sum(len(js_literal(p).encode()) for p in props),
         "quotes": sum(len(js_literal(p["q"]).encode()) for p in props),
     }
@@ -149,7 +151,8 @@ def payload_figures(atlas: Path) -> list[Figure]:
                 f"of which {empty_b / KB:.1f} kB is the app's map with no items (reference "
                 f"layers: roads, outlines, labels; legend; controls); gzip: {gz / KB:.1f} kB vs "
                 f"{gz_naive / KB:.1f} kB",
-                f"app item features: geometry {parts['geometry'] / KB:.1f} kB, properties "
+                f"app item features: geometry {parts['geometry'] / KB:.1f} kB (distinct shapes "
+                f"{parts['distinct'] / KB:.1f} kB: the rest repeats a shape), properties "
                 f"{parts['properties'] / KB:.1f} kB, of which quotes {parts['quotes'] / KB:.1f} kB",
             ],
         )

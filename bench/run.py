@@ -7,19 +7,22 @@ machine's cores, memory and the git commit. See bench/README.md for what each fi
 
 from __future__ import annotations
 
-import argparse
-import sys
-import tempfile
 import time
-import traceback
-from collections.abc import Callable
-from pathlib import Path
+
+T0 = time.perf_counter()  # the run's duration includes the imports below
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import traceback  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project importable
     sys.path.insert(0, str(ROOT))
 
-from bench import build_bench, join_bench, map_bench, memory_bench, synthetic  # noqa: E402
+from bench import app_bench, build_bench, join_bench, map_bench, synthetic  # noqa: E402
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
@@ -80,15 +83,12 @@ def scale_figures(quick: bool, atlas: Path | None, workdir: Path) -> list[Figure
                 join_bench.figure(label, items, ref, repeat=1 if quick else 3)
             ],
         )
-    top = max(scales)
     if atlas is None:
-        figures.append(missing(f"memory.app.{top}x", "MB", "no 1x atlas for the baseline"))
+        figures.append(missing(f"memory.app.{max(scales)}x", "MB", "no 1x atlas for baseline"))
     else:
-        note = "quick: 10x data; the full run measures 100x" if quick else ""
-        figures += section(
-            f"memory.app.{top}x",
-            lambda: memory_bench.figures(atlases[top], atlas, f"{top}x", note),
-        )
+        note = "quick: 10x data, children side by side; the full run measures 100x" if quick else ""
+        runs = {"1x": atlas, **{f"{k}x": p for k, p in atlases.items()}}
+        figures += section("app", lambda: app_bench.figures(runs, parallel=quick, note=note))
     return figures
 
 
@@ -99,7 +99,6 @@ def main(argv: list[str] | None = None) -> int:
         "--no-save", action="store_true", help="print only; do not append to bench/RESULTS.md"
     )
     args = parser.parse_args(argv)
-    t0 = time.perf_counter()
     mode = "quick" if args.quick else "full"
     head = header(mode)
     print(head.replace("## ", "# "), flush=True)
@@ -114,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             figures += section("payload.map", lambda: map_bench.payload_figures(atlas))
         figures += section("scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False)
-    seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - T0
     print(f"# {mode} run: {seconds:.0f} s", flush=True)
     if not args.no_save:
         lines = [line for fig in figures for line in fig.lines()]
