@@ -144,15 +144,13 @@ def localize(m: folium.Map, assets: Assets) -> folium.Map:
     """Point every JS/CSS resource of `m` at the local copies and drop the ones it never uses.
 
     The map draws with CircleMarkers, DivIcons and plain HTML, so jQuery, Bootstrap, glyphicons
-    and awesome-markers are not needed. Raises if an element brings a CDN resource this module
-    does not know, rather than letting the map silently fail offline."""
+    and awesome-markers are not needed; the item layers bring their own (local) MarkerCluster
+    links. Raises if an element asks for any other resource, rather than letting the map
+    silently fail offline."""
     for element in _walk(m):
         if isinstance(element, folium.Map):
             element.default_js = assets.leaflet_js
             element.default_css = assets.leaflet_css
-        elif isinstance(element, folium.plugins.MarkerCluster):
-            element.default_js = assets.cluster_js
-            element.default_css = assets.cluster_css
         else:
             links = [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
             remote = [url for _, url in links if not url.startswith(assets.base_url)]

@@ -522,6 +522,8 @@ def assemble_map(
     base = get_basemap(basemap)
     assets = assets or Assets()
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
+    # Folium gives max_zoom only to a tile layer; with none, Leaflet (and clustering) need it here.
+    m.options.update(max_zoom=base.max_zoom, min_zoom=9)
     add_tiles(m, base)
     AtlasHelper(items.docs).add_to(m)
     for key, (label, offline_show, tiles_show) in REFERENCE_LAYERS.items():

@@ -1,0 +1,28 @@
+"""Fixtures of the app tests: a synthetic atlas + gazetteer, and the env pointing the app at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.synthetic import write_atlas, write_gazetteer
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+
+
+@pytest.fixture(scope="session")
+def fixture_paths(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(atlas.gpkg, gazetteer.gpkg) written once per test session."""
+    directory = tmp_path_factory.mktemp("atlas")
+    return write_atlas(directory / "atlas.gpkg"), write_gazetteer(directory / "gazetteer.gpkg")
+
+
+@pytest.fixture
+def app_env(fixture_paths: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    atlas, gazetteer = fixture_paths
+    env = {"ATLAS_PATH": str(atlas), "GAZETTEER_PATH": str(gazetteer)}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env

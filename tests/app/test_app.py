@@ -1,0 +1,154 @@
+"""The page through Streamlit's AppTest: filters, counts, details, downloads (no browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from geo import __main__ as geo_cli
+from geo.filters import Filters, apply_filters
+from mapview.panels import md_escape
+from tests.app.conftest import APP
+from tests.app.synthetic import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
+
+pytestmark = pytest.mark.usefixtures("app_env")
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Bytes handed to each st.download_button, by file name (AppTest keeps no media files)."""
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return seen
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown_ids(at: AppTest) -> list[str]:
+    return at.dataframe[0].value["id"].tolist()
+
+
+def count_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "items match" in m.value)
+
+
+def test_default_page_shows_every_item_and_counts_unlocated():
+    at = run_app()
+    items = items_frame()
+    assert count_text(at).startswith(f"**{len(items)}** of {len(items)} items match · **1**")
+    assert shown_ids(at) == items["id"].tolist()
+    assert len(at.get("vega_lite_chart")) == 3
+    # the unlocated item is listed with its quote, markup shown as text
+    escaped = next(m.value for m in at.markdown if "无处可寻" in m.value)
+    assert r"\<b\>地点待定\</b\>" in escaped
+    assert UNLOCATED_QUOTE.split("，")[0].replace("*", r"\*") in escaped
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "expected"),
+    [
+        ("f_kind", ["park"], Filters(kind=("park",))),
+        ("f_status", ["planned", "started"], Filters(status=("planned", "started"))),
+        ("f_period", ["review"], Filters(period=("review",))),
+        ("f_category", ["school", "hospital"], Filters(category=("school", "hospital"))),
+        ("f_subdistrict", ["东街道"], Filters(subdistrict=("东街道",))),
+        ("f_zone", ["B区"], Filters(zone=("B区",))),
+    ],
+)
+def test_each_filter_selects_what_the_shared_filter_selects(key, values, expected):
+    at = run_app()
+    at.multiselect(key=key).set_value(values).run()
+    assert not at.exception
+    want = apply_filters(items_frame(), expected)["id"].tolist()
+    assert want and len(want) < len(items_frame())
+    assert shown_ids(at) == want
+    assert count_text(at).startswith(f"**{len(want)}** of")
+
+
+def test_zone_filter_means_lies_in_including_multi_zone_items():
+    at = run_app()
+    at.multiselect(key="f_zone").set_value(["B区"]).run()
+    assert shown_ids(at) == ["t02", "t06"]  # t06 lies in A区;B区
+
+
+def test_filters_combine_with_year_range_and_text():
+    at = run_app()
+    at.slider(key="f_year").set_range(2023, 2024)
+    at.multiselect(key="f_kind").set_value(["project", "park"])
+    at.text_input(key="f_text").input("测试").run()
+    assert not at.exception
+    items = items_frame()
+    expected = items[
+        items["year"].between(2023, 2024)
+        & items["kind"].isin(["project", "park"])
+        & (items["name"] + items["location"] + items["quote"]).str.contains("测试")
+    ]
+    assert shown_ids(at) == expected["id"].tolist() == ["t02", "t03", "t07"]
+    at.text_input(key="f_text").input("no such thing").run()
+    assert not at.exception
+    assert shown_ids(at) == []
+    assert count_text(at).startswith("**0** of")
+
+
+def test_downloads_equal_the_cli_export_with_the_same_filters(
+    downloads: dict[str, bytes], fixture_paths: tuple[Path, Path], tmp_path: Path
+):
+    at = run_app()
+    at.slider(key="f_year").set_range(2024, 2025)
+    at.multiselect(key="f_kind").set_value(["project", "beautiful_block"]).run()
+    assert not at.exception
+    geojson = downloads["jingan-atlas.geojson"]
+    out = tmp_path / "cli.geojson"
+    args = ["export", "-o", str(out), "--atlas", str(fixture_paths[0]), "--year", "2024", "2025"]
+    assert geo_cli.main([*args, "--kind", "project", "beautiful_block"]) == 0
+    assert geojson == out.read_bytes()
+    collection = json.loads(geojson)
+    ids = [f["id"] for f in collection["features"]]
+    assert ids == shown_ids(at) == ["t02", "t04", "t06", "t11"]
+    unlocated = next(f for f in collection["features"] if f["id"] == "t11")
+    assert unlocated["geometry"] is None  # kept, never dropped
+    csv = downloads["jingan-atlas.csv"].decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("id,name,kind")
+    assert len(csv.strip().splitlines()) == 1 + len(ids)
+
+
+def test_selected_item_shows_its_source_quote_escaped():
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["selected_id"] = "t02"
+    at.run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"#### {md_escape(SCRIPT_NAME)}" in text
+    assert "<script>" not in text
+    assert "2025年重点工作安排" in text
+    assert "precision 1" in text
+
+
+@pytest.mark.parametrize("basemap", ["osm", "positron", "amap"])
+def test_every_basemap_renders(basemap):
+    at = run_app()
+    at.radio(key="basemap").set_value(basemap).run()
+    assert not at.exception
+
+
+def test_missing_atlas_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("ATLAS_PATH", str(tmp_path / "nope.gpkg"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "make build" in at.error[0].value
