@@ -488,6 +488,8 @@ def build_atlas(
     the reports (and the gazetteer, when a path is given). Stage times are added to
     `timings` when given."""
     timings = timings if timings is not None else BuildTimings()
+    if isinstance(gazetteer, (str, os.PathLike)) and not Path(gazetteer).is_file():
+        raise BuildError(f"gazetteer {gazetteer} not found (build it: `python -m geo gazetteer`)")
     with timed(timings, "extract"):
         items = extract_items(raw_dir)
     with timed(timings, "geocode"):
@@ -516,7 +518,7 @@ def load_gazetteer_file(path: str | os.PathLike) -> Any:
     from geo.gazetteer import load_gazetteer
 
     if not Path(path).is_file():
-        raise BuildError(f"gazetteer {path} not found (build it with `python -m geo gazetteer`)")
+        raise BuildError(f"gazetteer {path} not found (build it: `python -m geo gazetteer`)")
     return load_gazetteer(path)
 
 

@@ -179,3 +179,24 @@ def test_export_of_the_committed_atlas(tmp_path):
     assert run("export", "-o", str(parks), "--kind", "park") == 0
     table = pd.read_csv(parks, encoding="utf-8-sig")
     assert table["id"].tolist() == items[items["kind"] == "park"]["id"].tolist()
+
+
+def test_build_with_a_bad_report_writes_nothing(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "broken.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
+    out = tmp_path / "out"
+    out.mkdir()
+    gazetteer = REPO / "data" / "gazetteer.gpkg"
+    assert run("build", "--raw", str(raw), "--gazetteer", str(gazetteer), "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "broken.txt" in err and err.count("\n") == 1
+    assert list(out.iterdir()) == []
+
+
+def test_build_without_gazetteer_is_a_clear_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = ["build", "--gazetteer", str(tmp_path / "none.gpkg"), "--out", str(out)]
+    assert run(*argv) == 1
+    assert "gazetteer" in capsys.readouterr().err and list(out.iterdir()) == []
