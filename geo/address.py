@@ -25,6 +25,7 @@ _RANGE_SEP = r"(?:-|~|至|到|—)"  # a list ("8号、801号") is not a range
 _ADDRESS_RE = re.compile(
     rf"(?P<road>[{_CJK}]+?(?:{_SUFFIX}))"
     rf"(?P<first>{_NUM})(?:号|弄)?(?:{_RANGE_SEP}(?P<last>{_NUM}))?"
+    rf"(?:(?:、|,|，|及|和)(?:{_NUM})(?:号|弄)?)*"  # a list "160、180号": the first places it
     rf"(?P<unit>号|弄)(?!线|楼|地块|门)"
     rf"(?:(?P<sub>{_NUM})支弄)?"
     rf"(?:(?P<house>{_NUM})(?:{_RANGE_SEP}{_NUM})?号(?!线))?"

@@ -122,6 +122,8 @@ NEAR_ANCHOR_NUMBERS = 20
 MAX_EXTRAPOLATION_M = 500.0
 #: An interpolated point this close to the road's line is moved onto it.
 SNAP_M = 150.0
+#: Two road lines closer than this meet at a crossing (lines are simplified, carriageways split).
+CROSSING_GAP_M = 50.0
 #: Places sharing one street number further apart than this are not an anchor.
 ANCHOR_SPREAD_M = 150.0
 #: Metres per degree, for short distances in lon/lat (≈ at 31° N; small-scale checks only).
@@ -716,7 +718,7 @@ class AtlasGeocoder(Geocoder):
         if a is None or b is None or a.line is None or b.line is None:
             return None
         pa, pb = nearest_points(a.line, b.line)
-        if pa.distance(pb) * 111_000 > 50:  # the two lines do not meet in the district
+        if pa.distance(pb) * _M_PER_DEG > CROSSING_GAP_M:  # they do not meet in the district
             return None
         point = Point((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)
         return self._point_result(query, point, 2, "address:crossing", f"{a.name}/{b.name}")
@@ -837,6 +839,10 @@ class AtlasGeocoder(Geocoder):
             return self._feature_result(query, places[0], "name-in-text", 2)
         if not places and len(roads) == 1:
             return self._feature_result(query, roads[0], "road-in-text", 2)
+        if not places and len(roads) == 2:  # "北京西路凤阳路": the corner of two roads
+            a, b = (self.index.roads.get(feats[f].name) for f in roads)
+            if a is not None and b is not None:
+                return self._crossing(query, Crossing(a.name, b.name))
         return None
 
     def _by_area(self, query: str, key: str) -> Resolution | None:
@@ -848,16 +854,23 @@ class AtlasGeocoder(Geocoder):
             follows_zone = key.startswith(ZONE_SUFFIXES, end)
             hint = "subdistrict" if follows_sub or k.endswith(_SUBDISTRICT_END) else None
             hint = "zone" if follows_zone else hint
+            is_road = any(feats[f].layer == "roads" for f, _ in hits)
             for fid, how in hits:
                 layer = feats[fid].layer
                 if layer not in found or fid in found[layer]:
                     continue
                 if layer == "subdistricts" and how == "short" and hint != "subdistrict":
                     continue  # "静安寺" alone is the temple, not the 街道
-                if layer == "zones" and hint == "subdistrict":
-                    continue
+                if layer == "zones" and (hint == "subdistrict" or (is_road and hint is None)):
+                    continue  # "南京西路汶水路" names two roads, not the zone 南京西路
+                if layer == "district" and not k.endswith("区"):
+                    continue  # "静安" inside "静安国际中心" says nothing about where it is
                 found[layer].append(fid)
-        if re.search(r"全区|区内|区域内|辖区", key) and self.index.district_geom is not None:
+        # The district's own name is stripped from keys as a prefix: look for it in the text.
+        named = self.index.district_name in _DROP_RE.sub("", unicodedata.normalize("NFKC", query))
+        if (
+            named or re.search(r"全区|区内|区域内|辖区", key)
+        ) and self.index.district_geom is not None:
             found["district"] = found["district"] or [-1]
         for layer, method in (
             ("subdistricts", "area:subdistrict"),

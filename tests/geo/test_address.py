@@ -105,3 +105,8 @@ def test_parse_number() -> None:
     assert parse_number("１－３") == 1
     assert parse_number(None) is None
     assert parse_number("甲") is None
+
+
+def test_a_list_of_numbers_gives_the_first() -> None:
+    address = parse_address("万荣一路160、180号")
+    assert (address.road, address.number, address.number_end) == ("万荣一路", 160, None)

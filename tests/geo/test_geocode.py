@@ -349,3 +349,21 @@ def test_real_place_names_round_trip(real) -> None:
     assert wrong == []
     placed = sum(geocoder.resolve(n).matched == n for n in names)
     assert placed >= 0.95 * len(names)
+
+
+def test_two_road_names_side_by_side_are_their_crossing() -> None:
+    geocoder = AtlasGeocoder(synthetic_layers())
+    res = geocoder.resolve("共和新路南京西路地块")
+    assert res.method == "address:crossing"
+    assert (res.lon, res.lat) == pytest.approx((121.46, 31.22))
+    # 南京西路 and 汶水路 are parallel: no crossing, no guess
+    assert geocoder.resolve("南京西路汶水路").method == UNLOCATED
+
+
+def test_the_district_name_inside_another_name_is_no_location() -> None:
+    layers = synthetic_layers()
+    layers["district"] = layers["district"].assign(aliases="静安")
+    geocoder = AtlasGeocoder(layers)
+    assert geocoder.resolve("静安国际中心").method == UNLOCATED
+    assert geocoder.resolve("静安区新建学校").method == "area:district"
+    assert geocoder.resolve("静安").precision == 4
