@@ -119,7 +119,7 @@ FUZZY_MIN_LEN = 5
 #: One numbered anchor is trusted for an address within this many numbers of it.
 NEAR_ANCHOR_NUMBERS = 20
 #: Beyond the outermost anchors, a house number is extrapolated at most this far.
-MAX_EXTRAPOLATION_M = 500.0
+MAX_EXTRAPOLATION_M = 300.0
 #: An interpolated point this close to the road's line is moved onto it.
 SNAP_M = 150.0
 #: Two road lines closer than this meet at a crossing (lines are simplified, carriageways split).
@@ -740,35 +740,32 @@ class AtlasGeocoder(Geocoder):
         along = self._along(road, n)
         if along is None:
             return None
-        point, method = along
-        res = self._point_result(query, point, 2, method, label)
-        if named is None:
+        point, method, precision = along
+        res = self._point_result(query, point, precision, method, label)
+        if named is None or road.line is None:
             return res
         # The text names a 街道: keep the point on the part of the road inside it.
-        if road.line is None:
-            return res
         inside = _lines_only(road.line.intersection(named.geometry))
         if inside.is_empty:
             return res
         if method == "address:road-midpoint":
             point = _anchor_point(inside)
-        elif road.line is None:
-            return res
         elif not named.geometry.intersects(point):
             point = _snap(inside, point)
-        res = self._point_result(query, point, 2, method, label)
+        res = self._point_result(query, point, precision, method, label)
         return replace(res, subdistrict=named.name)
 
-    def _along(self, road: _Road, n: int) -> tuple[Point, str] | None:
-        """The point for number `n` on `road`, or None.
+    def _along(self, road: _Road, n: int) -> tuple[Point, str, int] | None:
+        """(point, method, precision) for number `n` on `road`, or None.
 
-        ≥ 2 numbered anchors: linear in the number between the two around `n` (beyond them,
-        extrapolated at most `MAX_EXTRAPOLATION_M`), snapped onto the road's line when that
-        is within `SNAP_M`. One anchor within `NEAR_ANCHOR_NUMBERS` numbers: that anchor.
-        Otherwise the road's in-district midpoint. A street without a line gets a point only
-        from its anchors, and only inside the district."""
+        ≥ 2 numbered anchors: linear in the number between the two around `n`; beyond them,
+        extrapolated at the rate of the whole known stretch, at most `MAX_EXTRAPOLATION_M`
+        (a number further out is put there with precision 5, an estimate); snapped onto the
+        road's line when that is within `SNAP_M`. One anchor within `NEAR_ANCHOR_NUMBERS`
+        numbers: that anchor. Otherwise the road's in-district midpoint. A street without a
+        line gets a point only from its anchors, and only inside the district."""
         anchors = road.anchors
-        guess, method = None, None
+        guess, method, precision = None, None, 2
         if len(anchors) >= 2:
             numbers = np.array([a[0] for a in anchors])
             if anchors[0][0] <= n <= anchors[-1][0]:
@@ -780,10 +777,11 @@ class AtlasGeocoder(Geocoder):
             span = p0.distance(p1)
             if t < 0 or t > 1:
                 beyond = (-t if t < 0 else t - 1) * span * _M_PER_DEG
+                method = "address:extrapolated"
                 if beyond > MAX_EXTRAPOLATION_M:
                     scale = MAX_EXTRAPOLATION_M / beyond
                     t = t * scale if t < 0 else 1 + (t - 1) * scale
-                method = "address:extrapolated"
+                    method, precision = "address:extrapolated:capped", 5
             else:
                 method = "address:interpolated"
             guess = Point(p0.x + t * (p1.x - p0.x), p0.y + t * (p1.y - p0.y))
@@ -794,14 +792,14 @@ class AtlasGeocoder(Geocoder):
         if guess is None:
             if road.midpoint is None:
                 return None
-            return road.midpoint, "address:road-midpoint"
+            return road.midpoint, "address:road-midpoint", 2
         if road.line is not None and road.line.distance(guess) * _M_PER_DEG <= SNAP_M:
             guess = _snap(road.line, guess)
         if not self.index.in_district(guess):
             if road.line is None:
                 return None
             guess = _snap(road.line, guess)  # the line is clipped to the district
-        return guess, method
+        return guess, method, precision
 
     # ------------------------------------------------------------------ names in text, areas
     def _mentions(self, key: str) -> list[tuple[int, int, str]]:

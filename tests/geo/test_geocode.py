@@ -126,9 +126,10 @@ def test_address_beyond_the_anchors_stays_on_the_in_district_road(
     geocoder: AtlasGeocoder,
 ) -> None:
     res = geocoder.resolve("共和新路9000号")
-    assert res.method == "address:extrapolated"
-    # linear in the number it would be at 31.46, outside; it goes at most 500 m past 3000号
-    assert res.lat == pytest.approx(31.285)
+    # linear in the number it would be at 31.46, outside; it goes at most 300 m past 3000号,
+    # and says it is an estimate
+    assert (res.method, res.precision) == ("address:extrapolated:capped", 5)
+    assert res.lat == pytest.approx(31.283)
     assert res.lon == pytest.approx(121.46)  # snapped onto the line
     assert res.subdistrict == "彭浦镇"
 
@@ -148,8 +149,11 @@ def test_street_known_only_by_places_never_leaves_the_district(geocoder: AtlasGe
     # 陕西北路 100号 → 300号 runs north; 100 numbers per 1 km: "陕西北路99000号" would be far
     # out, extrapolation stops 500 m past the last anchor, inside the district
     res = geocoder.resolve("陕西北路99000号")
-    assert res.method == "address:extrapolated"
-    assert res.lat == pytest.approx(31.245)
+    assert res.method == "address:extrapolated:capped"
+    assert res.lat == pytest.approx(31.243)
+    near = geocoder.resolve("陕西北路320号")  # 100 m past 300号: within the cap
+    assert (near.method, near.precision) == ("address:extrapolated", 2)
+    assert near.lat == pytest.approx(31.241)
 
 
 def test_address_equal_to_a_known_place_is_that_place(geocoder: AtlasGeocoder) -> None:
