@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, shape
 
+from extract import FIELDS
 from geo.export import ExportError, write_geojson, write_gpkg_layers
 from geo.schema import CRS, MULTI_SEP, SORT_COLUMNS, UNLOCATED, conform_items
 
@@ -42,21 +43,7 @@ ATLAS_GPKG = "atlas.gpkg"
 ATLAS_GEOJSON = "atlas.geojson"
 
 #: Fields of `extract.Item`, in its order (the contract in docs/ARCHITECTURE.md).
-ITEM_FIELDS = (
-    "id",
-    "doc",
-    "name",
-    "kind",
-    "category",
-    "year",
-    "period",
-    "status",
-    "location",
-    "quote",
-    "start",
-    "end",
-    "boundary",
-)
+ITEM_FIELDS: tuple[str, ...] = tuple(FIELDS)
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
 LINES = frozenset({"LineString", "MultiLineString"})
@@ -94,13 +81,8 @@ class BuildTimings:
         return self.extract + self.geocode + self.join + self.write
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "extract": self.extract,
-            "geocode": self.geocode,
-            "join": self.join,
-            "write": self.write,
-            "total": self.total,
-        }
+        """Seconds per stage, in stage order, then `total`."""
+        return {**asdict(self), "total": self.total}
 
     def __str__(self) -> str:
         return ", ".join(f"{k} {v:.3f} s" for k, v in self.as_dict().items())

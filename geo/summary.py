@@ -47,12 +47,15 @@ def crosstab(
     return table
 
 
+def _by_year(items: pd.DataFrame, columns: str, order: Sequence[str]) -> pd.DataFrame:
+    table = crosstab(items, "year", columns, order)
+    table.index = pd.Index([r if r == NONE else int(r) for r in table.index], name="year")
+    return table
+
+
 def year_by_kind(items: pd.DataFrame) -> pd.DataFrame:
     """Items per year (rows) and kind (columns)."""
-    table = crosstab(items, "year", "kind", KINDS)
-    table.index = [r if r == NONE else int(r) for r in table.index]
-    table.index.name = "year"
-    return table
+    return _by_year(items, "kind", KINDS)
 
 
 def zone_by_kind(items: pd.DataFrame) -> pd.DataFrame:
@@ -67,10 +70,7 @@ def subdistrict_by_kind(items: pd.DataFrame) -> pd.DataFrame:
 
 def status_by_year(items: pd.DataFrame) -> pd.DataFrame:
     """Items per year (rows) and status (columns)."""
-    table = crosstab(items, "year", "status", STATUSES)
-    table.index = [r if r == NONE else int(r) for r in table.index]
-    table.index.name = "year"
-    return table
+    return _by_year(items, "status", STATUSES)
 
 
 def with_totals(table: pd.DataFrame) -> pd.DataFrame:
