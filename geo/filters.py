@@ -132,13 +132,14 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
 
     Each may be repeated or given several values (`--year 2024 2025`); values are OR-ed."""
     many = {"nargs": "+", "action": "extend", "default": []}
-    parser.add_argument("--year", type=int, metavar="Y", **many)
-    parser.add_argument("--kind", metavar="K", **many)
-    parser.add_argument("--category", metavar="C", **many)
-    parser.add_argument("--status", metavar="S", **many)
-    parser.add_argument("--period", metavar="P", **many)
-    parser.add_argument("--subdistrict", metavar="NAME", **many)
-    parser.add_argument("--zone", metavar="NAME", **many)
+    add = parser.add_argument
+    add("--year", type=int, metavar="Y", help="year(s) the statement is about", **many)
+    add("--kind", metavar="K", help="project, beautiful_block, park, zone, road", **many)
+    add("--category", metavar="C", help="e.g. education, health, greening", **many)
+    add("--status", metavar="S", help="planned, started, completed, ongoing, mentioned", **many)
+    add("--period", metavar="P", help="review, plan, multi-year", **many)
+    add("--subdistrict", metavar="NAME", help="街道/镇 the item lies in", **many)
+    add("--zone", metavar="NAME", help="functional zone the item lies in", **many)
     parser.add_argument("--text", default="", help="search name, location and quote")
     parser.add_argument("--located-only", action="store_true", help="drop unlocated items")
 
