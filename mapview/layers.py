@@ -278,8 +278,8 @@ _HELPER_JS = """
 .atlas-popup blockquote { margin: 4px 0; padding: 2px 8px; border-left: 3px solid #bbb;
   color: #222; max-height: 180px; overflow: auto; }
 .atlas-popup .s { color: #555; font-size: 12px; }
-.atlas-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 18px; }
+.atlas-legend { background: rgba(255,255,255,.9); padding: 4px 6px; border-radius: 4px;
+  font-size: 11px; box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 15px; }
 .atlas-legend svg { vertical-align: middle; margin-right: 4px; }
 .atlas-label { color: #666; font-size: 11px; white-space: nowrap; text-align: center;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
@@ -400,7 +400,24 @@ var ATLAS = (function () {
     map.on("overlayadd overlayremove", update);
     update();
   }
-  return {add: add, reference: reference, counts: counts, finish: finish};
+  function find(id) {
+    var hit = null;
+    registered.forEach(function (e) {
+      [e.shapes, e.points].forEach(function (g) {
+        if (g) { g.eachLayer(function (l) { if (l.feature.properties.i === id) { hit = l; } }); }
+      });
+    });
+    return hit;
+  }
+  function pixel(map, id) {
+    // Where a feature is drawn, in map-container pixels (for tests and deep links).
+    var l = find(id);
+    if (!l) { return null; }
+    var ll = l.getLatLng ? l.getLatLng() : l.getCenter();
+    return map.latLngToContainerPoint(ll);
+  }
+  return {add: add, reference: reference, counts: counts, finish: finish, find: find,
+          pixel: pixel};
 })();
 window.ATLAS = ATLAS;
 {% endmacro %}

@@ -1,0 +1,120 @@
+"""Run the app on a free 127.0.0.1 port and open it in headless Debian Chromium.
+
+Shared by the browser test and `scripts/screenshot.py`. Chromium is the system one
+(`/usr/bin/chromium`, never downloaded) and resolves no host but 127.0.0.1, so a page that
+needed a CDN or a tile server would show it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    # Offline by construction: every host but the app's resolves to nothing.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_app(
+    env: Mapping[str, str] | None = None, log: Path | None = None, timeout: float = 90
+) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its URL; stops the process group after."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {process.returncode} (log: {log})")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit not healthy after {timeout} s (log: {log})")
+            time.sleep(0.3)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        if log:
+            out.close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Debian Chromium through Playwright (`playwright.sync_api.Browser`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def wait_for_map(page, timeout_ms: float = 60_000, previous: str | None = None) -> str:
+    """Wait until exactly one st_folium iframe shows a drawn Leaflet map whose per-kind feature
+    counts (JSON text, returned) differ from `previous`, when given. While Streamlit swaps a
+    remounted map, two iframes exist for a moment; those states are skipped."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    counts = None
+    while time.monotonic() < deadline:
+        if page.locator(MAP_FRAME).count() == 1:
+            container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
+            with contextlib.suppress(Exception):
+                counts = container.get_attribute("data-atlas-counts", timeout=1_000)
+            if counts is not None and counts != previous:
+                return counts
+        time.sleep(0.25)
+    raise TimeoutError(f"no drawn map with new counts (last seen: {counts})")
