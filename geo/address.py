@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 #: Suffixes that end a road name (longest first, so 大道 wins over 道-less forms).
@@ -82,24 +82,30 @@ class Crossing:
     end: int = 0
 
 
-def trim_road(road_text: str, known_roads: Iterable[str] | None = None) -> str:
+def trim_road(road_text: str, known_roads: Collection[str] | None = None) -> str:
     """The road name at the end of `road_text`.
 
     With `known_roads`, the longest known name that ends `road_text` (exact suffix match; no
     fuzzy guess, so an unknown road stays unknown); otherwise a heuristic that drops admin
     prefixes and common report verbs ("推进汶水路" → "汶水路")."""
-    if known_roads is not None:
-        matches = [r for r in known_roads if len(r) >= _MIN_KNOWN_ROAD and road_text.endswith(r)]
-        if matches:
-            return max(matches, key=len)
+    if known_roads:
+        for i in range(len(road_text) - _MIN_KNOWN_ROAD + 1):
+            if road_text[i:] in known_roads:
+                return road_text[i:]
     trimmed = _PREFIX_RE.sub("", road_text, count=1)
     return trimmed if len(trimmed) >= 2 else road_text
+
+
+def _as_set(known_roads: Iterable[str] | None) -> Collection[str] | None:
+    if known_roads is None or isinstance(known_roads, (set, frozenset, dict)):
+        return known_roads
+    return frozenset(known_roads)
 
 
 def parse_addresses(text: str, known_roads: Iterable[str] | None = None) -> list[Address]:
     """Every road + 号/弄 address in `text` (normalised first), in order of appearance."""
     norm = normalise_text(text)
-    roads = list(known_roads) if known_roads is not None else None
+    roads = _as_set(known_roads)
     out = []
     for m in _ADDRESS_RE.finditer(norm):
         road = trim_road(m["road"], roads)
@@ -132,7 +138,7 @@ def parse_address(text: str, known_roads: Iterable[str] | None = None) -> Addres
 def parse_crossing(text: str, known_roads: Iterable[str] | None = None) -> Crossing | None:
     """The first "X路Y路口" / "X路与Y路交叉口" junction in `text`, or None."""
     norm = normalise_text(text)
-    roads = list(known_roads) if known_roads is not None else None
+    roads = _as_set(known_roads)
     m = _CROSSING_RE.search(norm)
     if m is None:
         return None

@@ -245,6 +245,13 @@ def _anchor_point(geom: BaseGeometry) -> Point | None:
     return geom.representative_point()
 
 
+def _area_tree(frame: gpd.GeoDataFrame) -> tuple[shapely.STRtree | None, np.ndarray]:
+    """An STRtree over an area layer and its names, for one-point look-ups."""
+    if not len(frame):
+        return None, np.array([], dtype=object)
+    return shapely.STRtree(frame.geometry.to_numpy()), frame["name"].to_numpy(dtype=object)
+
+
 def _snap(line: BaseGeometry, point: Point) -> Point:
     return line.interpolate(line.project(point))
 
@@ -269,7 +276,6 @@ class GazetteerIndex:
         self._build_features()
         self.roads: dict[str, _Road] = {}
         self._build_roads()
-        self._road_names = sorted(self.roads, key=len, reverse=True)
         self._fuzzy_keys = [
             k
             for k, hits in self.keys.items()
@@ -277,7 +283,12 @@ class GazetteerIndex:
             and not any(self.features[f].layer == "roads" or how == "short" for f, how in hits)
         ]
         # Keys searched inside longer texts, longest first (so 静安寺街道 beats 静安寺).
-        self._text_keys = sorted((k for k in self.keys if len(k) >= 2), key=len, reverse=True)
+        self._keys_by_first: dict[str, list[str]] = {}
+        for k in sorted((k for k in self.keys if len(k) >= 2), key=len, reverse=True):
+            self._keys_by_first.setdefault(k[0], []).append(k)
+        self._road_set = frozenset(self.roads)
+        self._sub_tree, self._sub_names = _area_tree(self.layers["subdistricts"])
+        self._zone_tree, self._zone_names = _area_tree(self.layers["zones"])
 
     # ------------------------------------------------------------------ construction
     def _build_features(self) -> None:
@@ -415,20 +426,35 @@ class GazetteerIndex:
 
     # ------------------------------------------------------------------ lookups
     def subdistrict_at(self, point: Point) -> str | None:
-        subs = self.layers["subdistricts"]
-        if not len(subs):
+        """The 街道 of one point (same tie rule as `geo.join.subdistrict_of`)."""
+        if self._sub_tree is None:
             return None
-        hits = subs.sindex.query(point, predicate="intersects")
-        names = sorted(str(subs["name"].iloc[i]) for i in hits)
-        return names[0] if names else None
+        names = sorted(self._sub_names[self._sub_tree.query(point, predicate="intersects")])
+        return str(names[0]) if names else None
 
     def zone_at(self, point: Point) -> str | None:
-        zones = self.layers["zones"]
-        if not len(zones):
+        """All zones holding one point, sorted and `;`-joined (as `geo.join.zone_of`)."""
+        if self._zone_tree is None:
             return None
-        hits = zones.sindex.query(point, predicate="intersects")
-        names = sorted({str(zones["name"].iloc[i]) for i in hits})
-        return MULTI_SEP.join(names) if names else None
+        names = sorted(set(self._zone_names[self._zone_tree.query(point, predicate="intersects")]))
+        return MULTI_SEP.join(map(str, names)) if names else None
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, key) of the keys found in `text`, in text order;
+        where two overlap the longer wins (静安寺街道 over 静安寺)."""
+        found = []
+        for start, char in enumerate(text):
+            for k in self._keys_by_first.get(char, ()):
+                if text.startswith(k, start):
+                    found.append((start, start + len(k), k))
+        found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first, then leftmost
+        taken = [False] * len(text)
+        kept = []
+        for start, end, k in found:
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                kept.append((start, end, k))
+        return sorted(kept)
 
     def in_district(self, point: Point) -> bool:
         return self.district_geom is not None and self.district_geom.intersects(point)
@@ -550,8 +576,8 @@ class AtlasGeocoder(Geocoder):
         """`key` with the road names of addresses on unknown roads blotted out, so that
         "大宁路355号" (a road the gazetteer lacks) is not read as the zone 大宁."""
         text = unicodedata.normalize("NFKC", query)
-        roads = [a.road for a in parse_addresses(text, self.index._road_names)]
-        crossing = parse_crossing(text, self.index._road_names)
+        roads = [a.road for a in parse_addresses(text, self.index._road_set)]
+        crossing = parse_crossing(text, self.index._road_set)
         if crossing is not None:
             roads += [crossing.road_a, crossing.road_b]
         for road in roads:
@@ -701,7 +727,7 @@ class AtlasGeocoder(Geocoder):
     # ------------------------------------------------------------------ addresses
     def _by_address(self, query: str, key: str) -> Resolution | None:
         text = unicodedata.normalize("NFKC", query)
-        roads = self.index._road_names
+        roads = self.index._road_set
         crossing = parse_crossing(text, roads)
         if crossing is not None and crossing.road_a in self.index.roads:
             res = self._crossing(query, crossing)
@@ -724,8 +750,8 @@ class AtlasGeocoder(Geocoder):
         return self._point_result(query, point, 2, "address:crossing", f"{a.name}/{b.name}")
 
     def _named_subdistrict(self, key: str) -> _Feature | None:
-        for k in self.index._text_keys:
-            if k in key and k.endswith(_SUBDISTRICT_END):
+        for _start, _end, k in self.index.mentions(key):
+            if k.endswith(_SUBDISTRICT_END):
                 for fid, _ in self.index.keys[k]:
                     if self.index.features[fid].layer == "subdistricts":
                         return self.index.features[fid]
@@ -802,26 +828,11 @@ class AtlasGeocoder(Geocoder):
         return guess, method, precision
 
     # ------------------------------------------------------------------ names in text, areas
-    def _mentions(self, key: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping (start, end, key) of gazetteer names inside `key`, longest first."""
-        taken = [False] * len(key)
-        found = []
-        for k in self.index._text_keys:
-            start = key.find(k)
-            while start != -1:
-                span = range(start, start + len(k))
-                if not any(taken[i] for i in span):
-                    for i in span:
-                        taken[i] = True
-                    found.append((start, start + len(k), k))
-                start = key.find(k, start + 1)
-        return sorted(found)
-
     def _by_text(self, query: str, key: str) -> Resolution | None:
         feats = self.index.features
         places: list[int] = []
         roads: list[int] = []
-        for _start, end, k in self._mentions(key):
+        for _start, end, k in self.index.mentions(key):
             if len(k) < 3 or key.startswith(_SUBDISTRICT_END, end):
                 continue
             hint = "road" if _road_suffixed(k) else None
@@ -846,7 +857,7 @@ class AtlasGeocoder(Geocoder):
     def _by_area(self, query: str, key: str) -> Resolution | None:
         feats = self.index.features
         found: dict[str, list[int]] = {"subdistricts": [], "zones": [], "district": []}
-        for _start, end, k in self._mentions(key):
+        for _start, end, k in self.index.mentions(key):
             hits = self.index.keys[k]
             follows_sub = key.startswith(_SUBDISTRICT_END, end)
             follows_zone = key.startswith(ZONE_SUFFIXES, end)
