@@ -240,3 +240,16 @@ def test_infer_format():
 def test_json_value():
     assert export.json_value(np.int64(3)) == 3 and type(export.json_value(np.int64(3))) is int
     assert export.json_value(pd.NA) is None and export.json_value(np.float64("nan")) is None
+
+
+def test_permission_denied_is_a_clear_error(items, tmp_path, monkeypatch):
+    """What a read-only directory does for a non-root user (simulated: root ignores modes)."""
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(export.tempfile, "mkstemp", denied)
+    target = tmp_path / "out.geojson"
+    with pytest.raises(export.ExportError, match=r"cannot write .*out\.geojson: Permission denied"):
+        export.write_geojson(items, target)
+    assert list(tmp_path.iterdir()) == []
