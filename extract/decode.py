@@ -34,6 +34,10 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(2, len(head) // 100)
 
 
+def _truncated_tail(data: bytes, exc: UnicodeDecodeError) -> bool:
+    return exc.reason == "unexpected end of data" and exc.start >= len(data) - 3
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Return ``(text, encoding)``; raise :class:`ReportError` for empty/binary/undecodable."""
     if not data.strip():
@@ -49,7 +53,10 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and _truncated_tail(data, exc):
+                # A file cut inside its last character: keep everything, mark the stub.
+                return data.decode("utf-8", errors="replace"), "utf-8"
             continue
         return text, encoding
     raise ReportError(f"{name}: undecodable text (neither UTF-8 nor GB18030)")

@@ -49,12 +49,7 @@ _WRAP_MIN = 15
 
 def fold_char(c: str) -> str:
     """Full-width ASCII to half-width, then punctuation to the report's full-width forms."""
-    o = ord(c)
-    if 0xFF01 <= o <= 0xFF5E:
-        c = chr(o - 0xFEE0)
-    if c == "．":
-        return "."
-    return _PUNCT.get(c, c)
+    return c.translate(_FOLD)
 
 
 def _is_ascii_word(c: str) -> bool:
@@ -95,10 +90,35 @@ def _is_bold_line(stripped: str) -> bool:
     return stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4
 
 
+class _Builder:
+    """The cleaned text being built: chunks, their original offsets, and its last characters."""
+
+    def __init__(self, size: int) -> None:
+        self.parts: list[str] = []
+        self.offsets = array("i" if size < 2**31 - 1 else "q")
+        self.last = ""  # up to the last two characters emitted
+
+    def emit(self, chunk: str, at: int) -> None:
+        """Append ``chunk`` whose characters come from ``at, at+1, …`` of the original."""
+        self.parts.append(chunk)
+        self.offsets.extend(range(at, at + len(chunk)))
+        self.last = (self.last + chunk)[-2:]
+
+    def emit_char(self, c: str, at: int) -> None:
+        self.parts.append(c)
+        self.offsets.append(at)
+        self.last = (self.last + c)[-2:]
+
+    def ends_sentence(self) -> bool:
+        last = self.last[-1:]
+        if last in _TERMINAL or last == "\n":
+            return True
+        return last in _CLOSERS and self.last[:1] in _TERMINAL
+
+
 def normalise(text: str) -> Normalised:
     """Clean ``text`` line by line: join wrapped lines, drop debris, fold punctuation."""
-    out: list[str] = []
-    offsets = array("q")
+    out = _Builder(len(text))
     prev_kind = "start"
     wrapped = False
     pos = 0
@@ -109,8 +129,8 @@ def normalise(text: str) -> Normalised:
         if kind in ("blank", "debris"):
             continue
         skip_label = False
-        if out:
-            ended = _ends_sentence(out)
+        if out.parts:
+            ended = out.ends_sentence()
             if kind == "table" and not ended and prev_kind in ("text", "table") and wrapped:
                 # A PDF table cell wrapped onto the next row, whose first cell is the
                 # (wrapped) row label: "…小区蕃瓜" / "旧住房\t弄100%签约生效".
@@ -121,20 +141,12 @@ def normalise(text: str) -> Normalised:
                 or kind in ("heading", "heading_start", "table")
             )
             if brk:
-                out.append("\n")
-                offsets.append(start - 1 if start > 0 else 0)
-        _emit_line(line, start, kind, out, offsets, skip_label)
+                out.emit_char("\n", start - 1 if start > 0 else 0)
+        _emit_line(line, start, kind, out, skip_label)
         prev_kind = kind
         # Only a long last cell can have wrapped onto the next row (not a header row).
         wrapped = len(line.strip(_SPACES + "\t\r\n").rsplit("\t", 1)[-1]) >= _WRAP_MIN
-    return Normalised("".join(out), offsets, text)
-
-
-def _ends_sentence(out: list[str]) -> bool:
-    last = out[-1]
-    if last in _TERMINAL or last == "\n":
-        return True
-    return last in _CLOSERS and len(out) > 1 and out[-2] in _TERMINAL
+    return Normalised("".join(out.parts), out.offsets, text)
 
 
 def _first_cell_is_label(line: str) -> bool:
@@ -142,43 +154,42 @@ def _first_cell_is_label(line: str) -> bool:
     return bool(rest) and 0 < len(first) <= _LABEL_MAX and not re.search(r"[，。；、●■\d]", first)
 
 
-def _emit_line(
-    line: str, base: int, kind: str, out: list[str], offsets: array, skip_label: bool = False
-) -> None:
+_FOLD = str.maketrans(
+    {**{chr(o): chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)}, "．": "."}
+    | {k: v for k, v in _PUNCT.items()}
+    | {chr(o): _PUNCT.get(chr(o - 0xFEE0), chr(o - 0xFEE0)) for o in range(0xFF01, 0xFF5F)}
+    | {"．": "."}
+)
+_SKIP = re.compile(f"[{_SPACES}]+|\t+|\\*\\*")
+_QUOTE = re.compile('"')
+
+
+def _alternate_quotes(body: str) -> str:
+    """ASCII quotes alternate within a line: open on the odd ones, close on the even ones."""
+    count = iter(range(body.count('"')))
+    return _QUOTE.sub(lambda _: "“" if next(count) % 2 == 0 else "”", body)
+
+
+def _emit_line(line: str, base: int, kind: str, out: _Builder, skip_label: bool = False) -> None:
     body = line.rstrip("\r\n")
-    n = len(body)
-    i = 0
-    if skip_label:
-        i = body.index("\t") + 1
-    while i < n:
-        c = body[i]
-        if c in _SPACES:
-            j = i
-            while j < n and body[j] in _SPACES:
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = body[j] if j < n else ""
-            if _is_ascii_word(prev) and _is_ascii_word(nxt):
-                out.append(" ")
-                offsets.append(base + i)
-            i = j
-            continue
-        if c == "\t":
-            if kind == "table" and out and out[-1] not in "\t\n":
-                out.append("\t")
-                offsets.append(base + i)
+    i = body.index("\t") + 1 if skip_label else 0
+    if out.last[-1:] in ("", "\n"):
+        while i < len(body) and body[i] == "#":
             i += 1
-            continue
-        if c == "*" and i + 1 < n and body[i + 1] == "*":
-            i += 2
-            continue
-        if c == "#" and (not out or out[-1] == "\n"):
-            i += 1
-            continue
-        folded = fold_char(c)
-        if folded == '"':
-            # ASCII quotes alternate: open on an odd count within the line, close on even.
-            folded = "“" if body.count('"', 0, i) % 2 == 0 else "”"
-        out.append(folded)
-        offsets.append(base + i)
-        i += 1
+    folded = body.translate(_FOLD)
+    if '"' in folded:
+        folded = _alternate_quotes(folded)
+    for m in _SKIP.finditer(body, i):
+        if m.start() > i:
+            out.emit(folded[i : m.start()], base + i)
+        token = m.group()
+        if token[0] == "\t":
+            if kind == "table" and out.last[-1:] not in ("", "\t", "\n"):
+                out.emit_char("\t", base + m.start())
+        elif token != "**":
+            nxt = body[m.end() : m.end() + 1]
+            if _is_ascii_word(out.last[-1:]) and _is_ascii_word(nxt):
+                out.emit_char(" ", base + m.start())
+        i = m.end()
+    if i < len(body):
+        out.emit(folded[i:], base + i)

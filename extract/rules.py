@@ -36,6 +36,10 @@ _SEGMENT = re.compile(
     rf"^（([{_CJK}]{{1,10}}(?:路|桥|河|浦|浜|泾|塘))[—–\-一至~～]([{_CJK}]{{1,10}}(?:路|桥|河|浦|浜|泾|塘))）"
 )
 _ADDRESS = re.compile(rf"([{_CJK}]{{1,10}}?(?:路|大道|街))(\d+[A-Za-z]?(?:、\d+)*(?:号|弄)?)")
+_GENERIC = re.compile(
+    r"[“”\d—\-]|[一二两三四五六七八九十]大|"
+    + "|".join(sorted(map(re.escape, lx.GENERIC_MODIFIERS), key=len, reverse=True))
+)
 _STOP_BY_LEN: dict[int, frozenset[str]] = {}
 for _w in lx.STOP_WORDS:
     _STOP_BY_LEN.setdefault(len(_w), set()).add(_w)  # type: ignore[union-attr]
@@ -56,7 +60,8 @@ _GLUED_HEADS = (
     "商办项目",
     "河道",
 )
-_GLUED = re.compile(rf"([{_CJK}A-Za-z0-9]{{2,12}}?)({'|'.join(_GLUED_HEADS)})")
+_GLUED = re.compile("|".join(_GLUED_HEADS))
+_GLUED_MEMBER = re.compile(rf"[{_CJK}A-Za-z0-9]{{2,12}}$")
 _MEMBER_SPLIT = "、"
 _NOUN_CONTINUES = set("馆地所点站员们楼")
 _LOOSE_HEADS = ("区域", "重点区域")
@@ -136,10 +141,7 @@ def extend_right(s: str, e: int) -> int:
 
 def is_generic(modifier: str) -> bool:
     """True when ``modifier`` is only generic words ("城市", "社区综合") or empty."""
-    rest = re.sub(r"[“”\d—\-]|[一二两三四五六七八九十]大", "", modifier)
-    for word in sorted(lx.GENERIC_MODIFIERS, key=len, reverse=True):
-        rest = rest.replace(word, "")
-    return len(rest) == 0
+    return not _GENERIC.sub("", modifier)
 
 
 _COUNT_IN = re.compile(
@@ -155,14 +157,10 @@ def _counted(s: str, start: int, modifier: str = "") -> bool:
 def _suffix_of(name: str) -> str | None:
     core = re.sub(r"（[^（）]*）$", "", name)
     core = _PHASE_END.sub("", core) or core
-    for m in _SUFFIX_RE.finditer(core):
-        if m.end() == len(core):
-            return m.group(0)
-    best = None
-    for suffix in lx.SUFFIXES:
-        if core.endswith(suffix) and (best is None or len(suffix) > len(best)):
-            best = suffix
-    return best
+    for n in range(min(_SUFFIX_MAXLEN, len(core)), 0, -1):
+        if core[-n:] in lx.SUFFIXES:
+            return core[-n:]
+    return None
 
 
 def _trim_member(text: str) -> tuple[int, str]:
@@ -236,7 +234,7 @@ def enumeration_spans(s: str) -> list[Span]:
     """Members of ``A、B等<head>`` and of ``A、B<glued head>`` lists."""
     spans: list[Span] = []
     heads = [(m.start(), m.group(1), False) for m in _ENUM_HEAD.finditer(s)]
-    heads += [(m.start(2), m.group(2), True) for m in _GLUED.finditer(s)]
+    heads += [(m.start(), m.group(), True) for m in _GLUED.finditer(s) if _glued_member(s, m)]
     for head_at, head, glued in heads:
         default = lx.HEADS.get(head, ("road", "drainage") if head == "河道" else ("project", ""))
         bare = head == "项目" and not _works_nearby(s, head_at)
@@ -258,6 +256,11 @@ def enumeration_spans(s: str) -> list[Span]:
                 break
             end = start - 1
     return spans
+
+
+def _glued_member(s: str, head: re.Match[str]) -> bool:
+    """A name of 2–12 characters sits right before a glued head ("老沪太路零星旧改项目")."""
+    return _GLUED_MEMBER.search(s, max(0, head.start() - 12), head.start()) is not None
 
 
 def _works_nearby(s: str, at: int) -> bool:
@@ -302,12 +305,31 @@ class _Match:
         return self._text
 
 
-_SUFFIX_ANY = re.compile(f"(?=({_SUFFIX_RE.pattern}))")
+_BY_FIRST: dict[str, list[str]] = {}
+for _suffix in sorted(lx.SUFFIXES, key=len, reverse=True):
+    _BY_FIRST.setdefault(_suffix[0], []).append(_suffix)
+_SUFFIX_MAXLEN = max(map(len, lx.SUFFIXES))
+
+
+_FIRST_CHARS = re.compile("[" + re.escape("".join(_BY_FIRST)) + "]")
+
+
+def _longest_suffixes(s: str, start: int = 0, end: int | None = None) -> list[_Match]:
+    """At each position, the longest suffix word starting there (a linear scan)."""
+    end = len(s) if end is None else end
+    found = []
+    for m in _FIRST_CHARS.finditer(s, start, end):
+        i = m.start()
+        for suffix in _BY_FIRST[s[i]]:
+            if s.startswith(suffix, i):
+                found.append(_Match(i, suffix))
+                break
+    return found
 
 
 def _suffix_matches(s: str) -> list[_Match]:
     """Suffix occurrences, dropping one that a longer-reaching suffix overlaps (产业园|园区)."""
-    found = [_Match(m.start(), m.group(1)) for m in _SUFFIX_ANY.finditer(s)]
+    found = _longest_suffixes(s)
     keep = []
     for a in found:
         if any(b.start() > a.start() and b.start() < a.end() < b.end() for b in found):
@@ -376,8 +398,8 @@ def _cjk_after(s: str, end: int) -> bool:
 def _trim_generic_head(s: str, start: int, suffix_at: int) -> int:
     """Cut a generic description before the name: "…职工住宅小区蕃瓜弄" → "蕃瓜弄"."""
     best = start
-    for m in _SUFFIX_ANY.finditer(s, start, suffix_at):
-        inner_end = m.start() + len(m.group(1))
+    for m in _longest_suffixes(s, start, suffix_at):
+        inner_end = m.end()
         head = s[start : m.start()]
         if inner_end <= suffix_at - 2 and len(head) >= 4 and is_generic(head):
             best = max(best, inner_end)
