@@ -108,7 +108,7 @@ def time_online(answers: dict[str, Any], sample: int | None) -> tuple[float, int
     return seconds, len(asked)
 
 
-def figures(quick: bool, out_dir: Path) -> list[Figure]:
+def figures(quick: bool, out_dir: Path, all_queries: bool = False) -> list[Figure]:
     """build.total, build.<stage>, build.cli — all against the same online baseline.
 
     The atlas of the last timed build is left in `out_dir` for the other figures."""
@@ -120,8 +120,8 @@ def figures(quick: bool, out_dir: Path) -> list[Figure]:
         f"{run.items} items, {len(queries)} distinct geocoder queries; build = fastest of "
         f"{run.runs} in-process geo.build.run_build (extract+geocode+join+write) into a temp dir"
     )
-    sample = 5 if quick else 60
-    sample = None if len(queries) <= sample else sample
+    sample = 5 if quick else 30
+    sample = None if all_queries or len(queries) <= sample else sample
     try:
         online, sent = time_online(queries, sample)
     except ImportError as exc:

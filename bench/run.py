@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
     parser.add_argument(
+        "--all-queries",
+        action="store_true",
+        help="time the online baseline on every query (~1 s each) instead of a sample",
+    )
+    parser.add_argument(
         "--no-save", action="store_true", help="print only; do not append to bench/RESULTS.md"
     )
     args = parser.parse_args(argv)
@@ -106,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         built = workdir / "1x"
         built.mkdir()
-        figures = section("build.total", lambda: build_bench.figures(args.quick, built))
+        figures = section(
+            "build.total", lambda: build_bench.figures(args.quick, built, args.all_queries)
+        )
         atlas = real_atlas(built / "atlas.gpkg")
         if atlas is None:
             figures.append(missing("payload.map", "kB", "no atlas (build failed, none committed)"))
