@@ -154,6 +154,8 @@ def ngons(centres: np.ndarray, radius_m: np.ndarray, rng: np.random.Generator) -
         ring = np.stack([xs, ys], axis=-1)
         ring = np.concatenate([ring, ring[:, :1]], axis=1)
         out[idx] = shapely.polygons(ring)
+    bad = ~shapely.is_valid(out)  # near-equal angles can make a sliver cross itself
+    out[bad] = shapely.buffer(out[bad], 0)
     return out
 
 
