@@ -9,14 +9,14 @@ import shapely
 
 from bench.measure import best_of, profile, timed
 from bench.report import Figure
-from bench.synthetic import Reference
+from bench.synthetic import Reference, located
 
 
 def project_join(items: gpd.GeoDataFrame, ref: Reference) -> tuple[object, object]:
     """What the build runs: `geo.join.subdistrict_of` and `zone_of` on the located items."""
     from geo.join import subdistrict_of, zone_of
 
-    geoms = items.geometry[~(items.geometry.isna() | items.geometry.is_empty)]
+    geoms = items.geometry[located(items)]
     return subdistrict_of(geoms, ref.subdistricts), zone_of(geoms, ref.zones)
 
 
@@ -45,7 +45,7 @@ def agreement(ours: object, theirs: list) -> float:
 
 
 def figure(label: str, items: gpd.GeoDataFrame, ref: Reference, repeat: int) -> Figure:
-    located = int((~(items.geometry.isna() | items.geometry.is_empty)).sum())
+    n_located = int(located(items).sum())
     _, (subs, _) = timed(lambda: project_join(items, ref))  # warm-up, and the names to compare
     _, (naive_subs, _) = timed(lambda: naive_join(items, ref))
     ours = best_of(lambda: project_join(items, ref), repeat)
@@ -58,7 +58,7 @@ def figure(label: str, items: gpd.GeoDataFrame, ref: Reference, repeat: int) -> 
         "s",
         theirs,
         details=[
-            f"{located} located items ({coords} vertices) x {len(ref.subdistricts)} 街道 + "
+            f"{n_located} located items ({coords} vertices) x {len(ref.subdistricts)} 街道 + "
             f"{len(ref.zones)} zones; geo.join.subdistrict_of + zone_of (best of {repeat}) vs "
             "a per-item loop of representative_point + Polygon.contains; "
             f"same 街道 on {agreement(subs, naive_subs):.1%} of items",

@@ -22,6 +22,7 @@ import streamlit_folium  # noqa: F401  (imports folium.plugins, as in the app)
 
 from bench.measure import ROOT, best_of, profile, timed
 from bench.report import Figure
+from bench.synthetic import located
 
 GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
 
@@ -62,8 +63,7 @@ def payload_bytes(args: dict[str, Any]) -> int:
 def naive_map(items: gpd.GeoDataFrame) -> folium.Map:
     """The baseline: `folium.GeoJson(gdf)` of every column at full precision on a plain map."""
     m = folium.Map(location=[31.25, 121.45], zoom_start=13)
-    located = items[~(items.geometry.isna() | items.geometry.is_empty)]
-    folium.GeoJson(located).add_to(m)
+    folium.GeoJson(items[located(items)]).add_to(m)
     return m
 
 
@@ -109,9 +109,9 @@ def item_bytes(items: gpd.GeoDataFrame) -> dict[str, int]:
     """Where the app's item bytes go: geometry text, property text, and the quotes in it."""
     from mapview.layers import ITEM_TOLERANCE, geometry_texts, item_properties, js_literal
 
-    located = items[~(items.geometry.isna() | items.geometry.is_empty)]
-    props = item_properties(located)
-    texts = geometry_texts(located.geometry, ITEM_TOLERANCE)
+    drawn = items[located(items)]
+    props = item_properties(drawn)
+    texts = geometry_texts(drawn.geometry, ITEM_TOLERANCE)
     return {
         "geometry": sum(len(t.encode()) for t in texts),
         "distinct": sum(len(t.encode()) for t in set(texts)),
@@ -135,7 +135,7 @@ def payload_figures(atlas: Path) -> list[Figure]:
     ours_b, naive_b, empty_b = map(payload_bytes, (ours, naive, empty))
     gz = len(gzip.compress(json.dumps(ours, ensure_ascii=False, default=str).encode()))
     gz_naive = len(gzip.compress(json.dumps(naive, ensure_ascii=False, default=str).encode()))
-    located = int((~(real.geometry.isna() | real.geometry.is_empty)).sum())
+    n_located = int(located(real).sum())
     parts = item_bytes(real)
     return [
         Figure(
@@ -144,7 +144,7 @@ def payload_figures(atlas: Path) -> list[Figure]:
             "kB",
             naive_b / KB,
             details=[
-                f"{len(real)} items ({located} located); JSON of the st_folium component "
+                f"{len(real)} items ({n_located} located); JSON of the st_folium component "
                 "arguments (script, header, html, asset links) as app.py calls it, vs "
                 "folium.Map + folium.GeoJson(items) of every column at full precision through "
                 "the same st_folium; JS/CSS files excluded on both sides",
@@ -177,7 +177,7 @@ def filter_figures(label: str, items: gpd.GeoDataFrame, app: AppMap, quick: bool
     baseline = best_of(naive, repeat)
     prof = profile(f"filter_to_map_{label}", ours)
     selected = apply_filters(items, filters)
-    located = int((~(selected.geometry.isna() | selected.geometry.is_empty)).sum())
+    drawn = int(located(selected).sum())
     return [
         Figure(
             f"scale.filter_to_map.{label}",
@@ -186,7 +186,7 @@ def filter_figures(label: str, items: gpd.GeoDataFrame, app: AppMap, quick: bool
             baseline,
             details=[
                 f"{len(items)} items; year 2018–2025 + kind project/park keeps {len(selected)} "
-                f"({located} drawn); apply_filters + items_payload + assemble_map + st_folium "
+                f"({drawn} drawn); apply_filters + items_payload + assemble_map + st_folium "
                 f"arguments, reference payload cached as in app.py (best of {repeat}) vs the "
                 f"same filter + naive folium.GeoJson through st_folium; payload "
                 f"{payload_bytes(warm) / KB:.0f} kB",

@@ -68,6 +68,11 @@ class Reference:
     source: str
 
 
+def located(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """Rows with a geometry (unlocated items have none)."""
+    return ~(gdf.geometry.isna() | gdf.geometry.is_empty)
+
+
 def load_reference(atlas: Path | None = None, gazetteer: Path = GAZETTEER) -> Reference:
     """The layers of a built atlas (its zones include those drawn from 四至) with the gazetteer's
     roads; the gazetteer alone before a build; the shared OSM files on a dev machine without
