@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -35,11 +36,14 @@ def representative_points(geoms: GeomsLike) -> gpd.GeoSeries:
         series = series.set_crs(CRS)
     elif series.crs != CRS:
         series = series.to_crs(CRS)
-    values = series.to_numpy()
+    values = np.asarray(series.array, dtype=object)
+    out = np.full(len(values), None, dtype=object)
     valid = ~(shapely.is_missing(values) | shapely.is_empty(values))
-    points = gpd.GeoSeries([None] * len(series), index=series.index, crs=CRS)
-    points[valid] = series[valid].representative_point()
-    return points
+    is_point = valid & (shapely.get_type_id(values) == 0)  # a point stands for itself
+    out[is_point] = values[is_point]
+    other = valid & ~is_point
+    out[other] = shapely.point_on_surface(values[other])
+    return gpd.GeoSeries(out, index=series.index, crs=CRS)
 
 
 def _area_names(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -66,11 +70,31 @@ def subdistrict_of(geoms: GeomsLike, subdistricts: gpd.GeoDataFrame) -> pd.Serie
     return out
 
 
+def _label(mask: np.ndarray, names: np.ndarray) -> str:
+    """The `;`-joined names whose bits are set in `mask` (names are sorted, so is the label)."""
+    bits = [w * 64 + b for w, word in enumerate(mask.tolist()) for b in range(64) if word >> b & 1]
+    return MULTI_SEP.join(str(n) for n in names[bits])
+
+
 def zone_of(geoms: GeomsLike, zones: gpd.GeoDataFrame) -> pd.Series:
     """All zones containing each input's representative point, sorted and `;`-joined (or None)."""
     points = representative_points(geoms)
-    pairs = _area_names(points, zones).drop_duplicates(["_pos", "name"])
-    joined = pairs.groupby("_pos", sort=True)["name"].agg(MULTI_SEP.join)
+    pairs = _area_names(points, zones)
     out = pd.Series([None] * len(points), index=points.index, dtype=object, name="zone")
-    out.iloc[joined.index.to_numpy()] = joined.to_numpy()
+    if pairs.empty:
+        return out
+    # Each point's set of zones as a bit mask (64 zones a word), then one string per distinct
+    # set: the Python work is per combination of zones, not per item.
+    names, codes = np.unique(pairs["name"].to_numpy(dtype=str), return_inverse=True)
+    pos = pairs["_pos"].to_numpy()  # sorted: `_area_names` orders pairs by input position
+    rows, starts = np.unique(pos, return_index=True)
+    words = (len(names) + 63) // 64
+    per_pair = np.zeros((len(pos), words), dtype=np.uint64)
+    per_pair[np.arange(len(pos)), codes // 64] = np.left_shift(
+        np.uint64(1), (codes % 64).astype(np.uint64)
+    )
+    masks = np.bitwise_or.reduceat(per_pair, starts, axis=0)
+    combos, inverse = np.unique(masks, axis=0, return_inverse=True)
+    labels = np.array([_label(combo, names) for combo in combos], dtype=object)
+    out.iloc[rows] = labels[inverse.ravel()]
     return out
