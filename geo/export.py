@@ -16,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -293,6 +294,38 @@ def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]
     }
 
 
+def area_names(layer: gpd.GeoDataFrame) -> dict[str, str]:
+    """Every name, short name and alias of an area layer → its name; ambiguous aliases out."""
+    found: dict[str, set[str]] = {}
+    for _, row in layer.iterrows():
+        names = [row.get("name"), row.get("short_name"), *str(row.get("aliases") or "").split("|")]
+        for alias in names:
+            if isinstance(alias, str) and alias.strip():
+                found.setdefault(alias.strip(), set()).add(row["name"])
+    return {alias: next(iter(n)) for alias, n in found.items() if len(n) == 1}
+
+
+def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]) -> flt.Filters:
+    """`filters` with 街道 and zone aliases replaced by names (`--subdistrict 彭浦新村`,
+    `--zone 大宁地区`); unknown values are left for `validate` to report."""
+    changes = {}
+    for field, layer in (("subdistrict", "subdistricts"), ("zone", "zones")):
+        if getattr(filters, field) and layer in layers:
+            lookup = area_names(layers[layer])
+            changes[field] = tuple(lookup.get(v, v) for v in getattr(filters, field))
+    return replace(filters, **changes)
+
+
+def cli_selection(
+    args: argparse.Namespace,
+) -> tuple[dict[str, gpd.GeoDataFrame], flt.Filters]:
+    """The atlas of `args.atlas` and the validated filters of the CLI options (export, summary)."""
+    layers = read_atlas(args.atlas)
+    filters = canonical_areas(flt.filters_from_args(args), layers)
+    flt.validate(layers["items"], filters, filter_vocabulary(layers))
+    return layers, filters
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -316,9 +349,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     try:
         fmt = infer_format(args.output, args.format)
-        layers = read_atlas(args.atlas)
-        filters = flt.filters_from_args(args)
-        flt.validate(layers["items"], filters, filter_vocabulary(layers))
+        layers, filters = cli_selection(args)
         if fmt == "geojson":
             # The very function behind the app's download, so both give the same bytes.
             write_bytes(export_geojson_bytes(layers["items"], filters), args.output)

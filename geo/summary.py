@@ -115,12 +115,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from geo.export import ExportError, filter_vocabulary, read_atlas
+    from geo.export import ExportError, cli_selection
 
     try:
-        layers = read_atlas(args.atlas)
-        filters = flt.filters_from_args(args)
-        flt.validate(layers["items"], filters, filter_vocabulary(layers))
+        layers, filters = cli_selection(args)
     except (ExportError, flt.FilterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, flt.FilterError) else 1

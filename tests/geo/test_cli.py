@@ -200,3 +200,11 @@ def test_build_without_gazetteer_is_a_clear_error(tmp_path, capsys):
     argv = ["build", "--gazetteer", str(tmp_path / "none.gpkg"), "--out", str(out)]
     assert run(*argv) == 1
     assert "gazetteer" in capsys.readouterr().err and list(out.iterdir()) == []
+
+
+def test_zone_alias_selects_the_zone(atlas, tmp_path):
+    by_alias, by_name = tmp_path / "alias.geojson", tmp_path / "name.geojson"
+    assert run("export", "-o", str(by_alias), "--zone", "中部", "--atlas", str(atlas)) == 0
+    assert run("export", "-o", str(by_name), "--zone", "中区", "--atlas", str(atlas)) == 0
+    assert by_alias.read_bytes() == by_name.read_bytes()
+    assert len(json.loads(by_name.read_text())["features"]) == 5
