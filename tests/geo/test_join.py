@@ -75,3 +75,24 @@ def test_vectorised_on_many_items() -> None:
     assert set(subs) == {"静安寺街道", "南京西路街道", "大宁路街道", "彭浦镇"}
     zones = zone_of(geoms, ZONES)
     assert (zones == "中央活力区;南京西路").sum() > 0
+
+
+def test_many_overlapping_zones_match_a_plain_loop() -> None:
+    # 130 overlapping strips (more than one 64-bit word of zones), checked against the obvious
+    # per-item computation
+    strips = gpd.GeoDataFrame(
+        {"name": [f"带{i:03d}" for i in range(130)]},
+        geometry=[box(121.40 + i * 0.0007, 31.20, 121.41 + i * 0.0007, 31.30) for i in range(130)],
+        crs="EPSG:4326",
+    )
+    xs = [121.4001 + i * 0.00097 for i in range(103)]
+    points = [Point(x, 31.25) for x in xs] + [Point(121.0, 31.0)]
+    got = list(zone_of(points, strips))
+    want = []
+    for p in points:
+        names = sorted(
+            n for n, g in zip(strips["name"], strips.geometry, strict=True) if g.intersects(p)
+        )
+        want.append(";".join(names) or None)
+    assert got == want
+    assert max(len(z.split(";")) for z in got if z) > 10
