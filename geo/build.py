@@ -177,7 +177,7 @@ def natural_shape(kind: str, resolution: Any) -> shapely.Geometry | None:
         gtype = geom.geom_type
         if gtype in AREAS and (
             precision == 1
-            or (kind == "zone" and precision != 4)
+            or (kind == "zone" and precision != DISTRICT_PRECISION)
             or (kind == "beautiful_block" and precision <= STREET_PRECISION)
         ):
             return geom
