@@ -8,21 +8,28 @@ Resolution order (the first step that answers wins; every answer carries a preci
 2. **fuzzy** name (rapidfuzz ratio ≥ 85 on names of ≥ 5 characters, same last character, a
    unique best candidate, no differing numeral or direction character: 第一 ≠ 第十). Roads are
    never fuzzy-matched, and queries with digits never are.
-3. **address** on a named road (路/街/大道 + 号/弄/支弄, or "X路Y路口"): only roads the gazetteer
-   has, clipped to the district. A house number equal to a known place's → that place
-   (precision 1); between or beside ≥ 2 numbered anchors on that street → interpolated along
-   the road; else the road's in-district midpoint (precision 2). A road the gazetteer lacks is
-   never swapped for a similar one: the query falls through to the next steps.
-4. **name in text**: a known place named inside a longer text ("大宁灵石公园北侧") → that place,
-   precision 2.
+3. **address** on a named road (路/街/大道 + 号/弄/支弄, "X路Y路口", or two road names side by
+   side): only roads the gazetteer has — a line in the roads layer (clipped to the district) or
+   a street known through places carrying its house numbers (OSM addr:street/housenumber).
+   A house number equal to a known place's → that place (precision 1); between ≥ 2 numbered
+   anchors → interpolated linearly in the number, snapped onto the line (precision 2); beyond
+   them → extrapolated at most 300 m (precision 2; further out it stops there and says
+   precision 5, an estimate); one anchor within 20 numbers → that anchor (2); else the road's
+   in-district midpoint (2); a street without a line and without usable anchors, or a point
+   outside the district → no answer. A 街道 named in the text keeps the point on the part of
+   the road inside it. A road the gazetteer lacks is never swapped for a similar one: its name
+   is blotted out and the query falls through (so "大宁路355号" is not the zone 大宁).
+4. **name in text**: one known place named inside a longer text ("大宁灵石公园北侧") → that
+   place, precision 2; else one known road ("南京西路沿线") → its in-district line, precision 2.
 5. **area** named in the text: a 街道/镇 (precision 3), else a functional zone (5), else the
-   district itself (4).
+   district itself when named as such ("静安区", "全区"; precision 4). Several 街道 → their union.
 6. otherwise **unlocated** (no geometry, precision None) — never a default point.
 
 Same-name clashes are decided by the query's own suffix: "静安寺街道" is the 街道, "静安寺" the
 temple; "南京西路" is the road, "南京西路街道" the 街道, "南京西路功能区/商圈/板块/地区" the zone.
 Without a suffix a bare name prefers a place, then a road, then a zone, then a 街道 (by its
-short name), then the district.
+short name), then the district. A bare name ending in 路/街 that is no road of the gazetteer is
+not the 街道 named after it ("江宁路" → unlocated; "江宁路街道" → the 街道).
 """
 
 from __future__ import annotations
