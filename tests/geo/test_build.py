@@ -320,7 +320,7 @@ def test_committed_atlas_located_items_lie_in_the_district(committed):
     outline = committed["district"].geometry.union_all()
     items = committed["items"]
     located = items[items.geometry.notna()]
-    assert len(located) > 0
+    assert len(located) > 0 and located.geometry.is_valid.all()
     outside = located[~located.geometry.within(outline.buffer(build.DISTRICT_TOLERANCE * 1.01))]
     assert outside.empty, outside[["id", "name", "method"]].to_string()
 
