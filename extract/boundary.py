@@ -11,6 +11,7 @@ matter, and every offset maps back to the original text.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,10 @@ _ROAD_END_RE = re.compile(_ROAD_END + "$")
 _VALUE_STOP = "，、；。：（）“”‘’《》\t\n！？"
 _DASH = "—\\-–―‐−~〜"
 _SENT_END = "。；！？\n\t"
+#: How far around a description its name and sentence are looked for (keeps it linear).
+_WINDOW = 200
+#: The longest run of characters read back as one name (with the verbs before it).
+_RUN_MAX = 40
 
 #: Words a name never starts with: verbs and particles that precede it in a sentence.
 _LEADING = (
@@ -86,7 +91,7 @@ _ENUM_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+是|[0-9]+)")
 
 # "北至灵石路" / "东起A" / "西到B、C": a direction, a verb, one or more names.
 _SIDE_VERB = "(?:至|到|起|抵|临|邻|靠|接)"
-_NAME_UNIT = rf"(?:(?![东南西北]{_SIDE_VERB})[^{_VALUE_STOP}])+"
+_NAME_UNIT = rf"(?:(?![东南西北]{_SIDE_VERB})[^{_VALUE_STOP}]){{1,24}}"
 _TO_CLAUSE = re.compile(rf"([东南西北]){_SIDE_VERB}({_NAME_UNIT}(?:、{_NAME_UNIT})*)")
 # "A路以东": the marker; the name is read backwards from it.
 _BEYOND_CLAUSE = re.compile(r"以([东南西北])(?![至到起])")
@@ -94,7 +99,8 @@ _BEYOND_CLAUSE = re.compile(r"以([东南西北])(?![至到起])")
 _ROAD = rf"[{_CJK}0-9]{{1,12}}?{_ROAD_END}"
 _SEG_BRACKET = re.compile(rf"（({_ROAD})[{_DASH}一至到]({_ROAD})(?:路?段)?）")
 _SEG_FROM = re.compile(rf"(自|从|由)({_ROAD})(?:[{_DASH}]|至|到)({_ROAD})(?:路?段)?")
-_SEG_RUN = re.compile(rf"([{_CJK}0-9]+?)(?:[{_DASH}]|至|到)({_ROAD})路?段")
+# "A路B路—C路段": anchored on "—C路段"; the run before it is split into A路 and B路.
+_SEG_RUN = re.compile(rf"(?:[{_DASH}]|至|到)({_ROAD})路?段")
 #: Separators allowed between the clauses of one description.
 _CLAUSE_GAP = re.compile(r"^[，、；和与及]?$")
 #: "东至陕西北路，陕西南路；西至…": a stray name between clauses belongs to the one before.
@@ -107,10 +113,11 @@ _TRAILING_WORK = re.compile(r"(?:的)?(?:建设|改造|提升|更新|工作|工�
 _SCOPE_BEFORE = re.compile(r"(?:范围|四至|边界)(?:为|是|：)?$|：$|沿$|位于$")
 _SCOPE_AFTER = re.compile(r"^(?:为核心|区域|地区|地块|片区|一带|范围|之间)")
 # "由A路、B路、C路、D路围合的区域": roads all round, no directions.
+# Anchored on the verb; the list of roads is read back from it.
 _ENCLOSED = re.compile(
-    rf"((?:{_ROAD}[、和与及])+{_ROAD})(?:所|之)?(?:围合|围成|合围|包围)(?:的|而成的)?"
-    r"(?:区域|地区|地块|街坊|范围|片区|街区)?"
+    r"(?:所|之)?(?:围合|围成|合围|包围)(?:的|而成的)?(?:区域|地区|地块|街坊|范围|片区|街区)?"
 )
+_ENCLOSED_LIST = re.compile(rf"(?:{_ROAD}[、和与及])+{_ROAD}$")
 _ENCLOSED_LEAD = re.compile(r"^.*(?:范围|四至)(?:为|是)?：?|^.*[由被]")
 _QUOTED = re.compile(r"“([^“”]{2,20})[”“]")
 _GLOSSARY_HEADING = re.compile(
@@ -142,11 +149,22 @@ def find_boundaries(text: str) -> list[BoundaryMatch]:
     """Every boundary description in ``text``, in text order, with offsets into ``text``."""
     norm = normalise(text)
     s = norm.text
-    found = [_describe(s, g) for g in _clause_groups(s, _side_clauses(s)) if _is_description(s, g)]
-    found += [m for m in _enclosures(s) if not any(_overlaps(m, f) for f in found)]
-    found += [m for m in _segments(s) if not any(_overlaps(m, f) for f in found)]
-    found.sort(key=lambda f: f[0])
+    sides = [_describe(s, g) for g in _clause_groups(s, _side_clauses(s)) if _is_description(s, g)]
+    found = _first_come([*sides, *_enclosures(s), *_segments(s)])
     return [_to_match(norm, *f) for f in found]
+
+
+def _first_come(candidates: list[tuple]) -> list[tuple]:
+    """The candidates that overlap no earlier one (earlier = preferred), in text order."""
+    starts: list[int] = []
+    kept: list[tuple] = []
+    for c in candidates:
+        i = bisect.bisect_left(starts, c[1])
+        if i and kept[i - 1][1] > c[0]:
+            continue
+        starts.insert(i, c[0])
+        kept.insert(i, c)
+    return kept
 
 
 def _describe(s: str, group: list[_Clause]) -> tuple[int, int, str | None, dict]:
@@ -170,10 +188,6 @@ def _describe(s: str, group: list[_Clause]) -> tuple[int, int, str | None, dict]
 def _to_match(norm: Normalised, start: int, end: int, name: str | None, b: dict) -> BoundaryMatch:
     o_start, o_end = norm.span(start, end)
     return BoundaryMatch(name, b, o_start, o_end)
-
-
-def _overlaps(a: tuple, b: tuple) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 # --- sides -------------------------------------------------------------------------------
@@ -250,9 +264,10 @@ def _is_segment_subject(name: str | None, group: list[_Clause]) -> bool:
 
 
 def _run_start(s: str, end: int) -> int:
-    """Start of the run of name characters that ends at ``end``."""
+    """Start of the run of name characters that ends at ``end`` (at most ``_RUN_MAX`` long)."""
     i = end
-    while i > 0 and (s[i - 1].isalnum() or s[i - 1] == "·"):
+    stop = max(0, end - _RUN_MAX)
+    while i > stop and (s[i - 1].isalnum() or s[i - 1] == "·"):
         i -= 1
     return i
 
@@ -274,10 +289,10 @@ def _strip_leading(run: str) -> str:
 
 def _sentence_bounds(s: str, start: int, end: int) -> tuple[int, int]:
     i = start
-    while i > 0 and s[i - 1] not in _SENT_END:
+    while i > max(0, start - _WINDOW) and s[i - 1] not in _SENT_END:
         i -= 1
     j = end
-    while j < len(s) and s[j] not in _SENT_END:
+    while j < min(len(s), end + _WINDOW) and s[j] not in _SENT_END:
         j += 1
     return i, j
 
@@ -291,7 +306,8 @@ def _area_name(s: str, start: int, end: int) -> tuple[str | None, int]:
     "X：北至…", "X范围为…" and "X东起…" name it right before; otherwise the quoted name in
     the same sentence ("沿A路以北为核心，打造“大宁创芯谷”"), else None.
     """
-    head = s[:start]
+    base = max(0, start - _WINDOW)  # a name is close by; never rescan the whole text
+    head = s[base:start]
     cue = _NAME_CUE.search(head)
     if cue:
         head = head[: cue.start()]
@@ -307,7 +323,7 @@ def _area_name(s: str, start: int, end: int) -> tuple[str | None, int]:
         name = _TRAILING_WORK.sub("", stripped)
         head = head[: len(head) - len(stripped) + len(name)]
     if len(name) >= 2 and not _LEADING_RE.fullmatch(name):
-        return name, len(head) - len(name)
+        return name, base + len(head) - len(name)
     sent_start, sent_end = _sentence_bounds(s, start, end)
     quoted = list(_QUOTED.finditer(s, sent_start, sent_end))
     after = [q for q in quoted if q.start() >= end]
@@ -322,12 +338,16 @@ def _enclosures(s: str) -> list[tuple[int, int, str | None, dict]]:
     """ "（X范围为）由A路、B路、C路围合的区域" → ``{"around": [A路, B路, C路]}``."""
     out = []
     for m in _ENCLOSED.finditer(s):
-        names = re.split("[、和与及]", m.group(1))
+        window = max(0, m.start() - _WINDOW)
+        roads = _ENCLOSED_LIST.search(s, window, m.start())
+        if not roads:
+            continue
+        names = re.split("[、和与及]", roads.group(0))
         lead = _ENCLOSED_LEAD.match(names[0])
         first = _strip_leading(names[0][lead.end() :] if lead else names[0])
         if len(names) < 3 or len(first) < 2 or not _ROAD_END_RE.search(first):
             continue
-        start = m.start(1) + len(names[0]) - len(first)
+        start = roads.start() + len(names[0]) - len(first)
         name_at = start - (1 if s[start - 1 : start] in ("由", "被") else 0)
         name, name_start = _area_name(s, name_at, m.end())
         around = list(dict.fromkeys([first, *names[1:]]))
@@ -354,15 +374,15 @@ def _segments(s: str) -> list[tuple[int, int, str | None, dict]]:
     for m in _SEG_FROM.finditer(s):
         _add_segment(out, _road_before(s, m.start()), m.group(2), m.group(3), m.end())
     for m in _SEG_RUN.finditer(s):
-        along, from_ = _split_along_from(s, m.start(1), m.end(1))
-        _add_segment(out, along, from_, m.group(2), m.end())
+        along, from_ = _split_along_from(s, _run_start(s, m.start()), m.start())
+        _add_segment(out, along, from_, m.group(1), m.end())
     return out
 
 
 def _add_segment(
     out: list, along: tuple[str, int] | None, from_: str | None, to: str, end: int
 ) -> None:
-    if along and from_ and not any(along[1] < o[1] and o[0] < end for o in out):
+    if along and from_:
         out.append((along[1], end, along[0], {"along": along[0], "from": from_, "to": to}))
 
 
@@ -390,10 +410,33 @@ def _glossary_start(text: str) -> int:
     return m.start() if m else len(text) + 1
 
 
-def _names_match(item_name: str | None, area: str | None) -> bool:
+def _spells_out(item_key: str, area_key: str) -> bool:
     """Same name, or the item's name spells it out ("国庆路（乌镇路—晋元路）" for 国庆路)."""
-    a, b = _key(item_name), _key(area)
+    a, b = item_key, area_key
     return bool(a and b) and (a == b or a.startswith(b) or (len(b) >= 4 and b in a))
+
+
+class _ItemIndex:
+    """Items by quote span and by name, so attaching stays fast on long reports."""
+
+    def __init__(self, items: list) -> None:
+        self.keys = [_key(it.name) for it in items]
+        self.order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self.starts = [items[i].start for i in self.order]
+        self.longest = max((it.end - it.start for it in items), default=0)
+        self.items = items
+        self._named: dict[str, list[int]] = {}
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return sorted(i for i in self.order[lo:hi] if self.items[i].end > start)
+
+    def named(self, name: str | None) -> list[int]:
+        b = _key(name)
+        if b not in self._named:
+            self._named[b] = [i for i, a in enumerate(self.keys) if _spells_out(a, b)]
+        return self._named[b]
 
 
 def attach_boundaries(items: list, text: str) -> list:
@@ -407,16 +450,15 @@ def attach_boundaries(items: list, text: str) -> list:
     (elsewhere the road may be meant whole).
     """
     items = list(items)
+    index = _ItemIndex(items)
     gloss = _glossary_start(text)
     drop: set[int] = set()
     for m in find_boundaries(text):
-        inside = [i for i, it in enumerate(items) if it.start < m.end and m.start < it.end]
-        named = [i for i in inside if _names_match(items[i].name, m.name)]
-        elsewhere = [
-            i
-            for i, it in enumerate(items)
-            if i not in inside and "along" not in m.boundary and _names_match(it.name, m.name)
-        ]
+        inside = index.overlapping(m.start, m.end)
+        same = index.named(m.name)
+        named = [i for i in inside if i in same]
+        area = "along" not in m.boundary
+        elsewhere = [i for i in same if area and i not in inside]
         if m.start >= gloss and elsewhere:
             drop.update(named)
             targets = elsewhere
