@@ -17,6 +17,9 @@ from dataclasses import dataclass
 ROAD_SUFFIXES: tuple[str, ...] = ("大道", "公路", "支路", "路", "街")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+#: Characters that, just before a known road name, make a different road (老沪太路, 新闸路 vs
+#: 闸路, 北苏州路 vs 苏州路): the known name is then no match.
+NAME_PREFIXES = frozenset("老新东西南北中大小支")
 _SUFFIX = "|".join(ROAD_SUFFIXES)
 _NUM = r"\d+"
 _RANGE_SEP = r"(?:-|~|至|到|—)"  # a list ("8号、801号") is not a range
@@ -91,6 +94,8 @@ def trim_road(road_text: str, known_roads: Collection[str] | None = None) -> str
     if known_roads:
         for i in range(len(road_text) - _MIN_KNOWN_ROAD + 1):
             if road_text[i:] in known_roads:
+                if i > 0 and road_text[i - 1] in NAME_PREFIXES:
+                    break  # "老沪太路": another road, whose name ends like a known one
                 return road_text[i:]
     trimmed = _PREFIX_RE.sub("", road_text, count=1)
     return trimmed if len(trimmed) >= 2 else road_text

@@ -59,6 +59,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.address import (
+    NAME_PREFIXES,
     Address,
     Crossing,
     parse_address,
@@ -839,10 +840,16 @@ class AtlasGeocoder(Geocoder):
         feats = self.index.features
         places: list[int] = []
         roads: list[int] = []
-        for _start, end, k in self.index.mentions(key):
+        zones = False
+        for start, end, k in self.index.mentions(key):
+            hits = self.index.keys[k]
+            if not any(feats[f].layer == "roads" for f, _ in hits):
+                zones = zones or any(feats[f].layer == "zones" for f, _ in hits)
             if len(k) < 3 or key.startswith(_SUBDISTRICT_END, end):
                 continue
             hint = "road" if _road_suffixed(k) else None
+            if hint == "road" and start > 0 and key[start - 1] in NAME_PREFIXES:
+                continue  # "老沪太路" is not 沪太路
             chosen = self._choose(self.index.keys[k], hint)
             if chosen is None:
                 continue
@@ -853,6 +860,8 @@ class AtlasGeocoder(Geocoder):
                 roads.append(chosen[0])
         if len(places) == 1:
             return self._feature_result(query, places[0], "name-in-text", 2)
+        if zones:
+            return None  # "南京西路—苏河湾…集聚带" is an area: the zone step answers
         if not places and len(roads) == 1:
             return self._feature_result(query, roads[0], "road-in-text", 2)
         if not places and len(roads) == 2:  # "北京西路凤阳路": the corner of two roads

@@ -110,3 +110,8 @@ def test_parse_number() -> None:
 def test_a_list_of_numbers_gives_the_first() -> None:
     address = parse_address("万荣一路160、180号")
     assert (address.road, address.number, address.number_end) == ("万荣一路", 160, None)
+
+
+def test_a_known_name_inside_a_longer_road_name_is_no_match() -> None:
+    assert parse_address("老沪太路100号", ["沪太路"]).road == "老沪太路"
+    assert parse_address("推进沪太路100号", ["沪太路"]).road == "沪太路"

@@ -371,3 +371,17 @@ def test_the_district_name_inside_another_name_is_no_location() -> None:
     assert geocoder.resolve("静安国际中心").method == UNLOCATED
     assert geocoder.resolve("静安区新建学校").method == "area:district"
     assert geocoder.resolve("静安").precision == 4
+
+
+def test_a_longer_road_name_is_not_the_known_road_inside_it() -> None:
+    geocoder = AtlasGeocoder(synthetic_layers())
+    # 老南京西路 would be another road; its addresses and mentions are not 南京西路's
+    assert geocoder.resolve("老南京西路100号").method == UNLOCATED
+    assert geocoder.resolve("老南京西路沿线").method == UNLOCATED
+    assert geocoder.resolve("推进南京西路沿线").method == "road-in-text"
+
+
+def test_an_area_naming_a_road_and_a_zone_is_the_zone() -> None:
+    geocoder = AtlasGeocoder(synthetic_layers())
+    res = geocoder.resolve("汶水路—大宁创新集聚带")
+    assert (res.method, res.matched) == ("area:zone", "大宁")
