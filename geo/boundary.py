@@ -257,6 +257,11 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
         return BoundaryGeometry(None, None, [*missing, note])
     if not missing:
         missing += _open_sides(polygon, chains, boundary)
+        loose = polygon.boundary.difference(
+            shapely.union_all([c.line.buffer(0.5) for c in chains.values()])
+        ).length
+        if loose > CLOSE_TOL_M:  # undescribed sides: cut at road ends or by ``clip``
+            missing.append(f"open: {loose:.0f} m of the outline follows no described road")
     return BoundaryGeometry(polygon, 5 if missing else 1, missing)
 
 

@@ -211,9 +211,17 @@ def test_one_side_alone_is_not_an_area_unless_clipped(roads: gpd.GeoDataFrame) -
         "west:运城路",
         "not enclosed: only south:乙路 resolves",
     ]
-    half = boundary_geometry(parse("沿乙路以北为核心，打造“芯谷”。"), roads)
-    assert half == BoundaryGeometry(None, None, ["not enclosed: only south:乙路 resolves"])
     district = gpd.GeoSeries([rect(-500, -500, 1500, 1000)], crs=METRIC_CRS).to_crs(4326).iloc[0]
+    half_text = "沿乙路以北为核心，打造“芯谷”。"
+    half = boundary_geometry(parse(half_text), roads)
+    assert half == BoundaryGeometry(None, None, ["not enclosed: only south:乙路 resolves"])
+    # every described side resolves, but the description never closes the area
+    half_clipped = boundary_geometry(parse(half_text), roads, clip=district)
+    assert half_clipped.precision == 5
+    (note,) = half_clipped.missing_sides
+    loose = re.fullmatch(r"open: (\d+) m of the outline follows no described road", note)
+    assert loose and abs(int(loose.group(1)) - 3400) <= 2  # west, north and east edges
+    assert_same(metric(half_clipped), rect(-200, 0, 1200, 1000), tol=0.5)
     clipped = boundary_geometry(b, roads, clip=district)
     assert clipped.precision == 5
     # east and west: where the one resolved road ends; north: the clip
