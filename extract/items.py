@@ -70,14 +70,13 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, right.start() if right else len(sentence)
 
 
+_STATUS = dict(lx.STATUS_WORDS)
+_STATUS_RE = re.compile("|".join(sorted(map(re.escape, _STATUS), key=len, reverse=True)))
+
+
 def _status_words(text: str) -> list[tuple[int, int, str, str]]:
     """Every status word in ``text`` as ``(start, end, word, status)``, longest first."""
-    found: list[tuple[int, int, str, str]] = []
-    for word, status in lx.STATUS_WORDS:
-        for m in re.finditer(re.escape(word), text):
-            if not any(a <= m.start() < b for a, b, _, _ in found):
-                found.append((m.start(), m.end(), word, status))
-    return sorted(found)
+    return [(m.start(), m.end(), m.group(), _STATUS[m.group()]) for m in _STATUS_RE.finditer(text)]
 
 
 def _describes_project(clause: str, word: tuple[int, int, str, str]) -> bool:
@@ -112,8 +111,14 @@ def status_of(sentence: str, start: int, end: int, period: str) -> str:
     return status
 
 
-def category_of(name: str, default: str, sentence: str, start: int, end: int) -> str:
-    """The span's own category, else a keyword of the name, else of its clause."""
+def category_of(
+    name: str, default: str, sentence: str, start: int, end: int, listed: bool = False
+) -> str:
+    """The span's own category, else a keyword of the name, else of its clause.
+
+    A list member (``listed``) only reads the clause after itself ("…等项目实现竣工"), so
+    that its neighbours' words do not type it.
+    """
     for word, cat in lx.CATEGORY_WORDS:
         if word in name and cat in ("drainage", "parking", "education", "health", "elderly_care"):
             return cat
@@ -123,7 +128,7 @@ def category_of(name: str, default: str, sentence: str, start: int, end: int) ->
         if word in name:
             return cat
     c0, c1 = clause_bounds(sentence, start, end)
-    clause = sentence[c0:c1]
+    clause = sentence[end:c1] if listed else sentence[c0:c1]
     for word, cat in lx.CATEGORY_WORDS:
         if word in clause:
             return cat

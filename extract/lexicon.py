@@ -92,6 +92,9 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     "健康中心": ("project", "health"),
     "养老院": ("project", "elderly_care"),
     "养护院": ("project", "elderly_care"),
+    "敬老院": ("project", "elderly_care"),
+    "福利院": ("project", "elderly_care"),
+    "护理院": ("project", "elderly_care"),
     "为老服务中心": ("project", "elderly_care"),
     "纪念馆": ("project", "heritage"),
     "陈列馆": ("project", "heritage"),
@@ -605,7 +608,9 @@ PLACE_REQUIRED = frozenset(
 PLACE_CHARS = "路街河浜泾塘浦湾港桥弄"
 
 #: Single-character stop words that are also common inside names: not a stop in these pairs.
-NAME_BIGRAMS = frozenset({"共和", "雍和", "永和", "和平", "中和", "对口", "人和", "太和", "为民"})
+NAME_BIGRAMS = frozenset(
+    {"共和", "雍和", "永和", "和平", "中和", "对口", "人和", "太和", "为民", "真如", "如意", "向阳"}
+)
 
 #: After an ``…等项目`` list, members without a telling suffix are kept only when the
 #: sentence speaks of construction.

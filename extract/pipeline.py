@@ -74,7 +74,10 @@ def extract_report(report: Report, known_places: Iterable[str] = ()) -> list[Ite
                 continue
             seen.add(span.name)
             status = status_of(sent.text, span.start, span.end, sent.timing.period)
-            category = category_of(span.name, span.category, sent.text, span.start, span.end)
+            listed = span.rule in ("enum", "list")
+            category = category_of(
+                span.name, span.category, sent.text, span.start, span.end, listed
+            )
             items.append(
                 make_item(
                     doc,

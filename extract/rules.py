@@ -416,8 +416,9 @@ def _inside_brand(s: str, start: int, end: int) -> bool:
 
 
 def _inside_quotes_alone(s: str, start: int, end: int) -> bool:
-    """A quoted slogan ("美丽楼组"“和谐街区”) rather than a place."""
-    return s[start - 1 : start] == "“" and s[end : end + 1] == "”" and end - start <= 4
+    """A quoted slogan ("美丽楼组"“和谐街区”) rather than a place ("示范区“数通链谷”")."""
+    quoted = s[start - 1 : start] == "“" and s[end : end + 1] == "”" and end - start <= 4
+    return quoted and not s[: start - 1].endswith(_AREA_INTRODUCERS)
 
 
 def _names_place(modifier: str, known: frozenset[str]) -> bool:
@@ -521,6 +522,7 @@ def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
 
 
 _LIST_MAX = 10
+_AREA_INTRODUCERS = ("示范区", "集聚区", "园区", "产业园", "打造", "建设")
 
 
 def _named_after(quoted: Span, chosen: list[Span]) -> bool:

@@ -1,0 +1,147 @@
+"""One test per recogniser and per filter of ``extract.rules``, on sentences of the genre."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.rules import find_spans, is_generic
+
+from .conftest import by_name, run
+
+
+def names(sentence: str) -> list[str]:
+    return [s.name for s in find_spans(sentence)]
+
+
+def kinds(sentence: str) -> dict[str, str]:
+    return {s.name: s.kind for s in find_spans(sentence)}
+
+
+def test_address_numbers_and_lanes() -> None:
+    assert names("完成共和新路3550号、天通庵路51号等6幅地块土地储备") == [
+        "共和新路3550号",
+        "天通庵路51号",
+    ]
+    assert names("实施陕西北路119弄等剩余6幅地块征收") == ["陕西北路119弄"]
+    assert names("启动灵石路892号、汶水路801号冠松汽车地块等3幅土地盘活利用") == [
+        "灵石路892号",
+        "汶水路801号冠松汽车地块",
+    ]
+
+
+def test_enumeration_is_split_into_members() -> None:
+    spans = find_spans("共和新路3550号、自仪厂等项目实现开工")
+    assert [s.name for s in spans] == ["共和新路3550号", "自仪厂"]
+    items = run("二、2025年主要任务\n共和新路3550号、自仪厂等项目实现开工。\n")
+    assert [(i.name, i.status) for i in items] == [
+        ("共和新路3550号", "started"),
+        ("自仪厂", "started"),
+    ]
+
+
+def test_members_without_suffix_typed_by_head() -> None:
+    assert kinds("建成博华广场、凯德星贸、静安国际中心等商务商业楼宇") == {
+        "博华广场": "project",
+        "凯德星贸": "project",
+        "静安国际中心": "project",
+    }
+    assert kinds("完成雍和创智、大宁德必等低效园区改造") == {"雍和创智": "zone", "大宁德必": "zone"}
+    assert kinds("推进句容路、江场三路等项目") == {"句容路": "road", "江场三路": "road"}
+    assert kinds("推进鹏程宝都等养老项目") == {"鹏程宝都": "project"}
+
+
+def test_head_glued_to_last_member() -> None:
+    assert names("民晏路、老沪太路零星旧改项目。") == ["民晏路", "老沪太路"]
+    assert kinds("开展夏长浦、东茭泾河道局部岸段生态护岸改造") == {
+        "夏长浦": "road",
+        "东茭泾": "road",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "kind"),
+    [
+        ("完成彭浦四季公园改造", "彭浦四季公园", "park"),
+        ("建成苏州河长风段滨水岸线", "苏州河长风段滨水岸线", "park"),
+        ("推进汶水路400号幼儿园新建", "汶水路400号幼儿园", "project"),
+        ("建成中医医院平型关路院区", "中医医院平型关路院区", "project"),
+        ("实施万里街道敬老院新建工程", "万里街道敬老院", "project"),
+        ("基本建成志丹系统提标调蓄池", "志丹系统提标调蓄池", "project"),
+        ("加快蕃瓜弄项目建设进度", "蕃瓜弄", "project"),
+        ("积极推动愚园路街区、巨富长片区焕新升级", "巨富长片区", "beautiful_block"),
+        ("创建巨富长风貌区等3个市级“美丽街区”", "巨富长风貌区", "beautiful_block"),
+        ("南京西路功能区要打造全球顶级商务商业集聚区", "南京西路功能区", "zone"),
+        ("聚焦南京西路—苏河湾中央活力区（CAZ）", "南京西路—苏河湾中央活力区（CAZ）", "zone"),
+        ("北横通道（静安段）按期完工", "北横通道（静安段）", "road"),
+        ("昌平路桥建成通车", "昌平路桥", "road"),
+        ("完成中共二大会址纪念馆修缮", "中共二大会址纪念馆", "project"),
+        ("完成张园东区首开区建设", "张园东区首开区", "project"),
+        ("彭三小区（五期）实现居民回搬", "彭三小区（五期）", "project"),
+    ],
+)
+def test_suffix_names(sentence: str, name: str, kind: str) -> None:
+    assert kinds(sentence).get(name) == kind, find_spans(sentence)
+
+
+def test_road_segment() -> None:
+    spans = find_spans("实施云飞东路（共和新路—寿阳路）等道路建设工程")
+    assert [(s.name, s.kind) for s in spans] == [("云飞东路（共和新路—寿阳路）", "road")]
+    assert names("成功创建光复路（长寿路桥一普济路）绿化特色道路") == ["光复路（长寿路桥一普济路）"]
+
+
+def test_quoted_area_names() -> None:
+    assert names("高标准建设国家区块链应用示范区“数通链谷”") == ["数通链谷"]
+    assert names("做强“大宁创芯谷”“大宁数字源”产业集聚圈") == ["大宁创芯谷", "大宁数字源"]
+    assert names("推进“国际消费中心城市”示范区建设") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "新增3座口袋公园",
+        "新增1座城市公园、3座口袋公园",
+        "新建2个社区市民健身中心、3个市民健身驿站",
+        "深入实施全球服务商计划",
+        "深化“一网通办”平台建设",
+        "推进“美丽家园”建设，打造“美丽楼组”“幸福小区”“和谐街区”",
+        "全区跨国公司地区总部达100家",
+        "在南西、苏河湾、大宁、市北四大功能区举行签约活动",
+        "创新打造“静安张园高端品”保税数字化应用场景",
+        "举办上海·静安现代戏剧谷等品牌文化活动",
+        "为30个老旧小区实施消防基础设施改造",
+        "游泳、羽毛球、乒乓球等项目向市民优惠开放13万人次",
+        "打造上海国际科创中心的特色承载区",
+    ],
+)
+def test_programmes_counts_and_generic_words_are_not_items(sentence: str) -> None:
+    assert find_spans(sentence) == []
+
+
+def test_generic_modifiers() -> None:
+    assert is_generic("城市") and is_generic("社区综合") and is_generic("3")
+    assert not is_generic("彭浦四季")
+
+
+def test_list_neighbours_and_district_prefix() -> None:
+    assert names("深入推进张园、东斯文里保护性开发") == ["张园", "东斯文里"]
+    assert names("优化大宁、市北片区功能定位") == ["市北片区"]  # 大宁 is not known here
+    assert [s.name for s in find_spans("优化大宁、市北片区功能定位", frozenset({"大宁"}))] == [
+        "大宁",
+        "市北片区",
+    ]
+    assert names("推进普陀区长风公园改造") == ["长风公园"]
+
+
+def test_table_rows_are_items() -> None:
+    text = (
+        "一、2023年计划执行情况\n类别\t完成情况\n"
+        "旧里改造\t●完成南京西路愚园路、万航渡路284弄等9幅地块收尾。\n"
+        "\t●全市体量最大的小梁薄板不成套职工住宅小区蕃瓜\n旧住房\t弄100%签约生效，实现开工。\n"
+    )
+    items = by_name(run(text, "2024-01-17_plan-execution-report.txt"))
+    assert set(items) == {"南京西路愚园路", "万航渡路284弄", "蕃瓜弄"}
+    assert items["蕃瓜弄"].status == "started"
+    assert items["万航渡路284弄"].status == "completed"
+    assert all(i.period == "review" and i.year == 2023 for i in items.values())
+    for item in items.values():
+        assert text[item.start : item.end] == item.quote
