@@ -24,7 +24,10 @@ def test_read_report_uses_the_row() -> None:
 
 
 def test_inference_without_a_row(tmp_path) -> None:
-    text = "政府工作报告\n——2027年1月12日在普陀区第七届人民代表大会第二次会议上\n上海市普陀区人民政府\n"
+    text = (
+        "政府工作报告\n——2027年1月12日在普陀区第七届人民代表大会第二次会议上\n"
+        "上海市普陀区人民政府\n"
+    )
     path = tmp_path / "putuo-report.txt"
     path.write_text(text, encoding="utf-8")
     meta = read_report(path).meta
