@@ -8,6 +8,8 @@ from __future__ import annotations
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
+from geo.geocode import LAYERS
+
 CRS = "EPSG:4326"
 W, S, E, N = 121.40, 31.20, 121.50, 31.30
 
@@ -104,10 +106,4 @@ def synthetic_layers() -> dict[str, gpd.GeoDataFrame]:
             {"name": "同名大楼", "geometry": Point(121.49, 31.29)},
         ]
     )
-    return {
-        "district": district,
-        "subdistricts": subdistricts,
-        "zones": zones,
-        "roads": roads,
-        "places": places,
-    }
+    return dict(zip(LAYERS, (district, subdistricts, zones, roads, places), strict=True))
