@@ -1033,4 +1033,10 @@ def main(args: argparse.Namespace) -> int:
     for row in geocode_lines(sys.stdin.buffer, geocoder):
         sys.stdout.write(row + "\n")
         sys.stdout.flush()
+    if online is not None:
+        print(
+            f"online {online.service}: {online.sent} sent, {len(online.errors)} failed"
+            " (failures are not cached: run again to retry them)",
+            file=sys.stderr,
+        )
     return 0

@@ -90,10 +90,11 @@ def test_online_option_reaches_the_local_server(monkeypatch, capsys, gpkg, tmp_p
     with LocalNominatim({"静安某大厦": [place]}) as server:
         argv = ["--gazetteer", str(gpkg), "--online", "nominatim", "--domain", server.domain]
         argv += ["--scheme", "http", "--cache-dir", str(tmp_path)]
-        code, rows, _ = run(monkeypatch, capsys, "静安某大厦\n静安寺\n".encode(), *argv)
+        code, rows, err = run(monkeypatch, capsys, "静安某大厦\n静安寺\n".encode(), *argv)
         assert server.request_count == 1  # 静安寺 is answered offline
     assert code == 0
     assert rows[0]["method"] == "online:nominatim" and rows[0]["precision"] == 2
+    assert "1 sent, 0 failed" in err
     assert rows[1]["method"] == "exact"
 
 
