@@ -28,6 +28,8 @@ from bench.report import Figure, append_results, header, missing  # noqa: E402
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
 SCALES = (10, 100)
 QUICK_SCALES = (10,)
+#: Groups of figures (`--only`): scale includes the app children (rerun, memory).
+GROUPS = ("build", "payload", "scale")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -106,7 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-save", action="store_true", help="print only; do not append to bench/RESULTS.md"
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=GROUPS,
+        default=list(GROUPS),
+        help="run these groups only (implies --no-save; without build, data/atlas.gpkg is used)",
+    )
     args = parser.parse_args(argv)
+    partial = set(args.only) != set(GROUPS)
     mode = "quick" if args.quick else "full"
     head = header(mode)
     print(head.replace("## ", "# "), flush=True)
@@ -114,18 +124,25 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         built = workdir / "1x"
         built.mkdir()
-        figures = section(
-            "build.total", lambda: build_bench.figures(args.quick, built, args.all_queries)
-        )
+        figures: list[Figure] = []
+        if "build" in args.only:
+            figures += section(
+                "build.total", lambda: build_bench.figures(args.quick, built, args.all_queries)
+            )
         atlas = real_atlas(built / "atlas.gpkg")
-        if atlas is None:
-            figures.append(missing("payload.map", "kB", "no atlas (build failed, none committed)"))
-        else:
-            figures += section("payload.map", lambda: map_bench.payload_figures(atlas))
-        figures += section("scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False)
+        if "payload" in args.only:
+            figures += (
+                section("payload.map", lambda: map_bench.payload_figures(atlas))
+                if atlas
+                else [missing("payload.map", "kB", "no atlas (build failed, none committed)")]
+            )
+        if "scale" in args.only:
+            figures += section(
+                "scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False
+            )
     seconds = time.perf_counter() - T0
     print(f"# {mode} run: {seconds:.0f} s", flush=True)
-    if not args.no_save:
+    if not (args.no_save or partial):
         lines = [line for fig in figures for line in fig.lines()]
         append_results(head, lines, seconds)
     return 0
