@@ -42,6 +42,7 @@ _CROSSING_RE = re.compile(
 #: Leading words that are not part of a road name (admin prefixes and common report verbs).
 _PREFIX_RE = re.compile(
     rf"^(?:上海市|上海)?(?:静安区)?(?:[{_CJK}]{{2,4}}(?:街道|镇))?"
+    r"(?:并且|并|同时|以及|还|要|将)?"
     r"(?:适时|加快|加速|全面|积极|继续|持续|有序|稳步)?"
     r"(?:推进|实施|启动|完成|建设|开工|竣工|推动|开展|打造|建成|新建|改建|扩建|位于|地处|坐落于|坐落在|"
     r"在|于|对|将|和|与|及|至|从)?"
@@ -53,7 +54,27 @@ _MIN_KNOWN_ROAD = 3
 
 def normalise_text(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), no whitespace; keeps CJK intact."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return _normalise_with_offsets(text)[0]
+
+
+def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`normalise_text(text)` and, for each of its characters, its offset in `text` (so that
+    spans found in the normalised text point into the original one)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, char in enumerate(text or ""):
+        if char.isspace():
+            continue
+        for out in unicodedata.normalize("NFKC", char):
+            if not out.isspace():
+                chars.append(out)
+                offsets.append(i)
+    return "".join(chars), offsets
+
+
+def _span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """The original-text span of the normalised span [start, end)."""
+    return offsets[start], offsets[end - 1] + 1
 
 
 @dataclass(frozen=True)
@@ -108,8 +129,9 @@ def _as_set(known_roads: Iterable[str] | None) -> Collection[str] | None:
 
 
 def parse_addresses(text: str, known_roads: Iterable[str] | None = None) -> list[Address]:
-    """Every road + 号/弄 address in `text` (normalised first), in order of appearance."""
-    norm = normalise_text(text)
+    """Every road + 号/弄 address in `text`, in order of appearance; `start`/`end` index the
+    original `text` (read after NFKC and without whitespace: "共和新路 ３５５０ 号" counts)."""
+    norm, offsets = _normalise_with_offsets(text)
     roads = _as_set(known_roads)
     out = []
     for m in _ADDRESS_RE.finditer(norm):
@@ -119,6 +141,7 @@ def parse_addresses(text: str, known_roads: Iterable[str] | None = None) -> list
         number_end = int(last) if last is not None else None
         if number_end is not None and number_end < first:
             number_end = None
+        start, end = _span(offsets, m.start() + len(m["road"]) - len(road), m.end())
         out.append(
             Address(
                 road=road,
@@ -127,8 +150,8 @@ def parse_addresses(text: str, known_roads: Iterable[str] | None = None) -> list
                 number_end=number_end,
                 sub_lane=int(m["sub"]) if m["sub"] else None,
                 house=int(m["house"]) if m["house"] else None,
-                start=m.start() + len(m["road"]) - len(road),
-                end=m.end(),
+                start=start,
+                end=end,
             )
         )
     return out
@@ -142,7 +165,7 @@ def parse_address(text: str, known_roads: Iterable[str] | None = None) -> Addres
 
 def parse_crossing(text: str, known_roads: Iterable[str] | None = None) -> Crossing | None:
     """The first "X路Y路口" / "X路与Y路交叉口" junction in `text`, or None."""
-    norm = normalise_text(text)
+    norm, offsets = _normalise_with_offsets(text)
     roads = _as_set(known_roads)
     m = _CROSSING_RE.search(norm)
     if m is None:
@@ -150,7 +173,8 @@ def parse_crossing(text: str, known_roads: Iterable[str] | None = None) -> Cross
     a, b = trim_road(m["a"], roads), trim_road(m["b"], roads)
     if a == b:
         return None
-    return Crossing(road_a=a, road_b=b, start=m.start() + len(m["a"]) - len(a), end=m.end())
+    start, end = _span(offsets, m.start() + len(m["a"]) - len(a), m.end())
+    return Crossing(road_a=a, road_b=b, start=start, end=end)
 
 
 def parse_number(value: object) -> int | None:

@@ -115,3 +115,14 @@ def test_a_list_of_numbers_gives_the_first() -> None:
 def test_a_known_name_inside_a_longer_road_name_is_no_match() -> None:
     assert parse_address("老沪太路100号", ["沪太路"]).road == "老沪太路"
     assert parse_address("推进沪太路100号", ["沪太路"]).road == "沪太路"
+
+
+def test_spans_index_the_original_text() -> None:
+    text = "推进 汶水路 ４００号 改造，\n并实施陕西北路119弄"
+    found = parse_addresses(text)
+    assert [(a.road, a.number) for a in found] == [("汶水路", 400), ("陕西北路", 119)]
+    assert text[found[0].start : found[0].end] == "汶水路 ４００号"
+    assert text[found[1].start : found[1].end] == "陕西北路119弄"
+    crossing_text = "在 共和新路与广中路交叉口"
+    crossing = parse_crossing(crossing_text)
+    assert crossing_text[crossing.start : crossing.end] == "共和新路与广中路交叉口"
