@@ -155,6 +155,9 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     "调蓄池": ("project", "drainage"),
     "泵站": ("project", "drainage"),
     "停车场": ("project", "parking"),
+    "站": ("project", "infrastructure"),
+    "东段": ("zone", "commercial"),
+    "西段": ("zone", "commercial"),
     "停车库": ("project", "parking"),
 }
 
@@ -601,7 +604,21 @@ RIVER_ENDINGS = ("河", "浜", "泾", "塘", "港", "浦")
 #: Suffixes of designations that are often abstract programmes ("…示范区"): an item only
 #: when the modifier names a place (a road, or an area named elsewhere in the report).
 PLACE_REQUIRED = frozenset(
-    {"示范区", "先行区", "试验区", "集聚区", "走廊", "创新区", "体验区", "区域", "孵化器", "中心"}
+    {
+        "站",
+        "东段",
+        "西段",
+        "示范区",
+        "先行区",
+        "试验区",
+        "集聚区",
+        "走廊",
+        "创新区",
+        "体验区",
+        "区域",
+        "孵化器",
+        "中心",
+    }
 )
 
 #: Characters in a modifier that show it names a place (a road, a river, a bay).

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from . import lexicon as lx
 
 _CJK = r"\u3400-\u9fff"
-_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9·—\-]")
+_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9·—\-/]")
 _MAX_NAME = 16
 _COUNT = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两几]+)(?:个|座|所|家|处|条|片|幅|张|台|项|批|类|公里|万平方米)"
@@ -48,7 +48,7 @@ _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, lx.SUFFIXES), key=len, re
 _HEAD_ALT = "|".join(sorted(map(re.escape, lx.HEADS), key=len, reverse=True))
 _ENUM_HEAD = re.compile(
     rf"(?:等|(?=\d+个|[一二三四五六七八九十两]个))(?:[\d.]+|[一二三四五六七八九十两几]+)?(?:个|幅|座|处|家|所|条|片|项|批|公里)?"
-    rf"(?:市、区级|市级|区级|重点|一批)?(?:挂牌督办)?“?({_HEAD_ALT})"
+    rf"(?:市、区级|市级|区级|重点|一批|成片|零星)?(?:二级以下|挂牌督办)?“?({_HEAD_ALT})"
 )
 _GLUED_HEADS = (
     "零星旧改项目",
@@ -187,7 +187,9 @@ def _valid_member(name: str) -> bool:
         return False
     if name.endswith(lx.NON_PLACE_ENDINGS):
         return False
-    if "“" in name or "”" in name or any(w in name for w in lx.NON_PLACE_WORDS):
+    if any(w in name for w in lx.NON_PLACE_WORDS):
+        return False
+    if ("“" in name or "”" in name) and not re.search(r"[路街]", re.sub(r"“[^”]*”", "", name)):
         return False
     if name in lx.STOP_WORDS or _COUNT_IN.search(name):
         return False
@@ -247,7 +249,8 @@ def enumeration_spans(s: str) -> list[Span]:
                 break
             ok = _valid_member(name)
             own = _suffix_of(name)
-            if ok and not own and (bare or (head in _LOOSE_HEADS and not _names_place(name, ()))):
+            loose = head in _LOOSE_HEADS and len(name) > 5 and not _names_place(name, ())
+            if ok and not own and (bare or loose):
                 ok = False
             if ok:
                 kind, cat = _typed(name, default)
@@ -353,6 +356,25 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if not modifier and suffix in lx.STANDALONE:
             spans.append(Span(start, end, name, *lx.SUFFIXES[suffix], "suffix"))
             continue
+        opened = s.rfind("“", max(0, start - 12), start)
+        if (
+            opened >= 0
+            and "”" not in s[opened:start]
+            and s[end : end + 1] == "”"
+            and _place_before_quote(s, opened)
+        ):
+            start = opened + 1  # 南京西路“离境退税示范创建街区”: the quote is one name
+            modifier, name = s[start : m.start()], s[start:end]
+        if s[start - 1 : start] == "“" and s[end : end + 1] == "”":
+            place = _place_before_quote(s, start - 1)
+            if place and lx.SUFFIXES[suffix][0] in ("zone", "beautiful_block"):
+                name = f"{place}“{name}”"
+                spans.append(
+                    Span(
+                        start - 1 - len(place), end + 1, name, *suffix_kind(name, suffix), "suffix"
+                    )
+                )
+                continue
         if not modifier or is_generic(modifier) or _counted(s, start, modifier):
             continue
         if len(modifier) < 2 and not modifier.startswith("区") and suffix != "园":
@@ -384,6 +406,8 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
             continue
         if suffix in lx.PLACE_REQUIRED and not _names_place(modifier, known):
             continue
+        if suffix == "站" and not (modifier.endswith("路") or "号线" in modifier):
+            continue
         kind, category = suffix_kind(name, suffix)
         spans.append(Span(start, end, name, kind, category, "suffix"))
     return spans
@@ -406,6 +430,13 @@ def _trim_generic_head(s: str, start: int, suffix_at: int) -> int:
     return best
 
 
+def _place_before_quote(s: str, quote_at: int) -> str:
+    """A road right before an opening quote: 南京西路“千亿商圈”."""
+    start = extend_left(s, quote_at, limit=8)
+    place = s[start:quote_at]
+    return place if len(place) >= 3 and place.endswith(lx.ROAD_ENDINGS[:1]) else ""
+
+
 def _inside_brand(s: str, start: int, end: int) -> bool:
     """Part of a longer quoted brand ("“静安张园高端品”"): the quote goes on after the name."""
     opened = s.rfind("“", 0, start)
@@ -418,7 +449,9 @@ def _inside_brand(s: str, start: int, end: int) -> bool:
 def _inside_quotes_alone(s: str, start: int, end: int) -> bool:
     """A quoted slogan ("美丽楼组"“和谐街区”) rather than a place ("示范区“数通链谷”")."""
     quoted = s[start - 1 : start] == "“" and s[end : end + 1] == "”" and end - start <= 4
-    return quoted and not s[: start - 1].endswith(_AREA_INTRODUCERS)
+    if not quoted or s[: start - 1].endswith(_AREA_INTRODUCERS):
+        return False
+    return not re.match(rf"[{_CJK}]{{0,8}}(?:示范区|集聚区|园区)", s[end + 1 : end + 13])
 
 
 def _names_place(modifier: str, known: frozenset[str]) -> bool:
@@ -481,6 +514,8 @@ def quoted_spans(s: str) -> list[Span]:
                 typed = lx.SUFFIXES[suffix_after]
         elif any(before.endswith(x) for x in ("示范区", "集聚区", "产业园", "园区")):
             typed = ("zone", "innovation")
+        if re.fullmatch(rf"[{_CJK}]{{1,6}}路[-—][{_CJK}]{{1,6}}", inner):
+            typed = ("beautiful_block", "commercial")
         if typed and not re.search(r"[计划行动工程品牌]$", inner):
             spans.append(Span(m.start(1), m.end(1), inner, typed[0], typed[1], "quoted"))
     return spans
