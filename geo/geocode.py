@@ -870,6 +870,9 @@ class AtlasGeocoder(Geocoder):
                 return self._crossing(query, Crossing(a.name, b.name))
         return None
 
+    def _names_place(self, key: str) -> bool:
+        return any(self.index.features[f].layer == "places" for f, _ in self.index.keys[key])
+
     def _by_area(self, query: str, key: str) -> Resolution | None:
         feats = self.index.features
         found: dict[str, list[int]] = {"subdistricts": [], "zones": [], "district": []}
@@ -884,8 +887,13 @@ class AtlasGeocoder(Geocoder):
                 layer = feats[fid].layer
                 if layer not in found or fid in found[layer]:
                     continue
-                if layer == "subdistricts" and how == "short" and hint != "subdistrict":
-                    continue  # "静安寺" alone is the temple, not the 街道
+                if (
+                    layer == "subdistricts"
+                    and how == "short"
+                    and hint != "subdistrict"
+                    and (_road_suffixed(k) or self._names_place(k))
+                ):
+                    continue  # "江宁路…" is the road, "静安寺…" the temple, not the 街道
                 if layer == "zones" and (hint == "subdistrict" or (is_road and hint is None)):
                     continue  # "南京西路汶水路" names two roads, not the zone 南京西路
                 if layer == "district" and not k.endswith("区"):

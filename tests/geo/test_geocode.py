@@ -385,3 +385,11 @@ def test_an_area_naming_a_road_and_a_zone_is_the_zone() -> None:
     geocoder = AtlasGeocoder(synthetic_layers())
     res = geocoder.resolve("汶水路—大宁创新集聚带")
     assert (res.method, res.matched) == ("area:zone", "大宁")
+
+
+def test_a_subdistrict_short_name_in_a_text_is_that_subdistrict_unless_a_road_or_place() -> None:
+    geocoder = AtlasGeocoder(synthetic_layers())
+    res = geocoder.resolve("彭浦社区健康管理中心")
+    assert (res.method, res.matched) == ("area:subdistrict", "彭浦镇")
+    assert geocoder.resolve("大宁路某大楼").method == UNLOCATED  # 大宁路: a road it lacks
+    assert geocoder.resolve("静安寺某大楼").method == "name-in-text"  # the temple
