@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project importable
     sys.path.insert(0, str(ROOT))
 
-from bench import app_bench, build_bench, join_bench, map_bench, synthetic  # noqa: E402
+from bench import app_bench, browser_bench, build_bench, join_bench, map_bench, synthetic  # noqa: E402
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
@@ -94,6 +94,9 @@ def scale_figures(quick: bool, atlas: Path | None, workdir: Path) -> list[Figure
         note = "quick: 10x data, children side by side; the full run measures 100x" if quick else ""
         runs = {"1x": atlas, **{f"{k}x": p for k, p in atlases.items()}}
         figures += section("app", lambda: app_bench.figures(runs, parallel=quick, note=note))
+        if not quick:  # a real server and browser: ~1 min at 100x, full runs only
+            top = f"{max(scales)}x"
+            figures += section("browser", lambda: browser_bench.figures(runs[top], atlas, top))
     return figures
 
 
