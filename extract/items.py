@@ -8,27 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from . import lexicon as lx
 from .segment import Timing
-
-FIELDS = (
-    "id",
-    "doc",
-    "name",
-    "kind",
-    "category",
-    "year",
-    "period",
-    "status",
-    "location",
-    "quote",
-    "start",
-    "end",
-    "boundary",
-)
 
 
 @dataclass(frozen=True)
@@ -51,8 +35,11 @@ class Item:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict with exactly :data:`FIELDS`, in order."""
-        d = asdict(self)
-        return {k: d[k] for k in FIELDS}
+        return asdict(self)
+
+
+#: The output keys, in order: the fields of :class:`Item`.
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Item))
 
 
 def item_id(doc: str, start: int, end: int, name: str) -> str:

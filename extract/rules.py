@@ -585,8 +585,14 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
     taken = [(c.start, c.end) for c in chosen]
     found: list[Span] = []
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+    def accept(a: int, name: str, anchor: Span) -> bool:
+        b = a + len(name)
+        free = all(b <= x or a >= y for x, y in taken)
+        if not name or not free or not _list_member_ok(name, anchor, known):
+            return False
+        found.append(Span(a, b, name, *_typed(name, (anchor.kind, anchor.category)), "list"))
+        taken.append((a, b))
+        return True
 
     for anchor in chosen:
         if anchor.rule not in ("suffix", "address"):
@@ -596,12 +602,8 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
         while end > 1 and (s[end - 1] == "、" or (s[end - 1] == "和" and anchor.kind == "zone")):
             start = _member_start(s, end - 1)
             off, name = _trim_member(s[start : end - 1])
-            a, b = start + off, start + off + len(name)
-            if not name or not free(a, b) or not _list_member_ok(name, anchor, known):
+            if not accept(start + off, name, anchor):
                 break
-            kind, cat = _typed(name, (anchor.kind, anchor.category))
-            found.append(Span(a, b, name, kind, cat, "list"))
-            taken.append((a, b))
             end = start
         # rightwards: "<anchor>、B…" up to the next verb
         pos = anchor.end
@@ -610,11 +612,7 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
             while stop < len(s) and s[stop] not in _CLAUSE_DELIMS + _MEMBER_SPLIT + "等":
                 stop += 1
             name = _trim_tail(_cut_at_stop(s[pos + 1 : stop]))
-            a, b = pos + 1, pos + 1 + len(name)
-            if not name or not free(a, b) or not _list_member_ok(name, anchor, known):
+            if not accept(pos + 1, name, anchor):
                 break
-            kind, cat = _typed(name, (anchor.kind, anchor.category))
-            found.append(Span(a, b, name, kind, cat, "list"))
-            taken.append((a, b))
-            pos = b
+            pos += 1 + len(name)
     return found
