@@ -364,7 +364,7 @@ GENERIC_MODIFIERS = (
 NEXT_BLOCKS: dict[str, str] = {"地区": "总生", "园": "区林艺堂论一", "弄": "堂"}
 
 #: Suffixes that are whole names by themselves (a modifier is not needed).
-STANDALONE = frozenset({"鼓风机厂", "航站楼", "马戏城"})
+STANDALONE = frozenset({"鼓风机厂", "航站楼", "马戏城", "生态绣带"})
 
 #: Endings of list members that are organisations or facilities in general, not places.
 NON_PLACE_ENDINGS = (

@@ -580,6 +580,20 @@ def _list_member_ok(name: str, anchor: Span, known: frozenset[str]) -> bool:
     return _names_place(name, known)
 
 
+_PART = re.compile(r"^(?:[东西南北中]区|[一二三四五六七八九十\d]+期)$")
+
+
+def _complete_part(found: list[Span], anchor: Span) -> None:
+    """ "铁路公园南区、北区": the bare part names the same place's other part."""
+    last = found[-1]
+    tail = _PART.search(anchor.name[-2:]) or _PART.search(anchor.name[-3:])
+    if _PART.match(last.name) and tail:
+        base = anchor.name[: len(anchor.name) - len(tail.group())]
+        found[-1] = Span(
+            last.start, last.end, base + last.name, anchor.kind, anchor.category, "list"
+        )
+
+
 def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[Span]:
     """Unsuffixed members listed with a found name: "张园、东斯文里…", "大宁、市北片区"."""
     taken = [(c.start, c.end) for c in chosen]
@@ -614,5 +628,6 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
             name = _trim_tail(_cut_at_stop(s[pos + 1 : stop]))
             if not accept(pos + 1, name, anchor):
                 break
+            _complete_part(found, anchor)
             pos += 1 + len(name)
     return found
