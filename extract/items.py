@@ -132,6 +132,8 @@ def location_of(name: str, kind: str) -> str:
     m = _ADDRESS_IN_NAME.search(name)
     if m:
         return m.group(0)
+    if "“" in name and not name.startswith("“"):
+        return name[: name.index("“")]  # 南京西路“千亿商圈” is placed by its road
     return name
 
 
