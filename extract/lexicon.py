@@ -517,6 +517,8 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("景观灯光", "lighting"),
     ("灯光", "lighting"),
     ("架空线", "infrastructure"),
+    ("地铁", "infrastructure"),
+    ("轨道交通", "infrastructure"),
     ("学校", "education"),
     ("中学", "education"),
     ("小学", "education"),

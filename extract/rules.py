@@ -214,6 +214,8 @@ def _typed(name: str, default: tuple[str, str]) -> tuple[str, str]:
         return suffix_kind(name, suffix)
     if suffix and suffix not in lx.WEAK_SUFFIXES:
         return lx.SUFFIXES[suffix]
+    if suffix and not default[1] and lx.SUFFIXES[suffix][0] == default[0]:
+        return lx.SUFFIXES[suffix]
     if default[0] == "project" and not default[1] and name.endswith(lx.ROAD_ENDINGS[:2]):
         return ("road", "infrastructure")
     if name.endswith(lx.RIVER_ENDINGS) and default[0] == "road":
@@ -236,6 +238,7 @@ def enumeration_spans(s: str) -> list[Span]:
     """Members of ``A、B等<head>`` and of ``A、B<glued head>`` lists."""
     spans: list[Span] = []
     heads = [(m.start(), m.group(1), False) for m in _ENUM_HEAD.finditer(s)]
+    counted = {m.start() for m in _ENUM_HEAD.finditer(s) if not m.group().startswith("等")}
     heads += [(m.start(), m.group(), True) for m in _GLUED.finditer(s) if _glued_member(s, m)]
     for head_at, head, glued in heads:
         default = lx.HEADS.get(head, ("road", "drainage") if head == "河道" else ("project", ""))
@@ -250,6 +253,8 @@ def enumeration_spans(s: str) -> list[Span]:
             ok = _valid_member(name)
             own = _suffix_of(name)
             loose = head in _LOOSE_HEADS and len(name) > 5 and not _names_place(name, ())
+            # "…4个市级美丽街区" without 等: only names that tell themselves apart
+            loose = loose or (head_at in counted and not own and not _names_place(name, ()))
             if ok and not own and (bare or loose):
                 ok = False
             if ok:
