@@ -352,3 +352,11 @@ def test_committed_geojson_is_the_gpkg_items(committed):
     assert text == export.to_geojson(committed["items"])
     collection = FeatureCollection.model_validate_json(text)
     assert len(collection.features) == len(committed["items"])
+
+
+def test_committed_boundaries_are_json_objects(committed):
+    boundaries = committed["items"]["boundary"].dropna()
+    assert len(boundaries) > 0  # the reports describe areas by their 四至
+    for text in boundaries:
+        parsed = json.loads(text)
+        assert isinstance(parsed, dict) and parsed
