@@ -111,6 +111,8 @@ def test_quoted_area_names() -> None:
         "为30个老旧小区实施消防基础设施改造",
         "游泳、羽毛球、乒乓球等项目向市民优惠开放13万人次",
         "打造上海国际科创中心的特色承载区",
+        "六年累计实现138个项目开工，139个项目竣工",
+        "围绕“助力苏河湾打造世界级滨水商务区”等主题开展活动",
     ],
 )
 def test_programmes_counts_and_generic_words_are_not_items(sentence: str) -> None:
@@ -145,3 +147,10 @@ def test_table_rows_are_items() -> None:
     assert all(i.period == "review" and i.year == 2023 for i in items.values())
     for item in items.values():
         assert text[item.start : item.end] == item.quote
+
+
+def test_road_before_a_quoted_area_name() -> None:
+    items = run("二、2025年主要任务\n加快南京西路“千亿商圈”建设。\n")
+    assert [(i.name, i.kind, i.location) for i in items] == [
+        ("南京西路“千亿商圈”", "zone", "南京西路")
+    ]
