@@ -134,6 +134,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     many = {"nargs": "+", "action": "extend", "default": []}
     add = parser.add_argument
     add("--year", type=int, metavar="Y", help="year(s) the statement is about", **many)
+    add("--year-range", type=int, nargs=2, metavar=("FROM", "TO"), help="years, inclusive")
     add("--kind", metavar="K", help="project, beautiful_block, park, zone, road", **many)
     add("--category", metavar="C", help="e.g. education, health, greening", **many)
     add("--status", metavar="S", help="planned, started, completed, ongoing, mentioned", **many)
@@ -148,6 +149,7 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     """`Filters` from the options of `add_filter_arguments`."""
     return Filters(
         year=tuple(args.year),
+        year_range=tuple(args.year_range) if args.year_range else None,
         kind=tuple(args.kind),
         category=tuple(args.category),
         status=tuple(args.status),

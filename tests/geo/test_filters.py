@@ -125,6 +125,9 @@ def test_cli_arguments_build_filters():
     args = parser.parse_args(["--year", "2024", "2025", "--year", "2026", "--zone", "中区"])
     got = flt.filters_from_args(args)
     assert got == Filters(year=(2024, 2025, 2026), zone=("中区",))
+    args = parser.parse_args(["--year-range", "2022", "2024", "--located-only", "--text", "公园"])
+    got = flt.filters_from_args(args)
+    assert got == Filters(year_range=(2022, 2024), located_only=True, text="公园")
 
 
 # ------------------------------------------------------------------ the committed atlas
