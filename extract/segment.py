@@ -83,6 +83,8 @@ def classify_heading(heading: str, report_year: int | None) -> Timing | None:
     plan = any(w in heading for w in _PLAN_WORDS)
     years = [int(y) for y in re.findall(r"(20\d{2})\s*年", heading)]
     span = re.search(r"(?:过去|今后|未来)的?([一二三四五六七八九十\d]+)年", heading)
+    if span and (cn_number(span.group(1)) or 0) <= 1:
+        span = None  # "过去一年" is the last year, not a multi-year span
     fyp = fyp_in(heading)
     if review and not plan:
         if span or fyp:
