@@ -40,9 +40,16 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
             "s",
             base["drawn"],
             details=[
-                "navigation → map drawn with its feature counts (server script, websocket, "
-                f"iframe, Leaflet); {where}"
+                "first visitor after the server starts: navigation → map drawn with its feature "
+                f"counts (imports, atlas load, script, websocket, iframe, Leaflet); {where}"
             ],
+        ),
+        Figure(
+            f"browser.map_drawn_again.{label}",
+            big["again"],
+            "s",
+            base["again"],
+            details=["a second visitor (new browser session): the atlas and reference are cached"],
         ),
         Figure(
             f"memory.server.{label}",
