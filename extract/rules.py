@@ -577,9 +577,23 @@ def _cut_at_stop(chunk: str) -> str:
     return chunk
 
 
+_SHARED_SUFFIXES = ("片区", "地区", "功能区")
+
+
+def _shared_suffix(name: str, anchor: Span) -> str:
+    """ "大宁、市北片区" lists two 片区: the first member shares the anchor's suffix."""
+    for suffix in _SHARED_SUFFIXES:
+        core = anchor.name[: -len(suffix)] if anchor.name.endswith(suffix) else ""
+        if core and len(name) == len(core) <= 3 and not _suffix_of(name) and not is_generic(name):
+            return name + suffix
+    return ""
+
+
 def _list_member_ok(name: str, anchor: Span, known: frozenset[str]) -> bool:
     if not _valid_member(name) or len(name) > _LIST_MAX:
         return False
+    if _shared_suffix(name, anchor):
+        return True
     if _suffix_of(name) or anchor.kind != "zone":
         return bool(_suffix_of(name)) or anchor.rule == "suffix"
     return _names_place(name, known)
@@ -621,7 +635,10 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
         while end > 1 and (s[end - 1] == "、" or (s[end - 1] == "和" and anchor.kind == "zone")):
             start = _member_start(s, end - 1)
             off, name = _trim_member(s[start : end - 1])
-            if not accept(start + off, name, anchor):
+            shared = _shared_suffix(name, anchor)
+            if shared and accept(start + off, name, anchor):
+                found[-1] = Span(start + off, end - 1, shared, anchor.kind, anchor.category, "list")
+            elif not accept(start + off, name, anchor):
                 break
             end = start
         # rightwards: "<anchor>、B…" up to the next verb

@@ -126,11 +126,9 @@ def test_generic_modifiers() -> None:
 
 def test_list_neighbours_and_district_prefix() -> None:
     assert names("深入推进张园、东斯文里保护性开发") == ["张园", "东斯文里"]
-    assert names("优化大宁、市北片区功能定位") == ["市北片区"]  # 大宁 is not known here
-    assert [s.name for s in find_spans("优化大宁、市北片区功能定位", frozenset({"大宁"}))] == [
-        "大宁",
-        "市北片区",
-    ]
+    assert names("优化大宁、市北片区功能定位") == ["大宁片区", "市北片区"]
+    assert names("整合南京西路和苏河湾地区") == ["南京西路", "苏河湾地区"]
+    assert names("聚焦静安、市北国际科创区") == ["市北国际科创区"]
     assert names("推进普陀区长风公园改造") == ["长风公园"]
 
 
