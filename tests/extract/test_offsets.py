@@ -36,3 +36,15 @@ def test_pdf_debris_inside_a_name_still_matches() -> None:
     item = items[0]
     assert text[item.start : item.end] == item.quote
     assert "— 12 —" in item.quote
+
+
+def test_crlf_markdown_and_full_width_text() -> None:
+    text = (
+        "## 三、2027年主要任务\r\n\r\n**推进重大工程。**推进长风公园改造，完成曹杨新村\r\n"
+        "第一小学新建工程（一期）；建成ＡＢＣ大厦。\r\n"
+    )
+    items = run(text)
+    assert [i.name for i in items] == ["长风公园", "曹杨新村第一小学", "ABC大厦"]
+    for item in items:
+        assert text[item.start : item.end] == item.quote
+        assert item.period == "plan" and item.year == 2027
