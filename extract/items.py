@@ -71,7 +71,7 @@ def _describes_project(clause: str, word: tuple[int, int, str, str]) -> bool:
     if word[3] != "planned":
         return False
     following = clause[word[1] : word[1] + 2]
-    return following.startswith(("工程", "项目", "、", "等"))
+    return following.startswith(("工程", "项目", "、", "等", "研究", "设计"))
 
 
 def status_of(sentence: str, start: int, end: int, period: str) -> str:
