@@ -290,12 +290,15 @@ var ATLAS = (function () {
   var KINDS = {{ this.kinds }}, STATUSES = {{ this.statuses }}, DOCS = {{ this.docs }},
       PRECISION = {{ this.precision }}, REF = {{ this.reference_styles }};
   var registered = [];
+  // Functional zones are large and overlap: a faint fill keeps what lies in them visible.
+  var AREA_FILL = {zone: 0.08};
   function isArea(f) { return f.geometry && /Polygon/.test(f.geometry.type); }
   function style(f) {
     var p = f.properties, k = KINDS[p.k] || {color: "#333"}, s = STATUSES[p.s] || {};
     return {color: k.color, fillColor: k.color, weight: s.weight || 2,
             dashArray: s.dash || null, opacity: 0.95,
-            fillOpacity: (s.fill == null ? 0.5 : s.fill) * (isArea(f) ? 0.35 : 1)};
+            fillOpacity: (s.fill == null ? 0.5 : s.fill)
+              * (isArea(f) ? AREA_FILL[p.k] || 0.35 : 1)};
   }
   function point(f, latlng) {
     var o = style(f); o.radius = (STATUSES[f.properties.s] || {}).radius || 6;
@@ -416,8 +419,31 @@ var ATLAS = (function () {
     var ll = l.getLatLng ? l.getLatLng() : l.getCenter();
     return map.latLngToContainerPoint(ll);
   }
+  function alone(id) {
+    // Is the feature drawn by itself (not hidden in a cluster) at the current zoom?
+    var l = find(id), out = !!l;
+    registered.forEach(function (e) {
+      if (l && e.points && e.points.hasLayer(l)) { out = e.cluster.getVisibleParent(l) === l; }
+    });
+    return out;
+  }
+  function reveal(map, id) {
+    // Zoom until a clustered point is drawn on its own; resolves with its pixel.
+    var l = find(id), entry = null;
+    registered.forEach(function (e) { if (e.points && e.points.hasLayer(l)) { entry = e; } });
+    return new Promise(function (resolve) {
+      if (!l) { resolve(null); return; }
+      if (!entry) { resolve(pixel(map, id)); return; }
+      if (entry.cluster.getVisibleParent(l) === l) { resolve(pixel(map, id)); return; }
+      // (markercluster's zoomToShowLayer waits for an icon, which CircleMarkers lack)
+      map.once("moveend", function () {
+        setTimeout(function () { resolve(pixel(map, id)); }, 300);
+      });
+      map.setView(l.getLatLng(), Math.max(map.getZoom(), {{ this.cluster_off_zoom }}));
+    });
+  }
   return {add: add, reference: reference, counts: counts, finish: finish, find: find,
-          pixel: pixel};
+          pixel: pixel, alone: alone, reveal: reveal};
 })();
 window.ATLAS = ATLAS;
 {% endmacro %}
@@ -445,6 +471,7 @@ class AtlasHelper(folium.MacroElement):
         self.precision = js_literal({str(k): escape(v) for k, v in PRECISION.items()})
         self.reference_styles = js_literal(REFERENCE_STYLES)
         self.legend_kinds = js_literal(list(KINDS))
+        self.cluster_off_zoom = CLUSTER_OFF_ZOOM
 
 
 REFERENCE_STYLES: dict[str, dict[str, object]] = {

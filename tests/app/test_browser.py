@@ -94,13 +94,12 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
 
 
 def test_popup_shows_the_quote_and_markup_renders_as_text(page):
-    wait_for_map(page)
+    before = wait_for_map(page)
     search = page.get_by_label("Search name, location and quote")
     search.fill("alert")
     search.press("Enter")
-    counts = wait_for_map(page)
     page.get_by_text("1 of 11 items match").first.wait_for()
-    counts = wait_for_map(page)
+    counts = wait_for_map(page, previous=before)
     assert drawn(counts) == {"project": 1}
     frame = page.frame_locator(MAP_FRAME)
     map_div = frame.locator("#map_div")
