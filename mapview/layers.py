@@ -35,9 +35,11 @@ from mapview.basemaps import DEFAULT_BASEMAP, add_tiles, get_basemap
 
 #: Decimal places of drawn coordinates (~10 cm), as in the GeoJSON export.
 DECIMALS = 6
-#: Simplification tolerances in degrees (~1 m for items, ~3 m for reference geography).
-ITEM_TOLERANCE = 1e-5
-REFERENCE_TOLERANCE = 3e-5
+#: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
+#: vertex). Items and reference layers use the same one, so that an item drawn as a zone or 街道
+#: polygon and the outline of that polygon share one entry of the geometry table.
+ITEM_TOLERANCE = 5e-5
+REFERENCE_TOLERANCE = ITEM_TOLERANCE
 #: Zoom from which clustered points are always drawn individually.
 CLUSTER_OFF_ZOOM = 16
 
@@ -95,13 +97,51 @@ def geometry_texts(geoms: Iterable, tolerance: float) -> list[str]:
     return list(shapely.to_geojson(array))
 
 
-def feature_collection(geometries: list[str], properties: list[Mapping]) -> str:
-    """A FeatureCollection as text from geometry strings and property dicts (same length)."""
-    features = [
-        f'{{"type":"Feature","geometry":{g},"properties":{js_literal(dict(p))}}}'
-        for g, p in zip(geometries, properties, strict=True)
-    ]
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+@dataclass(frozen=True)
+class Rows:
+    """Features as text: GeoJSON geometries and their properties (JSON objects), pairwise.
+
+    Many items share one shape (every item placed on the same 街道 or zone), so geometries are
+    not sent per feature: `assemble_map` puts each distinct geometry once into a table that the
+    browser helper indexes (`GeometryTable`)."""
+
+    geometries: tuple[str, ...] = ()
+    properties: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.geometries)
+
+    def features(self) -> list[dict]:
+        """The rows as GeoJSON Feature dicts (for tests and checks)."""
+        return [
+            {"type": "Feature", "geometry": json.loads(g), "properties": json.loads(p)}
+            for g, p in zip(self.geometries, self.properties, strict=True)
+        ]
+
+    def size(self) -> int:
+        return sum(len(t.encode()) for t in (*self.geometries, *self.properties))
+
+
+def rows_of(geometries: list[str], properties: list[Mapping]) -> Rows:
+    return Rows(tuple(geometries), tuple(js_literal(dict(p)) for p in properties))
+
+
+class GeometryTable:
+    """Distinct geometry texts, in order of first use; rows refer to them by index."""
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+
+    def encode(self, rows: Rows) -> str:
+        """`[[geometry index, properties], ...]` as JS text."""
+        pairs = (
+            f"[{self._index.setdefault(g, len(self._index))},{p}]"
+            for g, p in zip(rows.geometries, rows.properties, strict=True)
+        )
+        return "[" + ",".join(pairs) + "]"
+
+    def text(self) -> str:
+        return "[" + ",".join(self._index) + "]"
 
 
 def to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -116,11 +156,11 @@ def to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 @dataclass(frozen=True)
 class KindLayer:
-    """The drawn items of one kind: points (clustered) and lines/areas, as GeoJSON text."""
+    """The drawn items of one kind: points (clustered) and lines/areas."""
 
     kind: str
-    points: str
-    shapes: str
+    points: Rows
+    shapes: Rows
     count: int
 
 
@@ -136,27 +176,30 @@ class ItemsPayload:
 
     def size(self) -> int:
         """Bytes of feature text (for the payload benchmark)."""
-        return sum(len(x.points.encode()) + len(x.shapes.encode()) for x in self.layers)
+        return sum(x.points.size() + x.shapes.size() for x in self.layers)
+
+    def features(self) -> list[dict]:
+        return [f for x in self.layers for f in x.points.features() + x.shapes.features()]
 
 
 def item_properties(items: pd.DataFrame) -> list[dict]:
-    """The escaped properties the tooltip and popup show (short keys keep the payload small)."""
-    columns = ("id", "name", "kind", "category", "year", "status", "location", "quote", "doc")
+    """The escaped properties the tooltip and popup show. Short keys keep the payload small;
+    the kind is implied by the layer and the location is left out when it repeats the name."""
+    columns = ("id", "name", "category", "year", "status", "location", "quote", "doc")
     frame = items.reindex(columns=[*columns, "precision"])
     rows = []
     for values, precision in zip(
         frame[list(columns)].itertuples(index=False, name=None), frame["precision"], strict=True
     ):
-        i, n, k, g, y, s, loc, q, d = values
+        i, n, g, y, s, loc, q, d = values
         rows.append(
             {
                 "i": escape(i),
                 "n": escape(n),
-                "k": str(k),
                 "g": escape(g),
                 "y": _int_or_none(y),
                 "s": str(s),
-                "l": escape(loc),
+                **({"l": escape(loc)} if loc != n and escape(loc) else {}),
                 "q": escape(q),
                 "d": escape(d),
                 "c": _int_or_none(precision),
@@ -165,10 +208,8 @@ def item_properties(items: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _collection(items: gpd.GeoDataFrame) -> str:
-    return feature_collection(
-        geometry_texts(items.geometry, ITEM_TOLERANCE), item_properties(items)
-    )
+def _collection(items: gpd.GeoDataFrame) -> Rows:
+    return rows_of(geometry_texts(items.geometry, ITEM_TOLERANCE), item_properties(items))
 
 
 def items_payload(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> ItemsPayload:
@@ -213,11 +254,12 @@ class Reference:
 
 @dataclass(frozen=True)
 class ReferencePayload:
-    layers: dict[str, str]  # key of REFERENCE_LAYERS → GeoJSON text (labels: JSON list)
+    layers: dict[str, Rows]  # key of REFERENCE_LAYERS → features
+    labels: str  # JSON list of [lat, lon, escaped 街道 name]
     bounds: tuple[float, float, float, float] | None  # the district
 
 
-def _named(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> str:
+def _named(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> Rows:
     gdf = gdf[located_mask(gdf)] if len(gdf) else gdf
     names = gdf["name"] if "name" in gdf.columns else pd.Series([""] * len(gdf), index=gdf.index)
     props = [{"n": escape(n)} for n in names]
@@ -225,7 +267,7 @@ def _named(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> str:
         values = gdf[column] if column in gdf.columns else [""] * len(gdf)
         for p, v in zip(props, values, strict=True):
             p[column] = escape(v)
-    return feature_collection(geometry_texts(gdf.geometry, REFERENCE_TOLERANCE), props)
+    return rows_of(geometry_texts(gdf.geometry, REFERENCE_TOLERANCE), props)
 
 
 def reference_payload(reference: Reference, *, gcj02: bool = False) -> ReferencePayload:
@@ -257,13 +299,13 @@ def reference_payload(reference: Reference, *, gcj02: bool = False) -> Reference
             [round(p.y, DECIMALS), round(p.x, DECIMALS), escape(n)]
             for p, n in zip(points, subs[label_col].fillna(subs["name"]), strict=True)
         ]
-    layers["labels"] = js_literal(labels)
+    labels_text = js_literal(labels)
     district = frames["district"]
     bounds = None
     if len(district) and located_mask(district).any():
         minx, miny, maxx, maxy = district.total_bounds
         bounds = (float(minx), float(miny), float(maxx), float(maxy))
-    return ReferencePayload(layers, bounds)
+    return ReferencePayload(layers, labels_text, bounds)
 
 
 # --------------------------------------------------------------------------- Folium elements
@@ -287,6 +329,7 @@ _HELPER_JS = """
 {% endmacro %}
 {% macro script(this, kwargs) %}
 var ATLAS = (function () {
+  var G = {{ this.geometries }};
   var KINDS = {{ this.kinds }}, STATUSES = {{ this.statuses }}, DOCS = {{ this.docs }},
       PRECISION = {{ this.precision }}, REF = {{ this.reference_styles }};
   var registered = [];
@@ -323,7 +366,14 @@ var ATLAS = (function () {
     layer.bindTooltip(tooltip(f.properties), {sticky: true});
     layer.bindPopup(popup(f.properties), {maxWidth: 380});
   }
-  function add(kind, parent, shapes, points, cluster) {
+  function collection(rows) {
+    return {type: "FeatureCollection", features: rows.map(function (r) {
+      return {type: "Feature", geometry: G[r[0]], properties: r[1]};
+    })};
+  }
+  function add(kind, parent, shapeRows, pointRows, cluster) {
+    shapeRows.concat(pointRows).forEach(function (r) { r[1].k = kind; });
+    var shapes = collection(shapeRows), points = collection(pointRows);
     var entry = {kind: kind, layers: []};
     var opts = {style: style, pointToLayer: point, onEachFeature: bind};
     if (shapes.features.length) {
@@ -349,7 +399,7 @@ var ATLAS = (function () {
       });
       return;
     }
-    L.geoJSON(data, {interactive: false, style: function (f) {
+    L.geoJSON(collection(data), {interactive: false, style: function (f) {
       var o = Object.assign({}, s);
       if (key === "roads" && f.properties.kind === "elevated") { o.weight = s.weight + 1.5; }
       return o;
@@ -468,6 +518,7 @@ class AtlasHelper(folium.MacroElement):
             }
         )
         self.docs = js_literal(dict(docs))
+        self.geometries = "[]"
         self.precision = js_literal({str(k): escape(v) for k, v in PRECISION.items()})
         self.reference_styles = js_literal(REFERENCE_STYLES)
         self.legend_kinds = js_literal(list(KINDS))
@@ -496,12 +547,12 @@ ATLAS.add({{ this.kind }}, {{ this._parent.get_name() }}, {{ this.shapes }}, {{ 
 """
     )
 
-    def __init__(self, layer: KindLayer, assets: Assets):
+    def __init__(self, layer: KindLayer, assets: Assets, table: GeometryTable):
         super().__init__()
         self._name = "KindLayer"
         self.kind = js_literal(layer.kind)
-        self.shapes = layer.shapes
-        self.points = layer.points
+        self.shapes = table.encode(layer.shapes)
+        self.points = table.encode(layer.points)
         self.cluster_options = js_literal(
             {
                 "maxClusterRadius": 40,
@@ -569,10 +620,15 @@ def assemble_map(
     # Folium gives max_zoom only to a tile layer; with none, Leaflet (and clustering) need it here.
     m.options.update(max_zoom=base.max_zoom, min_zoom=9)
     add_tiles(m, base)
-    AtlasHelper(items.docs).add_to(m)
+    helper = AtlasHelper(items.docs).add_to(m)
+    table = GeometryTable()
     for key, (label, offline_show, tiles_show) in REFERENCE_LAYERS.items():
-        data = reference.layers.get(key, "")
-        if not data or data in ("[]", '{"type":"FeatureCollection","features":[]}'):
+        if key == "labels":
+            data = reference.labels
+        else:
+            rows = reference.layers.get(key, Rows())
+            data = table.encode(rows) if len(rows) else "[]"
+        if data == "[]":
             continue
         group = folium.FeatureGroup(name=label, show=offline_show if base.offline else tiles_show)
         ReferenceLayerElement(key, data).add_to(group)
@@ -584,8 +640,9 @@ def assemble_map(
             f"{escape(style.kind_label(layer.kind))} ({layer.count})"
         )
         group = folium.FeatureGroup(name=name)
-        KindLayerElement(layer, assets).add_to(group)
+        KindLayerElement(layer, assets, table).add_to(group)
         group.add_to(m)
+    helper.geometries = table.text()  # read when the map renders, after every layer is encoded
     folium.LayerControl(collapsed=True).add_to(m)
     FinishElement(base.offline).add_to(m)
     bounds = items.bounds or reference.bounds

@@ -53,10 +53,7 @@ def component_args(m) -> dict:
 
 
 def features(payload: layers.ItemsPayload) -> list[dict]:
-    out = []
-    for layer in payload.layers:
-        out += json.loads(layer.points)["features"] + json.loads(layer.shapes)["features"]
-    return out
+    return payload.features()
 
 
 def test_every_located_item_is_drawn_once_in_its_kind_layer(items):
@@ -64,8 +61,9 @@ def test_every_located_item_is_drawn_once_in_its_kind_layer(items):
     located = items[~items.geometry.isna()]
     assert payload.count == len(located) == len(items) - 1
     for layer in payload.layers:
-        drawn = json.loads(layer.points)["features"] + json.loads(layer.shapes)["features"]
-        assert {f["properties"]["k"] for f in drawn} == {layer.kind}
+        drawn = layer.points.features() + layer.shapes.features()
+        ids = {f["properties"]["i"] for f in drawn}
+        assert ids == set(located.loc[located["kind"] == layer.kind, "id"])
         assert layer.count == len(drawn) == (located["kind"] == layer.kind).sum()
     assert sorted(f["properties"]["i"] for f in features(payload)) == sorted(located["id"])
     points = [f for f in features(payload) if f["geometry"]["type"] == "Point"]
@@ -93,7 +91,8 @@ def test_strings_are_escaped_everywhere_they_reach_html(items, ref):
 
 
 def test_coordinates_are_rounded_to_six_decimals(items, ref):
-    numbers = re.findall(r"-?\d+\.(\d+)", layers.items_payload(items).layers[0].shapes)
+    shapes = layers.items_payload(items).layers[0].shapes
+    numbers = re.findall(r"-?\d+\.(\d+)", "".join(shapes.geometries))
     assert numbers and max(len(d) for d in numbers) <= layers.DECIMALS
     wiggly = items.copy()
     wiggly.loc[wiggly.index[0], "geometry"] = wiggly.geometry.iloc[0].__class__(
@@ -173,9 +172,29 @@ def test_offline_basemap_has_no_tiles_and_draws_roads_and_river(items, ref):
     reference = layers.reference_payload(
         layers.Reference(ref["district"], ref["subdistricts"], ref["zones"], ref["roads"])
     )
-    assert json.loads(reference.layers["river"])["features"][0]["properties"]["n"] == "苏州河"
-    assert len(json.loads(reference.layers["roads"])["features"]) == 2
-    assert [label[2] for label in json.loads(reference.layers["labels"])] == ["西", "东"]
+    assert reference.layers["river"].features()[0]["properties"]["n"] == "苏州河"
+    assert len(reference.layers["roads"]) == 2
+    assert [label[2] for label in json.loads(reference.labels)] == ["西", "东"]
+
+
+def test_shared_shapes_are_sent_once(items, ref):
+    """An item drawn as zone A区 and the zone outline A区 share one geometry table entry."""
+    m = build(items, ref)
+    m.get_root().render()
+    helper = next(c for c in m._children.values() if isinstance(c, layers.AtlasHelper))
+    table = json.loads(helper.geometries)
+    zone_a = layers.geometry_texts([ref["zones"].geometry.iloc[0]], layers.ITEM_TOLERANCE)[0]
+    assert table.count(json.loads(zone_a)) == 1
+    payload = layers.items_payload(items)
+    drawn = {
+        g for layer in payload.layers for g in layer.shapes.geometries + layer.points.geometries
+    }
+    assert len(table) < len(drawn) + sum(
+        len(r)
+        for r in layers.reference_payload(
+            layers.Reference(ref["district"], ref["subdistricts"], ref["zones"], ref["roads"])
+        ).layers.values()
+    )
 
 
 def test_styles_cover_every_kind_and_status():
