@@ -168,6 +168,8 @@ def main() -> None:
         key="dl_geojson",
         on_click="ignore",
     )
+    st.sidebar.caption("The same GeoJSON from the command line:")
+    st.sidebar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
     st.sidebar.download_button(
         "CSV", csv, "jingan-atlas.csv", "text/csv", key="dl_csv", on_click="ignore"
     )

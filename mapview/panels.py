@@ -8,6 +8,7 @@ uses) and show rows; they never filter themselves. Text from the reports is show
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -116,6 +117,26 @@ def sidebar(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> tuple[flt.Fil
     elif not BASEMAPS[basemap].offline:
         bar.caption("Tiles need internet access; the outlines draw without it.")
     return filters, basemap
+
+
+def cli_command(filters: flt.Filters, output: str = "selection.geojson") -> str:
+    """The `python -m geo export` command that writes the same selection as the download."""
+    parts = ["python", "-m", "geo", "export", "-o", output]
+    years = list(filters.year)
+    if filters.year_range is not None:
+        lo, hi = filters.year_range
+        years = [y for y in range(lo, hi + 1) if not years or y in years]
+    if years:
+        parts += ["--year", *map(str, years)]
+    for name in ("kind", "category", "status", "period", "subdistrict", "zone"):
+        values = getattr(filters, name)
+        if values:
+            parts += [f"--{name}", *map(str, values)]
+    if filters.text:
+        parts += ["--text", filters.text]
+    if filters.located_only:
+        parts.append("--located-only")
+    return shlex.join(parts)
 
 
 def count_line(matching: int, unlocated: int, total: int) -> str:

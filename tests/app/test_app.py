@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,13 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
     args = ["export", "-o", str(out), "--atlas", str(fixture_paths[0]), "--year", "2024", "2025"]
     assert geo_cli.main([*args, "--kind", "project", "beautiful_block"]) == 0
     assert geojson == out.read_bytes()
+    # the command the sidebar shows writes the same bytes
+    shown = shlex.split(at.sidebar.code[0].value)
+    assert shown[:4] == ["python", "-m", "geo", "export"]
+    again = tmp_path / "shown.geojson"
+    shown[shown.index("-o") + 1] = str(again)
+    assert geo_cli.main([*shown[3:], "--atlas", str(fixture_paths[0])]) == 0
+    assert again.read_bytes() == geojson
     collection = json.loads(geojson)
     ids = [f["id"] for f in collection["features"]]
     assert ids == shown_ids(at) == ["t02", "t04", "t06", "t11"]
@@ -152,3 +160,21 @@ def test_missing_atlas_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
     at.run()
     assert not at.exception
     assert "make build" in at.error[0].value
+
+
+def test_the_shipped_atlas_renders(monkeypatch: pytest.MonkeyPatch):
+    """The committed data/atlas.gpkg (what `make run` opens) loads and draws without error."""
+    from geo.export import read_items
+    from tests.app.conftest import ROOT
+
+    atlas = ROOT / "data" / "atlas.gpkg"
+    if not atlas.exists():
+        pytest.skip("data/atlas.gpkg not built")
+    monkeypatch.setenv("ATLAS_PATH", str(atlas))
+    monkeypatch.setenv("GAZETTEER_PATH", str(ROOT / "data" / "gazetteer.gpkg"))
+    at = run_app()
+    items = read_items(atlas)
+    unlocated = int((items.geometry.isna() | items.geometry.is_empty).sum())
+    assert count_text(at).startswith(
+        f"**{len(items)}** of {len(items)} items match · **{unlocated}**"
+    )
