@@ -114,7 +114,7 @@ def main() -> None:
         state = st_folium(
             atlas_map,
             key="atlas-map",
-            height=600,
+            height=640,
             use_container_width=True,
             returned_objects=["last_object_clicked_tooltip"],
         )

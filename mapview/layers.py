@@ -618,7 +618,7 @@ def assemble_map(
     assets = assets or Assets()
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
     # Folium gives max_zoom only to a tile layer; with none, Leaflet (and clustering) need it here.
-    m.options.update(max_zoom=base.max_zoom, min_zoom=9)
+    m.options.update(max_zoom=base.max_zoom, min_zoom=9, zoom_snap=0.5)
     add_tiles(m, base)
     helper = AtlasHelper(items.docs).add_to(m)
     table = GeometryTable()
