@@ -115,3 +115,29 @@ def test_popup_shows_the_quote_and_markup_renders_as_text(page):
     page.get_by_role("heading", name=SCRIPT_NAME).wait_for()
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "app-popup.png"), full_page=True)
+
+
+def test_amap_basemap_draws_the_same_features_shifted_to_gcj02(page):
+    where = (
+        "(el) => { var l = window.ATLAS && window.ATLAS.find('t01'); return l && l.getLatLng(); }"
+    )
+    before = wait_for_map(page)
+    wgs84 = page.frame_locator(MAP_FRAME).locator("#map_div").evaluate(where)
+    page.get_by_text("AMap 高德 (GCJ-02)").click()
+    shifted = None
+    for _ in range(240):  # the counts stay the same: wait for the redrawn, shifted point
+        page.wait_for_timeout(250)
+        if page.locator(MAP_FRAME).count() != 1:
+            continue
+        try:
+            shifted = page.frame_locator(MAP_FRAME).locator("#map_div").evaluate(where)
+        except Exception:  # the iframe is being replaced
+            continue
+        if shifted and abs(shifted["lng"] - wgs84["lng"]) > 1e-4:
+            break
+    else:
+        pytest.fail(f"the map did not redraw in GCJ-02 (last: {shifted})")
+    frame = page.frame_locator(MAP_FRAME)
+    assert frame.locator(".leaflet-container").get_attribute("data-atlas-counts") == before
+    assert 0.002 < shifted["lng"] - wgs84["lng"] < 0.01  # ~470 m east, as GCJ-02 in Shanghai
+    assert frame.locator(".leaflet-tile-pane img").count() > 0  # tiles asked for (and blocked)
