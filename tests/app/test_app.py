@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import __main__ as geo_cli
 from geo.filters import Filters, apply_filters
+from mapview.assets import Assets
 from mapview.panels import md_escape
 from tests.app.conftest import APP
 from tests.app.synthetic import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
@@ -178,3 +179,23 @@ def test_the_shipped_atlas_renders(monkeypatch: pytest.MonkeyPatch):
     assert count_text(at).startswith(
         f"**{len(items)}** of {len(items)} items match · **{unlocated}**"
     )
+
+
+def map_component(at: AppTest) -> tuple[str, dict]:
+    """(element id, arguments) of the st_folium component on the page."""
+    component = at.get("component_instance")[0]
+    return component.proto.id, json.loads(component.proto.json_args)
+
+
+def test_map_is_not_remounted_by_reruns_that_keep_the_selection():
+    at = run_app()
+    first_id, first = map_component(at)
+    at.radio(key="chart_by").set_value("zone").run()  # an unrelated widget: same map
+    again_id, again = map_component(at)
+    assert again_id == first_id and again["script"] == first["script"]
+    local = Assets()
+    assert first["js_links"] == [url for _, url in local.leaflet_js + local.cluster_js]
+    assert first["returned_objects"] == ["last_object_clicked_tooltip"]
+    at.multiselect(key="f_kind").set_value(["park"]).run()
+    park_id, park = map_component(at)
+    assert park_id != first_id and park["script"] != first["script"]
