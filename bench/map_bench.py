@@ -151,9 +151,10 @@ def payload_figures(atlas: Path) -> list[Figure]:
                 f"of which {empty_b / KB:.1f} kB is the app's map with no items (reference "
                 f"layers: roads, outlines, labels; legend; controls); gzip: {gz / KB:.1f} kB vs "
                 f"{gz_naive / KB:.1f} kB",
-                f"app item features: geometry {parts['geometry'] / KB:.1f} kB (distinct shapes "
-                f"{parts['distinct'] / KB:.1f} kB: the rest repeats a shape), properties "
-                f"{parts['properties'] / KB:.1f} kB, of which quotes {parts['quotes'] / KB:.1f} kB",
+                f"item shapes at the app's simplification: {parts['distinct'] / KB:.1f} kB "
+                f"distinct, {parts['geometry'] / KB:.1f} kB if each item carried its own; item "
+                f"properties {parts['properties'] / KB:.1f} kB, of which quotes "
+                f"{parts['quotes'] / KB:.1f} kB",
             ],
         )
     ]
