@@ -28,34 +28,40 @@ def long_counts(table: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
     if table.empty:
         return pd.DataFrame({rows: [], columns: [], "items": []})
     frame = table.copy()
-    frame.index = frame.index.map(str)
-    frame.index.name = rows
-    long = frame.reset_index().melt(id_vars=rows, var_name=columns, value_name="items")
+    frame.index = pd.Index(frame.index.map(str), name=rows)
+    frame.columns = pd.Index(frame.columns, name=columns)
+    # stack, not reset_index + melt: a kind may be called like the row field ("zone")
+    long = frame.stack().rename("items").reset_index()
     return long[long["items"] > 0].reset_index(drop=True)
 
 
-def _kind_color() -> alt.Color:
-    domain, colours = style.kind_colors()
+def _color(field: str, domain: list[str], colours: list[str]) -> alt.Color:
     return alt.Color(
-        "kind:N",
+        f"{field}:N",
         scale=alt.Scale(domain=domain, range=colours),
-        legend=alt.Legend(title="kind", orient="bottom"),
+        legend=alt.Legend(title=field, orient="bottom"),
     )
 
 
-def year_kind_chart(items: pd.DataFrame) -> alt.Chart:
-    """Items per year, stacked by kind."""
-    data = long_counts(summary.year_by_kind(items), "year", "kind")
+def _per_year(table: pd.DataFrame, field: str, color: alt.Color, title: str) -> alt.Chart:
+    """Bars of items per year, stacked by `field` (a `summary` year × field table)."""
+    data = long_counts(table, "year", field)
     return (
-        alt.Chart(data, title="Items per year by kind")
+        alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="year"),
             y=alt.Y("sum(items):Q", title="items"),
-            color=_kind_color(),
-            tooltip=["year", "kind", "items"],
+            color=color,
+            tooltip=["year", field, "items"],
         )
     )
+
+
+def year_kind_chart(items: pd.DataFrame) -> alt.Chart:
+    """Items per year, stacked by kind (colours as on the map)."""
+    color = _color("kind", *style.kind_colors())
+    return _per_year(summary.year_by_kind(items), "kind", color, "Items per year by kind")
 
 
 def area_kind_chart(items: pd.DataFrame, by: str = "subdistrict") -> alt.Chart:
@@ -73,7 +79,7 @@ def area_kind_chart(items: pd.DataFrame, by: str = "subdistrict") -> alt.Chart:
         .encode(
             y=alt.Y(f"{by}:N", sort="-x", title=None),
             x=alt.X("sum(items):Q", title="items"),
-            color=_kind_color(),
+            color=_color("kind", *style.kind_colors()),
             tooltip=[by, "kind", "items"],
         )
     )
@@ -81,18 +87,5 @@ def area_kind_chart(items: pd.DataFrame, by: str = "subdistrict") -> alt.Chart:
 
 def status_year_chart(items: pd.DataFrame) -> alt.Chart:
     """Items per year, stacked by status."""
-    data = long_counts(summary.status_by_year(items), "year", "status")
-    return (
-        alt.Chart(data, title="Status by year")
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title="year"),
-            y=alt.Y("sum(items):Q", title="items"),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=list(STATUSES), range=[STATUS_COLORS[s] for s in STATUSES]),
-                legend=alt.Legend(title="status", orient="bottom"),
-            ),
-            tooltip=["year", "status", "items"],
-        )
-    )
+    color = _color("status", list(STATUSES), [STATUS_COLORS[s] for s in STATUSES])
+    return _per_year(summary.status_by_year(items), "status", color, "Status by year")

@@ -191,6 +191,7 @@ def test_map_is_not_remounted_by_reruns_that_keep_the_selection():
     at = run_app()
     first_id, first = map_component(at)
     at.radio(key="chart_by").set_value("zone").run()  # an unrelated widget: same map
+    assert not at.exception
     again_id, again = map_component(at)
     assert again_id == first_id and again["script"] == first["script"]
     local = Assets()
