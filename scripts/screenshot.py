@@ -10,6 +10,7 @@ full-page screenshot at 1400 px wide.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--atlas", type=Path, default=ROOT / "data" / "atlas.gpkg")
     parser.add_argument("--item", help="id of the item to click (default: a located project)")
     args = parser.parse_args(argv)
+    # A SIGTERM (e.g. from `timeout`) must still stop the app server it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ids = [args.item] if args.item else candidates(args.atlas)
     with streamlit_app({"ATLAS_PATH": str(args.atlas)}) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
