@@ -1,0 +1,256 @@
+"""Where an item goes: the shape natural to its kind, from its 四至, the geocoder or its streets.
+
+Stage 2 of the build (`geo.build`). Pure functions over plain values and GeoDataFrames; the
+geocoder is passed in (anything with `resolve(query) -> Resolution`), so tests use fakes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import Point, shape
+
+from geo.schema import CRS, MULTI_SEP, UNLOCATED
+
+AREAS = frozenset({"Polygon", "MultiPolygon"})
+LINES = frozenset({"LineString", "MultiLineString"})
+#: `method` of shapes made here rather than by the geocoder.
+BOUNDARY_METHOD = "boundary"
+STREETS_METHOD = "street_lines"
+#: Precision of the line of a named street (the scale's "on the named road").
+STREET_PRECISION = 2
+#: Precision code "the district": the point says nothing about the 街道 or zone it falls in.
+DISTRICT_PRECISION = 4
+#: How far (degrees, ≈ 50 m) outside the district outline a point may lie and still count as in
+#: it: the OSM outline is approximate, and landmarks on a boundary road sit on either side.
+DISTRICT_TOLERANCE = 0.0005
+_PAREN_RE = re.compile(r"[（(][^（）()]*[)）]")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an item goes: its geometry (None = unlocated), precision code and method."""
+
+    geometry: shapely.Geometry | None = None
+    precision: int | None = None
+    method: str = UNLOCATED
+    missing_sides: str | None = None
+
+
+def as_shape(value: object) -> shapely.Geometry | None:
+    """A shapely geometry from a geometry or a GeoJSON mapping; None when empty or absent."""
+    if value is None:
+        return None
+    geom = shape(value) if isinstance(value, Mapping) else value
+    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+        return None
+    return geom
+
+
+def _shape_rank(kind: str, geom: shapely.Geometry) -> int:
+    """Which shape a kind prefers at equal precision: roads their line, the rest their area."""
+    gtype = geom.geom_type
+    if kind == "road":
+        return 0 if gtype in LINES else 1 if gtype in AREAS else 2
+    return 0 if gtype in AREAS else 1 if gtype in LINES else 2
+
+
+def natural_shape(kind: str, resolution: Any) -> shapely.Geometry | None:
+    """The geometry a geocoder `Resolution` gives an item of `kind`.
+
+    Areas and lines are kept only when they *are* the item: a zone's polygon, a road's line, a
+    美丽街区's street or block, a site polygon matched exactly (precision 1). An item placed only
+    to its 街道 or to the district gets the geocoder's point, not the whole area; the
+    precision code says how coarse that point is."""
+    precision = getattr(resolution, "precision", None)
+    if precision is None:
+        return None
+    geom = as_shape(getattr(resolution, "geometry", None))
+    lon, lat = getattr(resolution, "lon", None), getattr(resolution, "lat", None)
+    if geom is not None:
+        gtype = geom.geom_type
+        if gtype in AREAS and (
+            precision == 1
+            or (kind == "zone" and precision != DISTRICT_PRECISION)
+            or (kind == "beautiful_block" and precision <= STREET_PRECISION)
+        ):
+            return geom
+        if gtype in LINES and kind in ("road", "beautiful_block"):
+            return geom
+    if lon is not None and lat is not None and pd.notna(lon) and pd.notna(lat):
+        return Point(float(lon), float(lat))
+    return geom.representative_point() if geom is not None else None
+
+
+def road_names(roads: gpd.GeoDataFrame) -> dict[str, int]:
+    """Every road name and alias → its row position in `roads` (names of ≥ 2 characters)."""
+    names: dict[str, int] = {}
+    for pos, (name, aliases) in enumerate(
+        zip(roads["name"], roads.get("aliases", [""] * len(roads)), strict=True)
+    ):
+        for candidate in [name, *str(aliases or "").split("|")]:
+            if isinstance(candidate, str) and len(candidate.strip()) >= 2:
+                names.setdefault(candidate.strip(), pos)
+    return names
+
+
+def street_lines(
+    text: str, roads: gpd.GeoDataFrame, names: Mapping[str, int]
+) -> shapely.Geometry | None:
+    """The union of the gazetteer roads named in `text` (longest names first, no overlaps).
+
+    "江宁路街道" names a 街道, not the road, so a name directly followed by 街道 is skipped; roads
+    in brackets are cross streets ("光复路（长寿路桥—普济路）" lies on 光复路), skipped too."""
+    text = _PAREN_RE.sub(lambda m: "#" * len(m.group()), text or "")
+    if not text.strip("# "):
+        return None
+    taken = [False] * len(text)
+    rows: list[int] = []
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        for match in re.finditer(re.escape(name), text):
+            span = range(match.start(), match.end())
+            if any(taken[i] for i in span) or text.startswith("街道", match.end()):
+                continue
+            for i in span:
+                taken[i] = True
+            if names[name] not in rows:
+                rows.append(names[name])
+    if not rows:
+        return None
+    return shapely.union_all(roads.geometry.iloc[sorted(rows)].to_numpy())
+
+
+def _join_sides(missing: object) -> str | None:
+    if not missing:
+        return None
+    if isinstance(missing, str):
+        return missing
+    if isinstance(missing, Mapping):
+        return MULTI_SEP.join(
+            f"{side}: {', '.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+            for side, v in missing.items()
+        )
+    return MULTI_SEP.join(str(side) for side in missing)
+
+
+def in_district(geom: shapely.Geometry, clip: shapely.Geometry | None) -> shapely.Geometry | None:
+    """`geom` as far as it lies in the district `clip`: a point within `DISTRICT_TOLERANCE` of it
+    as is; a line or area cut to its in-district part; None when nothing is inside (a
+    same-name place elsewhere in Shanghai is not this item: better unlocated than wrong)."""
+    if clip is None:
+        return geom
+    dimension = shapely.get_dimensions(geom)
+    if dimension == 0:
+        return geom if geom.distance(clip) <= DISTRICT_TOLERANCE else None
+    if clip.covers(geom):
+        return geom
+    parts = [
+        part
+        for part in shapely.get_parts(geom.intersection(clip))
+        if shapely.get_dimensions(part) == dimension and not part.is_empty
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
+def place_item(
+    kind: str,
+    name: str | None,
+    location: str | None,
+    boundary: Mapping | None,
+    resolve: Callable[[str], Any],
+    roads: gpd.GeoDataFrame,
+    names: Mapping[str, int],
+    clip: shapely.Geometry | None = None,
+) -> Placement:
+    """Place one item in the shape natural to its kind.
+
+    1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1,
+       or 5 with `missing_sides` when a side's road is unknown).
+    2. Otherwise the candidates are: the geocoder's answer for `location`, then for `name`;
+       for 美丽街区 and roads also the line of the street(s) the text names. The lowest
+       precision code wins; at equal precision the kind's natural shape (area, or line for a
+       road), then the order above (location before name).
+    3. No candidate → unlocated: geometry and precision null, never a default point.
+
+    With `clip` (the district outline) every candidate passes `in_district` first: lines and
+    areas are cut to the district, a point outside it is dropped; `clip` also bounds a 四至
+    estimate that a missing side leaves open."""
+    missing_sides = None
+    if boundary:
+        from geo.boundary import boundary_geometry
+
+        result = boundary_geometry(dict(boundary), roads, clip=clip)
+        missing_sides = _join_sides(getattr(result, "missing_sides", None))
+        geom = as_shape(result.geometry)
+        geom = in_district(geom, clip) if geom is not None else None
+        if geom is not None and result.precision is not None:
+            return Placement(geom, int(result.precision), BOUNDARY_METHOD, missing_sides)
+    candidates: list[Placement] = []
+
+    def consider(geom: shapely.Geometry | None, precision: int, method: str) -> None:
+        geom = in_district(geom, clip) if geom is not None else None
+        if geom is not None:
+            candidates.append(Placement(geom, int(precision), method, missing_sides))
+
+    for query in dict.fromkeys(q.strip() for q in (location, name) if isinstance(q, str)):
+        if query:
+            resolution = resolve(query)
+            consider(natural_shape(kind, resolution), resolution.precision, str(resolution.method))
+    if kind in ("beautiful_block", "road"):
+        text = " ".join(t for t in (name, location) if isinstance(t, str))
+        consider(street_lines(text, roads, names), STREET_PRECISION, STREETS_METHOD)
+    if not candidates:
+        return Placement(missing_sides=missing_sides)
+    return min(candidates, key=lambda p: (p.precision, _shape_rank(kind, p.geometry)))
+
+
+def locate_items(
+    items: pd.DataFrame,
+    roads: gpd.GeoDataFrame,
+    geocoder: Any,
+    district: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """`items` with geometry, precision, method, boundary (JSON text) and missing_sides.
+
+    Each distinct query is geocoded once (reports repeat places). `district` (its outline)
+    bounds 四至 estimates."""
+    cache: dict[str, Any] = {}
+
+    def resolve(query: str) -> Any:
+        if query not in cache:
+            cache[query] = geocoder.resolve(query)
+        return cache[query]
+
+    names = road_names(roads)
+    clip = shapely.union_all(district.geometry.to_numpy()) if district is not None else None
+    placements = [
+        place_item(kind, name, location, boundary, resolve, roads, names, clip)
+        for kind, name, location, boundary in zip(
+            items["kind"], items["name"], items["location"], items["boundary"], strict=True
+        )
+    ]
+    out = items.copy()
+    out["precision"] = pd.array([p.precision for p in placements], dtype="Int64")
+    out["method"] = [p.method for p in placements]
+    out["missing_sides"] = [p.missing_sides for p in placements]
+    out["boundary"] = [boundary_json(b) for b in items["boundary"]]
+    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+
+
+def boundary_json(boundary: object) -> str | None:
+    """The 四至 dict as compact JSON text (GeoPackage and CSV have no dict type)."""
+    if boundary is None or (isinstance(boundary, float) and pd.isna(boundary)) or not boundary:
+        return None
+    if isinstance(boundary, str):
+        return boundary
+    return json.dumps(boundary, ensure_ascii=False, separators=(",", ":"))
