@@ -194,6 +194,7 @@ class _Feature:
     point: Point
     subdistrict: str | None
     zone: str | None
+    inside: bool = True  # the anchor point lies in the district
 
 
 @dataclass(frozen=True)
@@ -331,7 +332,8 @@ class GazetteerIndex:
             rows, subs, zones, strict=True
         ):
             fid = len(self.features)
-            self.features.append(_Feature(layer, name, geom, point, sub, zone))
+            inside = self.district_geom is None or bool(self.district_geom.intersects(point))
+            self.features.append(_Feature(layer, name, geom, point, sub, zone, inside))
             self._add_key(name, fid, "name")
             if layer == "subdistricts" and isinstance(short_name, str) and short_name:
                 # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
@@ -341,6 +343,12 @@ class GazetteerIndex:
                     self._add_key(short_name + end, fid, "alias")
             for alias in aliases:
                 self._add_key(alias, fid, "alias")
+            if layer == "roads":
+                # "延安路高架" is the usual spoken form of the elevated road 延安高架路.
+                for text in [name, *aliases]:
+                    stem = _strip_suffix(normalise_name(text), ("高架路",))
+                    if stem and not stem.endswith("路"):
+                        self._add_key(stem + "路高架", fid, "alias")
             if layer == "zones":
                 # "大宁功能区" is also called "大宁": the stem is a weak key.
                 for text in [name, *aliases]:
@@ -624,9 +632,21 @@ class AtlasGeocoder(Geocoder):
             self.index.zone_at(point),
         )
 
+    def _inside_first(self, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """`hits` without the out-of-district places when exactly one in-district place
+        shares the name: the reports are Jing'an's, so their 福新面粉厂 is the mill on 光复路,
+        not the one of the same (old) name across the district line. Several in-district
+        places of one name stay ambiguous (a generic 花园住宅 is no one place)."""
+        feats = self.index.features
+        inside = {f for f, _ in hits if feats[f].layer == "places" and feats[f].inside}
+        if len(inside) != 1:
+            return hits
+        return [(f, how) for f, how in hits if feats[f].layer != "places" or f in inside]
+
     def _choose(self, hits: list[tuple[int, str]], hint: str | None) -> tuple[int, str] | None:
         """The feature a key means: by the query's suffix hint, then by layer preference."""
         feats = self.index.features
+        hits = self._inside_first(hits)
         if hint == "subdistrict":
             order: tuple[str, ...] = ("subdistricts", "places")
         elif hint == "zone":
@@ -695,7 +715,7 @@ class AtlasGeocoder(Geocoder):
         feats = self.index.features
         if feats[fid].layer != "places":
             return None
-        same = [f for f, _ in hits if feats[f].layer == "places"]
+        same = [f for f, _ in self._inside_first(hits) if feats[f].layer == "places"]
         if len(same) < 2:
             return None
         pts = shapely.MultiPoint([feats[f].point for f in same])

@@ -243,6 +243,24 @@ def test_committed_aliases_resolve(gaz):
     assert (gaz.roads["name"] == "南北高架").sum() == 0
 
 
+@pytest.mark.parametrize(
+    ("alias", "name", "source_id"),
+    [
+        ("会审公廨", "上海医疗器械九厂", "way/495675268"),
+        ("Foto摄影展览馆", "Fotografiska", "way/1209450920"),
+        ("上海OCT当代艺术中心", "OCAT", "node/4291890118"),
+        ("中国医药工业研究总院", "上海医药工业研究院", "Q30281980"),
+        ("福新面粉厂", "福新面粉一厂旧址", "way/495666213"),
+    ],
+)
+def test_committed_report_names_audited_against_the_sources(gaz, alias, name, source_id):
+    # each report name is an alias of the one source feature it denotes (data/aliases.csv)
+    rows = gaz.places[gaz.places["aliases"].str.split("|").apply(lambda a: alias in a)]
+    inside = rows[rows["in_district"].astype(bool)]
+    assert list(inside["name"]) == [name]
+    assert source_id in inside["source"].iloc[0]
+
+
 def test_committed_roads_one_row_per_name_no_ramps(gaz):
     roads = gaz.roads
     assert roads["name"].is_unique

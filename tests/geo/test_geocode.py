@@ -393,3 +393,116 @@ def test_a_subdistrict_short_name_in_a_text_is_that_subdistrict_unless_a_road_or
     assert (res.method, res.matched) == ("area:subdistrict", "彭浦镇")
     assert geocoder.resolve("大宁路某大楼").method == UNLOCATED  # 大宁路: a road it lacks
     assert geocoder.resolve("静安寺某大楼").method == "name-in-text"  # the temple
+
+
+def _with(layer: str, rows: list[dict]) -> dict[str, Any]:
+    """The synthetic layers with `rows` appended to `layer`."""
+    import geopandas as gpd
+    import pandas as pd
+
+    layers = synthetic_layers()
+    frame = layers[layer]
+    extra = gpd.GeoDataFrame(
+        [
+            {"aliases": "", "kind": "", "source": "synthetic", "licence": "CC0-1.0", **r}
+            for r in rows
+        ],
+        geometry="geometry",
+        crs=frame.crs,
+    )
+    layers[layer] = gpd.GeoDataFrame(pd.concat([frame, extra], ignore_index=True), crs=frame.crs)
+    return layers
+
+
+def test_spoken_elevated_road_name_is_the_elevated_road() -> None:
+    from shapely.geometry import LineString
+
+    layers = _with(
+        "roads",
+        [
+            {
+                "name": "延安高架路",
+                "kind": "elevated",
+                "geometry": LineString([(121.41, 31.21), (121.49, 31.21)]),
+            }
+        ],
+    )
+    geocoder = AtlasGeocoder(layers)
+    for query in ("延安路高架", "延安路高架沿线"):
+        res = geocoder.resolve(query)
+        assert res.matched == "延安高架路", query
+        assert res.geometry.geom_type.endswith("LineString")
+    # the spoken form comes from the elevated road itself, not from any road 延安…
+    assert AtlasGeocoder(synthetic_layers()).resolve("延安路高架").method == UNLOCATED
+
+
+def test_a_name_shared_across_the_district_line_is_the_place_inside() -> None:
+    layers = _with(
+        "places",
+        [
+            {"name": "甲面粉厂旧址", "aliases": "甲面粉厂", "geometry": Point(121.47, 31.24)},
+            {"name": "M9", "aliases": "甲面粉厂", "geometry": Point(121.55, 31.24)},  # outside
+        ],
+    )
+    res = AtlasGeocoder(layers).resolve("甲面粉厂")
+    assert (res.method, res.matched, res.precision) == ("alias", "甲面粉厂旧址", 1)
+    # the outside place keeps its own name
+    assert AtlasGeocoder(layers).resolve("M9").matched == "M9"
+
+
+def test_a_name_of_two_far_apart_places_inside_stays_ambiguous_despite_one_outside() -> None:
+    layers = _with(
+        "places",
+        [
+            {"name": "甲", "aliases": "花园洋房", "geometry": Point(121.41, 31.21)},
+            {"name": "乙", "aliases": "花园洋房", "geometry": Point(121.49, 31.29)},
+            {"name": "丙", "aliases": "花园洋房", "geometry": Point(121.55, 31.24)},  # outside
+        ],
+    )
+    assert AtlasGeocoder(layers).resolve("花园洋房").method == UNLOCATED
+
+
+#: Report names audited against ../shared/geodata (issue 3): each is the named source feature.
+AUDITED = [
+    ("会审公廨", "上海医疗器械九厂"),  # OSM way/495675268 old_name 会审公堂 (浙江北路191号)
+    ("Foto摄影展览馆", "Fotografiska"),  # OSM way/1209450920
+    ("上海OCT当代艺术中心", "OCAT"),  # OSM node/4291890118
+    ("中国医药工业研究总院", "上海医药工业研究院"),  # Wikidata Q30281980, renamed 2017
+    ("福新面粉厂", "福新面粉一厂旧址"),  # OSM way/495666213, not M120 across the line
+    ("延安路高架", "延安高架路"),  # OSM elevated road
+]
+
+
+@needs_real
+@pytest.mark.parametrize(("query", "feature"), AUDITED)
+def test_real_audited_report_names_resolve_to_their_source_feature(real, query, feature) -> None:
+    gazetteer, geocoder = real
+    res = geocoder.resolve(query)
+    assert (res.matched, res.precision) == (feature, 1)
+    assert gazetteer.district.geometry.iloc[0].intersects(Point(res.lon, res.lat))
+
+
+@needs_real
+@pytest.mark.parametrize(
+    "query",
+    [
+        "尤伦斯当代艺术中心",
+        "张园",
+        "西康公园",
+        "中兴公园",
+        "闸北中心医院",
+        "上海久光中心",
+        "雕塑公园艺术中心",
+        "区图书馆（天目路馆）",
+        "轨道交通3/4号线宝山路站",
+        "宝山路",
+        "北京西路凤阳路",
+        "东茭泾",
+        "铁路公园南区",
+    ],
+)
+def test_real_report_names_the_sources_lack_stay_unlocated(real, query) -> None:
+    # near namesakes exist (UCCA ≠ 六岛艺术中心, 市北医院, 静安雕塑公园, 闸北区图书馆分馆, the
+    # 宝山路街道, the parallel 北京西路/凤阳路, 东茭泾公园, 上海铁路博物馆): none is the place
+    _, geocoder = real
+    assert geocoder.resolve(query).method == UNLOCATED
