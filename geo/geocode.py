@@ -29,7 +29,10 @@ Same-name clashes are decided by the query's own suffix: "静安寺街道" is th
 temple; "南京西路" is the road, "南京西路街道" the 街道, "南京西路功能区/商圈/板块/地区" the zone.
 Without a suffix a bare name prefers a place, then a road, then a zone, then a 街道 (by its
 short name), then the district. A bare name ending in 路/街 that is no road of the gazetteer is
-not the 街道 named after it ("江宁路" → unlocated; "江宁路街道" → the 街道).
+not the 街道 named after it ("江宁路" → unlocated; "江宁路街道" → the 街道). A name shared by
+exactly one place inside the district and places outside it means the one inside (the reports
+are Jing'an's: 福新面粉厂 is the mill on 光复路, not M120 across the line). An elevated road
+X高架路 is also found as "X路高架", the usual spoken form (延安路高架).
 """
 
 from __future__ import annotations
