@@ -206,3 +206,28 @@ def test_markdown_escaping_and_tooltip_ids():
     assert md_escape("<script>*x*</script>") == r"\<script\>\*x\*\</script\>"
     assert id_from_tooltip("name 2024 · planned[[t02]]") == "t02"
     assert id_from_tooltip(None) is None
+
+
+def test_feature_text_is_never_compiled_as_a_template(items, ref, monkeypatch):
+    """Rendered layer text goes into the page as is: no Jinja pass over the data (slow at
+    scale), and template syntax in a name stays text instead of being evaluated."""
+    import jinja2
+
+    braces = items.copy()
+    braces.loc[braces.index[0], "name"] = "{{ 7*7 }}{% if 1 %}x{% endif %}{# c #}"
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def record(self, source, *args, **kwargs):
+        compiled.append(str(source))
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", record)
+    m = build(braces, ref)
+    html = m.get_root().render()
+    args = component_args(build(braces, ref))
+    helper = next(c for c in m._children.values() if isinstance(c, layers.AtlasHelper))
+    assert compiled and not any(helper.geometries in source for source in compiled)
+    assert not any("7*7" in source for source in compiled)
+    for text in (html, args["script"]):
+        assert "{{ 7*7 }}{% if 1 %}x{% endif %}{# c #}" in text
