@@ -7,7 +7,9 @@ the one shared filter, and draw the map (mapview), table, charts, unlocated list
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -70,11 +72,16 @@ def map_reference(path: str, stamp: float, roads_path: str, roads_stamp: float, 
     return reference_payload(reference, gcj02=gcj02)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def downloads(path: str, stamp: float, filters: flt.Filters) -> tuple[bytes, bytes]:
-    """GeoJSON (the same bytes as `python -m geo export`) and CSV of the selection."""
-    items = load_layers(path, stamp)["items"]
-    return export_geojson_bytes(items, filters), export_csv_bytes(items, filters)
+def selection_bytes(
+    export: Callable[[gpd.GeoDataFrame, flt.Filters], bytes],
+    path: str,
+    stamp: float,
+    filters: flt.Filters,
+) -> bytes:
+    """The selection as `export` writes it (`export_geojson_bytes`: the same bytes as
+    `python -m geo export`). Bound with `functools.partial` as a download button's `data`, it
+    runs only when the user clicks (on a server thread), not on every rerun."""
+    return export(load_layers(path, stamp)["items"], filters)
 
 
 def main() -> None:
@@ -158,11 +165,11 @@ def main() -> None:
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
 
-    geojson, csv = downloads(str(ATLAS_PATH), stamp, filters)
+    selected = (str(ATLAS_PATH), stamp, filters)  # built when a download button is clicked
     st.sidebar.header("Download the selection")
     st.sidebar.download_button(
         "GeoJSON",
-        geojson,
+        functools.partial(selection_bytes, export_geojson_bytes, *selected),
         "jingan-atlas.geojson",
         "application/geo+json",
         key="dl_geojson",
@@ -171,7 +178,12 @@ def main() -> None:
     st.sidebar.caption("The same GeoJSON from the command line:")
     st.sidebar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
     st.sidebar.download_button(
-        "CSV", csv, "jingan-atlas.csv", "text/csv", key="dl_csv", on_click="ignore"
+        "CSV",
+        functools.partial(selection_bytes, export_csv_bytes, *selected),
+        "jingan-atlas.csv",
+        "text/csv",
+        key="dl_csv",
+        on_click="ignore",
     )
 
 

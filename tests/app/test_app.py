@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -20,16 +21,37 @@ from tests.app.synthetic import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
 pytestmark = pytest.mark.usefixtures("app_env")
 
 
+class Downloads:
+    """The download buttons of the latest run, by file name. Their bytes are generated on a
+    click (deferred `data`); `click` does what the server does then, and `stored` records
+    every file handed to the media storage (AppTest keeps none)."""
+
+    def __init__(self) -> None:
+        self.buttons: dict[str, tuple[MediaFileManager, str]] = {}
+        self.stored: dict[str, bytes] = {}
+
+    def click(self, file_name: str) -> bytes:
+        manager, file_id = self.buttons[file_name]
+        manager.execute_deferred(file_id)
+        return self.stored[file_name]
+
+
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Bytes handed to each st.download_button, by file name (AppTest keeps no media files)."""
-    seen: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
+    seen = Downloads()
+    add_deferred = MediaFileManager.add_deferred
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def register(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        seen.buttons[file_name] = (self, file_id)
+        return file_id
 
     def record(self, path_or_data, mimetype, kind, filename=None):
-        seen[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+        seen.stored[filename] = path_or_data
+        return load(self, path_or_data, mimetype, kind, filename)
 
+    monkeypatch.setattr(MediaFileManager, "add_deferred", register)
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return seen
 
@@ -108,13 +130,15 @@ def test_filters_combine_with_year_range_and_text():
 
 
 def test_downloads_equal_the_cli_export_with_the_same_filters(
-    downloads: dict[str, bytes], fixture_paths: tuple[Path, Path], tmp_path: Path
+    downloads: Downloads, fixture_paths: tuple[Path, Path], tmp_path: Path
 ):
     at = run_app()
     at.slider(key="f_year").set_range(2024, 2025)
     at.multiselect(key="f_kind").set_value(["project", "beautiful_block"]).run()
     assert not at.exception
-    geojson = downloads["jingan-atlas.geojson"]
+    assert set(downloads.buttons) == {"jingan-atlas.geojson", "jingan-atlas.csv"}
+    assert not downloads.stored  # nothing is exported until a button is clicked
+    geojson = downloads.click("jingan-atlas.geojson")
     out = tmp_path / "cli.geojson"
     args = ["export", "-o", str(out), "--atlas", str(fixture_paths[0]), "--year", "2024", "2025"]
     assert geo_cli.main([*args, "--kind", "project", "beautiful_block"]) == 0
@@ -131,7 +155,7 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
     assert ids == shown_ids(at) == ["t02", "t04", "t06", "t11"]
     unlocated = next(f for f in collection["features"] if f["id"] == "t11")
     assert unlocated["geometry"] is None  # kept, never dropped
-    csv = downloads["jingan-atlas.csv"].decode("utf-8-sig")
+    csv = downloads.click("jingan-atlas.csv").decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("id,name,kind")
     assert len(csv.strip().splitlines()) == 1 + len(ids)
 
