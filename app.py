@@ -28,6 +28,8 @@ from mapview.layers import Reference, assemble_map, items_payload, reference_pay
 ROOT = Path(__file__).resolve().parent
 ATLAS_PATH = Path(os.environ.get("ATLAS_PATH", ROOT / "data" / "atlas.gpkg"))
 GAZETTEER_PATH = Path(os.environ.get("GAZETTEER_PATH", ROOT / "data" / "gazetteer.gpkg"))
+#: `geo.export.export_geojson_bytes` or `export_csv_bytes`: (items, filters) → file bytes.
+Export = Callable[[gpd.GeoDataFrame, flt.Filters], bytes]
 TABLE_COLUMNS = [
     "id", "name", "kind", "category", "year", "period", "status", "location",
     "subdistrict", "zone", "precision", "method", "doc_title",
@@ -73,7 +75,7 @@ def map_reference(path: str, stamp: float, roads_path: str, roads_stamp: float, 
 
 
 def selection_bytes(
-    export: Callable[[gpd.GeoDataFrame, flt.Filters], bytes],
+    export: Export,
     path: str,
     stamp: float,
     filters: flt.Filters,
@@ -82,6 +84,20 @@ def selection_bytes(
     `python -m geo export`). Bound with `functools.partial` as a download button's `data`, it
     runs only when the user clicks (on a server thread), not on every rerun."""
     return export(load_layers(path, stamp)["items"], filters)
+
+
+def download_button(
+    label: str, export: Export, extension: str, mime: str, selected: tuple[str, float, flt.Filters]
+) -> None:
+    """A sidebar button whose file is built only when clicked (deferred `data`)."""
+    st.sidebar.download_button(
+        label,
+        functools.partial(selection_bytes, export, *selected),
+        f"jingan-atlas.{extension}",
+        mime,
+        key=f"dl_{extension}",
+        on_click="ignore",
+    )
 
 
 def main() -> None:
@@ -165,26 +181,12 @@ def main() -> None:
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
 
-    selected = (str(ATLAS_PATH), stamp, filters)  # built when a download button is clicked
+    selected = (str(ATLAS_PATH), stamp, filters)
     st.sidebar.header("Download the selection")
-    st.sidebar.download_button(
-        "GeoJSON",
-        functools.partial(selection_bytes, export_geojson_bytes, *selected),
-        "jingan-atlas.geojson",
-        "application/geo+json",
-        key="dl_geojson",
-        on_click="ignore",
-    )
+    download_button("GeoJSON", export_geojson_bytes, "geojson", "application/geo+json", selected)
     st.sidebar.caption("The same GeoJSON from the command line:")
     st.sidebar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
-    st.sidebar.download_button(
-        "CSV",
-        functools.partial(selection_bytes, export_csv_bytes, *selected),
-        "jingan-atlas.csv",
-        "text/csv",
-        key="dl_csv",
-        on_click="ignore",
-    )
+    download_button("CSV", export_csv_bytes, "csv", "text/csv", selected)
 
 
 main()
