@@ -3,7 +3,7 @@
 Two steps, so the app can cache the expensive one:
 
 - `items_payload` / `reference_payload` (pure, over GeoDataFrames) turn the filtered items and
-  the reference geography into compact GeoJSON text: geometries simplified to ~1 m and rounded
+  the reference geography into compact GeoJSON text: geometries simplified to ~5 m and rounded
   to 6 decimals, every string HTML-escaped, only the properties the tooltip and popup show.
 - `build_map` assembles a `folium.Map` from that text (cheap): styles, tooltips, popups, the
   legend and marker clustering are done once in a small JS helper instead of per feature.
