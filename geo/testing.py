@@ -9,7 +9,7 @@ Answers come from `places` (query text → list of Nominatim result dicts, see `
 A `script` makes a query misbehave, one action per request, in order; when a query's script is
 used up the server answers normally ("hit" if the query is in `places`, else "miss")::
 
-    with LocalNominatim({"静安寺": [nominatim_place("静安寺", 31.2254, 121.4407)]},
+    with LocalNominatim({"静安寺": [nominatim_place("静安寺", lat, lon)]},
                         script={"静安寺": ["429", "hit"]}) as server:
         geolocator = Nominatim(domain=server.domain, scheme=server.scheme, user_agent="t")
         ...
