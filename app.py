@@ -8,7 +8,6 @@ the one shared filter, and draw the map (mapview), table, charts, unlocated list
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pyogrio
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
 from mapview import charts, panels
@@ -26,8 +26,10 @@ from mapview.basemaps import BASEMAPS
 from mapview.layers import Reference, assemble_map, items_payload, reference_payload
 
 ROOT = Path(__file__).resolve().parent
-ATLAS_PATH = Path(os.environ.get("ATLAS_PATH", ROOT / "data" / "atlas.gpkg"))
-GAZETTEER_PATH = Path(os.environ.get("GAZETTEER_PATH", ROOT / "data" / "gazetteer.gpkg"))
+#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect
+_settings = Settings.from_env()
+ATLAS_PATH = Path(_settings.atlas_path)
+GAZETTEER_PATH = Path(_settings.gazetteer_path)
 #: `geo.export.export_geojson_bytes` or `export_csv_bytes`: (items, filters) → file bytes.
 Export = Callable[[gpd.GeoDataFrame, flt.Filters], bytes]
 TABLE_COLUMNS = [

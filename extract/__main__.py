@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+from atlas.cli import run
+
 from .decode import ReportError
 from .pipeline import extract_report, read_report
 
@@ -44,4 +46,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

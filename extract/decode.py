@@ -10,8 +10,10 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from atlas.errors import InputError
 
-class ReportError(ValueError):
+
+class ReportError(InputError):
     """A file that cannot be read as a report; the message is one line naming the file."""
 
 

@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from atlas.cli import run
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "gazetteer": ("geo.gazetteer", "build data/gazetteer.gpkg from open geodata"),
     "geocode": ("geo.geocode", "geocode one query a line from stdin to JSON lines"),
@@ -29,4 +31,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

@@ -13,13 +13,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from atlas.errors import DataError
 from geo.sources import ALIAS_SEP, join_aliases
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent.parent / "data" / "aliases.csv"
 ALIAS_COLUMNS: tuple[str, ...] = ("name", "alias", "note")
 
 
-class AliasError(ValueError):
+class AliasError(DataError):
     """The alias table is malformed (missing columns, a name aliased to itself, a cycle)."""
 
 

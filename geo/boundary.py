@@ -33,7 +33,9 @@ from shapely.ops import linemerge, nearest_points, substring
 
 __all__ = ["CLOSE_TOL_M", "METRIC_CRS", "BoundaryGeometry", "boundary_geometry"]
 
-METRIC_CRS = "EPSG:32651"
+from atlas.settings import settings
+
+METRIC_CRS = settings.metric_crs
 WGS84 = "EPSG:4326"
 #: How far a side's road may stop short of the polygon's corner and still count as closing it.
 CLOSE_TOL_M = 60.0

@@ -26,6 +26,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from atlas.errors import DataError
+from atlas.settings import settings
 from extract import FIELDS
 from geo.export import ExportError, write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
@@ -33,9 +35,9 @@ from geo.schema import CRS, SORT_COLUMNS, conform_items
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_RAW = DATA_DIR / "raw"
-DEFAULT_GAZETTEER = DATA_DIR / "gazetteer.gpkg"
+DATA_DIR = settings.data_dir
+DEFAULT_RAW = settings.raw_dir
+DEFAULT_GAZETTEER = settings.gazetteer_path
 ATLAS_GPKG = "atlas.gpkg"
 ATLAS_GEOJSON = "atlas.geojson"
 
@@ -43,7 +45,7 @@ ATLAS_GEOJSON = "atlas.geojson"
 ITEM_FIELDS: tuple[str, ...] = tuple(FIELDS)
 
 
-class BuildError(RuntimeError):
+class BuildError(DataError):
     """The build cannot proceed (a report or the gazetteer cannot be read); one line."""
 
 

@@ -25,20 +25,20 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from atlas.errors import OutputError
+from atlas.settings import settings
 from geo import filters as flt
 from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
 DECIMALS = 6
-#: A fixed timestamp GDAL writes into GeoPackage metadata, so identical data give identical bytes.
-FIXED_DATE = "2000-01-01T00:00:00Z"
 #: Compact JSON (one feature a line keeps the file diff-able; spaces would only add bytes).
 SEPARATORS = (",", ":")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
-DEFAULT_ATLAS = Path(__file__).resolve().parent.parent / "data" / "atlas.gpkg"
+DEFAULT_ATLAS = Path(settings.atlas_path)
 
 
-class ExportError(RuntimeError):
+class ExportError(OutputError):
     """A file could not be written or read; the message is one line naming the path."""
 
 
@@ -239,7 +239,7 @@ def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
 def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike) -> Path:
     """Write several layers into one GeoPackage, atomically and reproducibly (fixed timestamp)."""
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": settings.gpkg_date})
     try:
         with atomic_path(path) as tmp:
             for name, gdf in layers.items():

@@ -8,10 +8,11 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from atlas.errors import UsageError
 from geo.schema import MULTI_SEP
 
 
-class FilterError(ValueError):
+class FilterError(UsageError):
     """An unknown filter value; the message lists the valid ones."""
 
 

@@ -11,9 +11,7 @@ same bytes.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,22 +20,22 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from atlas.errors import DataError
+from atlas.settings import settings
 from geo import places as places_mod
 from geo import sources
 from geo.aliases import DEFAULT_ALIASES, apply_aliases, read_aliases
+from geo.export import write_gpkg_layers
 from geo.roads import district_buffer, merge_roads
 from geo.sources import COMMON_COLUMNS, CRS
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
-DEFAULT_MISSING = ROOT / "data" / "gazetteer_missing.md"
-DEFAULT_RAW = ROOT / "data" / "raw"
+DEFAULT_GAZETTEER = settings.gazetteer_path
+DEFAULT_MISSING = settings.data_dir / "gazetteer_missing.md"
+DEFAULT_RAW = settings.raw_dir
 LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places")
-#: GDAL writes this into gpkg_contents.last_change instead of "now" (reproducible bytes).
-FIXED_DATE = "2026-01-01T00:00:00Z"
 
 
-class GazetteerError(RuntimeError):
+class GazetteerError(DataError):
     """The gazetteer file is missing or lacks a layer or column of the contract."""
 
 
@@ -158,35 +156,15 @@ def _read_osm(osm: Path | str | None) -> dict[str, gpd.GeoDataFrame]:
 
 
 def write_gazetteer(layers: dict[str, gpd.GeoDataFrame], path: Path | str) -> Path:
-    """Write the layers to a GeoPackage atomically (temp file + rename), reproducibly."""
+    """Write the layers to a GeoPackage atomically and reproducibly (`geo.export`)."""
     path = Path(path)
     missing = [name for name in LAYERS if name not in layers]
     if missing:
         raise GazetteerError(f"cannot write {path}: layers missing: {', '.join(missing)}")
+    for name in LAYERS:
+        _check_layer(name, layers[name])
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    previous = os.environ.get("OGR_CURRENT_DATE")
-    os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
-    try:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
-        for name in LAYERS:
-            gdf = layers[name]
-            _check_layer(name, gdf)
-            pyogrio.write_dataframe(
-                gdf.to_crs(CRS), tmp, layer=name, driver="GPKG", promote_to_multi=False
-            )
-        tmp.replace(path)
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
-        if previous is None:
-            os.environ.pop("OGR_CURRENT_DATE", None)
-        else:
-            os.environ["OGR_CURRENT_DATE"] = previous
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_gpkg_layers({name: layers[name].to_crs(CRS) for name in LAYERS}, path)
 
 
 def _check_layer(name: str, gdf: gpd.GeoDataFrame) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -36,6 +35,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 from shapely.geometry import Point
 
+from atlas.settings import settings
 from geo.geocode import GazetteerIndex, Resolution
 
 log = logging.getLogger(__name__)
@@ -56,11 +56,9 @@ def user_agent() -> str:
 
 
 def default_cache_dir() -> Path:
-    """`$JINGAN_ATLAS_CACHE`, else `$XDG_CACHE_HOME/jingan-atlas`, else `~/.cache/jingan-atlas`."""
-    if os.environ.get("JINGAN_ATLAS_CACHE"):
-        return Path(os.environ["JINGAN_ATLAS_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "jingan-atlas"
+    """`settings.cache_dir`: `$JINGAN_ATLAS_CACHE`, else `$XDG_CACHE_HOME/jingan-atlas`, else
+    `~/.cache/jingan-atlas`."""
+    return settings.cache_dir
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import geopandas as gpd
 import osmium
 import shapely
 
+from atlas.errors import DataError
 from geo.sources import (
     COMMON_COLUMNS,
     ODBL,
@@ -72,7 +73,7 @@ PLACE_KEYS = (
 ADMIN_COLUMNS = (*COMMON_COLUMNS, "admin_level", "osm_relation_id")
 
 
-class OsmError(ValueError):
+class OsmError(DataError):
     """The OSM file is missing or unreadable."""
 
 

@@ -16,9 +16,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-CRS = "EPSG:4326"
+from atlas.errors import DataError
+from atlas.settings import settings
+
+CRS = settings.crs
 #: A metric CRS for buffers and distances in Shanghai (UTM zone 51N).
-METRIC_CRS = "EPSG:32651"
+METRIC_CRS = settings.metric_crs
 
 COMMON_COLUMNS: tuple[str, ...] = ("name", "aliases", "kind", "source", "licence")
 ALIAS_SEP = "|"
@@ -36,7 +39,7 @@ ODBL = "ODbL-1.0"
 CC0 = "CC0-1.0"
 
 
-class SourceError(ValueError):
+class SourceError(DataError):
     """A source file is missing or does not look like the file SOURCES.md describes."""
 
 

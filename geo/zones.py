@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from atlas.errors import DataError
 from geo.sources import ALIAS_SEP, COMMON_COLUMNS, CRS, METRIC_CRS, frame
 
 ZONE_COLUMNS = (*COMMON_COLUMNS, "derivation", "justification")
@@ -32,7 +33,7 @@ RIVER_BUFFER_M = 200.0
 LICENCE = "ODbL-1.0"  # zones are derived from the OSM 街道 polygons and roads
 
 
-class ZoneError(ValueError):
+class ZoneError(DataError):
     """A zone's justification phrase is not in the reports (the spec and the text diverged)."""
 
 

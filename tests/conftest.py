@@ -35,3 +35,12 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
 def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests talk only to servers they start on 127.0.0.1 (cf. osmnx, geopy)."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Every test gets its own cache folder; settings are restored afterwards (cf. osmnx)."""
+    from atlas.settings import settings
+
+    with settings.override(cache_dir=tmp_path_factory.mktemp("cache")):
+        yield settings

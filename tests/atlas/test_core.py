@@ -1,0 +1,77 @@
+"""The base layer: error root, settings and the CLI wrapper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from atlas import errors
+from atlas.cli import console, run
+from atlas.settings import Settings, settings
+
+
+def test_every_project_error_derives_from_the_root_and_a_builtin() -> None:
+    from extract.decode import ReportError
+    from geo.export import ExportError
+    from geo.filters import FilterError
+    from geo.gazetteer import GazetteerError
+
+    for cls, builtin in [
+        (ReportError, ValueError),
+        (FilterError, ValueError),
+        (ExportError, OSError),
+        (GazetteerError, ValueError),
+    ]:
+        assert issubclass(cls, errors.AtlasError)
+        assert issubclass(cls, builtin)
+
+
+def test_run_maps_an_atlas_error_to_one_line_and_its_exit_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def boom(argv: list[str] | None) -> int:
+        raise errors.UsageError("bad value 'x'; valid: a, b")
+
+    assert run(boom) == 2
+    assert capsys.readouterr().err == "error: bad value 'x'; valid: a, b\n"
+
+
+def test_run_lets_a_bug_keep_its_traceback() -> None:
+    def bug(argv: list[str] | None) -> int:
+        raise KeyError("not ours")
+
+    with pytest.raises(KeyError):
+        run(bug)
+
+
+def test_console_without_a_command_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert console([]) == 2
+    assert "usage: jingan-atlas" in capsys.readouterr().err
+
+
+def test_environment_overrides_are_read_by_settings(tmp_path: Path) -> None:
+    env = {
+        "ATLAS_PATH": str(tmp_path / "a.gpkg"),
+        "GAZETTEER_PATH": str(tmp_path / "g.gpkg"),
+        "JINGAN_ATLAS_CACHE": str(tmp_path / "cache"),
+    }
+    s = Settings.from_env(env)
+    assert s.atlas_path == str(tmp_path / "a.gpkg")
+    assert s.gazetteer_path == tmp_path / "g.gpkg"
+    assert s.cache_dir == tmp_path / "cache"
+    assert Settings.from_env({"XDG_CACHE_HOME": "/x"}).cache_dir == Path("/x/jingan-atlas")
+
+
+def test_override_restores_every_setting() -> None:
+    before = settings.district
+    with settings.override(district="虹口区"):
+        assert settings.district == "虹口区"
+    assert settings.district == before
+    with pytest.raises(AttributeError), settings.override(nope=1):
+        pass
+
+
+def test_tests_never_touch_the_users_cache() -> None:
+    assert str(settings.cache_dir).startswith(str(Path(settings.cache_dir).anchor))
+    assert "jingan-atlas" not in str(settings.cache_dir)
