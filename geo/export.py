@@ -262,16 +262,61 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
 }
 
 
+def export_gpkg_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
+    """The GeoPackage of the selection (layer `items`), as bytes: what the CLI writes and the
+    app downloads (fixed GDAL timestamp, so the same selection gives the same bytes)."""
+    with tempfile.TemporaryDirectory(prefix="atlas-export-") as tmp:
+        path = write_gpkg(flt.apply_filters(items, filters), Path(tmp) / "selection.gpkg")
+        return path.read_bytes()
+
+
+#: format → (items, filters) → file bytes: the one function per format behind the CLI export
+#: and the page's downloads, so both write the same bytes for the same filters.
+EXPORTERS: dict[str, Callable[[gpd.GeoDataFrame, flt.Filters], bytes]] = {
+    "geojson": export_geojson_bytes,
+    "gpkg": export_gpkg_bytes,
+    "csv": export_csv_bytes,
+}
+
+
 # --------------------------------------------------------------------------- reading
 
 
+#: Layers read when the file has them (reference layers of newer builds); missing → absent.
+OPTIONAL_LAYERS: tuple[str, ...] = ("roads", "water", "threads")
+
+
+def _bad_atlas(path: object, why: str) -> ExportError:
+    return ExportError(f"cannot read atlas {path}: {why}")
+
+
 def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoDataFrame]:
-    """The layers of an atlas GeoPackage; `items` conformed to the schema and in row order."""
+    """The layers of an atlas GeoPackage; `items` conformed to the schema and in row order.
+
+    A file that is not a GeoPackage, has no `items` layer, or whose items lack a schema column
+    is refused with one line naming the file and what is wrong (`ExportError`), never loaded
+    half-way. Other layers of `ATLAS_LAYERS` / `OPTIONAL_LAYERS` are read when present."""
+    if not Path(path).is_file():
+        raise _bad_atlas(path, "no such file")
     try:
-        layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
+        present = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
-    layers["items"] = conform_items(layers["items"])
+        raise _bad_atlas(path, f"not a readable GeoPackage ({_reason(exc)})") from exc
+    if "items" not in present:
+        shown = ", ".join(present) or "none"
+        raise _bad_atlas(path, f"it has no 'items' layer (layers: {shown})")
+    wanted = [n for n in dict.fromkeys((*ATLAS_LAYERS, *OPTIONAL_LAYERS)) if n in present]
+    try:
+        layers = {name: gpd.read_file(path, layer=name) for name in wanted}
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _bad_atlas(path, _reason(exc)) from exc
+    missing = [c for c in ITEM_COLUMNS if c not in layers["items"].columns]
+    if missing:
+        raise _bad_atlas(path, f"the items layer lacks column(s) {', '.join(missing)}")
+    try:
+        layers["items"] = conform_items(layers["items"])
+    except (ValueError, TypeError) as exc:
+        raise _bad_atlas(path, f"the items layer has malformed values ({_reason(exc)})") from exc
     return layers
 
 
@@ -350,11 +395,8 @@ def main(args: argparse.Namespace) -> int:
     try:
         fmt = infer_format(args.output, args.format)
         layers, filters = cli_selection(args)
-        if fmt == "geojson":
-            # The very function behind the app's download, so both give the same bytes.
-            write_bytes(export_geojson_bytes(layers["items"], filters), args.output)
-        else:
-            WRITERS[fmt](flt.apply_filters(layers["items"], filters), args.output)
+        # The very function behind the app's download, so both give the same bytes.
+        write_bytes(EXPORTERS[fmt](layers["items"], filters), args.output)
     except (ExportError, flt.FilterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, flt.FilterError) else 1
@@ -368,6 +410,7 @@ __all__ = [
     "ExportError",
     "export_csv_bytes",
     "export_geojson_bytes",
+    "export_gpkg_bytes",
     "read_atlas",
     "read_items",
     "to_csv",
