@@ -1,41 +1,47 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
-Thin on purpose: load the atlas (cached), turn the sidebar into a `geo.filters.Filters`, apply
-the one shared filter, and draw the map (mapview), table, charts, unlocated list and downloads.
-`ATLAS_PATH` and `GAZETTEER_PATH` point the page at another dataset (the tests use fixtures).
+Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
+a `geo.filters.Filters`, apply the one shared filter, and draw the map (mapview), table, charts,
+the items not on the map and the downloads. The map's data goes to the browser once per atlas
+version (a static file); a rerun sends only the selection. `ATLAS_PATH` points the page at
+another atlas (the tests use fixtures).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import streamlit as st
-from streamlit_folium import st_folium
 
+from atlas.errors import AtlasError
 from atlas.settings import Settings
 from geo import filters as flt
-from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
-from mapview import charts, panels
+from geo.export import EXPORTERS, filter_vocabulary, read_atlas
+from mapview import build_map, charts, data_url, panels
 from mapview.assets import Assets, install_static, static_base_url
-from mapview.basemaps import BASEMAPS
-from mapview.layers import Reference, assemble_map, items_payload, reference_payload
+from mapview.basemaps import BASEMAPS, offline_label
+from mapview.component import atlas_map
+from mapview.payload import draw_reasons, escape, has_roads_and_water
 
-ROOT = Path(__file__).resolve().parent
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect
-_settings = Settings.from_env()
-ATLAS_PATH = Path(_settings.atlas_path)
-GAZETTEER_PATH = Path(_settings.gazetteer_path)
-#: `geo.export.export_geojson_bytes` or `export_csv_bytes`: (items, filters) → file bytes.
-Export = Callable[[gpd.GeoDataFrame, flt.Filters], bytes]
+ATLAS_PATH = Path(Settings.from_env().atlas_path)
+#: The table leads with what a planner reads first; the id comes last.
 TABLE_COLUMNS = [
-    "id", "name", "kind", "category", "year", "period", "status", "location",
-    "subdistrict", "zone", "precision", "method", "doc_title",
+    "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
+    "location", "precision", "method", "doc_title", "id",
 ]  # fmt: skip
+TABLE_LABELS = {"subdistrict": "街道", "doc_title": "document"}
+#: Rows shown in the table at most (the downloads hold every row of the selection).
+TABLE_ROWS = 5_000
+#: format → (label, file extension, MIME type) of the download buttons.
+DOWNLOADS = {
+    "geojson": ("GeoJSON", "geojson", "application/geo+json"),
+    "csv": ("CSV", "csv", "text/csv"),
+    "gpkg": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
+}
 
 
 def _stamp(path: Path) -> float:
@@ -43,63 +49,59 @@ def _stamp(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else -1.0
 
 
-@st.cache_resource(show_spinner="Loading the atlas…")
+@st.cache_resource(show_spinner="Loading the atlas…", max_entries=2)
 def load_layers(path: str, stamp: float) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers, read once per file version and shared read-only by all sessions."""
     return read_atlas(path)
 
 
-@st.cache_resource(show_spinner=False)
-def load_roads(path: str, stamp: float) -> gpd.GeoDataFrame:
-    """Roads, elevated roads and the river from the gazetteer (the offline basemap's lines)."""
-    if stamp < 0:
-        return gpd.GeoDataFrame({"name": [], "kind": []}, geometry=[], crs="EPSG:4326")
-    return pyogrio.read_dataframe(path, layer="roads", columns=["name", "kind"])
+@st.cache_resource(show_spinner=False, max_entries=2)
+def reasons_of(path: str, stamp: float) -> pd.Series:
+    """Why each item cannot be drawn ("" when it can), once per atlas version."""
+    return draw_reasons(load_layers(path, stamp)["items"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def map_items(path: str, stamp: float, filters: flt.Filters, gcj02: bool):
-    """The drawn features for a filter state (cached: reruns that keep the filters are free)."""
-    items = load_layers(path, stamp)["items"]
-    return items_payload(flt.apply_filters(items, filters), gcj02=gcj02)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def map_reference(path: str, stamp: float, roads_path: str, roads_stamp: float, gcj02: bool):
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def map_file(path: str, stamp: float, gcj02: bool, base_url: str) -> str:
+    """URL of the published map data file (every item + reference layers), once per atlas
+    version and datum; browsers fetch it once and keep it between reruns."""
     layers = load_layers(path, stamp)
-    reference = Reference(
-        layers["district"],
-        layers["subdistricts"],
-        layers["zones"],
-        load_roads(roads_path, roads_stamp),
-    )
-    return reference_payload(reference, gcj02=gcj02)
+    return data_url(layers["items"], layers, gcj02=gcj02, assets=Assets(base_url))
 
 
-def selection_bytes(
-    export: Export,
-    path: str,
-    stamp: float,
-    filters: flt.Filters,
-) -> bytes:
-    """The selection as `export` writes it (`export_geojson_bytes`: the same bytes as
-    `python -m geo export`). Bound with `functools.partial` as a download button's `data`, it
-    runs only when the user clicks (on a server thread), not on every rerun."""
-    return export(load_layers(path, stamp)["items"], filters)
+def selection_bytes(fmt: str, path: str, stamp: float, filters: flt.Filters) -> bytes:
+    """The selection as `python -m geo export --format FMT` writes it (the same function).
+    Bound with `functools.partial` as a download button's `data`, it runs only when the user
+    clicks, not on every rerun."""
+    return EXPORTERS[fmt](load_layers(path, stamp)["items"], filters)
 
 
-def download_button(
-    label: str, export: Export, extension: str, mime: str, selected: tuple[str, float, flt.Filters]
-) -> None:
-    """A sidebar button whose file is built only when clicked (deferred `data`)."""
-    st.sidebar.download_button(
-        label,
-        functools.partial(selection_bytes, export, *selected),
-        f"jingan-atlas.{extension}",
-        mime,
-        key=f"dl_{extension}",
-        on_click="ignore",
-    )
+def downloads(path: str, stamp: float, filters: flt.Filters) -> None:
+    bar = st.sidebar
+    bar.header("Download the selection")
+    for fmt, (label, extension, mime) in DOWNLOADS.items():
+        bar.download_button(
+            label,
+            functools.partial(selection_bytes, fmt, path, stamp, filters),
+            f"jingan-atlas.{extension}",
+            mime,
+            key=f"dl_{extension}",
+            on_click="ignore",
+        )
+    bar.caption("The same files from the command line (`.gpkg` or `.csv` for the others):")
+    bar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
+
+
+def table_focus(table: pd.DataFrame, key: str) -> None:
+    """A new table row selection selects that item and asks the map to zoom to it."""
+    state = st.session_state.get(key)
+    rows = list(state["selection"]["rows"]) if state else []
+    if rows and rows != st.session_state.get("_table_rows") and rows[0] < len(table):
+        chosen = str(table["id"].iloc[rows[0]])
+        st.session_state[panels.SELECTED] = chosen
+        n = st.session_state.get("_focus", {}).get("n", 0) + 1
+        st.session_state["_focus"] = {"id": escape(chosen), "n": n}
+    st.session_state["_table_rows"] = rows
 
 
 def main() -> None:
@@ -108,62 +110,62 @@ def main() -> None:
     if not ATLAS_PATH.exists():
         st.error(f"No atlas at {ATLAS_PATH}. Build it with `make build` (python -m geo build).")
         st.stop()
-    stamp = _stamp(ATLAS_PATH)
-    layers = load_layers(str(ATLAS_PATH), stamp)
+    path, stamp = str(ATLAS_PATH), _stamp(ATLAS_PATH)
+    try:
+        layers = load_layers(path, stamp)
+    except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
+        st.error(f"The atlas cannot be opened — {exc}. Rebuild it with `make build`.")
+        st.stop()
     items = layers["items"]
 
-    filters, basemap = panels.sidebar(items, filter_vocabulary(layers))
-    selection = flt.apply_filters(items, filters)
-    located = ~(selection.geometry.isna() | selection.geometry.is_empty)
-    unlocated = selection[~located]
+    offline = offline_label(*has_roads_and_water(layers))
+    filters, basemap = panels.sidebar(items, filter_vocabulary(layers), offline)
+    keep = flt.mask(items, filters).to_numpy()
+    selection = items[keep]
+    reasons = reasons_of(path, stamp)[keep]
+    off_map = selection[(reasons != "").to_numpy()].assign(reason=reasons[reasons != ""])
 
     st.title("Jing'an Atlas 静安图志")
     st.caption(
         "What the reports of Jing'an District promise and build — every feature links to the "
         "sentence it comes from. Boundaries, roads and places © OpenStreetMap contributors (ODbL)."
     )
-    count = panels.count_line(len(selection), len(unlocated), len(items))
+    count = panels.count_line(len(selection), len(off_map), len(items))
     st.sidebar.markdown(count)
     st.markdown(count)
 
-    gcj02 = BASEMAPS[basemap].gcj02
-    payload = map_items(str(ATLAS_PATH), stamp, filters, gcj02)
-    reference = map_reference(
-        str(ATLAS_PATH), stamp, str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH), gcj02
-    )
-    assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
-    atlas_map = assemble_map(payload, reference, basemap, assets)
+    table_key = f"table-{st.session_state.get(panels.TABLE_GENERATION, 0)}"
+    table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
+    table_focus(table, table_key)
 
+    assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
+    gcj02 = BASEMAPS[basemap].gcj02
+    args = build_map(
+        items,
+        selection=keep,
+        basemap=basemap,
+        assets=assets,
+        focus=st.session_state.get("_focus"),
+        url=map_file(path, stamp, gcj02, assets.base_url),
+    )
     map_col, detail_col = st.columns([5, 2])
     with map_col:
-        state = st_folium(
-            atlas_map,
-            key="atlas-map",
-            height=640,
-            use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip"],
-        )
-    clicked = panels.id_from_tooltip((state or {}).get("last_object_clicked_tooltip"))
-    if clicked and clicked != st.session_state.get("_map_clicked"):
-        st.session_state["_map_clicked"] = clicked
-        st.session_state["selected_id"] = clicked
+        clicked = atlas_map(args)
+    if clicked and clicked.get("n") != st.session_state.get("_map_click"):
+        st.session_state["_map_click"] = clicked.get("n")
+        st.session_state[panels.SELECTED] = clicked.get("id")
 
-    table_tab, chart_tab, unlocated_tab = st.tabs(
-        ["Table", "Charts", f"Unlocated ({len(unlocated)})"]
-    )
+    table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
     with table_tab:
-        table = selection.reindex(columns=TABLE_COLUMNS)
-        event = st.dataframe(
-            pd.DataFrame(table),
+        if len(selection) > TABLE_ROWS:
+            st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
+        st.dataframe(
+            pd.DataFrame(table).rename(columns=TABLE_LABELS),
             hide_index=True,
-            key="table",
+            key=table_key,
             on_select="rerun",
             selection_mode="single-row",
         )
-        rows = list(event.selection.rows) if event is not None else []
-        if rows and rows != st.session_state.get("_table_rows"):
-            st.session_state["selected_id"] = str(table["id"].iloc[rows[0]])
-        st.session_state["_table_rows"] = rows
     with chart_tab:
         left, right = st.columns(2)
         left.altair_chart(charts.year_kind_chart(selection), width="stretch")
@@ -173,22 +175,17 @@ def main() -> None:
             format_func=lambda b: "街道" if b == "subdistrict" else "functional zone",
         )  # fmt: skip
         st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
-    with unlocated_tab:
-        panels.unlocated_list(unlocated)
+    with off_tab:
+        panels.not_drawn_list(off_map)
 
     with detail_col:
-        chosen = items[items["id"].astype(str) == st.session_state.get("selected_id")]
+        chosen = items[items["id"].astype(str) == st.session_state.get(panels.SELECTED)]
         if len(chosen):
             panels.item_details(chosen.iloc[0].to_dict())
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
 
-    selected = (str(ATLAS_PATH), stamp, filters)
-    st.sidebar.header("Download the selection")
-    download_button("GeoJSON", export_geojson_bytes, "geojson", "application/geo+json", selected)
-    st.sidebar.caption("The same GeoJSON from the command line:")
-    st.sidebar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
-    download_button("CSV", export_csv_bytes, "csv", "text/csv", selected)
+    downloads(path, stamp, filters)
 
 
 main()

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mapview.devserver import chromium, streamlit_app, wait_for_map  # noqa: E402
+from tests.devserver import chromium, streamlit_app, wait_for_map  # noqa: E402
 
 TIMEOUT_MS = 240_000
 

@@ -76,9 +76,10 @@ class AppMap:
 
     @classmethod
     def over(cls, atlas: Path) -> AppMap:
-        from geo.export import read_atlas
         from mapview.layers import Reference as MapReference
         from mapview.layers import reference_payload
+
+        from geo.export import read_atlas
 
         layers = read_atlas(atlas)
         roads = pyogrio.read_dataframe(GAZETTEER, layer="roads", columns=["name", "kind"])
@@ -86,9 +87,10 @@ class AppMap:
         return cls(reference_payload(ref, gcj02=False))
 
     def build(self, items: gpd.GeoDataFrame) -> folium.Map:
+        from mapview.layers import assemble_map, items_payload
+
         from mapview.assets import Assets, static_base_url
         from mapview.basemaps import DEFAULT_BASEMAP
-        from mapview.layers import assemble_map, items_payload
 
         payload = items_payload(items, gcj02=False)
         return assemble_map(payload, self.reference, DEFAULT_BASEMAP, Assets(static_base_url(None)))

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.export import read_items  # noqa: E402
-from mapview.devserver import MAP_FRAME, chromium, streamlit_app, wait_for_map  # noqa: E402
+from tests.devserver import MAP_FRAME, chromium, streamlit_app, wait_for_map  # noqa: E402
 
 
 def candidates(atlas: Path) -> list[str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from geo.filters import Filters, apply_filters
-from mapview.devserver import CHROMIUM, MAP_FRAME, chromium, streamlit_app, wait_for_map
 from tests.app.synthetic import SCRIPT_NAME, SCRIPT_QUOTE, items_frame
+from tests.devserver import CHROMIUM, MAP_FRAME, chromium, streamlit_app, wait_for_map
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
