@@ -110,6 +110,7 @@
     pane("atlasPoints", 500, true);      // item points (cluster bubbles are markers: 600)
     pane("atlasLabels", 640, false);     // 街道 and road names above cluster bubbles
     S.tooltip = L.tooltip({sticky: true, direction: "top", offset: [0, -6]});
+    S.popup = L.popup({maxWidth: 380, autoPanPadding: [20, 20]});  // one popup, reused
     map.on("popupopen", function () { map.closeTooltip(S.tooltip); });
     map.on("popupclose", function () { S.popupOwner = null; });
     map.on("zoomend", roadLabelsForZoom);
@@ -125,8 +126,7 @@
   function openPopup(owner, rows, latlng) {
     unhover();
     S.popupOwner = owner;
-    L.popup({maxWidth: 380, autoPanPadding: [20, 20]}).setLatLng(latlng)
-      .setContent(groupPopup(rows)).openOn(S.map);
+    S.popup.setLatLng(latlng).setContent(groupPopup(rows)).openOn(S.map);
   }
   function clicked(owner, rows, latlng) {
     openPopup(owner, rows, latlng);
@@ -453,6 +453,7 @@
 
   window.ATLAS = {counts: counts, find: find, pixel: pixel, alone: alone, reveal: reveal,
                   open: function (id) { var l = find(id); if (l) { openPopup(l, rowsOf(l), anchor(l)); } },
+                  hover: function (id) { var l = find(id); if (l) { hover(l, rowsOf(l), anchor(l)); } },
                   state: S};
 
   // ----------------------------------------------------------------- rendering the arguments
