@@ -193,8 +193,10 @@ def hostile_layers() -> dict[str, gpd.GeoDataFrame]:
             item[column] = f"{HOSTILE}{column}{n}"
         item["id"] = f"{HOSTILE}{n}"
         rows.append(item)
-    unknown = _item(99, "神秘", "kind", "x", 2024, "plan", "planned", "x", "引文", Point(121.44, 31.24),
-                    None, None)  # fmt: skip
+    where = Point(121.44, 31.24)
+    unknown = _item(
+        99, "神秘", "kind", "x", 2024, "plan", "planned", "x", "引文", where, None, None
+    )
     unknown["kind"] = HOSTILE + "kind"
     rows.append(unknown)
     items = conform_items(gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=CRS))

@@ -243,7 +243,8 @@ def test_a_crafted_atlas_runs_no_script_in_tooltip_popup_legend_or_labels(browse
         frame = page.frame_locator(MAP_FRAME)
         container = map_container(page)
         ids = container.evaluate(
-            "(el) => Object.keys(window.ATLAS.state.built.byId).filter((id) => window.ATLAS.find(id))"
+            "(el) => Object.keys(window.ATLAS.state.built.byId)"
+            ".filter((id) => window.ATLAS.find(id))"
         )
         assert len(ids) == 10
         for item in ids:  # every feature's tooltip and popup
