@@ -111,8 +111,15 @@
     pane("atlasLabels", 640, false);     // 街道 and road names above cluster bubbles
     S.tooltip = L.tooltip({sticky: true, direction: "top", offset: [0, -6]});
     S.popup = L.popup({maxWidth: 380, autoPanPadding: [20, 20]});  // one popup, reused
-    map.on("popupopen", function () { map.closeTooltip(S.tooltip); });
-    map.on("popupclose", function () { S.popupOwner = null; });
+    // A popup closes the tooltip and dims the legend, so neither covers what it says.
+    map.on("popupopen", function () {
+      map.closeTooltip(S.tooltip);
+      map.getContainer().classList.add("atlas-popup-open");
+    });
+    map.on("popupclose", function () {
+      S.popupOwner = null;
+      map.getContainer().classList.remove("atlas-popup-open");
+    });
     map.on("zoomend", roadLabelsForZoom);
     map.on("overlayadd overlayremove", updateCounts);
     window.map = map;
@@ -340,7 +347,7 @@
   function swatch(svg) { return '<div><svg width="22" height="14">' + svg + "</svg>"; }
   function legend() {
     var d = S.data, rows = [];
-    rows.push('<div class="h">Items (bubbles: several of one kind)</div>');
+    rows.push('<div class="h">Items · bubble = several of one kind</div>');
     d.legend_kinds.forEach(function (k) {
       var c = kindOf(k).color;
       rows.push(swatch('<circle cx="7" cy="7" r="5.5" fill="' + c + '" stroke="' + c + '"/>'
@@ -368,8 +375,9 @@
     });
     S.legend = L.control({position: "bottomright"});
     S.legend.onAdd = function () {
-      var div = L.DomUtil.create("div", "atlas-legend");
-      div.innerHTML = rows.join("");
+      var div = L.DomUtil.create("details", "atlas-legend");
+      div.open = true;
+      div.innerHTML = "<summary>Legend</summary>" + rows.join("");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;

@@ -266,3 +266,11 @@ def test_a_crafted_atlas_runs_no_script_in_tooltip_popup_legend_or_labels(browse
     finally:
         page.screenshot(path=str(ARTIFACTS / "app-hostile.png"), full_page=True)
         page.context.close()
+
+
+def test_a_cjk_font_is_installed_for_screenshots():
+    """Without one, Chinese renders as boxes (scripts/ensure-chromium.sh installs it)."""
+    import subprocess
+
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    assert out.stdout.strip(), "no CJK font: run bash scripts/ensure-chromium.sh"
