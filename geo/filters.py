@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import pandas as pd
 
@@ -156,24 +157,24 @@ class Option:
             return {"action": "store_true", "help": self.help}
         return {"default": "", "help": self.help}
 
-    def value(self, parsed: object) -> object:
+    def value(self, parsed: Any) -> Any:
         """The `Filters` value of what argparse parsed."""
         if self.form == "many":
-            return tuple(parsed or ())  # type: ignore[call-overload]
+            return tuple(parsed or ())
         if self.form == "pair":
-            return tuple(parsed) if parsed else None  # type: ignore[call-overload]
+            return tuple(parsed) if parsed else None
         if self.form == "flag":
             return bool(parsed)
         return parsed or ""
 
-    def arguments(self, value: object) -> list[str]:
+    def arguments(self, value: Any) -> list[str]:
         """The command-line words that make argparse parse `value` (none for the default)."""
         if self.form == "flag":
             return [self.flag] if value else []
         if self.form == "text":
             # `--text=VALUE`: a value starting with "-" is not taken for an option
             return [f"{self.flag}={value}"] if value else []
-        words = [str(v) for v in (value or ())]  # type: ignore[attr-defined]
+        words = [str(v) for v in (value or ())]
         if not words:
             return []
         if self.form == "many" and any(w.startswith("-") for w in words):
