@@ -63,6 +63,13 @@ def js_literal(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def escape_column(values: pd.Series) -> list[str]:
+    """`escape` of every cell, each distinct value escaped once (names and quotes repeat)."""
+    cells = values.astype(object).where(values.notna(), None).tolist()
+    done = {v: escape(v) for v in set(cells)}
+    return [done[v] for v in cells]
+
+
 def _int_or_none(value: object) -> int | None:
     return None if _missing(value) else int(value)  # type: ignore[call-overload]
 
@@ -78,21 +85,18 @@ def located_mask(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def draw_reasons(items: gpd.GeoDataFrame) -> pd.Series:
-    """Why each item cannot be drawn ("" when it can): no geometry, an unknown kind, or a
-    geometry type the map does not draw."""
-    reasons = pd.Series("", index=items.index, dtype=object)
+    """Why each item cannot be drawn ("" when it can): an unknown kind, no geometry, or a
+    geometry type the map does not draw (vectorised: linear in the items)."""
     kinds = items["kind"] if "kind" in items.columns else pd.Series(None, index=items.index)
-    located = located_mask(items)
-    types = items.geometry.geom_type.to_numpy() if len(items) else np.array([])
+    reasons = np.full(len(items), "", dtype=object)
+    types = items.geometry.geom_type.to_numpy() if len(items) else np.array([], dtype=object)
+    odd_type = ~pd.Series(types, dtype=object).isin(DRAWN_TYPES).to_numpy()
+    reasons[odd_type] = [f"geometry type {t} is not drawn" for t in types[odd_type]]
+    reasons[~located_mask(items)] = "unlocated: no place found for its name or location"
+    unknown = ~kinds.isin(KINDS).to_numpy()
     known = ", ".join(KINDS)
-    for n, (kind, ok, gtype) in enumerate(zip(kinds, located, types, strict=True)):
-        if kind not in KINDS:
-            reasons.iloc[n] = f"unknown kind {kind!r}: the map draws {known}"
-        elif not ok:
-            reasons.iloc[n] = "unlocated: no place found for its name or location"
-        elif gtype not in DRAWN_TYPES:
-            reasons.iloc[n] = f"geometry type {gtype} is not drawn"
-    return reasons
+    reasons[unknown] = [f"unknown kind {k!r}: the map draws {known}" for k in kinds[unknown]]
+    return pd.Series(reasons, index=items.index, dtype=object)
 
 
 def not_drawn(items: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -157,33 +161,21 @@ def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
     index = np.full(len(items), -1, dtype=int)
     if drawable.any():
         index[drawable] = table.add(geometry_texts(items.geometry[drawable]))
-    columns = ("kind", "id", "name", "category", "year", "status", "location", "quote", "doc")
-    frame = items.reindex(columns=[*columns, "precision"])
-    rows = []
-    for g, values, precision in zip(
-        index.tolist(),
-        frame[list(columns)].itertuples(index=False, name=None),
-        frame["precision"],
-        strict=True,
-    ):
-        kind, i, name, category, year, status, location, quote, doc = values
-        rows.append(
-            [
-                g,
-                escape(kind),
-                escape(i),
-                escape(name),
-                escape(category),
-                _int_or_none(year),
-                escape(status),
-                escape(style.status_label(status)),
-                escape(location),
-                escape(quote),
-                escape(doc),
-                _int_or_none(precision),
-            ]
+    frame = items.reindex(columns=["kind", "id", "name", "category", "year", "status",
+                                    "location", "quote", "doc", "precision"])  # fmt: skip
+    text = {c: escape_column(frame[c]) for c in ("kind", "id", "name", "category", "status",
+                                                 "location", "quote", "doc")}  # fmt: skip
+    labels = escape_column(frame["status"].map(style.status_label, na_action="ignore"))
+    years = [_int_or_none(v) for v in frame["year"].tolist()]
+    precisions = [_int_or_none(v) for v in frame["precision"].tolist()]
+    return [
+        list(row)
+        for row in zip(
+            index.tolist(), text["kind"], text["id"], text["name"], text["category"], years,
+            text["status"], labels, text["location"], text["quote"], text["doc"], precisions,
+            strict=True,
         )
-    return rows
+    ]  # fmt: skip
 
 
 def _docs(items: pd.DataFrame) -> dict[str, str]:
