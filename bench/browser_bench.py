@@ -33,6 +33,15 @@ def _run(atlas: Path, sessions: int = 1) -> dict:
     return json.loads(lines[-1])
 
 
+def _timing(run: dict) -> str:
+    t = run.get("first_timing") or {}
+    return (
+        f"data file {t.get('bytes', 0) / 1e6:.1f} MB fetched in {t.get('fetch', 0):.0f} ms, "
+        f"parsed {t.get('parse', 0):.0f} ms, layers built {t.get('build', 0):.0f} ms, "
+        f"selection drawn {t.get('select', 0):.0f} ms"
+    )
+
+
 def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
     if not CHROMIUM.exists():
         return [missing(f"browser.first_map.{label}", "s", f"{CHROMIUM} not installed")]
@@ -54,7 +63,8 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
                 "first visitor after the server starts: navigation → map drawn with its counts "
                 "(atlas load, data file published and fetched once, Leaflet + clusters); "
                 f"second visitor {big['again']:.1f} s at {label}, {base['again']:.1f} s at 1x; "
-                f"{how}; baseline = browser.first_map.1x"
+                f"{how}; baseline = browser.first_map.1x",
+                f"in the map frame at {label}: {_timing(big)}; at 1x: {_timing(base)}",
             ],
         ),
         Figure(
@@ -69,7 +79,12 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
             big["filter_to_map"],
             "s",
             base["filter_to_map"],
-            details=[f"{change}; baseline = the same change at 1x"],
+            details=[
+                f"{change}; baseline = the same change at 1x",
+                f"of which redrawing the selection in the frame: {big['change_select_ms']:.0f} ms "
+                f"at {label}, {base['change_select_ms']:.0f} ms at 1x; the rest is the "
+                "Streamlit round trip (widget → script rerun → arguments → frame)",
+            ],
         ),
         Figure(
             f"memory.server.{label}",
