@@ -475,3 +475,35 @@ def test_text_pushdown_only_when_exact():
     assert store._text_pushable("2025")
     assert not store._text_pushable("park")  # `K` (Kelvin) lowers to k: pandas decides
     assert not store._text_pushable("")
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_page_reads_postgis_through_a_read_only_role(pg, roles, tmp_path, monkeypatch):
+    """The same counts, table and charts as from the GeoPackage, as a role that cannot write."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+    from tests.app.synthetic import write_atlas, write_gazetteer
+
+    atlas = write_atlas(tmp_path / "atlas.gpkg")
+    monkeypatch.setenv("GAZETTEER_PATH", str(write_gazetteer(tmp_path / "gazetteer.gpkg")))
+    store.publish(read_atlas(atlas), pg.url() + "&schema=page")
+    pg.execute("GRANT USAGE ON SCHEMA page TO atlas_reader")
+    pg.execute("GRANT SELECT ON ALL TABLES IN SCHEMA page TO atlas_reader")
+    reader = pg.url("atlas_reader", roles["reader"], tcp=True) + "?schema=page"
+
+    def page(location: str) -> tuple:
+        monkeypatch.setenv("ATLAS_PATH", location)
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+        at.multiselect(key="f_kind").set_value(["project", "park"]).run()
+        assert not at.exception, at.exception
+        count = next(m.value for m in at.markdown if "items match" in m.value)
+        return count, at.dataframe[0].value["id"].tolist(), len(at.get("vega_lite_chart"))
+
+    from_gpkg = page(str(atlas))
+    assert from_gpkg[1]  # the filter selects something
+    assert page(reader) == from_gpkg
+    assert roles["reader"] not in str(page(reader))
