@@ -45,19 +45,16 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import psycopg
 import shapely
+from psycopg import sql
+from psycopg.types.json import Jsonb
 from pyproj import CRS as ProjCRS
 
 from atlas.errors import DataError, ServiceError
 from atlas.settings import settings
 from geo import filters as flt
 from geo.schema import CRS, INT_COLUMNS, KINDS, MULTI_SEP, conform_items
-
-try:  # an optional extra at import time: the GeoPackage paths work without it
-    import psycopg
-    from psycopg import sql
-except ImportError:  # pragma: no cover - psycopg is a dependency in pyproject.toml
-    psycopg = None  # type: ignore[assignment]
 
 SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_SCHEMA = "jingan_atlas"
@@ -111,7 +108,7 @@ def shown(location: object) -> str:
 
 def _password(conninfo: str) -> str:
     try:
-        return psycopg.conninfo.conninfo_to_dict(conninfo).get("password") or ""
+        return str(psycopg.conninfo.conninfo_to_dict(conninfo).get("password") or "")
     except psycopg.Error:
         return ""
 
@@ -335,7 +332,9 @@ def _write_layer(cur: Any, schema: str, name: str, position: int, gdf: gpd.GeoDa
         sql.SQL("SELECT columns FROM {} WHERE name = %s").format(_q(schema, LAYERS)), [name]
     ).fetchone()
     previous = None if row is None else json.dumps(row[0]["all"])
-    exists = cur.execute("SELECT to_regclass(%s)", [f'"{schema}"."{name}"']).fetchone()[0]
+    exists = cur.execute(
+        "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s", [schema, name]
+    ).fetchone()
     if previous == definition and exists:
         cur.execute(sql.SQL("TRUNCATE {}").format(table))
     else:
@@ -362,7 +361,7 @@ def _write_layer(cur: Any, schema: str, name: str, position: int, gdf: gpd.GeoDa
         for values in zip(*data, strict=True):
             copy.write_row(values)
     meta = {"all": json.loads(definition), "read": [[c.name, c.dtype] for c in stored]}
-    crs = (frame.crs or ProjCRS(CRS)).to_wkt() if frame.crs else ProjCRS(CRS).to_wkt()
+    crs = ProjCRS(frame.crs or CRS).to_wkt()
     cur.execute(
         sql.SQL(
             "INSERT INTO {} (name, position, columns, crs, synthetic_id, rows) "
@@ -370,7 +369,7 @@ def _write_layer(cur: Any, schema: str, name: str, position: int, gdf: gpd.GeoDa
             "position = EXCLUDED.position, columns = EXCLUDED.columns, crs = EXCLUDED.crs, "
             "synthetic_id = EXCLUDED.synthetic_id, rows = EXCLUDED.rows"
         ).format(_q(schema, LAYERS)),
-        [name, position, psycopg.types.json.Jsonb(meta), crs, synthetic, len(frame)],
+        [name, position, Jsonb(meta), crs, synthetic, len(frame)],
     )
 
 
@@ -425,7 +424,7 @@ def publish(
                         "INSERT INTO {} (source_commit, source, counts) VALUES (%s, %s, %s) "
                         "RETURNING id"
                     ).format(_q(schema, BUILDS)),
-                    [commit, source, psycopg.types.json.Jsonb(counts)],
+                    [commit, source, Jsonb(counts)],
                 ).fetchone()[0]
                 if on_written is not None:
                     on_written()
@@ -620,10 +619,10 @@ def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame],
             raise DataError(f"schema {schema} of {shown(url)} has no items layer")
         areas = {n: reader.layer(n) for n in _ordered(reader.meta) if n != "items"}
         filters = canonical_areas(filters, areas)
-        vocab: dict[str, list] = {k: list(v) for k, v in filter_vocabulary(areas).items()}
+        vocab: dict[str, Iterable] = dict(filter_vocabulary(areas))
         for name in flt.CHOICE_FIELDS:
             if getattr(filters, name):
-                vocab[name] = [*vocab.get(name, []), *reader.distinct(name)]
+                vocab[name] = [*vocab.get(name, ()), *reader.distinct(name)]
         flt.validate(pd.DataFrame(), filters, vocab)
         return {"items": reader.layer("items", filters), **areas}, filters
 
