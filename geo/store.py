@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode
 
 import geopandas as gpd
 import numpy as np
@@ -81,11 +81,11 @@ def is_url(location: object) -> bool:
 
 def split_url(url: str) -> tuple[str, str]:
     """(libpq URL, schema): the project's own `schema=` query parameter taken out."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
+    base, _, query_text = url.partition("?")  # not urlunsplit: it turns `postgresql://` into
+    query = parse_qsl(query_text, keep_blank_values=True)  # `postgresql:` (PGSERVICE URLs)
     schema = next((v for k, v in query if k == "schema"), DEFAULT_SCHEMA) or DEFAULT_SCHEMA
     rest = urlencode([(k, v) for k, v in query if k != "schema"], quote_via=quote)
-    return urlunsplit(parts._replace(query=rest)), schema
+    return base + (f"?{rest}" if rest else ""), schema
 
 
 _URL_PASSWORD = re.compile(r"(://[^:/?#@]*:)[^@/?#]*@")

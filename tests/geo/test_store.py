@@ -413,6 +413,15 @@ def test_password_from_url_env_and_pgpass(pg, roles, gpkg, tmp_path, monkeypatch
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     assert store.publish(layers, base).build == 3
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        f"[team]\nhost=127.0.0.1\nport={pg.port}\ndbname=atlas\nuser=atlas_writer\n"
+        f"password={roles['writer']}\n"
+    )
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.setenv("PGSERVICE", "team")
+    assert store.publish(layers, "postgresql://").build == 4
+    assert len(read_atlas("postgresql:///?schema=jingan_atlas")["items"]) == len(layers["items"])
 
 
 def test_wrong_password_is_one_masked_line(pg, roles, gpkg, capsys, monkeypatch):
@@ -467,6 +476,7 @@ def test_split_url_takes_out_the_schema():
         "team",
     )
     assert store.split_url("postgresql://u@h/db") == ("postgresql://u@h/db", "jingan_atlas")
+    assert store.split_url("postgresql://?schema=t") == ("postgresql://", "t")  # PGSERVICE
     assert store.is_url("postgres://h/db") and not store.is_url("data/atlas.gpkg")
 
 
