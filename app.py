@@ -10,7 +10,6 @@ another atlas (the tests use fixtures).
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -20,14 +19,16 @@ from atlas.errors import AtlasError
 from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import EXPORTERS, filter_vocabulary, read_atlas
+from geo.store import atlas_stamp, shown
 from mapview import build_map, charts, data_url, panels
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.component import atlas_map
 from mapview.payload import draw_reasons, escape, has_roads_and_water
 
-#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect
-ATLAS_PATH = Path(Settings.from_env().atlas_path)
+#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
+#: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
+ATLAS_PATH = Settings.from_env().atlas_path
 #: The table leads with what a planner reads first; the id comes last.
 TABLE_COLUMNS = [
     "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
@@ -44,39 +45,34 @@ DOWNLOADS = {
 }
 
 
-def _stamp(path: Path) -> float:
-    """Modification time: part of every cache key, so a rebuilt atlas is reloaded."""
-    return path.stat().st_mtime if path.exists() else -1.0
-
-
 @st.cache_resource(show_spinner="Loading the atlas…", max_entries=2)
-def load_layers(path: str, stamp: float) -> dict[str, gpd.GeoDataFrame]:
+def load_layers(path: str, stamp: str) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers, read once per file version and shared read-only by all sessions."""
     return read_atlas(path)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def reasons_of(path: str, stamp: float) -> pd.Series:
+def reasons_of(path: str, stamp: str) -> pd.Series:
     """Why each item cannot be drawn ("" when it can), once per atlas version."""
     return draw_reasons(load_layers(path, stamp)["items"])
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def map_file(path: str, stamp: float, gcj02: bool, base_url: str) -> str:
+def map_file(path: str, stamp: str, gcj02: bool, base_url: str) -> str:
     """URL of the published map data file (every item + reference layers), once per atlas
     version and datum; browsers fetch it once and keep it between reruns."""
     layers = load_layers(path, stamp)
     return data_url(layers["items"], layers, gcj02=gcj02, assets=Assets(base_url))
 
 
-def selection_bytes(fmt: str, path: str, stamp: float, filters: flt.Filters) -> bytes:
+def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> bytes:
     """The selection as `python -m geo export --format FMT` writes it (the same function).
     Bound with `functools.partial` as a download button's `data`, it runs only when the user
     clicks, not on every rerun."""
     return EXPORTERS[fmt](load_layers(path, stamp)["items"], filters)
 
 
-def downloads(path: str, stamp: float, filters: flt.Filters) -> None:
+def downloads(path: str, stamp: str, filters: flt.Filters) -> None:
     bar = st.sidebar
     bar.header("Download the selection")
     for fmt, (label, extension, mime) in DOWNLOADS.items():
@@ -107,11 +103,14 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
     install_static()
-    if not ATLAS_PATH.exists():
-        st.error(f"No atlas at {ATLAS_PATH}. Build it with `make build` (python -m geo build).")
-        st.stop()
-    path, stamp = str(ATLAS_PATH), _stamp(ATLAS_PATH)
-    try:
+    path = str(ATLAS_PATH)
+    try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
+        stamp = atlas_stamp(path)
+        if stamp is None:
+            st.error(
+                f"No atlas at {shown(path)}. Build it with `make build` (python -m geo build)."
+            )
+            st.stop()
         layers = load_layers(path, stamp)
     except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
         st.error(f"The atlas cannot be opened — {exc}. Rebuild it with `make build`.")
