@@ -146,6 +146,8 @@ def main() -> None:
         assets=assets,
         focus=st.session_state.get("_focus"),
         url=map_file(path, stamp, gcj02, assets.base_url),
+        filters=filters,
+        user_layers=(),  # (label, items) pairs drawn on top, e.g. uploaded reports (byo)
     )
     map_col, detail_col = st.columns([5, 2])
     with map_col:
