@@ -57,6 +57,19 @@ def reasons_of(path: str, stamp: str) -> pd.Series:
     return draw_reasons(load_layers(path, stamp)["items"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def choices_of(path: str, stamp: str) -> dict[str, list]:
+    """The sidebar's choices, once per atlas version (not a column scan per rerun)."""
+    layers = load_layers(path, stamp)
+    return panels.filter_choices(layers["items"], filter_vocabulary(layers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def offline_of(path: str, stamp: str) -> str:
+    """The offline basemap's label: only the reference lines this atlas can draw."""
+    return offline_label(*has_roads_and_water(load_layers(path, stamp)))
+
+
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 def map_file(path: str, stamp: str, gcj02: bool, base_url: str) -> str:
     """URL of the published map data file (every item + reference layers), once per atlas
@@ -117,8 +130,7 @@ def main() -> None:
         st.stop()
     items = layers["items"]
 
-    offline = offline_label(*has_roads_and_water(layers))
-    filters, basemap = panels.sidebar(items, filter_vocabulary(layers), offline)
+    filters, basemap = panels.sidebar(choices_of(path, stamp), offline_of(path, stamp))
     keep = flt.mask(items, filters).to_numpy()
     selection = items[keep]
     reasons = reasons_of(path, stamp)[keep]

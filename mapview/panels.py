@@ -56,9 +56,21 @@ def _options(items: pd.DataFrame, column: str, vocab: Mapping[str, Sequence]) ->
     return sorted({*known, *present}, key=str)
 
 
-def filter_defaults(items: pd.DataFrame) -> dict[str, Any]:
+#: The multi-choice filters of the sidebar, in order.
+CHOICE_COLUMNS = ("period", "kind", "category", "status", "subdistrict", "zone")
+
+
+def filter_choices(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> dict[str, list]:
+    """Every filter's choices (and the years present), computed once per atlas version by the
+    app: at 100x the data, scanning the columns on every rerun would delay each change."""
+    choices = {column: _options(items, column, vocab) for column in CHOICE_COLUMNS}
+    choices["year"] = flt.valid_values(items, "year")
+    return choices
+
+
+def filter_defaults(choices: Mapping[str, list]) -> dict[str, Any]:
     """The value of every filter widget when nothing is filtered."""
-    years = flt.valid_values(items, "year")
+    years = choices["year"]
     defaults: dict[str, Any] = {
         KEYS[k]: [] for k in ("period", "kind", "category", "status", "subdistrict", "zone")
     }
@@ -79,19 +91,17 @@ def reset_filters(defaults: Mapping[str, Any]) -> None:
     st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1
 
 
-def sidebar(
-    items: pd.DataFrame, vocab: Mapping[str, Sequence], offline: str | None = None
-) -> tuple[flt.Filters, str]:
-    """Draw the filter sidebar; return the selection and the chosen basemap key.
+def sidebar(choices: Mapping[str, list], offline: str | None = None) -> tuple[flt.Filters, str]:
+    """Draw the filter sidebar over `filter_choices`; return the selection and the basemap key.
 
     `offline`: the offline basemap's label (what the atlas' reference layers can draw)."""
     bar = st.sidebar
     bar.header("Filters")
-    defaults = filter_defaults(items)
+    defaults = filter_defaults(choices)
     for key, value in defaults.items():  # widgets read their value from the state only
         if key not in st.session_state:
             st.session_state[key] = value
-    years = flt.valid_values(items, "year")
+    years = choices["year"]
     year_range = None
     if len(years) >= 2:
         lo, hi = st.session_state[KEYS["year"]]
@@ -104,7 +114,7 @@ def sidebar(
         bar.caption(f"Year: {years[0]}")
 
     def pick(column: str, label: str, fmt=str) -> tuple:
-        options = _options(items, column, vocab)
+        options = choices[column]
         key = KEYS[column]
         kept = [v for v in st.session_state[key] if v in options]
         if kept != list(st.session_state[key]):  # values of another atlas

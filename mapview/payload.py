@@ -154,9 +154,9 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]] | None:
 
 
 def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
-    """One row per item, in order: `[geometry index or -1, kind, id, name, category, year,
-    status, status label, location, quote, doc, precision]`; strings escaped, -1 for an item
-    the map cannot draw (`draw_reasons`)."""
+    """One row per item, in order: `[geometry index, kind, id, name, category, year, status,
+    status label, location, quote, doc, precision]`, strings escaped; an item the map cannot
+    draw (`draw_reasons`) is `[-1, kind, id]` (the page lists it; the bitmap keeps its place)."""
     drawable = (draw_reasons(items) == "").to_numpy()
     index = np.full(len(items), -1, dtype=int)
     if drawable.any():
@@ -169,7 +169,7 @@ def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
     years = [_int_or_none(v) for v in frame["year"].tolist()]
     precisions = [_int_or_none(v) for v in frame["precision"].tolist()]
     return [
-        list(row)
+        list(row) if row[0] >= 0 else list(row[:3])  # not drawn: only what finds it
         for row in zip(
             index.tolist(), text["kind"], text["id"], text["name"], text["category"], years,
             text["status"], labels, text["location"], text["quote"], text["doc"], precisions,
