@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -90,6 +91,12 @@ def build_gazetteer(
     road_pieces = apply_aliases(_gdf(road_pieces), table)
     roads = merge_roads(road_pieces, near=near)
     roads["start_cut"] = start_cut(roads, coverage(district, osm_layers.get("coverage")))
+    # a road known only from the simplified GeoJSON extracts has no trustworthy end
+    simplified = (sources.ROADS_FILE, sources.MAJOR_ROADS_FILE)
+    roads["start_cut"] |= np.array(
+        [all(p.startswith(simplified) for p in str(src).split(" + ")) for src in roads["source"]],
+        dtype=bool,
+    )
     water = water_layer(sources.read_water(source_dir), osm_lines)
 
     landmarks = sources.read_landmarks(source_dir)

@@ -1,8 +1,9 @@
 """Step 6 (items only): the setting the item's own sentence or paragraph names, when its name
 and location are not in the gazetteer: "在苏河湾…", "大宁路街道…", "…落地市北", "共和新路3550号…".
 
-The context must name exactly one candidate of a kind to be used (a sentence listing three
-zones places none of its items): an address on a known road (the address's answer, never
+The context must name exactly one candidate of a kind, and not as a member of a list (a
+sentence listing three zones, "苏河湾、大宁、市北", places none of its items): an address on
+a known road (the address's answer, never
 precision 1: the item is at that address, not the numbered feature), else one 街道 named as
 such (precision 3), else one functional zone (5), else — in the sentence only, not the
 paragraph — one road (its in-district line, 5). The method says which: `context:address`,
@@ -16,7 +17,7 @@ from dataclasses import replace
 from geo.address import parse_addresses
 from geo.geocode.address import address_result, masked_key, road_line_result
 from geo.geocode.base import Query, Resolver
-from geo.geocode.types import ROAD_END, SUBDISTRICT_END, Resolution, normalise_name
+from geo.geocode.types import ROAD_END, SUBDISTRICT_END, ZONE_SUFFIXES, Resolution
 
 
 def resolve_context(r: Resolver, q: Query) -> Resolution | None:
@@ -27,6 +28,22 @@ def resolve_context(r: Resolver, q: Query) -> Resolution | None:
         if res is not None:
             return res
     return None
+
+
+#: Characters that join the members of a list.
+_LIST_MARKS = frozenset("、和与及")
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """Whether the mention at [start, end) is a member of a list (、/和/与 before or after)."""
+    after = end
+    for suffix in (*SUBDISTRICT_END, *ZONE_SUFFIXES):
+        if text.startswith(suffix, after):
+            after += len(suffix)
+            break
+    before = text[start - 1] if start > 0 else ""
+    following = text[after] if after < len(text) else ""
+    return bool({before, following} & _LIST_MARKS)
 
 
 def _setting(r: Resolver, query: str, text: str, *, roads_too: bool) -> Resolution | None:
@@ -42,12 +59,14 @@ def _setting(r: Resolver, query: str, text: str, *, roads_too: bool) -> Resoluti
             return replace(
                 res, method=f"context:{res.method}", precision=max(res.precision or 2, 2)
             )
-    key = masked_key(r, text, normalise_name(text))
+    key = masked_key(r, text, "".join(norm.split()))  # punctuation kept: it marks lists
     feats = r.index.features
     subs: set[int] = set()
     zones: set[int] = set()
     roads: set[str] = set()
-    for _start, end, k in r.index.mentions(key):
+    for start, end, k in r.index.mentions(key):
+        if _listed(key, start, end):
+            continue  # "石门二路街道、彭浦镇…": a member of a list is no one's setting
         hits = r.index.keys[k]
         layers = {feats[f].layer for f, _ in hits}
         if k.endswith(SUBDISTRICT_END) and "subdistricts" in layers:

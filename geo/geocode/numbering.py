@@ -17,7 +17,9 @@ numbers lie on opposite sides; which side is which is read from the road's own a
   number fitted on the road's anchors when it has two or more spanning enough numbers (and
   the fit is plausible), else the prior `m` (`address:model`);
 * no anchor: `s = m·n` from the road's start (`address:model:prior`), only when that start
-  is a real end of the road (not where the source's box cuts it) — else not numberable;
+  is a real end of the road (not where the source's box cuts it, and not on a line known only
+  from the simplified GeoJSON extracts, whose ends are clip or simplification artefacts) —
+  else not numberable; its radius counts at least `PRIOR_MIN_GAP_M` from the start;
 * `s` beyond the road's extent: not numberable (the caller answers the road's line).
 
 The prior `m` is the median of `s / n` over every anchor on a road whose start is real.
@@ -52,6 +54,9 @@ EXTENT_TOLERANCE_M = 100.0
 #: rate lies within this factor of the prior.
 MIN_FIT_SPAN = 20
 FIT_FACTOR = 3.0
+#: A number placed from the road's start alone is never closer to certain than this gap
+#: (metres): the start itself may be where a source stops, and nothing checks it.
+PRIOR_MIN_GAP_M = 300.0
 #: Errors are scaled by the distance to the nearest anchor, never by less than this (metres).
 MIN_GAP_M = 50.0
 #: Quantile of the leave-one-out errors the radius holds.
@@ -196,7 +201,7 @@ class RoadNumbering:
             near, gap, method = p0, abs(m * (n - n0)), METHOD_MODEL
         elif not self.start_cut:
             s, near, method = prior * n, None, METHOD_PRIOR
-            gap = s
+            gap = max(s, PRIOR_MIN_GAP_M)
         else:
             return None
         if not -EXTENT_TOLERANCE_M <= s <= self.extent + EXTENT_TOLERANCE_M:
