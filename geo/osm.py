@@ -128,13 +128,15 @@ def _coverage(path: Path, geoms: list) -> gpd.GeoDataFrame:
         box = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING).header().box()
     except RuntimeError as exc:
         raise OsmError(f"{path}: {exc}") from exc
-    rows = []
     if box.valid():
         bl, tr = box.bottom_left, box.top_right
-        rows.append({"name": path.name, "geometry": shapely.box(bl.lon, bl.lat, tr.lon, tr.lat)})
+        geom = shapely.box(bl.lon, bl.lat, tr.lon, tr.lat)
     elif geoms:
-        rows.append({"name": path.name, "geometry": shapely.envelope(shapely.union_all(geoms))})
-    return frame(rows, ("name",))
+        geom = shapely.envelope(shapely.union_all(geoms))
+    else:
+        return frame([], COMMON_COLUMNS)
+    row = {"name": path.name, "aliases": "", "kind": "coverage", "source": path.name}
+    return frame([{**row, "licence": ODBL, "geometry": geom}], COMMON_COLUMNS)
 
 
 def _way_line(way, tags, name, wkb, source) -> dict | None:

@@ -4,7 +4,8 @@ gazetteer has, placed by the numbering model (`geo.geocode.numbering`).
 * a house number a known place carries → that place (`address:place`, precision 1);
 * else the model: interpolated between anchors, or modelled from one anchor / the fitted
   rate / the prior from the road's start; `uncertainty_m` from the leave-one-out of the
-  anchors, precision 2 only when it is ≤ 250 m, else 5;
+  anchors, precision 2 only when it is ≤ 250 m and the road has an anchor (a number counted
+  from the start alone is 5: nothing checks the start), else 5;
 * a number the model cannot place (no usable start, beyond the road, off the district) →
   the road's in-district line (`address:road`, precision 5), its 街道 only when nearly all
   of the line lies in one — never a midpoint point at precision 2.
@@ -26,6 +27,7 @@ from shapely.ops import nearest_points
 from geo.address import Address, Crossing, parse_address, parse_addresses, parse_crossing
 from geo.geocode.base import Query, Resolver
 from geo.geocode.index import Feature
+from geo.geocode.numbering import METHOD_PRIOR
 from geo.geocode.types import Resolution
 
 #: Precision 2 ("within ~250 m") only when the uncertainty radius is at most this.
@@ -101,7 +103,8 @@ def address_result(
         # the text names a 街道 the estimate is not in: the road's part inside it
         return road_line_result(r, query, address.road, METHOD_ROAD, label, named)
     radius = r.index.uncertainty.radius(est.method, est.gap_m)
-    precision = 2 if radius <= PRECISION_2_RADIUS_M else ESTIMATE_PRECISION
+    close = radius <= PRECISION_2_RADIUS_M and est.method != METHOD_PRIOR
+    precision = 2 if close else ESTIMATE_PRECISION
     res = r.point_result(query, point, precision, est.method, label, radius)
     return replace(res, subdistrict=named.name) if named is not None else res
 

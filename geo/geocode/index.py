@@ -145,7 +145,7 @@ class GazetteerIndex:
     shapely calls, never a scan of a GeoDataFrame."""
 
     def __init__(self, layers: Mapping[str, gpd.GeoDataFrame]):
-        self._layers = {k: layers[k] for k in LAYERS}
+        self._layers = gazetteer_layers(layers)
         self._to_metric = Transformer.from_crs(settings.crs, settings.metric_crs, always_xy=True)
         self._to_wgs84 = Transformer.from_crs(settings.metric_crs, settings.crs, always_xy=True)
         district = self._layers["district"]

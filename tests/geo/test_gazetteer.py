@@ -62,13 +62,29 @@ def test_missing_source_file_is_a_clear_error(tmp_path):
 
 def test_roads_merged_by_name_ramps_and_labels_dropped_far_clipped(built):
     roads = built["roads"]
-    assert set(roads["name"]) == {"甲路", "环高架路"}
+    assert set(roads["name"]) == {"甲路", "环高架路", "乙路"}  # 乙路: the re-clipped major roads
     jia = by_name(roads, "甲路")
     assert jia.geometry.geom_type == "LineString"  # the two ways line-merged
     assert jia["source"] == "jingan_roads_osm_partial.geojson#way/11;way/12"
     ring = by_name(roads, "环高架路")  # 环高架 merged into it through the alias table
     assert ring["kind"] == "elevated" and ring["aliases"] == "环高架"
     assert ring["source"].count("#") == 1 and "elevatedRoads/4" in ring["source"]
+    # known only from the simplified GeoJSON extracts: their ends are no numbering start
+    assert roads["start_cut"].all()
+
+
+def test_v2_sources_water_addresses_and_extra_stations(built):
+    water = built["water"]
+    assert list(water["name"]) == ["丙河"] and water.geometry.iloc[0].geom_type == "Polygon"
+    assert water["source"].iloc[0] == "jingan_suzhou_creek_water_osm.geojson#way/99"
+    places = built["places"].set_index("name")
+    shop = places.loc["甲店"]
+    assert (shop["street"], shop["housenumber"]) == ("甲路", "10")
+    # a nameless addressed feature is named by its address (the exact-number anchor)
+    assert places.loc["甲路30号", "housenumber"] == "30号"
+    assert places.loc["甲公园", "kind"] == "park"
+    assert places.loc["乙站点站", "kind"] == "station"
+    assert "no licence" in places.loc["乙站点站", "licence"]
 
 
 def test_places_supersession_datum_and_flags(built):
