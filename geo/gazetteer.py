@@ -90,13 +90,7 @@ def build_gazetteer(
     road_pieces = pd.concat([sources.read_all_roads(source_dir), osm_lines], ignore_index=True)
     road_pieces = apply_aliases(_gdf(road_pieces), table)
     roads = merge_roads(road_pieces, near=near)
-    roads["start_cut"] = start_cut(roads, coverage(district, osm_layers.get("coverage")))
-    # a road known only from the simplified GeoJSON extracts has no trustworthy end
-    simplified = (sources.ROADS_FILE, sources.MAJOR_ROADS_FILE)
-    roads["start_cut"] |= np.array(
-        [all(p.startswith(simplified) for p in str(src).split(" + ")) for src in roads["source"]],
-        dtype=bool,
-    )
+    roads["start_cut"] = start_cut(roads, osm_layers.get("coverage"))
     water = water_layer(sources.read_water(source_dir), osm_lines)
 
     landmarks = sources.read_landmarks(source_dir)
@@ -136,27 +130,28 @@ def build_gazetteer(
     }
 
 
-def coverage(district: gpd.GeoDataFrame, osm_box: gpd.GeoDataFrame | None):
-    """Where the line sources have data (metric): the partial roads' box, the re-clipped major
-    roads' district buffer, and the OSM extract's own box when it declares one."""
-    boxes = [shapely.box(*sources.ROADS_BOX)]
-    if osm_box is not None:
-        boxes += list(osm_box.geometry)
-    metric = gpd.GeoSeries(boxes, crs=sources.CRS).to_crs(sources.METRIC_CRS)
-    grown = district.to_crs(sources.METRIC_CRS).union_all().buffer(sources.MAJOR_ROADS_BUFFER_M)
-    return shapely.union_all([*metric, grown])
+#: Road sources whose lines are simplified extracts: their ends are clip or simplification
+#: artefacts, never a numbering start.
+SIMPLIFIED_ROADS = (sources.ROADS_FILE, sources.MAJOR_ROADS_FILE)
 
 
-def start_cut(roads: gpd.GeoDataFrame, covered) -> list[bool]:
+def start_cut(roads: gpd.GeoDataFrame, osm_coverage: gpd.GeoDataFrame | None) -> np.ndarray:
     """Whether each road's numbering start (its east end, or south end: see
-    `geo.geocode.numbering`) lies on the edge of the sources' coverage, where the data stop
-    rather than the road: such a road is not numbered from its start."""
+    `geo.geocode.numbering`) is untrustworthy: the road is known only from the simplified
+    GeoJSON extracts, or its start lies on the edge of the OSM extract's coverage, where the
+    data stop rather than the road. Such a road is not numbered from its start."""
     from geo.geocode.numbering import START_EDGE_M, numbering_start
 
-    edge = covered.boundary
-    metric = roads.to_crs(sources.METRIC_CRS).geometry
-    starts = [numbering_start(g) for g in metric]
-    return [bool(edge.distance(p) <= START_EDGE_M) for p in starts]
+    simplified = np.array(
+        [all(p.startswith(SIMPLIFIED_ROADS) for p in str(s).split(" + ")) for s in roads["source"]],
+        dtype=bool,
+    )
+    if osm_coverage is None or not len(osm_coverage) or not len(roads):
+        return simplified
+    edge = osm_coverage.to_crs(sources.METRIC_CRS).union_all().boundary
+    starts = [numbering_start(g) for g in roads.to_crs(sources.METRIC_CRS).geometry]
+    near_edge = shapely.distance(edge, np.array(starts, dtype=object)) <= START_EDGE_M
+    return simplified | near_edge
 
 
 def water_layer(areas: gpd.GeoDataFrame, lines: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:

@@ -14,9 +14,9 @@ from shapely.geometry import Point
 from geo import build, export, place
 from geo.schema import (
     ATLAS_LAYERS,
-    OPTIONAL_ATLAS_LAYERS,
     ITEM_COLUMNS,
     KINDS,
+    OPTIONAL_ATLAS_LAYERS,
     PERIODS,
     PRECISION,
     STATUSES,
