@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, shape
 
+from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -333,9 +334,13 @@ def mask(text: str, names: set[str]) -> str:
     an item of the sentence ("彭三小区、中华新路817弄项目") is not the setting of its neighbours."""
     text = _squeeze(text)
     for other in sorted(names, key=len, reverse=True):
-        if other in text:
-            text = text.replace(other, "#" * len(other))
+        if other in text:  # not where it is the stem of an area's name (静安寺 in 静安寺街道)
+            pattern = re.escape(other) + _NOT_AN_AREA_STEM
+            text = re.sub(pattern, "#" * len(other), text)
     return text
+
+
+_NOT_AN_AREA_STEM = "(?!" + "|".join((*SUBDISTRICT_ENDINGS, *ZONE_SUFFIXES)) + ")"
 
 
 def _squeeze(text: str) -> str:
