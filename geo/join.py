@@ -12,6 +12,7 @@ tie is broken deterministically (first name in sort order). Zones may overlap (a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.schema import CRS, MULTI_SEP
 
-GeomsLike = gpd.GeoDataFrame | gpd.GeoSeries | Sequence[BaseGeometry | None]
+GeomsLike: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | Sequence[BaseGeometry | None]
 
 
 def representative_points(geoms: GeomsLike) -> gpd.GeoSeries:

@@ -7,6 +7,8 @@ builder want one geometry per name. Roads are clipped to the district buffered b
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -32,7 +34,7 @@ def district_buffer(district: gpd.GeoDataFrame, metres: float = CLIP_BUFFER_M):
     return gpd.GeoSeries([metric], crs=METRIC_CRS).to_crs(CRS).iloc[0]
 
 
-def _merge_lines(geoms) -> shapely.Geometry:
+def _merge_lines(geoms: Any) -> Any:
     merged = shapely.line_merge(shapely.union_all(list(geoms)))
     if merged.geom_type == "GeometryCollection":  # clipped pieces can include points
         lines = [g for g in merged.geoms if g.geom_type in ("LineString", "MultiLineString")]
@@ -81,10 +83,10 @@ def merge_roads(pieces: gpd.GeoDataFrame, near=None) -> gpd.GeoDataFrame:
 #: Pieces of one name closer than this are one road (the simplified major-roads source has
 #: gaps of several hundred metres along one road).
 CONNECT_M = 1000.0
-_NEAR_CACHE: dict[int, shapely.Geometry] = {}
+_NEAR_CACHE: dict[int, Any] = {}
 
 
-def near_metric(near) -> shapely.Geometry:
+def near_metric(near: Any) -> Any:
     """`near` (WGS84) in the metric CRS, converted once per geometry object."""
     key = id(near)
     if key not in _NEAR_CACHE:
@@ -93,7 +95,7 @@ def near_metric(near) -> shapely.Geometry:
     return _NEAR_CACHE[key]
 
 
-def _connected_to(geom: shapely.Geometry, area: shapely.Geometry) -> shapely.Geometry | None:
+def _connected_to(geom: Any, area: Any) -> Any:
     """The parts of `geom` (metric) in the clusters of parts that reach `area`."""
     parts = shapely.get_parts(geom)
     if len(parts) <= 1:

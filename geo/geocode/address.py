@@ -96,7 +96,7 @@ def address_result(
         if road.numbering is not None
         else None
     )
-    point = r.index.to_wgs84(est.point) if est is not None else None
+    point = r.index.point_to_wgs84(est.point) if est is not None else None
     if est is None or point is None or not r.index.in_district(point):
         return road_line_result(r, query, address.road, METHOD_ROAD, label, named)
     if named is not None and not named.geometry.intersects(point):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -102,7 +102,7 @@ def _aliases(value: object) -> list[str]:
 def _longest_part(geom: BaseGeometry) -> BaseGeometry:
     merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
     if merged.geom_type.startswith("Multi") or merged.geom_type == "GeometryCollection":
-        lines = [g for g in merged.geoms if g.geom_type == "LineString"]
+        lines = [g for g in shapely.get_parts(merged) if g.geom_type == "LineString"]
         return max(lines, key=lambda g: g.length) if lines else merged
     return merged
 
@@ -253,6 +253,10 @@ class GazetteerIndex:
     def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
         return shapely.ops.transform(self._to_metric.transform, geom)
 
+    def point_to_wgs84(self, point: Point) -> Point:
+        x, y = self._to_wgs84.transform(point.x, point.y)
+        return Point(x, y)
+
     def to_wgs84(self, geom: BaseGeometry) -> BaseGeometry:
         return shapely.ops.transform(self._to_wgs84.transform, geom)
 
@@ -293,7 +297,8 @@ class GazetteerIndex:
         ):
             fid = len(self._features)
             inside = self._district_geom is None or bool(self._district_geom.intersects(point))
-            self._features.append(Feature(layer, name, geom, point, sub, zone, inside, radius))
+            feature = Feature(layer, name, geom, cast(Point, point), sub, zone, inside, radius)
+            self._features.append(feature)
             self._add_key(name, fid, "name")
             if layer == "subdistricts" and isinstance(short_name, str) and short_name:
                 # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
@@ -373,12 +378,13 @@ class GazetteerIndex:
         self.prior_m_per_number = prior_rate(numberings.values())
         self._loo = leave_one_out(list(numberings.values()), self.prior_m_per_number)
         for road in sorted(set(lines) | set(anchors)):
-            fid = lines.get(road)
-            line = self._features[fid].geometry if fid is not None else None
-            numbering = numberings.get(road)
-            if line is None and numbering is None:
+            road_fid = lines.get(road)
+            road_line = self._features[road_fid].geometry if road_fid is not None else None
+            road_numbering = numberings.get(road)
+            if road_line is None and road_numbering is None:
                 continue
-            self._roads[road] = Road(road, line, numbering, exact.get(road, {}), fid)
+            places = exact.get(road, {})
+            self._roads[road] = Road(road, road_line, road_numbering, places, road_fid)
         # Road aliases resolve to the same entry.
         for key, hits in self._keys.items():
             for fid, _how in hits:
