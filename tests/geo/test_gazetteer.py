@@ -317,5 +317,5 @@ def test_cli_corrupt_source_is_one_line(tmp_path, capsys, name):
 def test_load_corrupt_gazetteer_is_a_gazetteer_error(tmp_path):
     bad = tmp_path / "bad.gpkg"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
-    with pytest.raises(GazetteerError, match="bad.gpkg"):
+    with pytest.raises(GazetteerError, match=r"bad\.gpkg"):
         load_gazetteer(bad)
