@@ -320,7 +320,7 @@ def locate_items(
     out = items.drop(columns=["_paragraph"], errors="ignore").copy()
     geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
     out["precision"] = pd.array([p.precision for p in placements], dtype="Int64")
-    out["uncertainty_m"] = uncertainty(geometry, [p.uncertainty_m for p in placements])
+    out["uncertainty_m"] = uncertainty(geometry, placements)
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
@@ -348,10 +348,12 @@ def _squeeze(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def uncertainty(geometry: gpd.GeoSeries, given: list[float | None]) -> list[float | None]:
-    """Metres around each item's representative point that hold it: the geocoder's radius
-    for a point it estimated, else how far the item's own shape reaches from that point
-    (0 for an exact point); None when unlocated."""
+def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[float | None]:
+    """Metres around each item's representative point that hold it. An item that *is* its
+    shape at precision 1–2 (a place, a road, a 四至 polygon) is exact: 0. Otherwise — an
+    estimated point, an answer the item lies somewhere in, an estimated shape — the geocoder's
+    radius for a point it estimated, else how far the shape reaches from that point. None when
+    unlocated."""
     from atlas.settings import settings
 
     located = geometry.notna() & ~geometry.is_empty
@@ -362,10 +364,14 @@ def uncertainty(geometry: gpd.GeoSeries, given: list[float | None]) -> list[floa
     points = shapes.representative_point()
     reach = shapely.hausdorff_distance(shapes.to_numpy(), points.to_numpy())
     for pos, r in zip(np.nonzero(located.to_numpy())[0], reach, strict=True):
-        g = given[pos]
-        is_point = geometry.iloc[pos].geom_type == "Point"
-        value = g if (is_point and g is not None) else float(r)
-        out[pos] = round(float(value), 1)
+        p = placements[pos]
+        if p.own_shape and (p.precision or 5) <= STREET_PRECISION:
+            value = 0.0
+        elif geometry.iloc[pos].geom_type == "Point" and p.uncertainty_m is not None:
+            value = float(p.uncertainty_m)
+        else:
+            value = float(r)
+        out[pos] = round(value, 1)
     return out
 
 
