@@ -198,8 +198,8 @@ def join_items(
     A line or area lies in every 街道 it substantially overlaps (`geo.join.
     subdistricts_overlapping`). Items placed only at the district (precision 4) get neither;
     items whose point stands for "somewhere in" an answer (an estimate, a 街道, a zone: the
-    placement's `_own_shape` is False) take the geocoder's 街道, set only when the whole answer
-    lies in one."""
+    placement's `_own_shape` is False) take the geocoder's 街道 and zones, set only when the
+    whole answer lies in them."""
     from geo.join import subdistricts_overlapping, zone_of
 
     out = items.copy()
@@ -209,6 +209,7 @@ def join_items(
     zone: list[str | None] = [None] * len(out)
     own = out["_own_shape"] if "_own_shape" in out else pd.Series(True, index=out.index)
     hints = out["_subdistrict"] if "_subdistrict" in out else pd.Series(None, index=out.index)
+    zone_hints = out["_zone"] if "_zone" in out else pd.Series(None, index=out.index)
     if located.any():
         geoms = out.geometry[located]
         positions = located.to_numpy().nonzero()[0]
@@ -220,12 +221,14 @@ def join_items(
         ):
             # an estimate, a 街道 or a zone answer: the geocoder's 街道 (set only when the
             # whole answer lies in one), never the one its point happens to fall in
-            hint = hints.iloc[pos]
-            sub = sub if bool(own.iloc[pos]) else (hint if isinstance(hint, str) else None)
+            if not bool(own.iloc[pos]):
+                hint, zone_hint = hints.iloc[pos], zone_hints.iloc[pos]
+                sub = hint if isinstance(hint, str) else None
+                zon = zone_hint if isinstance(zone_hint, str) else None
             subdistrict[pos], zone[pos] = sub, zon
     out["subdistrict"] = pd.Series(subdistrict, index=out.index, dtype=object)
     out["zone"] = pd.Series(zone, index=out.index, dtype=object)
-    return out.drop(columns=["_own_shape", "_subdistrict"], errors="ignore")
+    return out.drop(columns=["_own_shape", "_subdistrict", "_zone"], errors="ignore")
 
 
 def _as_names(values: Any) -> list[str | None]:

@@ -54,6 +54,7 @@ class Placement:
     #: (an estimate, a 街道, a zone): the join must not read a 街道 off its point
     subdistrict: str | None = None
     own_shape: bool = True
+    zone: str | None = None
 
 
 def as_shape(value: object) -> shapely.Geometry | None:
@@ -228,6 +229,7 @@ def place_item(
                 getattr(resolution, "uncertainty_m", None),
                 None if own else getattr(resolution, "subdistrict", None),
                 own,
+                None if own else getattr(resolution, "zone", None),
             )
         )
 
@@ -326,6 +328,7 @@ def locate_items(
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
     out["_subdistrict"] = [p.subdistrict for p in placements]
     out["_own_shape"] = [p.own_shape for p in placements]
+    out["_zone"] = [p.zone for p in placements]
     return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
 
 

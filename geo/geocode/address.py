@@ -131,18 +131,8 @@ def road_line_result(
     if subdistrict is None:
         subdistrict = r.index.subdistrict_along(line)
     point = representative(line)
-    radius = float(r.index.to_metric(line).hausdorff_distance(r.index.to_metric(point)))
-    return Resolution(
-        query,
-        line,
-        float(point.x),
-        float(point.y),
-        ESTIMATE_PRECISION,
-        method,
-        matched or road.name,
-        subdistrict,
-        None,
-        radius,
+    return r.shape_result(
+        query, line, point, ESTIMATE_PRECISION, method, matched or road.name, subdistrict
     )
 
 

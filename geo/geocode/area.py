@@ -74,19 +74,7 @@ def district_result(r: Resolver, query: str) -> Resolution:
     geom = r.index.district_geom
     assert geom is not None
     point = geom.representative_point()
-    radius = float(r.index.to_metric(geom).hausdorff_distance(r.index.to_metric(point)))
-    return Resolution(
-        query,
-        geom,
-        float(point.x),
-        float(point.y),
-        4,
-        "area:district",
-        r.index.district_name,
-        None,
-        None,
-        radius,
-    )
+    return r.shape_result(query, geom, point, 4, "area:district", r.index.district_name)
 
 
 def union_result(r: Resolver, query: str, fids: list[int], method: str) -> Resolution:
@@ -96,16 +84,13 @@ def union_result(r: Resolver, query: str, fids: list[int], method: str) -> Resol
     precision = max(LAYER_PRECISION[f.layer] for f in feats)
     subs = sorted({f.subdistrict for f in feats if f.subdistrict})
     zones = sorted({z for f in feats if f.zone for z in f.zone.split(MULTI_SEP)})
-    radius = float(r.index.to_metric(geom).hausdorff_distance(r.index.to_metric(point)))
-    return Resolution(
+    return r.shape_result(
         query,
         geom,
-        float(point.x),
-        float(point.y),
+        point,
         precision,
         method + ":multiple",
         MULTI_SEP.join(f.name for f in feats),
         MULTI_SEP.join(subs) or None,
         MULTI_SEP.join(zones) or None,
-        radius,
     )

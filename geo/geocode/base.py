@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from geo.geocode.index import Feature, GazetteerIndex
 from geo.geocode.types import LAYER_PRECISION, SUBDISTRICT_END, Resolution
@@ -72,7 +73,7 @@ class Resolver:
         matched: str,
         uncertainty_m: float = 0.0,
     ) -> Resolution:
-        """A point answer; its 街道 only when the whole uncertainty disk lies in it."""
+        """A point answer; its 街道 and zones only those holding its whole uncertainty disk."""
         return Resolution(
             query,
             point,
@@ -82,9 +83,25 @@ class Resolver:
             method,
             matched,
             self.index.subdistrict_within(point, uncertainty_m),
-            self.index.zone_at(point),
+            self.index.zone_within(point, uncertainty_m),
             uncertainty_m,
         )
+
+    def shape_result(
+        self,
+        query: str,
+        geom: BaseGeometry,
+        point: Point,
+        precision: int,
+        method: str,
+        matched: str | None,
+        subdistrict: str | None = None,
+        zone: str | None = None,
+    ) -> Resolution:
+        """A shape answer at `point`; its radius is how far the shape reaches from it."""
+        radius = float(self.index.to_metric(geom).hausdorff_distance(self.index.to_metric(point)))
+        x, y = float(point.x), float(point.y)
+        return Resolution(query, geom, x, y, precision, method, matched, subdistrict, zone, radius)
 
     def inside_first(self, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """`hits` without the out-of-district places when exactly one in-district place

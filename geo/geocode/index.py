@@ -179,6 +179,7 @@ class GazetteerIndex:
         sub = self._layers["subdistricts"]
         self._sub_geoms = dict(zip(sub["name"], sub.geometry, strict=True)) if len(sub) else {}
         self._sub_metric: dict[str, BaseGeometry] = {}
+        self._zone_metric: dict[int, BaseGeometry] = {}
 
     # ------------------------------------------------------------------ read-only API
     @property
@@ -229,6 +230,29 @@ class GazetteerIndex:
         area = self._metric_subdistrict(name)
         here = self.to_metric(point)
         return name if area.boundary.distance(here) >= radius_m else None
+
+    def zone_within(self, point: Point, radius_m: float) -> str | None:
+        """The zones holding the whole disk of `radius_m` around `point` (`;`-joined)."""
+        if self._zone_tree is None:
+            return None
+        hits = self._zone_tree.query(point, predicate="intersects")
+        if radius_m <= 0:
+            return self.zone_at(point)
+        here = self.to_metric(point)
+        zones = self._layers["zones"].geometry.to_numpy()
+        names = sorted(
+            {
+                str(self._zone_names[i])
+                for i in hits
+                if self._metric_zone(int(i), zones[i]).boundary.distance(here) >= radius_m
+            }
+        )
+        return MULTI_SEP.join(names) if names else None
+
+    def _metric_zone(self, i: int, geom: BaseGeometry) -> BaseGeometry:
+        if i not in self._zone_metric:
+            self._zone_metric[i] = self.to_metric(geom)
+        return self._zone_metric[i]
 
     def subdistrict_along(self, geom: BaseGeometry, share: float = 0.9) -> str | None:
         """The 街道 holding at least `share` of a line (or area), else None."""
