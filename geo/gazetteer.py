@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -230,7 +231,9 @@ def read_layers(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
     if not path.is_file():
         raise GazetteerError(f"{path}: gazetteer not found (build it: python -m geo gazetteer)")
     try:
-        return _read_layers(path)
+        with warnings.catch_warnings():  # GDAL's complaints about a corrupt file: the error says it
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _read_layers(path)
     except (DataSourceError, DataLayerError) as exc:
         raise GazetteerError(f"{path}: not a readable gazetteer GeoPackage ({exc})") from exc
     except (OSError, ValueError, KeyError) as exc:

@@ -15,7 +15,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import shapely.ops
 from pyproj import Transformer
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -275,14 +274,14 @@ class GazetteerIndex:
         return self._sub_metric[name]
 
     def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.ops.transform(self._to_metric.transform, geom)
+        return shapely.transform(geom, self._to_metric.transform, interleaved=False)
 
     def point_to_wgs84(self, point: Point) -> Point:
         x, y = self._to_wgs84.transform(point.x, point.y)
         return Point(x, y)
 
     def to_wgs84(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.ops.transform(self._to_wgs84.transform, geom)
+        return shapely.transform(geom, self._to_wgs84.transform, interleaved=False)
 
     # ------------------------------------------------------------------ construction
     def _build_features(self) -> None:

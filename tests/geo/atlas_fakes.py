@@ -114,7 +114,7 @@ class FakeResolution:
 
 
 class FakeGeocoder:
-    """Answers from a dict `query -> (geometry, precision, method[, subdistrict])`; counts
+    """Answers from a dict `query -> (geometry, precision, method[, subdistrict, zone])`; counts
     calls."""
 
     def __init__(self, answers: dict[str, tuple[Any, int, str]]):
@@ -127,8 +127,8 @@ class FakeGeocoder:
             return FakeResolution(query, None, None, None, None, "unlocated")
         geom, precision, method, *rest = self.answers[query]
         point = geom if geom.geom_type == "Point" else geom.representative_point()
-        sub = rest[0] if rest else None  # the 街道 the geocoder names, if any
-        return FakeResolution(query, geom, point.x, point.y, precision, method, query, sub)
+        sub, zone = (*rest, None, None)[:2]  # the 街道 and zones the geocoder names, if any
+        return FakeResolution(query, geom, point.x, point.y, precision, method, query, sub, zone)
 
 
 def cw_square(x: float, y: float, size: float) -> Polygon:

@@ -52,7 +52,7 @@ def extracted() -> pd.DataFrame:
 
 ZONE = fakes.zones().geometry.iloc[0]
 ANSWERS = {
-    "甲路5号": (Point(X0 + 0.9 * STEP, Y0 + 0.7 * STEP), 2, "address", "西街道"),
+    "甲路5号": (Point(X0 + 0.9 * STEP, Y0 + 0.7 * STEP), 2, "address", "西街道", "中区"),
     "中区": (ZONE, 5, "zone"),
     "丙路8号": (Point(X0 + 1.2 * STEP, Y0 + 1.2 * STEP), 1, "address:place"),
 }
