@@ -39,6 +39,8 @@ from geo.join import subdistrict_of, zone_of
 from geo.schema import MULTI_SEP
 
 FUZZY_MIN_LEN = 5
+#: A line or area names a 街道 only when that 街道 holds at least this share of it.
+ONE_SUBDISTRICT_SHARE = 0.9
 #: Places sharing one street number further apart than this are not an anchor.
 ANCHOR_SPREAD_M = 150.0
 #: An anchor further than this from its road's line is not on it (a wrong position or address).
@@ -345,23 +347,36 @@ class GazetteerIndex:
                         self._add_key(stem, fid, "short")
 
     def _subdistricts_for(self, rows: list[tuple], points: gpd.GeoSeries) -> list[str | None]:
-        """The 街道 of each feature: itself for a 街道, else the one holding its point; an area
-        (zone, district) spanning several 街道 has none unless one holds ≥ 90 % of it."""
+        """The 街道 of each feature: itself for a 街道, else the one holding its point — but a
+        line or area (a road, a zone, a park, the district) names a 街道 only when that 街道
+        holds ≥ `ONE_SUBDISTRICT_SHARE` of it (length or area, metric): never the one its
+        point happens to fall in. Vectorised over arrays."""
         subs = self._layers["subdistricts"]
         if not len(subs):
             return [None] * len(rows)
         out = list(subdistrict_of(points, subs))
-        by_name = dict(zip(subs["name"], subs.geometry, strict=True))
-        for i, (layer, name, _a, _s, geom, _p) in enumerate(rows):
-            if layer == "subdistricts":
-                out[i] = name
-            elif (
-                layer in ("zones", "district")
-                and out[i] is not None
-                and geom.area > 0
-                and geom.intersection(by_name[out[i]]).area / geom.area < 0.9
-            ):
-                out[i] = None
+        by_name = dict(zip(subs["name"], subs.to_crs(settings.metric_crs).geometry, strict=True))
+        geoms = gpd.GeoSeries([r[4] for r in rows], crs=settings.crs).to_crs(settings.metric_crs)
+        values = geoms.to_numpy()
+        dims = shapely.get_dimensions(values)
+        check = [
+            i
+            for i, row in enumerate(rows)
+            if row[0] != "subdistricts" and dims[i] >= 1 and out[i] is not None
+        ]
+        if check:
+            mine = values[check]
+            theirs = np.array([by_name[out[i]] for i in check], dtype=object)
+            part = shapely.intersection(mine, theirs)
+            lines = dims[check] == 1
+            got = np.where(lines, shapely.length(part), shapely.area(part))
+            whole = np.where(lines, shapely.length(mine), shapely.area(mine))
+            for i, g, w in zip(check, got, whole, strict=True):
+                if w > 0 and g / w < ONE_SUBDISTRICT_SHARE:
+                    out[i] = None
+        for i, row in enumerate(rows):
+            if row[0] == "subdistricts":
+                out[i] = row[1]
         return out
 
     def _add_key(self, text: str, fid: int, how: str) -> None:

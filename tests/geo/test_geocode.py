@@ -529,3 +529,12 @@ def test_real_report_names_the_sources_lack_stay_unlocated(real, query) -> None:
     # 大宁路街道, the parallel 北京西路/凤阳路, 东茭泾公园, 上海铁路博物馆): none is the place
     _, geocoder = real
     assert geocoder.resolve(query).method == UNLOCATED
+
+
+def test_a_line_or_area_names_a_subdistrict_only_when_it_lies_in_one(
+    geocoder: AtlasGeocoder,
+) -> None:
+    # 南京西路 (synthetic) runs through 静安寺街道 and 南京西路街道: its midpoint names neither
+    assert geocoder.resolve("南京西路").subdistrict is None
+    # 大宁灵石公园 lies wholly in 大宁路街道
+    assert geocoder.resolve("大宁灵石公园").subdistrict == "大宁路街道"
