@@ -84,3 +84,43 @@ def score(sample: list[dict], items_by_doc: dict[str, list[Item]]) -> Score:
         result.fp += len(unmatched)
         result.extras += [f"{doc[:4]} {it.name}" for it in unmatched]
     return result
+
+
+HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
+
+
+def heldout_reports() -> list[Path]:
+    """The held-out passages: other years, a table, another district (never tuned on)."""
+    return sorted(HELDOUT.glob("*.txt"))
+
+
+def score_documents(sample: list[dict], items_by_doc: dict[str, list[Item]]) -> Score:
+    """Like :func:`score`, but every item of a document that no label claims is a false
+    positive: the held-out passages are labelled in full, a neighbour's report has no labels.
+    """
+    result = Score()
+    for doc, items in items_by_doc.items():
+        unmatched = list(items)
+        for row in (r for r in sample if r["doc"] == doc):
+            anchor = normalise(row["sentence"]).text
+            for name, kind, status in row["items"]:
+                hit = next(
+                    (
+                        it
+                        for it in unmatched
+                        if anchor in normalise(it.quote).text and same_name(it.name, name)
+                    ),
+                    None,
+                )
+                if hit is None:
+                    result.fn += 1
+                    result.misses.append(f"{doc[:4]} {name}")
+                    continue
+                unmatched.remove(hit)
+                result.tp += 1
+                result.timing_ok += (hit.year, hit.period) == (row["year"], row["period"])
+                result.status_ok += hit.status == status
+                result.kind_ok += hit.kind == kind
+        result.fp += len(unmatched)
+        result.extras += [f"{doc[:4]} {it.name}" for it in unmatched]
+    return result
