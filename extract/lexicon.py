@@ -458,55 +458,6 @@ STOP_WORDS = frozenset(
     在 将 把 对 由 从 向 等 了 于 并 或 到 是 其 该 各 每""".split()  # noqa: SIM905
 )
 
-#: Status words, strongest first within each status.
-STATUS_WORDS: tuple[tuple[str, str], ...] = (
-    ("结构封顶", "ongoing"),
-    ("开工", "started"),
-    ("动工", "started"),
-    ("签约生效", "started"),
-    ("竣工", "completed"),
-    ("完工", "completed"),
-    ("建成", "completed"),
-    ("落成", "completed"),
-    ("投入使用", "completed"),
-    ("投入运行", "completed"),
-    ("投用", "completed"),
-    ("启用", "completed"),
-    ("开馆", "completed"),
-    ("开业", "completed"),
-    ("开放", "completed"),
-    ("通车", "completed"),
-    ("贯通", "completed"),
-    ("回搬", "completed"),
-    ("收尾", "completed"),
-    ("收官", "completed"),
-    ("完成", "completed"),
-    ("推进", "ongoing"),
-    ("加快", "ongoing"),
-    ("持续", "ongoing"),
-    ("加速", "ongoing"),
-    ("推动", "ongoing"),
-    ("深化", "ongoing"),
-    ("施工", "ongoing"),
-    ("启动", "planned"),
-    ("实施", "planned"),
-    ("新建", "planned"),
-    ("创建", "planned"),
-    ("打造", "planned"),
-    ("规划", "planned"),
-    ("筹建", "planned"),
-)
-
-#: Status words that only count in a plan section; in a review they read as "started".
-PLAN_ONLY_STATUS = {
-    "启动": "started",
-    "实施": "mentioned",
-    "新建": "completed",
-    "创建": "completed",
-}
-PLAN_ONLY_STATUS.update({"打造": "mentioned", "规划": "mentioned"})
-PLAN_ONLY_STATUS.update({"筹建": "ongoing"})
-
 #: Category keywords looked for in the name, then in the clause.
 CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("调蓄", "drainage"),

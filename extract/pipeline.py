@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .decode import read_text
-from .items import Item, category_of, make_item, status_of
+from .items import Item, category_of, make_item
 from .meta import ReportMeta, load_metadata, metadata_for
 from .normalise import Normalised, normalise
 from .rules import find_spans, suffix_spans
 from .segment import Timing, sentences
+from .status import status_of
 
 #: Zone suffixes whose modifier names an area the rest of the report may refer to.
 _AREA_SUFFIXES = ("功能区", "商圈", "集聚带")
@@ -73,7 +74,7 @@ def extract_report(report: Report, known_places: Iterable[str] = ()) -> list[Ite
             if span.name in seen:
                 continue
             seen.add(span.name)
-            status = status_of(sent.text, span.start, span.end, sent.timing.period)
+            status = status_of(sent.text, span.start, span.end, sent.timing.period, sent.glossary)
             listed = span.rule in ("enum", "list")
             category = category_of(
                 span.name, span.category, sent.text, span.start, span.end, listed

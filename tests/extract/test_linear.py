@@ -21,7 +21,9 @@ SHAPES = {
     "one giant line": "推进共和新路3550号地块建设。完成彭浦四季公园改造，" * 2000,
     "huge table row": "序号\t项目\n1\t" + "彭浦新村街道438街坊旧住房成套改造" * 3000 + "\n",
     "many table rows": "序号\t项目\t地点\t状态\n" + ROW * 2000,
-    "ten thousand members": "推进" + "、".join(f"共和新路{i}号" for i in range(10_000)) + "等项目。",
+    "ten thousand members": "推进"
+    + "、".join(f"共和新路{i}号" for i in range(10_000))
+    + "等项目。",
 }
 
 
@@ -30,6 +32,7 @@ def test_windows_are_bounded_and_cover_the_text(text: str) -> None:
     norm = normalise(text)
     sents = list(sentences(norm, Timing("plan", 2026), 2026))
     assert max(len(s.text) for s in sents) <= MAX_SENTENCE
+
     def bare(t: str) -> str:
         return "".join(c for c in t if c not in " \t\n")
 

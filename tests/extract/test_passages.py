@@ -44,10 +44,10 @@ HUANGPU_EXPECTED = {
     "小东门616街坊": ("project", "completed", "review", 2024),
     "外滩第二立面": ("project", "ongoing", "review", 2024),
     "豫园商城": ("project", "ongoing", "review", 2024),
-    "老西门中华路地块": ("project", "started", "plan", 2025),
-    "董家渡13街坊": ("project", "started", "plan", 2025),
-    "南京东路步行街": ("beautiful_block", "completed", "plan", 2025),
-    "复兴中路公共空间": ("park", "completed", "plan", 2025),
+    "老西门中华路地块": ("project", "planned", "plan", 2025),
+    "董家渡13街坊": ("project", "planned", "plan", 2025),
+    "南京东路步行街": ("beautiful_block", "planned", "plan", 2025),
+    "复兴中路公共空间": ("park", "planned", "plan", 2025),
 }
 
 

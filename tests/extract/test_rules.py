@@ -34,8 +34,8 @@ def test_enumeration_is_split_into_members() -> None:
     assert [s.name for s in spans] == ["共和新路3550号", "自仪厂"]
     items = run("二、2025年主要任务\n共和新路3550号、自仪厂等项目实现开工。\n")
     assert [(i.name, i.status) for i in items] == [
-        ("共和新路3550号", "started"),
-        ("自仪厂", "started"),
+        ("共和新路3550号", "planned"),  # a milestone in a plan is a target
+        ("自仪厂", "planned"),
     ]
 
 
