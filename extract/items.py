@@ -33,6 +33,9 @@ class Item:
     start: int
     end: int
     boundary: dict[str, Any] | None = field(default=None, hash=False, compare=False)
+    #: the report was issued by another district (kept only with ``any_district``): not a
+    #: place of this atlas, so it stays off the map
+    out_of_district: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict with exactly :data:`FIELDS`, in order."""

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from atlas.settings import settings
+
 from .decode import read_text
 from .items import Item, category_of, make_item
-from .meta import ReportMeta, load_metadata, metadata_for
+from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
 from .rules import find_spans, suffix_spans
 from .segment import Timing, sentences
@@ -37,6 +39,12 @@ def read_report(path: str | Path, metadata: dict[str, ReportMeta] | None = None)
     return Report(path, text, encoding, metadata_for(path.name, text, known))
 
 
+def other_district(report: Report) -> str | None:
+    """The issuing district when it is not the atlas's (``settings.district``), else None."""
+    issuer = issuing_district(report.text, report.meta.issuing_body)
+    return issuer if issuer and issuer != settings.district else None
+
+
 def _default_timing(meta: ReportMeta) -> Timing:
     return Timing("plan", meta.year)
 
@@ -49,13 +57,34 @@ def _area_names(norm: Normalised, sents: list, known_places: Iterable[str]) -> f
             for suffix in _AREA_SUFFIXES:
                 if span.kind == "zone" and span.name.endswith(suffix):
                     core = span.name[: -len(suffix)]
-                    if 2 <= len(core) <= 6 and "静安" not in core:
+                    if 2 <= len(core) <= 6 and district_short() not in core:
                         names.add(core)
     return frozenset(names)
 
 
-def extract_report(report: Report, known_places: Iterable[str] = ()) -> list[Item]:
-    """Every place-bound item of ``report``, in text order."""
+def district_short() -> str:
+    """The atlas district without its 区 (静安 of 静安区): how reports abbreviate it."""
+    return settings.district.removesuffix("区")
+
+
+def extract_report(
+    report: Report, known_places: Iterable[str] = (), *, any_district: bool = False
+) -> list[Item]:
+    """Every place-bound item of ``report``, in text order.
+
+    A report issued by another district (its header says so) yields no items, unless
+    ``any_district``: then its items are kept, flagged ``out_of_district``.
+    """
+    elsewhere = other_district(report)
+    if elsewhere and not any_district:
+        return []
+    items = _extract(report, known_places)
+    if elsewhere:
+        items = [replace(it, out_of_district=True) for it in items]
+    return items
+
+
+def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
     text = report.text
     doc = report.path.name
     year = report.meta.year
@@ -106,9 +135,11 @@ def _attach_boundaries(items: list[Item], text: str) -> list[Item]:
     return list(boundary.attach_boundaries(items, text))
 
 
-def extract_file(path: str | Path, known_places: Iterable[str] = ()) -> list[Item]:
+def extract_file(
+    path: str | Path, known_places: Iterable[str] = (), *, any_district: bool = False
+) -> list[Item]:
     """``extract_report(read_report(path))``."""
-    return extract_report(read_report(path), known_places)
+    return extract_report(read_report(path), known_places, any_district=any_district)
 
 
 def with_boundary(item: Item, boundary: dict) -> Item:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from atlas.settings import settings
+
 from . import lexicon as lx
 
 _CJK = r"\u3400-\u9fff"
@@ -394,7 +396,7 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if (
             suffix in lx.SUFFIXES
             and lx.SUFFIXES[suffix][0] == "zone"
-            and modifier in ("静安", "静安区")
+            and modifier in (settings.district, settings.district.removesuffix("区"))
         ):
             continue
         if s[m.end() : m.end() + 1] in _NOUN_CONTINUES or s[m.end() : m.end() + 2] == "街道":
