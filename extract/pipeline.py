@@ -13,7 +13,7 @@ from .decode import read_text
 from .items import Item, category_of, make_item
 from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
-from .rules import find_spans, suffix_spans
+from .rules import find_spans, place_pattern, suffix_spans
 from .segment import Timing, sentences
 from .status import status_of
 
@@ -90,10 +90,12 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
     year = report.meta.year
     norm = normalise(text)
     sents = list(sentences(norm, _default_timing(report.meta), year))
+    known_places = frozenset(known_places)
     known = _area_names(norm, sents, known_places)
+    places = place_pattern(known_places)
     items: list[Item] = []
     for sent in sents:
-        spans = find_spans(sent.text, known)
+        spans = find_spans(sent.text, known, places)
         if not spans:
             continue
         ostart, oend = norm.span(sent.nstart, sent.nend)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from atlas.settings import settings
 
 from . import lexicon as lx
+from .vocab import RIVER_ENDINGS, ROAD_SUFFIXES, SUBDISTRICT_ENDINGS
 
 _CJK = r"\u3400-\u9fff"
 _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9·—\-/]")
@@ -106,11 +107,16 @@ class Span:
     rule: str
 
 
+_NAME_TAIL_START = re.compile(r"[路街弄巷村]|[一二三四五六七八九十\d]+[路街弄村]")
+
+
 def _stop_before(s: str, p: int) -> bool:
     for n in _STOP_LENS:
         if p - n >= 0 and s[p - n : p] in _STOP_BY_LEN[n]:
             if n == 1 and (s[p - 2 : p] in lx.NAME_BIGRAMS or s[p - 1 : p + 1] in lx.NAME_BIGRAMS):
                 continue
+            if n == 1 and _NAME_TAIL_START.match(s, p):
+                continue  # 永和路, 永和二村: a name does not start with its road or village ending
             return True
     return False
 
@@ -360,7 +366,8 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         end = extend_right(s, m.end())
         modifier = s[start : m.start()]
         name = s[start:end]
-        if not modifier and suffix in lx.STANDALONE:
+        if not modifier and "—" in s[m.end() : end] and lx.SUFFIXES[suffix][0] != "project":
+            # 生态绣带（苏州河—彭越浦—走马塘）: a bare designation placed by its bracket
             spans.append(Span(start, end, name, *lx.SUFFIXES[suffix], "suffix"))
             continue
         opened = s.rfind("“", max(0, start - 12), start)
@@ -540,13 +547,51 @@ def strip_district(span: Span) -> Span:
     return Span(span.start + n, span.end, span.name[n:], span.kind, span.category, span.rule)
 
 
-_PRIORITY = {"address": 0, "segment": 1, "enum": 2, "suffix": 3, "quoted": 4, "list": 5}
+_PRIORITY = {
+    "address": 0,
+    "segment": 1,
+    "enum": 2,
+    "suffix": 3,
+    "known": 4,
+    "quoted": 5,
+    "list": 6,
+}
 
 
-def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
+def place_pattern(places: frozenset[str]) -> re.Pattern[str] | None:
+    """One alternation of the gazetteer's place names (longest first), for :func:`known_spans`.
+
+    Roads, rivers and 街道 are left to their own rules: a road named in passing is not an item.
+    """
+    usable = sorted(
+        (
+            p
+            for p in places
+            if len(p) >= 3
+            and not p.endswith((*ROAD_SUFFIXES, *RIVER_ENDINGS, *SUBDISTRICT_ENDINGS))
+        ),
+        key=lambda p: (-len(p), p),
+    )
+    return re.compile("|".join(map(re.escape, usable))) if usable else None
+
+
+def known_spans(s: str, places: re.Pattern[str] | None) -> list[Span]:
+    """Names of known places (the gazetteer's, passed in): items whatever their ending."""
+    if places is None:
+        return []
+    spans = []
+    for m in places.finditer(s):
+        kind, category = _typed(m.group(), ("project", ""))
+        spans.append(Span(m.start(), m.end(), m.group(), kind, category, "known"))
+    return spans
+
+
+def find_spans(
+    s: str, known: frozenset[str] = frozenset(), places: re.Pattern[str] | None = None
+) -> list[Span]:
     """All recognisers, overlaps resolved: address/segment first, then longer spans."""
     raw = address_spans(s) + road_spans(s) + enumeration_spans(s) + suffix_spans(s, known)
-    raw += quoted_spans(s)
+    raw += quoted_spans(s) + known_spans(s, places)
     chosen: list[Span] = []
     for span in sorted(raw, key=lambda x: (-(x.end - x.start), _PRIORITY[x.rule])):
         clash = [c for c in chosen if c.start < span.end and span.start < c.end]
