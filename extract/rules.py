@@ -105,9 +105,11 @@ class Span:
     kind: str
     category: str
     rule: str
+    #: the text that places it when that is not the name (a designation placed by its sentence)
+    location: str = ""
 
 
-_NAME_TAIL_START = re.compile(r"[路街弄巷村]|[一二三四五六七八九十\d]+[路街弄村]")
+_NAME_TAIL_START = re.compile(r"路|[一二三四五六七八九十\d]+[路村]")
 
 
 def _stop_before(s: str, p: int) -> bool:
@@ -494,10 +496,37 @@ def address_spans(s: str) -> list[Span]:
     return spans
 
 
+_ROAD_WORKS = re.compile(
+    rf"(?:大道|公路|路|街|高架)(?=(?:{'|'.join(sorted(map(re.escape, lx.ROAD_WORKS), key=len, reverse=True))}))"
+)
+
+
+def road_works_spans(s: str) -> list[Span]:
+    """A named road directly followed by a road-works noun (西藏北路拓宽改建工程, 江场西路大修),
+    and the roads listed before it with 、 / 和 (长寿路、武定路架空线入地)."""
+    spans: list[Span] = []
+    for m in _ROAD_WORKS.finditer(s):
+        works = s[m.end() : m.end() + 4]
+        category = "lighting" if "灯光" in works else "infrastructure"
+        end = m.end()
+        while True:
+            start = extend_left(s, end - 1, limit=10)
+            name = s[start:end]
+            if len(name) < 3 or is_generic(name[:-1]) or not _valid_member(name):
+                break
+            spans.append(Span(start, end, name, "road", category, "roadworks"))
+            if start < 2 or s[start - 1] not in "、和与及":
+                break
+            end = start - 1
+            if not s[:end].endswith(("路", "街", "大道", "公路")):
+                break
+    return spans
+
+
 def road_spans(s: str) -> list[Span]:
     """Roads that are the object of works: with a segment, or next to road-works words."""
-    spans: list[Span] = []
-    for m in re.finditer(r"(?:路|大道|高架)(?=（)", s):
+    spans: list[Span] = road_works_spans(s)
+    for m in re.finditer(r"(?:路|大道|高架|塘|浦|河|泾|浜)(?=（)", s):
         seg = _SEGMENT.match(s[m.end() :])
         if not seg:
             continue
@@ -505,7 +534,9 @@ def road_spans(s: str) -> list[Span]:
         end = m.end() + seg.end()
         name = s[start:end]
         if len(name) > len(m.group(0)) + 1:
-            spans.append(Span(start, end, name, "road", "infrastructure", "segment"))
+            river = name[: name.index("（")].endswith(RIVER_ENDINGS)
+            category = "drainage" if river else "infrastructure"
+            spans.append(Span(start, end, name, "road", category, "segment"))
     return spans
 
 
@@ -550,6 +581,7 @@ def strip_district(span: Span) -> Span:
 _PRIORITY = {
     "address": 0,
     "segment": 1,
+    "roadworks": 1,
     "enum": 2,
     "suffix": 3,
     "known": 4,

@@ -152,3 +152,20 @@ def test_road_before_a_quoted_area_name() -> None:
     assert [(i.name, i.kind, i.location) for i in items] == [
         ("南京西路“千亿商圈”", "zone", "南京西路")
     ]
+
+
+def test_road_directly_followed_by_road_works_is_a_road_item() -> None:
+    spans = find_spans("推进西藏北路拓宽改建工程、江场西路大修和沪太路景观灯光提升")
+    assert [(s.name, s.kind) for s in spans] == [
+        ("西藏北路", "road"),
+        ("江场西路", "road"),
+        ("沪太路", "road"),
+    ]
+    assert spans[-1].category == "lighting"
+    assert names("长寿路、武定路架空线入地和合杆整治全面完成") == ["长寿路", "武定路"]
+    assert names("沿南京西路开展夜间消费活动") == []  # a road named without works
+
+
+def test_river_segment_is_a_drainage_road_item() -> None:
+    (span,) = find_spans("完成走马塘（彭越浦—俞泾浦）生态护岸改造")
+    assert (span.name, span.kind, span.category) == ("走马塘（彭越浦—俞泾浦）", "road", "drainage")
