@@ -496,9 +496,8 @@ def address_spans(s: str) -> list[Span]:
     return spans
 
 
-_ROAD_WORKS = re.compile(
-    rf"(?:大道|公路|路|街|高架)(?=(?:{'|'.join(sorted(map(re.escape, lx.ROAD_WORKS), key=len, reverse=True))}))"
-)
+_WORKS_ALT = "|".join(sorted(map(re.escape, lx.ROAD_WORKS), key=len, reverse=True))
+_ROAD_WORKS = re.compile(rf"(?:大道|公路|路|街|高架)(?=(?:{_WORKS_ALT}))")
 
 
 def road_works_spans(s: str) -> list[Span]:
