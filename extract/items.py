@@ -100,8 +100,10 @@ def make_item(
     quote: str,
     start: int,
     end: int,
+    location: str = "",
 ) -> Item:
-    """Assemble an :class:`Item` with its stable id and location."""
+    """Assemble an :class:`Item` with its stable id and location (``location`` when the
+    sentence, not the name, places it)."""
     return Item(
         id=item_id(doc, start, end, name),
         doc=doc,
@@ -111,7 +113,7 @@ def make_item(
         year=timing.year,
         period=timing.period,
         status=status,
-        location=location_of(name, kind),
+        location=location or location_of(name, kind),
         quote=quote,
         start=start,
         end=end,

@@ -41,19 +41,36 @@ PLACE_REQUIRED: frozenset[str] = frozenset(words(_T, "place_required"))
 PLACE_CHARS: str = "".join(words(_T, "place_char"))
 #: Common words whose single-character stop (和, 如, 为 …) is part of a name.
 NAME_BIGRAMS: frozenset[str] = frozenset(words(_T, "name_bigram"))
+#: Designations (集聚区, 示范区, 基地 …): items when a quoted brand names them or their
+#: sentence places them; district-wide titles with no place are not.
+DESIGNATIONS: frozenset[str] = frozenset(words(_T, "designation"))
+#: Modifiers that make a designation a programme for people (人才基地, 实践基地).
+NON_PLACE_DESIGNATIONS: tuple[str, ...] = words(_T, "non_place_designation")
+#: Designations that a policy confers (示范区, 先行区, 试验区): a quoted brand before them is
+#: the policy's name, not a place.
+POLICY_TITLES: frozenset[str] = frozenset(words(_T, "policy_title"))
+#: Verbs that open or build a carrier (启用, 建成 …): its quoted names are places.
+OPENING_VERBS: tuple[str, ...] = words(_T, "opening_verb")
+#: Carrier nouns before quoted brand spaces (启用核心载体“元空间”).
+CARRIERS: tuple[str, ...] = words(_T, "carrier")
 #: After an ``…等项目`` list, members without a telling suffix need construction words.
 WORKS_WORDS: tuple[str, ...] = words(_T, "works_word")
 
 __all__ = [
+    "CARRIERS",
     "CATEGORY_WORDS",
+    "DESIGNATIONS",
     "GENERIC_MODIFIERS",
     "HEADS",
     "NAME_BIGRAMS",
     "NEXT_BLOCKS",
+    "NON_PLACE_DESIGNATIONS",
     "NON_PLACE_ENDINGS",
     "NON_PLACE_WORDS",
+    "OPENING_VERBS",
     "PLACE_CHARS",
     "PLACE_REQUIRED",
+    "POLICY_TITLES",
     "RIVER_ENDINGS",
     "ROAD_ENDINGS",
     "ROAD_WORKS",

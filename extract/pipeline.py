@@ -121,6 +121,7 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
                     quote,
                     ostart,
                     oend,
+                    span.location,
                 )
             )
     return _attach_boundaries(items, text)

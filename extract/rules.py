@@ -17,6 +17,7 @@ resolves overlaps (longer and enumeration-typed spans win).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -421,6 +422,9 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if suffix in lx.WEAK_SUFFIXES - {"园"} and len(modifier) < 2:
             continue
         if suffix in lx.PLACE_REQUIRED and not _names_place(modifier, known):
+            if suffix in lx.DESIGNATIONS and not _non_place_designation(modifier):
+                # placed, or not, by its sentence: resolved in find_spans
+                spans.append(Span(start, end, name, *suffix_kind(name, suffix), "unplaced"))
             continue
         if suffix == "站" and not (modifier.endswith("路") or "号线" in modifier):
             continue
@@ -539,20 +543,62 @@ def road_spans(s: str) -> list[Span]:
     return spans
 
 
+_CARRIERS = tuple(sorted(lx.CARRIERS, key=len, reverse=True))
+_SPACE_AFTER = re.compile(rf"[{_CJK}]{{0,4}}空间")
+
+
+def _after_carrier(s: str, quote_at: int) -> bool:
+    """The quote follows a carrier noun, maybe through other quotes, that a verb opens or
+    builds (启用核心载体“元空间”“π空间”; not 举办重点载体“月月推”)."""
+    while s[quote_at - 1 : quote_at] == "”":
+        opened = s.rfind("“", max(0, quote_at - 14), quote_at - 1)
+        if opened < 0:
+            return False
+        quote_at = opened
+    carrier = next((c for c in _CARRIERS if s[:quote_at].endswith(c)), "")
+    before = s[max(0, quote_at - len(carrier) - 6) : quote_at - len(carrier)]
+    return bool(carrier) and any(v in before for v in lx.OPENING_VERBS)
+
+
+def _designation(s: str, m: re.Match[str], suffix: str, tail: int) -> Span | None:
+    """ "“视听静界”超高清视听产业集聚区": a quoted brand names the designation after it."""
+    if suffix not in lx.DESIGNATIONS or _non_place_designation(s[m.end() : tail]):
+        return None
+    if suffix in lx.POLICY_TITLES:
+        return None  # “全球新品首发地”示范区: a title a policy gives, not a place
+    kind, category = lx.SUFFIXES[suffix]
+    return Span(m.start(), tail, s[m.start() : tail], kind, category, "designation")
+
+
 def quoted_spans(s: str) -> list[Span]:
-    """Quoted brand names of areas: ``示范区“数通链谷”``, ``“美创静界”美妆健康创新生态社区``."""
+    """Quoted brand names of areas: ``示范区“数通链谷”``, ``“美创静界”美妆健康创新生态社区``;
+    brand spaces after a carrier noun (``核心载体“元空间”``, ``“静安·新闸”创新空间``) and
+    designations a quoted brand names (``“视听静界”超高清视听产业集聚区``)."""
     spans: list[Span] = []
     for m in _QUOTED.finditer(s):
         inner = m.group(1)
-        if _suffix_of(inner) or re.match(r"^[一二三四五六七八九十两百千万\d]", inner):
+        if re.match(r"^[一二三四五六七八九十两百千万\d]", inner):
             continue
-        after = re.sub(r"^(?:“[^”]{1,10}”|两大|三大)*", "", s[m.end() : m.end() + 24])
+        if _after_carrier(s, m.start()) or _SPACE_AFTER.match(s, m.end()):
+            if not re.search(r"[计划行动工程品牌]$", inner):
+                spans.append(Span(m.start(1), m.end(1), inner, "project", "innovation", "brand"))
+            continue
+        if _suffix_of(inner):
+            continue
+        raw_after = s[m.end() : m.end() + 24]
+        after = re.sub(r"^(?:“[^”]{1,10}”|两大|三大)*", "", raw_after)
         after_m = re.match(rf"[{_CJK}]{{0,12}}?({_SUFFIX_RE.pattern})", after)
         if after_m and "的" in after_m.group(0):
             after_m = None
         before = s[max(0, m.start() - 8) : m.start()]
         typed = None
         suffix_after = after_m.group(1) if after_m else ""
+        if after_m and after == raw_after:
+            tail = m.end() + after_m.end()
+            designation = _designation(s, m, suffix_after, extend_right(s, tail))
+            if designation:
+                spans.append(designation)
+                continue
         if suffix_after and lx.SUFFIXES[suffix_after][0] == "zone":
             if suffix_after not in lx.PLACE_REQUIRED:
                 typed = lx.SUFFIXES[suffix_after]
@@ -565,6 +611,11 @@ def quoted_spans(s: str) -> list[Span]:
     return spans
 
 
+def _non_place_designation(modifier: str) -> bool:
+    """人才 / 实践 / 创业 …基地: a programme for people, not a place."""
+    return any(w in modifier for w in lx.NON_PLACE_DESIGNATIONS)
+
+
 _DISTRICT_PREFIX = re.compile(rf"^[{_CJK}]{{2}}区(?![域块段])(?=[{_CJK}A-Za-z0-9]{{3}})")
 
 
@@ -574,7 +625,7 @@ def strip_district(span: Span) -> Span:
     if not m or span.name[:2] in ("园区", "城区", "社区", "小区"):
         return span
     n = m.end()
-    return Span(span.start + n, span.end, span.name[n:], span.kind, span.category, span.rule)
+    return dataclasses.replace(span, start=span.start + n, name=span.name[n:])
 
 
 _PRIORITY = {
@@ -584,6 +635,9 @@ _PRIORITY = {
     "enum": 2,
     "suffix": 3,
     "known": 4,
+    "designation": 4,
+    "unplaced": 4,
+    "brand": 5,
     "quoted": 5,
     "list": 6,
 }
@@ -634,9 +688,46 @@ def find_spans(
             if c.start == span.start and c.end == span.end and span.rule == "enum":
                 chosen[chosen.index(c)] = span
     chosen += list_neighbours(s, chosen, known)
+    chosen = place_designations(s, chosen)
     # A quoted brand right before its own typed name ("“美创静界”美妆健康创新生态社区").
     chosen = [c for c in chosen if not (c.rule == "quoted" and _named_after(c, chosen))]
     return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
+
+
+#: Verbs that put a designation on a place: 依托X…建设Y, 围绕X，打造Y, 在X建成Y.
+_PLACING = ("依托", "围绕", "聚焦", "立足", "在", "于")
+_SUBJECT = ("要", "将", "着力", "深入", "加快", "聚焦", "重点")
+_ANCHOR_KINDS = ("zone", "project", "park")
+
+
+def _anchor(s: str, chosen: list[Span], designation: Span) -> Span | None:
+    """The place a designation's sentence puts it on: the object of a placing verb before it,
+    the area its sentence opens with ("X功能区要…", "X功能区深入推进…"), or "…落地X" after."""
+    for c in sorted(chosen, key=lambda x: x.start, reverse=True):
+        if c.rule in ("unplaced", "designation") or c.kind not in _ANCHOR_KINDS:
+            continue
+        if c.end <= designation.start:
+            if s[: c.start].endswith(_PLACING):
+                return c
+            opens = not s[: c.start].strip("“”*（）")
+            if opens and c.kind == "zone" and s.startswith(_SUBJECT, c.end):
+                return c
+        elif c.start >= designation.end and s[designation.end : c.start].endswith("落地"):
+            return c
+    return None
+
+
+def place_designations(s: str, chosen: list[Span]) -> list[Span]:
+    """Keep an unplaced designation when its sentence places it; ``location`` is that place."""
+    out = []
+    for c in chosen:
+        if c.rule != "unplaced":
+            out.append(c)
+            continue
+        anchor = _anchor(s, chosen, c)
+        if anchor is not None:
+            out.append(dataclasses.replace(c, rule="designation", location=anchor.name))
+    return out
 
 
 _LIST_MAX = 10

@@ -169,3 +169,30 @@ def test_road_directly_followed_by_road_works_is_a_road_item() -> None:
 def test_river_segment_is_a_drainage_road_item() -> None:
     (span,) = find_spans("完成走马塘（彭越浦—俞泾浦）生态护岸改造")
     assert (span.name, span.kind, span.category) == ("走马塘（彭越浦—俞泾浦）", "road", "drainage")
+
+
+def test_quoted_brand_spaces_after_a_carrier_are_projects() -> None:
+    spans = find_spans("在市北高新园区启用核心载体“数智港”“云栖坊”")
+    assert [(s.name, s.kind) for s in spans][1:] == [("数智港", "project"), ("云栖坊", "project")]
+    assert [s.name for s in find_spans("“静安·新闸”创新空间投入使用")] == ["静安·新闸"]
+    assert names("举办重点载体“月月推”等活动") == []  # an event, not a space
+
+
+def test_quoted_brand_names_a_designation_but_not_a_policy_title() -> None:
+    assert names("加快“数链静界”区块链产业集聚区建设") == ["“数链静界”区块链产业集聚区"]
+    assert names("深化“全球新品首发地”示范区建设") == []
+    assert names("建设“静安英才”人才基地") == []
+
+
+def test_designation_placed_by_its_sentence() -> None:
+    cases = {
+        "依托大宁功能区建成数字创意产业集聚区": "大宁功能区",
+        "围绕南京西路功能区，打造国际消费体验区": "南京西路功能区",
+        "市北功能区聚焦细分领域，稳步推进可信数据经济试验区创建工作": "市北功能区",
+    }
+    for sentence, place in cases.items():
+        (designation,) = [s for s in find_spans(sentence) if s.rule == "designation"]
+        assert designation.location == place, sentence
+    assert names("积极推进国际消费中心城市示范区建设") == []  # a district-wide title
+    items = run("二、2027年主要任务\n依托大宁功能区打造数字创意产业集聚区。\n")
+    assert by_name(items)["数字创意产业集聚区"].location == "大宁功能区"
