@@ -277,6 +277,46 @@ def enumeration_spans(s: str) -> list[Span]:
     return spans
 
 
+_ZONE_HEADS = tuple(w for w, (kind, _) in lx.SUFFIXES.items() if kind == "zone")
+_COUNTED_HEAD = re.compile(
+    rf"([一二三四五六七八九十两]|\d+)(?:大|个)(?:市级|区级|重点)?“?"
+    rf"({'|'.join(sorted(map(re.escape, _ZONE_HEADS), key=len, reverse=True))})"
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def counted_spans(s: str) -> list[Span]:
+    """ "南西、苏河湾、大宁、市北四大功能区": each member is one of the counted zones, named
+    with the head ("大宁功能区"), when the count matches the members listed."""
+    spans: list[Span] = []
+    for m in _COUNTED_HEAD.finditer(s):
+        want = int(m.group(1)) if _NUMBER.fullmatch(m.group(1)) else cn_count(m.group(1))
+        head = m.group(2)
+        members: list[tuple[int, str]] = []
+        end = m.start()
+        while end > 0 and len(members) <= want:
+            start = _member_start(s, end)
+            off, name = _trim_member(s[start:end])
+            if not name or len(name) > 8 or not _valid_member(name):
+                break
+            members.append((start + off, name))
+            if start == 0 or s[start - 1] not in _MEMBER_SPLIT + _AND:
+                break
+            end = start - 1
+        if len(members) != want or want < 2 or s[: members[-1][0]].endswith("在"):
+            continue  # "在四大功能区举行…": the venue of an event, not works
+        kind, category = lx.SUFFIXES[head]
+        for at, name in members:
+            full = name if name.endswith(head) else name + head
+            spans.append(Span(at, at + len(name), full, kind, category, "counted"))
+    return spans
+
+
+def cn_count(numeral: str) -> int:
+    """一 … 十 (and 两) as an int; 0 when it is not one."""
+    return "一二三四五六七八九十".find(numeral) + 1 or (2 if numeral == "两" else 0)
+
+
 def _glued_member(s: str, head: re.Match[str]) -> bool:
     """A name of 2–12 characters sits right before a glued head ("老沪太路零星旧改项目")."""
     return _GLUED_MEMBER.search(s, max(0, head.start() - 12), head.start()) is not None
@@ -633,6 +673,7 @@ _PRIORITY = {
     "segment": 1,
     "roadworks": 1,
     "enum": 2,
+    "counted": 2,
     "suffix": 3,
     "known": 4,
     "designation": 4,
@@ -676,6 +717,7 @@ def find_spans(
 ) -> list[Span]:
     """All recognisers, overlaps resolved: address/segment first, then longer spans."""
     raw = address_spans(s) + road_spans(s) + enumeration_spans(s) + suffix_spans(s, known)
+    raw += counted_spans(s)
     raw += quoted_spans(s) + known_spans(s, places)
     chosen: list[Span] = []
     for span in sorted(raw, key=lambda x: (-(x.end - x.start), _PRIORITY[x.rule])):
@@ -731,6 +773,8 @@ def place_designations(s: str, chosen: list[Span]) -> list[Span]:
 
 
 _LIST_MAX = 10
+#: Conjunctions that join two names ("张园和东斯文里", "A及B").
+_AND = "和及与"
 _AREA_INTRODUCERS = ("示范区", "集聚区", "园区", "产业园", "打造", "建设")
 
 
@@ -744,6 +788,12 @@ def _cut_at_stop(chunk: str) -> str:
         if any(chunk[i : i + n] in _STOP_BY_LEN[n] for n in _STOP_LENS if n > 1):
             return chunk[:i]
     return chunk
+
+
+def _cut_at_head_word(chunk: str) -> str:
+    """The name before a project word inside it ("谈家桥项目按计划…" → "谈家桥")."""
+    cuts = [i for i in (chunk.find(w, 1) for w in ("项目", "工程")) if i > 0]
+    return chunk[: min(cuts)] if cuts else chunk
 
 
 _SHARED_SUFFIXES = ("片区", "地区", "功能区")
@@ -799,9 +849,9 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
     for anchor in chosen:
         if anchor.rule not in ("suffix", "address"):
             continue
-        # leftwards: "A、B<anchor>" or, for areas, "A和<anchor>"
+        # leftwards: "A、B<anchor>" or "A和<anchor>" / "A及<anchor>" / "A与<anchor>"
         end = anchor.start
-        while end > 1 and (s[end - 1] == "、" or (s[end - 1] == "和" and anchor.kind == "zone")):
+        while end > 1 and (s[end - 1] == "、" or s[end - 1] in _AND):
             start = _member_start(s, end - 1)
             off, name = _trim_member(s[start : end - 1])
             shared = _shared_suffix(name, anchor)
@@ -812,11 +862,11 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
             end = start
         # rightwards: "<anchor>、B…" up to the next verb
         pos = anchor.end
-        while pos < len(s) and s[pos] == "、":
+        while pos < len(s) and (s[pos] == "、" or s[pos] in _AND):
             stop = pos + 1
             while stop < len(s) and s[stop] not in _CLAUSE_DELIMS + _MEMBER_SPLIT + "等":
                 stop += 1
-            name = _trim_tail(_cut_at_stop(s[pos + 1 : stop]))
+            name = _trim_tail(_cut_at_head_word(_cut_at_stop(s[pos + 1 : stop])))
             if not accept(pos + 1, name, anchor):
                 break
             _complete_part(found, anchor)

@@ -37,6 +37,8 @@ class StatusRules:
     order: tuple[str, ...]
     objects: frozenset[str]
     subject_markers: tuple[str, ...]
+    locatives: tuple[str, ...]
+    not_locatives: tuple[str, ...]
     table: dict[str, dict[str, str]]
     pattern: re.Pattern[str]
 
@@ -63,6 +65,8 @@ def rules() -> StatusRules:
         order,
         frozenset(raw["objects"]),
         tuple(raw["subject_markers"]),
+        tuple(raw["locatives"]),
+        tuple(raw["not_locatives"]),
         table,
         pattern,
     )
@@ -102,6 +106,9 @@ def governing_class(sentence: str, start: int, end: int) -> str:
             before.append((m.start(), cls, m.end()))
     if not clause[:rel_start].strip("“”（）") and clause.startswith(r.subject_markers, rel_end):
         return "subject"
+    prefix = clause[:rel_start]
+    if prefix.endswith(r.locatives) and not prefix.endswith(r.not_locatives):
+        return "reference"  # 在X举行…: X is where it happens
     if (
         before
         and before[-1][1] in _PREPOSITIONS

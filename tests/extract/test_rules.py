@@ -196,3 +196,19 @@ def test_designation_placed_by_its_sentence() -> None:
     assert names("积极推进国际消费中心城市示范区建设") == []  # a district-wide title
     items = run("二、2027年主要任务\n依托大宁功能区打造数字创意产业集聚区。\n")
     assert by_name(items)["数字创意产业集聚区"].location == "大宁功能区"
+
+
+def test_counted_plural_yields_each_member_when_the_count_matches() -> None:
+    spans = find_spans("推进南京西路、苏河湾、大宁、市北四大功能区联动发展")
+    assert [(s.name, s.kind) for s in spans] == [
+        ("南京西路功能区", "zone"),
+        ("苏河湾功能区", "zone"),
+        ("大宁功能区", "zone"),
+        ("市北功能区", "zone"),
+    ]
+    assert names("推进苏河湾、大宁三大功能区联动发展") == []  # the count does not match
+
+
+def test_members_joined_by_and() -> None:
+    assert names("深入推进张园和东斯文里保护性开发") == ["张园", "东斯文里"]
+    assert names("完成闻喜路绿地及广延路绿地改造") == ["闻喜路绿地", "广延路绿地"]

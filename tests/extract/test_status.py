@@ -66,6 +66,7 @@ CASES = [
     ("promotion", "review", "推动阿波罗大厦改造", "阿波罗大厦", "ongoing"),
     ("planning", "review", "规划建设彭越浦滨水绿道", "彭越浦滨水绿道", "planned"),
     ("award", "review", "南京西路商圈获评全国示范步行街", "南京西路商圈", "mentioned"),
+    ("reference", "review", "在苏河湾功能区举行签约活动", "苏河湾功能区", "mentioned"),
     ("reference", "review", "依托大宁中心广场建成电竞产业集聚区", "大宁中心广场", "mentioned"),
     ("none", "review", "宝山路街道社区养老院\t宝山路", "宝山路街道社区养老院", "mentioned"),
     # multi-year: like a review, but a statement without a verb is what was done
