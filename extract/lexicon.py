@@ -41,6 +41,8 @@ PLACE_REQUIRED: frozenset[str] = frozenset(words(_T, "place_required"))
 PLACE_CHARS: str = "".join(words(_T, "place_char"))
 #: Common words whose single-character stop (和, 如, 为 …) is part of a name.
 NAME_BIGRAMS: frozenset[str] = frozenset(words(_T, "name_bigram"))
+#: Words of finished works: with them a figure about a place is a statement of works.
+MILESTONE_WORDS: tuple[str, ...] = words(_T, "milestone_word")
 #: Designations (集聚区, 示范区, 基地 …): items when a quoted brand names them or their
 #: sentence places them; district-wide titles with no place are not.
 DESIGNATIONS: frozenset[str] = frozenset(words(_T, "designation"))
@@ -51,6 +53,8 @@ NON_PLACE_DESIGNATIONS: tuple[str, ...] = words(_T, "non_place_designation")
 POLICY_TITLES: frozenset[str] = frozenset(words(_T, "policy_title"))
 #: Verbs that open or build a carrier (启用, 建成 …): its quoted names are places.
 OPENING_VERBS: tuple[str, ...] = words(_T, "opening_verb")
+#: Words marking a park of the district that lies outside it (合作园区, 飞地).
+ELSEWHERE_MARKERS: tuple[str, ...] = words(_T, "elsewhere_marker")
 #: Carrier nouns before quoted brand spaces (启用核心载体“元空间”).
 CARRIERS: tuple[str, ...] = words(_T, "carrier")
 #: After an ``…等项目`` list, members without a telling suffix need construction words.
@@ -60,8 +64,10 @@ __all__ = [
     "CARRIERS",
     "CATEGORY_WORDS",
     "DESIGNATIONS",
+    "ELSEWHERE_MARKERS",
     "GENERIC_MODIFIERS",
     "HEADS",
+    "MILESTONE_WORDS",
     "NAME_BIGRAMS",
     "NEXT_BLOCKS",
     "NON_PLACE_DESIGNATIONS",

@@ -731,6 +731,7 @@ def find_spans(
                 chosen[chosen.index(c)] = span
     chosen += list_neighbours(s, chosen, known)
     chosen = place_designations(s, chosen)
+    chosen = [c for c in chosen if not out_of_district(c.name) and not is_statistic(s, c)]
     # A quoted brand right before its own typed name ("“美创静界”美妆健康创新生态社区").
     chosen = [c for c in chosen if not (c.rule == "quoted" and _named_after(c, chosen))]
     return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
@@ -770,6 +771,41 @@ def place_designations(s: str, chosen: list[Span]) -> list[Span]:
         if anchor is not None:
             out.append(dataclasses.replace(c, rule="designation", location=anchor.name))
     return out
+
+
+#: A bracket of a few characters inside a name that names another city ("市北高新（南通）
+#: 科技城"), unlike a part or a branch ("（东区）", "（静安段）", "（一期）", "（分部）").
+_OTHER_CITY = re.compile(rf"（([{_CJK}]{{2,3}})）(?=[{_CJK}])(?!校区|院区|分校|分院|园区)")
+_PART_WORDS = re.compile(r"^含|[段区期部校路馆村街号]$")
+
+
+def out_of_district(name: str) -> bool:
+    """A member marked as elsewhere: a bracketed other city inside the name, or a
+    cooperation park outside the district (lexicon role ``elsewhere_marker``)."""
+    if any(w in name for w in lx.ELSEWHERE_MARKERS):
+        return True
+    m = _OTHER_CITY.search(name)
+    return m is not None and not _PART_WORDS.search(m.group(1))
+
+
+_QUANTITY = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?\s*"
+    r"(?:家|个|亿元|万元|元|%|％|倍|名|人次|万人|亿|年|项|件)|连续[一二两三四五六七八九十\d]+年|“双百亿"
+)
+_CLAUSE_MARKS = "，；：,。"
+
+
+def is_statistic(s: str, span: Span) -> bool:
+    """ "苏河湾功能区新增总部企业12家", "恒隆广场连续三年成为“双百亿楼”": a place as the subject
+    of a figure, with no works in the clause, is not an item."""
+    left = max(s.rfind(c, 0, span.start) for c in _CLAUSE_MARKS) + 1
+    if s[left : span.start].strip("“”（）*●■ "):
+        return False  # not the clause's subject
+    rights = [i for i in (s.find(c, span.end) for c in _CLAUSE_MARKS) if i >= 0]
+    clause = s[span.end : min(rights) if rights else len(s)]
+    if not _QUANTITY.search(clause):
+        return False
+    return not any(w in clause for w in (*lx.WORKS_WORDS, *lx.MILESTONE_WORDS))
 
 
 _LIST_MAX = 10

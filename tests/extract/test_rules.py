@@ -212,3 +212,16 @@ def test_counted_plural_yields_each_member_when_the_count_matches() -> None:
 def test_members_joined_by_and() -> None:
     assert names("深入推进张园和东斯文里保护性开发") == ["张园", "东斯文里"]
     assert names("完成闻喜路绿地及广延路绿地改造") == ["闻喜路绿地", "广延路绿地"]
+
+
+def test_members_marked_as_elsewhere_are_left_out() -> None:
+    assert names("实施市北高新（南通）科技城二期和长三角静安产业合作园区建设") == []
+    assert names("推进静安区闸北实验小学（明德）校区建设") == ["闸北实验小学（明德）校区"]
+    assert names("加快张园（东区）建设") == ["张园（东区）"]
+
+
+def test_a_statistic_about_a_place_is_not_an_item() -> None:
+    assert names("恒隆广场连续三年成为“双百亿楼”") == []
+    assert names("苏河湾功能区新增总部企业12家") == []
+    assert names("兴业太古汇连续两年销售额突破百亿元") == []
+    assert names("苏河湾功能区建成公共绿地2万平方米") == ["苏河湾功能区"]  # works, with a figure
