@@ -80,11 +80,23 @@ _ADDRESS_IN_NAME = re.compile(
 )
 
 
+#: Endings of an area that do not place it further ("走马塘区域" is placed by 走马塘). A
+#: 功能区 keeps its name: that is the zone's own name, while its core is often a road.
+_AREA_TAILS = ("地区", "区域", "一带", "沿线", "周边")
+
+
 def location_of(name: str, kind: str) -> str:
-    """The shortest text that places the item: an address when the name holds one."""
+    """The shortest text that places the item: an address when the name holds one, the
+    core of an X地区 / X区域 zone."""
     m = _ADDRESS_IN_NAME.search(name)
     if m:
         return m.group(0)
+    if kind == "zone":
+        core = name
+        while core.endswith(_AREA_TAILS) and len(core) > 4:
+            core = core[:-2]
+        if core != name and len(core) >= 2:
+            return core
     if "“" in name and not name.startswith("“"):
         return name[: name.index("“")]  # 南京西路“千亿商圈” is placed by its road
     return name

@@ -16,6 +16,7 @@ from .normalise import Normalised, normalise
 from .rules import find_spans, place_pattern, suffix_spans
 from .segment import Timing, sentences
 from .status import status_of
+from .tables import TableReader
 
 #: Zone suffixes whose modifier names an area the rest of the report may refer to.
 _AREA_SUFFIXES = ("功能区", "商圈", "集聚带")
@@ -94,8 +95,10 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
     known = _area_names(norm, sents, known_places)
     places = place_pattern(known_places)
     items: list[Item] = []
+    glossary: list[bool] = []
+    tables = TableReader()
     for sent in sents:
-        spans = find_spans(sent.text, known, places)
+        spans = tables.read(sent, find_spans(sent.text, known, places))
         if not spans:
             continue
         ostart, oend = norm.span(sent.nstart, sent.nend)
@@ -124,7 +127,19 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
                     span.location,
                 )
             )
-    return _attach_boundaries(items, text)
+            glossary.append(sent.glossary)
+    return _attach_boundaries(_glossary_kinds(items, glossary), text)
+
+
+def _glossary_kinds(items: list[Item], glossary: list[bool]) -> list[Item]:
+    """A glossary entry is the place the main text names: it takes that item's kind and
+    category (the entry's own sentence seldom says what it is)."""
+    main = {it.name: it for it, g in zip(items, glossary, strict=True) if not g}
+    out = []
+    for it, g in zip(items, glossary, strict=True):
+        ref = main.get(it.name) if g else None
+        out.append(replace(it, kind=ref.kind, category=ref.category) if ref else it)
+    return out
 
 
 def _attach_boundaries(items: list[Item], text: str) -> list[Item]:

@@ -225,3 +225,24 @@ def test_a_statistic_about_a_place_is_not_an_item() -> None:
     assert names("苏河湾功能区新增总部企业12家") == []
     assert names("兴业太古汇连续两年销售额突破百亿元") == []
     assert names("苏河湾功能区建成公共绿地2万平方米") == ["苏河湾功能区"]  # works, with a figure
+
+
+def test_table_rows_are_placed_by_their_location_column() -> None:
+    text = (
+        "一、2024年执行情况\n序号\t项目名称\t建设地点\t进展情况\n"
+        "1\t静安区第二中心小学新建工程\t江场西路\t已竣工\n"
+        "2\t彭浦镇敬老院改扩建工程\t永和路\t完成装修\n"
+    )
+    items = run(text)
+    assert [(i.name, i.location, i.status) for i in items] == [
+        ("第二中心小学", "江场西路", "completed"),
+        ("彭浦镇敬老院", "永和路", "completed"),
+    ]
+    assert all(text[i.start : i.end] == i.quote for i in items)
+
+
+def test_zone_location_is_the_shortest_text_that_places_it() -> None:
+    items = by_name(run("二、2027年主要任务\n推进走马塘区域、苏河湾地区和大宁功能区建设。\n"))
+    assert items["走马塘区域"].location == "走马塘"
+    assert items["苏河湾地区"].location == "苏河湾"
+    assert items["大宁功能区"].location == "大宁功能区"  # the zone's own name
