@@ -39,6 +39,8 @@ class StatusRules:
     subject_markers: tuple[str, ...]
     locatives: tuple[str, ...]
     not_locatives: tuple[str, ...]
+    preparatory: tuple[str, ...]
+    plan_targets: frozenset[str]
     table: dict[str, dict[str, str]]
     pattern: re.Pattern[str]
 
@@ -67,6 +69,8 @@ def rules() -> StatusRules:
         tuple(raw["subject_markers"]),
         tuple(raw["locatives"]),
         tuple(raw["not_locatives"]),
+        tuple(raw["preparatory"]),
+        frozenset(raw["plan_targets"]),
         table,
         pattern,
     )
@@ -79,7 +83,7 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, right.start() if right else len(sentence)
 
 
-def governing_class(sentence: str, start: int, end: int) -> str:
+def governing_class(sentence: str, start: int, end: int, period: str = "review") -> str:
     """The class of the verb that governs ``sentence[start:end]``, or a situation name."""
     r = rules()
     c0, c1 = clause_bounds(sentence, start, end)
@@ -91,8 +95,10 @@ def governing_class(sentence: str, start: int, end: int) -> str:
         word, cls = m.group(), r.word_class[m.group()]
         if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
             continue  # 新建工程, 提升工程, 新建、改造: describes the project
-        if cls == "achievement" and r.pattern.match(clause, m.end()):
-            continue  # 实现结构封顶: 实现 is an auxiliary, the next word is the predicate
+        if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
+            continue  # 实现(西区)开工: 实现 is an auxiliary, the next word is the predicate
+        if cls == "milestone" and clause.startswith(r.preparatory, m.end()):
+            cls = "start"  # 完成征收: the preparation is done, the works begin
         if m.start() >= rel_end:
             if word in r.objects and clause.startswith(_COMPOUND_NEXT, m.end()):
                 continue
@@ -115,6 +121,14 @@ def governing_class(sentence: str, start: int, end: int) -> str:
         and not _verb_between(clause, before[-1], rel_start)
     ):
         return before[-1][1]  # 依托X建成Y: X is the object of 依托, the later verb is Y's
+    if period == "plan":
+        # a plan names its targets after the item ("…投入使用"); otherwise the verb before
+        # the item says what the plan does with it ("推动X提升" is 推动's)
+        targets = [a for a in after if a[1] in r.plan_targets]
+        if targets:
+            return min(targets)[1]
+        if before:
+            return max(before)[1]
     if after:
         return min(after)[1]
     if before:
@@ -141,4 +155,4 @@ def status_of(sentence: str, start: int, end: int, period: str, glossary: bool =
     """planned | started | completed | ongoing | mentioned for ``sentence[start:end]``."""
     if glossary:
         return rules().status(period, "glossary")
-    return rules().status(period, governing_class(sentence, start, end))
+    return rules().status(period, governing_class(sentence, start, end, period))

@@ -35,6 +35,7 @@ class TableReader:
 
     def __init__(self) -> None:
         self.location_column: int | None = None
+        self.header_cells = 0
 
     def read(self, sent: Sentence, spans: Sequence[Span]) -> list[Span]:
         """The spans of ``sent`` as items: unchanged outside a located table."""
@@ -46,10 +47,14 @@ class TableReader:
             i for i, (a, b) in enumerate(bounds) if LOCATION_HEADERS.match(sent.text[a:b].strip())
         ]
         if header:
-            self.location_column = header[0]
+            self.location_column, self.header_cells = header[0], len(bounds)
             return []
         col = self.location_column
-        if col is None or col >= len(bounds):
+        if col is None:
+            return list(spans)
+        # a header whose first cells were merged away (a wrapped caption) aligns from the right
+        col += max(0, len(bounds) - self.header_cells)
+        if col >= len(bounds):
             return list(spans)
         a, b = bounds[col]
         location = sent.text[a:b].strip()

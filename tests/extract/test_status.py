@@ -35,6 +35,8 @@ CASES = [
     ("continuation", "plan", "加快推进北站新城建设", "北站新城", "ongoing"),
     ("continuation", "plan", "深化静安寺商圈能级提升", "静安寺商圈", "ongoing"),
     ("continuation", "plan", "做强做优静安国际会客厅", "静安国际会客厅", "ongoing"),
+    ("promotion", "plan", "推动南京西路东段商业整体提升", "南京西路东段", "planned"),
+    ("start", "review", "张园项目全面完成征收并实现西区开工", "张园", "started"),
     ("framing", "plan", "聚焦大宁融合创新区", "大宁融合创新区", "ongoing"),
     ("subject", "plan", "苏河湾功能区要打造世界级滨水中央活动区", "苏河湾功能区", "ongoing"),
     ("reference", "plan", "依托市北高新园区打造示范区", "市北高新园区", "mentioned"),
@@ -88,7 +90,7 @@ CASES = [
 )
 def test_status_rule(rule: str, period: str, sentence: str, name: str, expected: str) -> None:
     start = sentence.index(name)
-    assert governing_class(sentence, start, start + len(name)) == rule
+    assert governing_class(sentence, start, start + len(name), period) == rule
     assert status(sentence, name, period) == expected
 
 
