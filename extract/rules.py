@@ -793,6 +793,7 @@ _QUANTITY = re.compile(
     r"(?:家|个|亿元|万元|元|%|％|倍|名|人次|万人|亿|年|项|件)|连续[一二两三四五六七八九十\d]+年|“双百亿"
 )
 _CLAUSE_MARKS = "，；：,。"
+_FIGURES = re.compile(r"[\s\d.%％‰+\-—亿万元个家]*")
 
 
 def is_statistic(s: str, span: Span) -> bool:
@@ -803,6 +804,8 @@ def is_statistic(s: str, span: Span) -> bool:
         return False  # not the clause's subject
     rights = [i for i in (s.find(c, span.end) for c in _CLAUSE_MARKS) if i >= 0]
     clause = s[span.end : min(rights) if rights else len(s)]
+    if "\t" in clause and _FIGURES.fullmatch(clause):
+        return True  # a table row of figures ("…集聚带\t395.72\t46.7")
     if not _QUANTITY.search(clause):
         return False
     return not any(w in clause for w in (*lx.WORKS_WORDS, *lx.MILESTONE_WORDS))

@@ -103,7 +103,7 @@ def governing_class(sentence: str, start: int, end: int, period: str = "review")
             if word in r.objects and clause.startswith(_COMPOUND_NEXT, m.end()):
                 continue
             gap = clause[rel_end : m.start()]
-            if word in r.objects and _TO_OBJECT.match(_strip_objects(gap, r.objects)):
+            if word in r.objects and _TO_OBJECT.match(_strip_objects(gap, r.objects | _heads())):
                 continue  # 静安公园改造, …等项目建设: the item's object, not its predicate
             if cls == "creation" and word == "建设":
                 continue  # after a name 建设 is a noun
@@ -137,10 +137,20 @@ def governing_class(sentence: str, start: int, end: int, period: str = "review")
 
 
 def _strip_objects(gap: str, objects: frozenset[str]) -> str:
-    """``gap`` without the object nouns in it ("改造" of "…改造提升")."""
+    """``gap`` without the object nouns and list heads in it ("改造" of "…改造提升", "市级
+    “美丽街区”" of "…等3个市级“美丽街区”创建")."""
     for word in sorted(objects, key=len, reverse=True):
         gap = gap.replace(word, "")
-    return gap
+    return re.sub(r"[“”]|市级|区级", "", gap)
+
+
+@cache
+def _heads() -> frozenset[str]:
+    """The enumeration heads of the lexicon (项目, 美丽街区 …): nouns between a name and its
+    object noun."""
+    from .lexicon import HEADS
+
+    return frozenset(HEADS)
 
 
 #: Verb classes that work like prepositions: their object is the place, not the works.
