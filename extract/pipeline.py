@@ -40,6 +40,13 @@ def read_report(path: str | Path, metadata: dict[str, ReportMeta] | None = None)
     return Report(path, text, encoding, metadata_for(path.name, text, known))
 
 
+def report_sentences(report: Report) -> list[str]:
+    """The sentences of ``report`` as the extractor reads them (normalised: wrapped lines
+    joined, punctuation folded), so every reader of reports splits them the same way."""
+    norm = normalise(report.text)
+    return [s.text for s in sentences(norm, _default_timing(report.meta), report.meta.year)]
+
+
 def other_district(report: Report) -> str | None:
     """The issuing district when it is not the atlas's (``settings.district``), else None."""
     issuer = issuing_district(report.text, report.meta.issuing_body)
