@@ -55,12 +55,15 @@ POLICY_TITLES: frozenset[str] = frozenset(words(_T, "policy_title"))
 OPENING_VERBS: tuple[str, ...] = words(_T, "opening_verb")
 #: Words marking a park of the district that lies outside it (合作园区, 飞地).
 ELSEWHERE_MARKERS: tuple[str, ...] = words(_T, "elsewhere_marker")
+#: Award verbs: a name right after one is the title it confers, not a place.
+AWARD_VERBS: tuple[str, ...] = words(_T, "award_verb")
 #: Carrier nouns before quoted brand spaces (启用核心载体“元空间”).
 CARRIERS: tuple[str, ...] = words(_T, "carrier")
 #: After an ``…等项目`` list, members without a telling suffix need construction words.
 WORKS_WORDS: tuple[str, ...] = words(_T, "works_word")
 
 __all__ = [
+    "AWARD_VERBS",
     "CARRIERS",
     "CATEGORY_WORDS",
     "DESIGNATIONS",

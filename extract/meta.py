@@ -93,10 +93,10 @@ def _kind(name: str, head: str) -> str:
     return "report"
 
 
-#: A district named as the issuer in a report's header: "在上海市X区第…届人民代表大会",
+#: A district named as the issuer in a report's header: "在<city>市X区第…届人民代表大会",
 #: "X区人民政府", "X区区长", "X区发展和改革委员会", "关于X区2024年…".
 _ISSUER = re.compile(
-    r"(?:上海市|在|关于|^)([\u4e00-\u9fff]{1,3}?区)"
+    r"(?:[\u4e00-\u9fff]{2,3}市|在|关于|^)([\u4e00-\u9fff]{1,3}?区)"
     r"(?=第[一二三四五六七八九十\d]+届|人民政府|人民代表大会|发展和改革委员会|区长|\d{4}年|国民经济)",
     re.MULTILINE,
 )
@@ -118,10 +118,10 @@ def _issuing_body(head: str) -> str:
     """The issuing body as the header spells it ("上海市X区人民政府", "X区发展和改革委员会")."""
     flat = re.sub(r"\s+", "", head)
     district = issuing_district(head)
-    for body in (f"上海市{district}人民政府", f"{district}发展和改革委员会", f"{district}人民政府"):
-        if district and body in flat:
-            return body
-    return ""
+    if not district:
+        return ""
+    m = re.search(rf"(?:[\u4e00-\u9fff]{{2,3}}市)?{district}(?:人民政府|发展和改革委员会)", flat)
+    return m.group(0) if m else ""
 
 
 def infer_metadata(file_name: str, text: str) -> ReportMeta:

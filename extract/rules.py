@@ -731,7 +731,11 @@ def find_spans(
                 chosen[chosen.index(c)] = span
     chosen += list_neighbours(s, chosen, known)
     chosen = place_designations(s, chosen)
-    chosen = [c for c in chosen if not out_of_district(c.name) and not is_statistic(s, c)]
+    chosen = [
+        c
+        for c in chosen
+        if not out_of_district(c.name) and not is_statistic(s, c) and not is_title(s, c)
+    ]
     # A quoted brand right before its own typed name ("“美创静界”美妆健康创新生态社区").
     chosen = [c for c in chosen if not (c.rule == "quoted" and _named_after(c, chosen))]
     return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
@@ -809,6 +813,11 @@ def is_statistic(s: str, span: Span) -> bool:
     if not _QUANTITY.search(clause):
         return False
     return not any(w in clause for w in (*lx.WORKS_WORDS, *lx.MILESTONE_WORDS))
+
+
+def is_title(s: str, span: Span) -> bool:
+    """ "被评为上海特色商业街区", "入选上海市城市公园名录": what an award confers is a title."""
+    return s[: span.start].endswith(lx.AWARD_VERBS)
 
 
 _LIST_MAX = 10

@@ -39,3 +39,18 @@ def test_places_come_from_known_places_not_from_the_vocabulary() -> None:
     places = place_pattern(frozenset({"马戏城", "南京西路"}))
     assert [s.name for s in find_spans("推进马戏城建设", places=places)] == ["马戏城"]
     assert find_spans("沿南京西路步行", places=places) == []  # roads keep their own rules
+
+
+def test_no_city_or_region_names_among_the_generic_words() -> None:
+    words = {r.word for r in wordtables.load("lexicon")} | {
+        r.word for r in wordtables.load("vocab")
+    }
+    for place in ("上海", "长三角", "静安", "普陀", "苏河湾", "南京西路"):
+        assert not any(place in w for w in words), place
+
+
+def test_an_award_confers_a_title_not_a_place() -> None:
+    assert (
+        find_spans("陕西北路老字号专业街被评为上海特色商业街区")[-1].name == "陕西北路老字号专业街"
+    )
+    assert find_spans("静安青年体育公园入选上海市城市公园名录")[-1].name == "静安青年体育公园"
