@@ -278,10 +278,9 @@ def _strip_leading(run: str) -> str:
     Two-character verbs ("实施", "创建") are cut wherever they occur last; one-character
     particles ("沿", "和") only at the start, since names contain them (共和新路).
     """
-    for m in _LEADING_RE.finditer(run):
-        if len(m.group(0)) >= 2 and len(run) - m.end() >= 2:
-            run = run[m.end() :]
-            return _strip_leading(run)
+    for found in _LEADING_RE.finditer(run):
+        if len(found.group(0)) >= 2 and len(run) - found.end() >= 2:
+            return _strip_leading(run[found.end() :])
     while (m := _LEADING_RE.match(run)) and len(run) - m.end() >= 2:
         run = run[m.end() :]
     return run

@@ -44,9 +44,9 @@ _GENERIC = re.compile(
     r"[“”\d—\-]|[一二两三四五六七八九十]大|"
     + "|".join(sorted(map(re.escape, lx.GENERIC_MODIFIERS), key=len, reverse=True))
 )
-_STOP_BY_LEN: dict[int, frozenset[str]] = {}
-for _w in lx.STOP_WORDS:
-    _STOP_BY_LEN.setdefault(len(_w), set()).add(_w)  # type: ignore[union-attr]
+_STOP_BY_LEN: dict[int, frozenset[str]] = {
+    n: frozenset(w for w in lx.STOP_WORDS if len(w) == n) for n in {len(w) for w in lx.STOP_WORDS}
+}
 _STOP_LENS = sorted(_STOP_BY_LEN, reverse=True)
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, lx.SUFFIXES), key=len, reverse=True)))
 _HEAD_ALT = "|".join(sorted(map(re.escape, lx.HEADS), key=len, reverse=True))
@@ -263,9 +263,10 @@ def enumeration_spans(s: str) -> list[Span]:
                 break
             ok = _valid_member(name)
             own = _suffix_of(name)
-            loose = head in _LOOSE_HEADS and len(name) > 5 and not _names_place(name, ())
+            placed = _names_place(name, frozenset())
+            loose = head in _LOOSE_HEADS and len(name) > 5 and not placed
             # "…4个市级美丽街区" without 等: only names that tell themselves apart
-            loose = loose or (head_at in counted and not own and not _names_place(name, ()))
+            loose = loose or (head_at in counted and not own and not placed)
             if ok and not own and (bare or loose):
                 ok = False
             if ok:
