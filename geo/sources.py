@@ -416,7 +416,7 @@ def osm_place_name(tags: dict) -> str:
     """The Chinese name when the plain `name` is missing or not Chinese."""
     name = clean(tags.get("name"))
     zh = clean(tags.get("name:zh")) or clean(tags.get("name:zh-Hans"))
-    if zh and not re.search(r"[\u4e00-\u9fff]", name):
+    if zh and not re.search(f"[{CJK}]", name):
         return zh
     return name
 
