@@ -132,6 +132,12 @@ def _area_tree(frame: gpd.GeoDataFrame) -> tuple[shapely.STRtree | None, np.ndar
     return shapely.STRtree(frame.geometry.to_numpy()), frame["name"].to_numpy(dtype=object)
 
 
+def _transform(geom: BaseGeometry, transformer: Transformer) -> BaseGeometry:
+    """`geom` through a pyproj transformer (x and y arrays in, x and y arrays out)."""
+    fn: Any = transformer.transform
+    return shapely.transform(geom, fn, interleaved=False)
+
+
 def _radii(geoms: gpd.GeoSeries, points: gpd.GeoSeries) -> list[float]:
     """How far each shape reaches from its point (metres): the radius of its uncertainty."""
     g = geoms.to_crs(settings.metric_crs).to_numpy()
@@ -276,14 +282,14 @@ class GazetteerIndex:
         return self._sub_metric[name]
 
     def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(geom, self._to_metric.transform, interleaved=False)
+        return _transform(geom, self._to_metric)
 
     def point_to_wgs84(self, point: Point) -> Point:
         x, y = self._to_wgs84.transform(point.x, point.y)
         return Point(x, y)
 
     def to_wgs84(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(geom, self._to_wgs84.transform, interleaved=False)
+        return _transform(geom, self._to_wgs84)
 
     # ------------------------------------------------------------------ construction
     def _build_features(self) -> None:
