@@ -28,7 +28,17 @@ import shapely
 from atlas.errors import OutputError
 from atlas.settings import settings
 from geo import filters as flt
-from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
+from geo.schema import (
+    ATLAS_LAYERS,
+    CRS,
+    ITEM_COLUMNS,
+    KINDS,
+    OUTCOMES,
+    PERIODS,
+    STATUSES,
+    conform_items,
+)
+from geo.threads import with_threads
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
 DECIMALS = 6
@@ -268,11 +278,12 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
 def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoDataFrame]:
     """The layers of an atlas GeoPackage; `items` conformed to the schema and in row order."""
     try:
-        layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
+        present = set(pyogrio.list_layers(path)[:, 0]) | {"items"}
+        layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS if name in present}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
     layers["items"] = conform_items(layers["items"])
-    return layers
+    return with_threads(layers)
 
 
 def read_items(path: str | os.PathLike = DEFAULT_ATLAS) -> gpd.GeoDataFrame:
@@ -289,6 +300,7 @@ def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]
         "kind": list(KINDS),
         "status": list(STATUSES),
         "period": list(PERIODS),
+        "outcome": list(OUTCOMES),
         "subdistrict": names["subdistricts"],
         "zone": names["zones"],
     }
