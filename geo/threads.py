@@ -280,6 +280,8 @@ def cannot_link(a: Mention, b: Mention) -> bool:
     """True when `a` and `b` must never share a thread, whatever links a chain holds."""
     if same_quote(a, b) or not kinds_compatible(a, b):
         return True
+    if a.subdistricts and b.subdistricts and not a.subdistricts & b.subdistricts:
+        return True  # placed in different 街道
     if a.key == b.key:
         return False
     if a.markers != b.markers and (a.core in b.key or b.core in a.key):
@@ -288,7 +290,7 @@ def cannot_link(a: Mention, b: Mention) -> bool:
         return True  # 汶水路8号 / 汶水路801号
     if a.core != b.core and (a.key in b.key or b.key in a.key):
         return True  # 彭一小区 / 彭一小区养老院, 南京西路 / 南京西路商圈: a specific word added
-    return bool(a.subdistricts and b.subdistricts and not a.subdistricts & b.subdistricts)
+    return False
 
 
 def pair_rule(a: Mention, b: Mention) -> str | None:

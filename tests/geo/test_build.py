@@ -74,7 +74,7 @@ def test_build_atlas_schema_order_and_joins(synthetic):
     assert pd.isna(by_id.loc["r2-2", "precision"]) and by_id.loc["r2-2", "method"] == "unlocated"
     assert by_id.geometry["r2-2"] is None and by_id.loc["r2-2", "subdistrict"] is None
     assert by_id.loc["r1-2", "method"] == place.STREETS_METHOD
-    assert set(synthetic) == {"items", "subdistricts", "zones", "district"}
+    assert set(synthetic) == {"items", "subdistricts", "zones", "district", "threads"}
 
 
 def test_build_keeps_every_item(synthetic):
@@ -93,7 +93,7 @@ def test_run_build_writes_identical_bytes_twice(monkeypatch, tmp_path):
         assert result.timings.write > 0
     assert outputs[0] == outputs[1]
     layers = gpd.list_layers(tmp_path / "one" / build.ATLAS_GPKG)["name"].tolist()
-    assert sorted(layers) == ["district", "items", "subdistricts", "zones"]
+    assert sorted(layers) == ["district", "items", "subdistricts", "threads", "zones"]
 
 
 def test_build_error_for_empty_raw_dir(tmp_path):
