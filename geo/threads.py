@@ -288,9 +288,8 @@ def cannot_link(a: Mention, b: Mention) -> bool:
         return True  # 南京西路东段 / 西段, 张园 / 张园西区, 彭三小区四期 / 五期
     if a.address and b.address and a.address[:4] != b.address[:4]:
         return True  # 汶水路8号 / 汶水路801号
-    if a.core != b.core and (a.key in b.key or b.key in a.key):
-        return True  # 彭一小区 / 彭一小区养老院, 南京西路 / 南京西路商圈: a specific word added
-    return False
+    # 彭一小区 / 彭一小区养老院, 南京西路 / 南京西路商圈: one name plus a specific word
+    return a.core != b.core and (a.key in b.key or b.key in a.key)
 
 
 def pair_rule(a: Mention, b: Mention) -> str | None:

@@ -64,7 +64,7 @@ def frame(*rows: dict) -> gpd.GeoDataFrame:
 def threads_of(*rows: dict) -> dict[str, str]:
     """name@doc → thread id."""
     linked = link_threads(frame(*rows))
-    return {f"{n}@{d}": t for n, d, t in zip(linked["name"], linked["doc"], linked["thread"])}
+    return {f"{n}@{d}": t for n, d, t in zip(*linked[["name", "doc", "thread"]].T.values)}
 
 
 def linked(*rows: dict) -> bool:
@@ -86,7 +86,7 @@ def test_name_key_folds_brackets_quotes_prefixes_and_project_words():
     assert name_key("南京西路“离境退税示范创建街区”") == name_key("南京西路离境退税示范街区")
 
 
-# --------------------------------------------------------------------------- links that must be made
+# --------------------------------------------------------------------------- links to make
 
 
 def test_same_name_links_mentions_across_reports():
@@ -389,7 +389,7 @@ def test_outcome_filter_and_its_valid_values():
     items = link_threads(frame(*story()))
     chosen = apply_filters(items, Filters(outcome=("delivered",)))
     assert set(chosen["name"]) == {"彭一小区"} and set(chosen["period"]) == {"plan"}
-    with pytest.raises(FilterError, match="valid values: .*delivered.*no_later_mention"):
+    with pytest.raises(FilterError, match=r"valid values: .*delivered.*no_later_mention"):
         validate(items, Filters(outcome=("done",)), {"outcome": list(OUTCOMES)})
 
 
@@ -417,7 +417,8 @@ def test_exports_carry_thread_and_outcome(atlas, tmp_path):
     header = export.to_csv(items).splitlines()[0].split(",")
     assert header.index("outcome") == header.index("thread") + 1
     gpkg = tmp_path / "sel.gpkg"
-    assert cli.main(["export", "-o", str(gpkg), "--atlas", str(atlas), "--outcome", "delivered"]) == 0
+    argv = ["export", "-o", str(gpkg), "--atlas", str(atlas), "--outcome", "delivered"]
+    assert cli.main(argv) == 0
     assert set(gpd.read_file(gpkg)["outcome"]) == {"delivered"}
 
 
