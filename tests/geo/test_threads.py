@@ -64,7 +64,8 @@ def frame(*rows: dict) -> gpd.GeoDataFrame:
 def threads_of(*rows: dict) -> dict[str, str]:
     """name@doc → thread id."""
     linked = link_threads(frame(*rows))
-    return {f"{n}@{d}": t for n, d, t in zip(*linked[["name", "doc", "thread"]].T.values)}
+    rows_ = linked[["name", "doc", "thread"]].itertuples(index=False)
+    return {f"{n}@{d}": t for n, d, t in rows_}
 
 
 def linked(*rows: dict) -> bool:
