@@ -268,7 +268,7 @@ def publication_dates(raw_dir: str | os.PathLike) -> dict[str, str]:
     order in which `geo.threads` reads what became of a plan."""
     from extract.meta import load_metadata, metadata_for
 
-    known = load_metadata(raw_dir)
+    known = load_metadata(Path(raw_dir))
     return {p.name: metadata_for(p.name, "", known).delivered for p in report_paths(raw_dir)}
 
 

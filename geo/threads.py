@@ -36,6 +36,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -205,7 +206,7 @@ def _text(value: object) -> str:
 
 
 def _int(value: object, default: int = 0) -> int:
-    return default if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+    return default if value is None or pd.isna(value) else int(cast(float, value))
 
 
 def _address(name_key_: str, location: str) -> tuple | None:

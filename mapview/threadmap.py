@@ -10,6 +10,7 @@ that item (and its timeline) in the panel, as for any other feature.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -87,7 +88,8 @@ def add_thread_layer(
                 group
             )
     group.add_to(m)
-    m.get_root().html.add_child(folium.Element(legend_html()))
+    root: Any = m.get_root()
+    root.html.add_child(folium.Element(legend_html()))
     return group
 
 

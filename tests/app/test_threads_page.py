@@ -10,7 +10,6 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Point
-from streamlit.testing.v1 import AppTest
 
 from geo import summary
 from geo.export import write_gpkg_layers
@@ -18,8 +17,8 @@ from geo.schema import CRS, conform_items
 from geo.threads import link_threads, thread_table, timeline
 from mapview import charts, threadmap
 from mapview.timeline import candidates_html, thread_summary, timeline_html
-from tests.app.conftest import APP
 from tests.app.synthetic import reference_frames, write_gazetteer
+from tests.app.test_app import run_app
 
 EVIL = "<script>alert(1)</script>"
 
@@ -147,13 +146,6 @@ def thread_atlas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> gpd.GeoData
     monkeypatch.setenv("ATLAS_PATH", str(atlas))
     monkeypatch.setenv("GAZETTEER_PATH", str(write_gazetteer(tmp_path / "gazetteer.gpkg")))
     return linked
-
-
-def run_app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_item_panel_shows_its_thread_timeline(thread_atlas):
