@@ -88,6 +88,10 @@ def add_thread_layer(
                 group
             )
     group.add_to(m)
+    # The layer control lists the layers defined before it in the page's script: keep it last.
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(key)
     root: Any = m.get_root()
     root.html.add_child(folium.Element(legend_html()))
     return group

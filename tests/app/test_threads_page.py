@@ -116,8 +116,9 @@ def test_thread_layer_draws_one_marker_per_thread_styled_by_outcome_and_escaped(
     linked = items()
     feats = threadmap.thread_features(thread_table(linked), linked)
     m = folium.Map(location=(31.23, 121.45), zoom_start=13)
+    folium.LayerControl().add_to(m)  # as in the app: the control exists before the layer
     group = threadmap.add_thread_layer(m, feats)
-    folium.LayerControl().add_to(m)
+    assert isinstance(list(m._children.values())[-1], folium.LayerControl)  # defined after it
     assert len(group._children) == 3
     html = m.get_root().render()
     assert EVIL not in html
