@@ -282,8 +282,9 @@ def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoData
         layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS if name in present}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
+    built_before_threads = "thread" not in layers["items"].columns
     layers["items"] = conform_items(layers["items"])
-    return with_threads(layers)
+    return with_threads(layers, relink=built_before_threads)
 
 
 def read_items(path: str | os.PathLike = DEFAULT_ATLAS) -> gpd.GeoDataFrame:

@@ -30,11 +30,12 @@ planned again; else `no_later_mention`. Items that are not plans get no outcome.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -88,6 +89,9 @@ AREA_KINDS: frozenset[str] = frozenset({"zone", "beautiful_block"})
 #: methods that place an item on a gazetteer feature by its own name
 NAME_METHODS: frozenset[str] = frozenset({"exact", "alias"})
 
+#: worst precision code whose 街道 tells two namesakes apart (1–3: a place, a road, a 街道)
+PLACED_PRECISION = 3
+
 #: minimum similarity (rapidfuzz ratio, 0–100) of names for a context link and for a candidate
 CONTEXT_RATIO = 80.0
 CANDIDATE_RATIO = 60.0
@@ -121,6 +125,7 @@ def _strip_suffixes(text: str, words: Iterable[str], keep: int = 2) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: object) -> str:
     """The normalised name: folded, no quotes/brackets/spaces, one dash, no district prefix,
     no trailing project words, facility synonyms unified. `same_name` compares these."""
@@ -209,6 +214,7 @@ def _int(value: object, default: int = 0) -> int:
     return default if value is None or pd.isna(value) else int(cast(float, value))
 
 
+@functools.lru_cache(maxsize=65536)
 def _address(name_key_: str, location: str) -> tuple | None:
     """(road, number, unit, rest of the name) when the name *is* an address (+ a facility)."""
     for text in (name_key_, name_key(location)):
@@ -229,13 +235,30 @@ def _feature(row: Mapping, key: str, geom: object) -> object:
     return ("matched", matched) if matched else ("wkb", shapely.to_wkb(geom, hex=True))
 
 
+def _placed_in(row: Mapping) -> frozenset[str]:
+    """The 街道 of a well-placed item (precision 1–3); estimates (a zone, an open 四至) and
+    district-level points say nothing about which 街道 the thing is in."""
+    if _int(row.get("precision"), 99) > PLACED_PRECISION:
+        return frozenset()
+    return frozenset(s for s in _text(row.get("subdistrict")).split(";") if s)
+
+
+#: Columns of the items that linking reads.
+MENTION_COLUMNS: tuple[str, ...] = (
+    "id", "name", "kind", "start", "end", "quote", "location", "method", "precision",
+    "matched", "subdistrict",
+)  # fmt: skip
+
+
 def mentions(items: pd.DataFrame, published: Mapping[str, object] | None = None) -> list[Mention]:
     """One `Mention` per row of `items`, in row order."""
     docs = items["doc"].astype(str).tolist()
     order = publication_order(dict.fromkeys(docs), published)
     geoms = items.geometry.array if isinstance(items, gpd.GeoDataFrame) else [None] * len(items)
+    wanted = [c for c in MENTION_COLUMNS if c in items.columns]
+    records = pd.DataFrame(items[wanted]).to_dict("records")
     out = []
-    for pos, (row, geom) in enumerate(zip(items.to_dict("records"), geoms, strict=True)):
+    for pos, (row, geom) in enumerate(zip(records, geoms, strict=True)):
         key = name_key(row.get("name"))
         out.append(
             Mention(
@@ -253,7 +276,7 @@ def mentions(items: pd.DataFrame, published: Mapping[str, object] | None = None)
                 quote=_text(row.get("quote")),
                 address=_address(key, _text(row.get("location"))),
                 feature=_feature(row, key, geom),
-                subdistricts=frozenset(s for s in _text(row.get("subdistrict")).split(";") if s),
+                subdistricts=_placed_in(row),
             )
         )
     return out
@@ -277,9 +300,11 @@ def kinds_compatible(a: Mention, b: Mention) -> bool:
     return not (is_road_name(a.key) or is_road_name(b.key))
 
 
-def cannot_link(a: Mention, b: Mention) -> bool:
-    """True when `a` and `b` must never share a thread, whatever links a chain holds."""
-    if same_quote(a, b) or not kinds_compatible(a, b):
+def incompatible(a: Mention, b: Mention) -> bool:
+    """True when two names can never be one thing (what `cannot_link` checks besides the
+    sentence): it depends only on the names, kinds, addresses and 街道, so it is decided once
+    per pair of distinct signatures."""
+    if not kinds_compatible(a, b):
         return True
     if a.subdistricts and b.subdistricts and not a.subdistricts & b.subdistricts:
         return True  # placed in different 街道
@@ -293,9 +318,15 @@ def cannot_link(a: Mention, b: Mention) -> bool:
     return a.core != b.core and (a.key in b.key or b.key in a.key)
 
 
+def cannot_link(a: Mention, b: Mention) -> bool:
+    """True when `a` and `b` must never share a thread, whatever links a chain holds."""
+    return same_quote(a, b) or incompatible(a, b)
+
+
 def pair_rule(a: Mention, b: Mention) -> str | None:
-    """The strongest direct rule linking `a` and `b`, or None."""
-    if cannot_link(a, b):
+    """The strongest direct rule linking `a` and `b`, or None (sentences aside: two members
+    of one enumeration are kept apart when threads are joined)."""
+    if incompatible(a, b):
         return None
     same_markers = a.markers == b.markers
     if a.feature is not None and a.feature == b.feature and a.kind == b.kind and same_markers:
@@ -324,13 +355,28 @@ def similarity(a: Mention, b: Mention) -> float:
 # --------------------------------------------------------------------------- linking
 
 
-class _Threads:
-    """Union-find whose unions are refused when any two members of the two sides conflict."""
+def signature(m: Mention) -> tuple:
+    """What rules and checks read of a mention besides its sentence: mentions with one
+    signature are one thing, and pairs of signatures are compared once, not pairs of items."""
+    return (m.key, m.core, m.markers, m.kind, m.address, m.feature, m.subdistricts)
 
-    def __init__(self, members: list[Mention]) -> None:
-        self.members = members
+
+def _span(m: Mention) -> tuple[str, int, int]:
+    return (m.doc, m.start, m.end)
+
+
+class _Threads:
+    """Union-find over mentions whose unions are refused when the two sides conflict: two of
+    their signatures are `incompatible`, or they hold different names from one sentence.
+    A side keeps its signatures and its sentences, so a check costs the number of distinct
+    names, not of mentions."""
+
+    def __init__(self, members: list[Mention], sig_of: list[int], reps: list[Mention]) -> None:
+        self.members, self.sig_of, self.reps = members, sig_of, reps
         self.parent = list(range(len(members)))
-        self.groups: dict[int, list[int]] = {i: [i] for i in range(len(members))}
+        self.sigs: dict[int, set[int]] = {i: {sig_of[i]} for i in range(len(members))}
+        self.spans: dict[int, dict[tuple, set[str]]] = {m.pos: {_span(m): {m.key}} for m in members}
+        self._memo: dict[tuple[int, int], bool] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -338,19 +384,31 @@ class _Threads:
             i = self.parent[i]
         return i
 
+    def _incompatible(self, sa: int, sb: int) -> bool:
+        key = (min(sa, sb), max(sa, sb))
+        if key not in self._memo:
+            self._memo[key] = incompatible(self.reps[sa], self.reps[sb])
+        return self._memo[key]
+
+    def conflict(self, ra: int, rb: int) -> bool:
+        if any(self._incompatible(a, b) for a in self.sigs[ra] for b in self.sigs[rb]):
+            return True
+        small, big = sorted((self.spans[ra], self.spans[rb]), key=len)
+        return any(len(keys | big[span]) > 1 for span, keys in small.items() if span in big)
+
     def union(self, i: int, j: int) -> bool:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return True
-        left, right = self.groups[ri], self.groups[rj]
-        m = self.members
-        if any(cannot_link(m[x], m[y]) for x in left for y in right):
+        if self.conflict(ri, rj):
             return False
-        if len(left) < len(right):
-            ri, rj, left, right = rj, ri, right, left
+        if len(self.spans[ri]) < len(self.spans[rj]):
+            ri, rj = rj, ri
         self.parent[rj] = ri
-        left.extend(right)
-        del self.groups[rj]
+        self.sigs[ri] |= self.sigs.pop(rj)
+        spans = self.spans[ri]
+        for span, keys in self.spans.pop(rj).items():
+            spans.setdefault(span, set()).update(keys)
         return True
 
 
@@ -362,85 +420,102 @@ class Link:
     score: float
 
 
-def _blocks(members: list[Mention]) -> dict[str, list[int]]:
-    """Mentions sharing a blocking key (key, core, address, feature, first two characters of
-    the core): only these are compared, so linking stays near-linear in the items."""
+def _blocks(reps: list[Mention]) -> dict[str, list[int]]:
+    """Signatures sharing a blocking key (key, core, address, feature, first two characters
+    of the core): only these are compared, so linking stays near-linear in the items."""
     blocks: dict[str, list[int]] = defaultdict(list)
-    for m in members:
+    for s, m in enumerate(reps):
         keys = {f"k:{m.key}", f"c:{m.core}", f"p:{m.core[:2]}"}
         if m.address:
             keys.add(f"a:{m.address[:4]}")
         if m.feature is not None:
             keys.add(f"f:{m.feature}")
         for key in keys:
-            blocks[key].append(m.pos)
+            blocks[key].append(s)
     return blocks
 
 
-def candidate_pairs(members: list[Mention]) -> list[tuple[int, int]]:
-    """Pairs of mentions worth comparing (sharing a block), sorted, each once."""
+def candidate_pairs(reps: list[Mention]) -> list[tuple[int, int]]:
+    """Pairs of signatures worth comparing (sharing a block), sorted, each once."""
     pairs: set[tuple[int, int]] = set()
-    for positions in _blocks(members).values():
-        for x, i in enumerate(positions):
-            for j in positions[x + 1 :]:
+    for group in _blocks(reps).values():
+        for x, i in enumerate(group):
+            for j in group[x + 1 :]:
                 pairs.add((min(i, j), max(i, j)))
     return sorted(pairs)
 
 
-def _siblings(members: list[Mention]) -> dict[int, list[int]]:
-    """Per mention, the other members of its sentence (same doc, overlapping quote)."""
-    by_quote: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    for m in members:
-        by_quote[(m.doc, m.start, m.end)].append(m.pos)
-    out: dict[int, list[int]] = {}
-    for positions in by_quote.values():
-        for p in positions:
-            out[p] = [q for q in positions if q != p]
-    return out
-
-
 def _context_link(
-    a: Mention, b: Mention, siblings: Mapping[int, list[int]], find: Callable[[int], int]
-) -> bool:
-    """Near-identical names in two reports whose sentences share an already linked member."""
-    if a.doc == b.doc or a.kind != b.kind or a.markers != b.markers or cannot_link(a, b):
-        return False
-    if similarity(a, b) < CONTEXT_RATIO:
-        return False
-    mine = {find(s) for s in siblings.get(a.pos, [])}
-    return any(find(s) in mine for s in siblings.get(b.pos, []))
+    threads: _Threads, left: list[int], right: list[int], sentences: Mapping[tuple, list[int]]
+) -> tuple[int, int] | None:
+    """A mention of `left` and one of `right`, in two reports, whose sentences list members
+    already in one thread (the same enumeration context), or None."""
+    members = threads.members
+    seen: dict[int, int] = {}
+    for a in left:
+        for s in sentences[_span(members[a])]:
+            if s != a:
+                seen.setdefault(threads.find(s), a)
+    for b in right:
+        for s in sentences[_span(members[b])]:
+            a = seen.get(threads.find(s)) if s != b else None
+            if a is not None and members[a].doc != members[b].doc:
+                return a, b
+    return None
 
 
 def link(
     items: pd.DataFrame, published: Mapping[str, object] | None = None
 ) -> tuple[list[Mention], list[int], list[Link], list[Link]]:
-    """Members, the thread root of each, the links made and the candidate links not made."""
+    """Members, the thread root of each, the links made and the candidate links not made
+    (refused links and similar names; one per pair of distinct signatures)."""
     members = mentions(items, published)
-    threads = _Threads(members)
-    pairs = candidate_pairs(members)
+    index: dict[tuple, int] = {}
+    sig_of = [index.setdefault(signature(m), len(index)) for m in members]
+    groups: list[list[int]] = [[] for _ in index]
+    for m in members:
+        groups[sig_of[m.pos]].append(m.pos)
+    reps = [members[g[0]] for g in groups]
+    threads = _Threads(members, sig_of, reps)
+    made: list[Link] = []
+    for group in groups:  # one signature: one thing, unless one sentence lists two of them
+        for p in group[1:]:
+            if threads.union(group[0], p):
+                made.append(Link(group[0], p, "same_name", RULES["same_name"]))
+    pairs = candidate_pairs(reps)
     direct = []
-    for i, j in pairs:
-        rule = pair_rule(members[i], members[j])
+    for sa, sb in pairs:
+        rule = pair_rule(reps[sa], reps[sb])
         if rule is not None:
-            direct.append(Link(i, j, rule, RULES[rule]))
+            direct.append(Link(groups[sa][0], groups[sb][0], rule, RULES[rule]))
     direct.sort(key=lambda lk: (-lk.score, lk.a, lk.b))
-    made = [lk for lk in direct if threads.union(lk.a, lk.b)]
-    refused = [lk for lk in direct if lk not in made]
-    siblings = _siblings(members)
-    for i, j in pairs:
-        a, b = members[i], members[j]
-        if threads.find(i) != threads.find(j) and _context_link(a, b, siblings, threads.find):
-            lk = Link(i, j, "enumeration_context", RULES["enumeration_context"])
-            (made if threads.union(i, j) else refused).append(lk)
-    roots = [threads.find(i) for i in range(len(members))]
-    candidates = refused[:]
-    for i, j in pairs:
-        if roots[i] == roots[j] or any(lk.a == i and lk.b == j for lk in refused):
+    refused: list[Link] = []
+    for lk in direct:
+        (made if threads.union(lk.a, lk.b) else refused).append(lk)
+    sentences: dict[tuple, list[int]] = defaultdict(list)
+    for m in members:
+        sentences[_span(m)].append(m.pos)
+    scores: dict[tuple[int, int], float] = {}
+    for sa, sb in pairs:
+        a, b = reps[sa], reps[sb]
+        scores[(sa, sb)] = score = similarity(a, b)
+        if threads.find(a.pos) == threads.find(b.pos) or score < CONTEXT_RATIO:
             continue
-        score = similarity(members[i], members[j])
-        contained = members[i].key in members[j].key or members[j].key in members[i].key
-        if score >= CANDIDATE_RATIO or contained:
-            candidates.append(Link(i, j, "similar_name", round(score / 100, 2)))
+        if a.kind != b.kind or a.markers != b.markers or incompatible(a, b):
+            continue
+        found = _context_link(threads, groups[sa], groups[sb], sentences)
+        if found is not None:
+            lk = Link(*found, "enumeration_context", RULES["enumeration_context"])
+            (made if threads.union(*found) else refused).append(lk)
+    roots = [threads.find(i) for i in range(len(members))]
+    tried = {(lk.a, lk.b) for lk in refused}
+    candidates = refused[:]
+    for (sa, sb), score in scores.items():
+        a, b = reps[sa], reps[sb]
+        if roots[a.pos] == roots[b.pos] or (a.pos, b.pos) in tried:
+            continue
+        if score >= CANDIDATE_RATIO or a.key in b.key or b.key in a.key:
+            candidates.append(Link(a.pos, b.pos, "similar_name", round(score / 100, 2)))
     return members, roots, made, candidates
 
 
@@ -485,13 +560,39 @@ def plan_mask(items: pd.DataFrame) -> pd.Series:
 
 def outcome_of(plan_pub: tuple, later: Iterable[tuple[tuple, str, str]]) -> str:
     """The outcome of a plan published at `plan_pub`, from its thread's (pub, period, status)."""
-    after = [(period, status) for pub, period, status in later if pub > plan_pub]
-    reviews = [status for period, status in after if period in RETROSPECTIVE]
-    if any(s in DONE for s in reviews):
-        return "delivered"
-    if any(s in MOVING for s in reviews):
-        return "in_progress"
-    return "replanned" if after else "no_later_mention"
+    return _Latest.of(later).outcome(plan_pub)
+
+
+@dataclass
+class _Latest:
+    """The latest publication of a thread's mentions of each sort: any, retrospective and
+    completed, retrospective and started/ongoing/mentioned. A plan's outcome compares its own
+    publication with these three, so outcomes cost one pass over the items."""
+
+    any: tuple = ()
+    done: tuple = ()
+    moving: tuple = ()
+
+    def add(self, pub: tuple, period: str, status: str) -> None:
+        self.any = max(self.any, pub)
+        if period in RETROSPECTIVE and status in DONE:
+            self.done = max(self.done, pub)
+        elif period in RETROSPECTIVE and status in MOVING:
+            self.moving = max(self.moving, pub)
+
+    @classmethod
+    def of(cls, mentions: Iterable[tuple[tuple, str, str]]) -> _Latest:
+        latest = cls()
+        for pub, period, status in mentions:
+            latest.add(pub, period, status)
+        return latest
+
+    def outcome(self, pub: tuple) -> str:
+        if self.done > pub:
+            return "delivered"
+        if self.moving > pub:
+            return "in_progress"
+        return "replanned" if self.any > pub else "no_later_mention"
 
 
 # --------------------------------------------------------------------------- public API
@@ -513,15 +614,13 @@ def link_threads(
     members, roots, _, _ = link(items, published)
     years = [_int(y, 0) for y in items["year"].tolist()]
     ids, _ = thread_ids(members, roots, years)
-    by_thread: dict[str, list[tuple[tuple, str, str]]] = defaultdict(list)
-    periods = items["period"].astype(object).tolist()
-    statuses = items["status"].astype(object).tolist()
+    latest: dict[str, _Latest] = defaultdict(_Latest)
+    periods = items["period"].astype(str).tolist()
+    statuses = items["status"].astype(str).tolist()
     for m in members:
-        by_thread[ids[m.pos]].append((m.pub, str(periods[m.pos]), str(statuses[m.pos])))
+        latest[ids[m.pos]].add(m.pub, periods[m.pos], statuses[m.pos])
     outcomes = [
-        outcome_of(m.pub, by_thread[ids[m.pos]])
-        if is_plan(periods[m.pos], statuses[m.pos])
-        else None
+        latest[ids[m.pos]].outcome(m.pub) if is_plan(periods[m.pos], statuses[m.pos]) else None
         for m in members
     ]
     out["thread"] = pd.Series(ids, index=out.index, dtype=object)
@@ -579,22 +678,16 @@ def thread_table(
     `link_threads`), in order of first mention, with `geo.schema.THREAD_COLUMNS`.
 
     `candidates` is JSON: the other threads a member nearly linked to, with rule and score."""
-    if "thread" not in items.columns or len(items) == 0:
+    if "thread" not in items.columns or len(items) == 0 or items["thread"].isna().all():
         return gpd.GeoDataFrame(
             {c: [] for c in THREAD_COLUMNS[:-1]}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS
         )
     order = publication_order(dict.fromkeys(items["doc"].astype(str)), published)
-    frame = items.assign(
-        _pub=[order[str(d)] for d in items["doc"]],
-        _year=[_int(y) for y in items["year"]],
-        _start=[_int(s) for s in items["start"]],
-    )
-    frame = frame.iloc[
-        sorted(
-            range(len(frame)),
-            key=lambda i: (frame["_pub"].iat[i], frame["_year"].iat[i], frame["_start"].iat[i]),
-        )
+    keys = [
+        (order[str(d)], _int(y), _int(s))
+        for d, y, s in zip(items["doc"], items["year"], items["start"], strict=True)
     ]
+    frame = items.iloc[sorted(range(len(items)), key=keys.__getitem__)]
     near = _near_threads(items, published)
     rows, geoms = [], []
     for thread, group in frame.groupby("thread", sort=False):
@@ -651,17 +744,19 @@ def _near_threads(
     return out
 
 
-def with_threads(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    """`layers` (as read from an atlas) with items linked and a `threads` layer: an atlas built
-    before threads existed is linked on reading (dated by file name), so every reader sees
-    the same columns."""
+def with_threads(
+    layers: Mapping[str, gpd.GeoDataFrame], relink: bool = False
+) -> dict[str, gpd.GeoDataFrame]:
+    """`layers` (as read from an atlas) with a `threads` layer; with `relink` (an atlas built
+    before threads existed: its items have no `thread` column) the items are linked first,
+    dated by file name, so every reader sees the same columns."""
     out = dict(layers)
     items = out["items"]
-    if len(items) and items["thread"].isna().all():
+    if relink and len(items):
         from geo.schema import conform_items
 
         out["items"] = items = conform_items(link_threads(items))
-    if "threads" not in out or (len(out["threads"]) == 0 and len(items)):
+    if "threads" not in out or (len(out["threads"]) == 0 and items["thread"].notna().any()):
         out["threads"] = thread_table(items)
     return out
 

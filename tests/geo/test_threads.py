@@ -257,9 +257,11 @@ def test_members_of_one_enumeration_never_share_a_thread_whatever_the_chain():
 
 
 def test_different_subdistricts_stay_apart():
-    a = item("市民健身中心", D1, subdistrict="西街道")
-    b = item("市民健身中心", D2, subdistrict="东街道")
+    a = item("市民健身中心", D1, subdistrict="西街道", precision=2)
+    b = item("市民健身中心", D2, subdistrict="东街道", precision=1)
     assert not linked(a, b)
+    b["precision"] = 5  # an estimate (a zone, an open 四至) does not tell them apart
+    assert linked(a, b)
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -454,3 +456,19 @@ def test_track_lists_multi_report_threads_and_rejects_unknown_ids(atlas, capsys)
 
     assert run(cli.main, ["track", "--atlas", str(atlas), "--thread", "T0"]) == 2
     assert "no thread 'T0'" in capsys.readouterr().err
+
+
+def test_an_atlas_built_before_threads_is_linked_on_reading(tmp_path):
+    gaz = fakes.gazetteer()
+    old = frame(*story()).reindex(
+        columns=[c for c in ITEM_COLUMNS if c not in ("thread", "outcome")]
+    )
+    path = tmp_path / "old.gpkg"
+    export.write_gpkg_layers(
+        {"items": gpd.GeoDataFrame(old, crs=CRS), "district": gaz["district"],
+         "subdistricts": gaz["subdistricts"], "zones": gaz["zones"]},
+        path,
+    )  # fmt: skip
+    layers = export.read_atlas(path)
+    assert layers["items"]["thread"].nunique() == 3
+    assert set(layers["threads"]["label"]) == {"彭一小区", "彭一小区养老院", "X园"}
