@@ -458,9 +458,9 @@ def _context_link(
                 seen.setdefault(threads.find(s), a)
     for b in right:
         for s in sentences[_span(members[b])]:
-            a = seen.get(threads.find(s)) if s != b else None
-            if a is not None and members[a].doc != members[b].doc:
-                return a, b
+            match = seen.get(threads.find(s)) if s != b else None
+            if match is not None and members[match].doc != members[b].doc:
+                return match, b
     return None
 
 
