@@ -22,7 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project importable
     sys.path.insert(0, str(ROOT))
 
-from bench import app_bench, browser_bench, build_bench, join_bench, map_bench, synthetic  # noqa: E402
+from bench import (  # noqa: E402
+    app_bench,
+    browser_bench,
+    build_bench,
+    join_bench,
+    map_bench,
+    store_bench,
+    synthetic,
+)
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
@@ -88,6 +96,11 @@ def scale_figures(quick: bool, atlas: Path | None, workdir: Path) -> list[Figure
                 join_bench.figure(label, items, ref, repeat=1 if quick else 3)
             ],
         )
+    top_scale = f"{max(scales)}x"
+    figures += section(
+        f"store.select.{top_scale}",
+        lambda: store_bench.figures(top_scale, atlases[max(scales)], repeat=1 if quick else 3),
+    )
     if atlas is None:
         figures.append(missing(f"memory.app.{max(scales)}x", "MB", "no 1x atlas for baseline"))
     else:

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("geo.export", "write a filtered selection as GeoJSON, GeoPackage or CSV"),
     "summary": ("geo.summary", "print year x kind and zone x kind counts"),
     "track": ("geo.track", "print a thread's timeline: one project across reports"),
+    "publish": ("geo.store", "publish the atlas to PostgreSQL/PostGIS tables"),
 }
 
 
