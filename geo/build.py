@@ -34,6 +34,7 @@ from extract import FIELDS
 from geo.export import ExportError, write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
 from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
+from geo.threads import link_threads, thread_table
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,8 @@ def build_atlas(
     geocoder: Any = None,
     timings: BuildTimings | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """The atlas layers (items, subdistricts, zones, district) from the reports of `raw_dir`.
+    """The atlas layers (items, subdistricts, zones, district, threads) from the reports of
+    `raw_dir`.
 
     `gazetteer` is a `geo.gazetteer.Gazetteer` (or a mapping of its layers, or a path to
     `gazetteer.gpkg`); `geocoder` defaults to `AtlasGeocoder` over it. Pure apart from reading
@@ -282,12 +284,15 @@ def build_atlas(
         joined = join_items(located, subdistricts, zones)
         joined = joined.sort_values(list(SORT_COLUMNS), kind="stable").reset_index(drop=True)
         joined["id"] = unique_ids(joined["id"].astype(str))
+        published = publication_dates(raw_dir)
+        joined = link_threads(joined, published)  # issue 12: threads and outcomes
     return {
         "items": conform_items(joined),
         "subdistricts": subdistricts,
         "zones": zones,
         "district": _layer(gazetteer, "district").reset_index(drop=True),
         **reference_layers(gazetteer),
+        "threads": thread_table(joined, published),
     }
 
 
@@ -310,6 +315,15 @@ def reference_layers(gazetteer: Any) -> dict[str, gpd.GeoDataFrame]:
     if outline is not None and len(water):
         water = water[water.intersects(outline)]
     return {"roads": roads.reset_index(drop=True), "water": water.reset_index(drop=True)}
+
+
+def publication_dates(raw_dir: str | os.PathLike) -> dict[str, str]:
+    """Each report's publication date (reports.csv `delivered`, else from its file name): the
+    order in which `geo.threads` reads what became of a plan."""
+    from extract.meta import load_metadata, metadata_for
+
+    known = load_metadata(Path(raw_dir))
+    return {p.name: metadata_for(p.name, "", known).delivered for p in report_paths(raw_dir)}
 
 
 def load_gazetteer_file(path: str | os.PathLike) -> Any:

@@ -35,10 +35,12 @@ from geo.schema import (
     ITEM_COLUMNS,
     KINDS,
     OPTIONAL_ATLAS_LAYERS,
+    OUTCOMES,
     PERIODS,
     STATUSES,
     conform_items,
 )
+from geo.threads import with_threads
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
 DECIMALS = 6
@@ -280,19 +282,22 @@ def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoData
     """The layers of an atlas GeoPackage or PostGIS URL (`geo.store`); `items` conformed to
     the schema and in row order."""
     if store.is_url(path):
-        return store.read_atlas(str(path))
+        return with_threads(store.read_atlas(str(path)))
     try:
         present = set(pyogrio.list_layers(path)[:, 0]) if Path(path).is_file() else set()
+        present |= {"items"}  # a file without it fails here, with GDAL's reason
         layers = {
             name: gpd.read_file(path, layer=name)
-            if name in present or name not in OPTIONAL_ATLAS_LAYERS
+            if name in present
             else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
             for name in ATLAS_LAYERS
+            if name in present or name in OPTIONAL_ATLAS_LAYERS
         }
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
+    built_before_threads = "thread" not in layers["items"].columns
     layers["items"] = conform_items(layers["items"])
-    return layers
+    return with_threads(layers, relink=built_before_threads)
 
 
 def read_items(path: str | os.PathLike = DEFAULT_ATLAS) -> gpd.GeoDataFrame:
@@ -309,6 +314,7 @@ def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]
         "kind": list(KINDS),
         "status": list(STATUSES),
         "period": list(PERIODS),
+        "outcome": list(OUTCOMES),
         "subdistrict": names["subdistricts"],
         "zone": names["zones"],
     }

@@ -13,6 +13,8 @@ CRS = "EPSG:4326"
 KINDS: tuple[str, ...] = ("project", "beautiful_block", "park", "zone", "road")
 PERIODS: tuple[str, ...] = ("review", "plan", "multi-year")
 STATUSES: tuple[str, ...] = ("planned", "started", "completed", "ongoing", "mentioned")
+#: What became of a plan item, from later reports (`geo.threads`); null for non-plans.
+OUTCOMES: tuple[str, ...] = ("delivered", "in_progress", "replanned", "no_later_mention")
 
 #: Columns of the `items` layer, in order (geometry last).
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -36,6 +38,26 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "zone",
     "boundary",
     "missing_sides",
+    "thread",
+    "outcome",
+    "geometry",
+)
+
+#: Columns of the `threads` layer (one row per thread, `geo.threads.thread_table`).
+THREAD_COLUMNS: tuple[str, ...] = (
+    "thread",
+    "label",
+    "kind",
+    "first_year",
+    "last_year",
+    "mentions",
+    "reports",
+    "latest_status",
+    "outcome",
+    "plans",
+    "first_doc",
+    "last_doc",
+    "candidates",
     "geometry",
 )
 
@@ -62,8 +84,17 @@ FLOAT_COLUMNS: tuple[str, ...] = ("uncertainty_m",)
 SORT_COLUMNS: tuple[str, ...] = ("doc", "start", "id")
 
 #: Layers of `data/atlas.gpkg`, in the order they are written.
-ATLAS_LAYERS: tuple[str, ...] = ("items", "subdistricts", "zones", "district", "roads", "water")
-#: Reference layers an atlas may lack (older files; the page then draws none).
+ATLAS_LAYERS: tuple[str, ...] = (
+    "items",
+    "subdistricts",
+    "zones",
+    "district",
+    "roads",
+    "water",
+    "threads",
+)
+#: Reference layers an atlas may lack (older files; the page then draws none). A missing
+#: `threads` layer is derived on reading (`geo.threads.with_threads`).
 OPTIONAL_ATLAS_LAYERS: tuple[str, ...] = ("roads", "water")
 
 #: `method` of an item that could not be placed (its geometry and precision are null).

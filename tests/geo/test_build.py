@@ -77,7 +77,7 @@ def test_build_atlas_schema_order_and_joins(synthetic):
     assert pd.isna(by_id.loc["r2-2", "precision"]) and by_id.loc["r2-2", "method"] == "unlocated"
     assert by_id.geometry["r2-2"] is None and by_id.loc["r2-2", "subdistrict"] is None
     assert by_id.loc["r1-2", "method"] == place.STREETS_METHOD
-    assert set(synthetic) == {"items", "subdistricts", "zones", "district", "roads", "water"}
+    assert set(synthetic) == set(ATLAS_LAYERS)
     assert by_id.loc["r2-1", "uncertainty_m"] == 0.0  # the geocoder's point, no radius given
 
 
