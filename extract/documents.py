@@ -1,0 +1,320 @@
+"""Report files → text: plain text, Word (.docx) and PDF with a text layer, told apart by content.
+
+Reports reach users as PDF or Word files. This module turns each into the one string the
+extractor reads (*the text as read*: every offset, quote and id refers to it, so callers keep it
+and ``text[start:end] == quote`` holds). The format is decided by the file's first bytes, not by
+its name, so a PDF renamed ``.txt`` is read as a PDF and random bytes named ``.pdf`` are refused.
+
+- ``.docx`` (python-docx): body paragraphs and tables in document order, one line per
+  paragraph, each table row one tab-separated line (the shape ``extract/normalise.py`` reads as
+  a table row).
+- ``.pdf`` (pypdf): pages in order, with what PDF libraries really return cleaned up:
+  compatibility and Kangxi-radical code points mapped to the ordinary characters (NFKC, only
+  for those blocks), full-width letters and digits to ASCII, repeated page headers/footers and
+  page numbers dropped. Line breaks inside sentences are kept in the text and mended by the
+  normaliser exactly as for the PDF debris of a converted ``.txt`` (its offset map points back
+  here). Full-width punctuation stays: the normaliser folds both widths to one.
+- Anything else is refused with one line naming the file and the reason: an encrypted PDF, a
+  PDF without a text layer, a corrupt or truncated file, a .doc/.wps/.rtf, an image, another
+  binary, a file over ``settings.max_report_bytes``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from atlas.settings import settings
+
+from .decode import ReportError, decode_bytes, looks_binary
+
+#: Formats `read_document` returns besides a text encoding.
+DOCX = "docx"
+PDF = "pdf"
+#: File name endings users may drop (the page's uploader and the build's glob).
+REPORT_SUFFIXES = (".txt", ".docx", ".pdf")
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+_NO_TEXT = "scanned pages: no text to read; OCR is not supported"
+_SAVE_AS = "save it as .docx or PDF (with text) and try again"
+
+
+def _fail(name: str, reason: str) -> ReportError:
+    return ReportError(f"{name}: {reason}")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are: ``"pdf"``, ``"docx"``, ``"zip"``, ``"ole2"``, ``"rtf"``,
+    ``"image:<TYPE>"`` or ``"text"`` (anything else; decoding decides)."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return PDF
+    if data.startswith(b"PK\x03\x04"):
+        return DOCX if b"word/" in data[:65536] or _zip_has(data, "word/document.xml") else "zip"
+    if data.startswith(_OLE2):
+        return "ole2"
+    if data.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image:WebP"
+    for magic, kind in _IMAGES:
+        if data.startswith(magic):
+            return f"image:{kind}"
+    return "text"
+
+
+def _zip_has(data: bytes, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def read_document(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """``(text, format)`` of a report's bytes: ``format`` is ``"docx"``, ``"pdf"`` or the text
+    encoding. Raises `ReportError` (one line naming ``name``) for anything it cannot read."""
+    limit = settings.max_report_bytes
+    if len(data) > limit:
+        raise _fail(name, f"file too large ({_mb(len(data))}; the limit is {_mb(limit)})")
+    kind = sniff(data)
+    if kind == PDF:
+        return pdf_text(data, name), PDF
+    if kind == DOCX:
+        return docx_text(data, name), DOCX
+    if kind == "zip":
+        raise _fail(name, f"a ZIP archive but not a Word .docx document; {_SAVE_AS}")
+    if kind == "ole2":
+        raise _fail(name, f"Word 97-2003 .doc / WPS files are not supported; {_SAVE_AS}")
+    if kind == "rtf":
+        raise _fail(name, f"RTF files are not supported; {_SAVE_AS}")
+    if kind.startswith("image:"):
+        raise _fail(name, f"a {kind[6:]} image: {_NO_TEXT}")
+    if data.strip() and looks_binary(data):
+        raise _fail(name, "not a .txt, .docx or .pdf report (unrecognised binary content)")
+    return decode_bytes(data, name)
+
+
+def read_file(path: str | Path) -> tuple[str, str]:
+    """`read_document` of a file; the size limit is checked before the file is read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_report_bytes:
+            limit = _mb(settings.max_report_bytes)
+            raise _fail(str(path), f"file too large ({_mb(size)}; the limit is {limit})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(str(path), f"cannot read ({exc.strerror or exc})") from None
+    return read_document(data, str(path))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+# --------------------------------------------------------------------------- .docx
+
+
+def docx_text(data: bytes, name: str = "<bytes>") -> str:
+    """Paragraphs and table rows of the document body, in document order, one per line."""
+    from docx import Document
+    from docx.table import Table
+
+    try:
+        document = Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_table_lines(block))
+            else:
+                lines.append(block.text.replace("\t", " "))
+    except Exception as exc:  # zipfile, lxml, python-docx: all mean the same to a user
+        raise _fail(name, f"corrupt or truncated .docx ({_one_line(exc)})") from None
+    text = "\n".join(lines)
+    if not text.strip():
+        raise _fail(name, "the Word document has no text")
+    return text + "\n"
+
+
+def _table_lines(table) -> Iterator[str]:
+    """One tab-separated line per row; a merged cell counts once; cell line breaks → spaces."""
+    for row in table.rows:
+        cells = []
+        previous = None
+        for cell in row.cells:
+            if previous is not None and cell._tc is previous:
+                continue
+            previous = cell._tc
+            cells.append(" ".join(cell.text.replace("\t", " ").split()))
+        if any(cells):
+            yield "\t".join(cells)
+
+
+# --------------------------------------------------------------------------- .pdf
+
+
+def _compat_table() -> dict[int, str]:
+    """Code points PDF text layers return in place of ordinary characters, and their NFKC form:
+    CJK radicals and Kangxi radicals (⼀ for 一), compatibility ideographs, full-width letters
+    and digits, Latin ligatures. Punctuation is left to the normaliser."""
+    ranges = [
+        (0x2E80, 0x2EFF),
+        (0x2F00, 0x2FDF),
+        (0xF900, 0xFAFF),
+        (0x2F800, 0x2FA1F),
+        (0xFB00, 0xFB06),
+        (0xFF10, 0xFF19),
+        (0xFF21, 0xFF3A),
+        (0xFF41, 0xFF5A),
+    ]
+    table = {}
+    for lo, hi in ranges:
+        for code in range(lo, hi + 1):
+            mapped = unicodedata.normalize("NFKC", chr(code))
+            if mapped != chr(code):
+                table[code] = mapped
+    return table
+
+
+_COMPAT = _compat_table()
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*共?\s*\d{1,4}\s*页?)?[\s\-—–－_·•]*$"
+)
+_DIGITS = re.compile(r"\d+")
+_EDGE = 2  # lines at the top and at the bottom of a page that may be furniture
+_UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff]")
+
+
+def map_compat(text: str) -> str:
+    """``text`` with compatibility / radical code points as the ordinary characters."""
+    return text.translate(_COMPAT)
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs every repaired cross-reference as a warning; a report is one line or none."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
+    """The text layer of each page, as pypdf extracts it; refuses what cannot be read whole."""
+    from pypdf import PasswordType, PdfReader
+
+    if b"%%EOF" not in data[-2048:]:
+        raise _fail(name, "truncated or corrupt PDF (no end-of-file marker)")
+    with _quiet_pypdf():
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except Exception as exc:  # unsupported algorithm, missing crypto provider
+                    raise _fail(
+                        name, f"encrypted PDF that cannot be opened ({_one_line(exc)})"
+                    ) from None
+                if opened == PasswordType.NOT_DECRYPTED:
+                    raise _fail(name, "encrypted PDF: a password is needed to read it")
+            pages = [page.extract_text() or "" for page in reader.pages]
+            scanned = [
+                number
+                for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), 1)
+                if not text.strip() and _has_images(page)
+            ]
+        except ReportError:
+            raise
+        except Exception as exc:  # pypdf's errors and the parser's own (KeyError, ValueError …)
+            raise _fail(name, f"corrupt PDF ({_one_line(exc)})") from None
+    if not any(p.strip() for p in pages):
+        raise _fail(name, _NO_TEXT)
+    if scanned:
+        listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
+        raise _fail(name, f"page(s) {listed} are {_NO_TEXT}")
+    return pages
+
+
+def _has_images(page) -> bool:
+    try:
+        return len(page.images) > 0
+    except Exception:  # a broken image stream is still an image
+        return True
+
+
+def pdf_text(data: bytes, name: str = "<bytes>") -> str:
+    """The report text of a PDF: its pages, cleaned (`clean_pages`), one string."""
+    text = clean_pages(pdf_pages(data, name))
+    visible = re.sub(r"\s+", "", text)
+    if len(_UNDECODABLE.findall(visible)) > max(10, len(visible) // 5):
+        raise _fail(
+            name,
+            "the PDF's text layer cannot be decoded (fonts without a Unicode map); " + _NO_TEXT,
+        )
+    return text
+
+
+def clean_pages(pages: list[str]) -> str:
+    """Pages → one text: compatibility code points mapped, page furniture dropped, pages in
+    order, each ending with a line break (a sentence running across pages is joined by the
+    normaliser like any wrapped line)."""
+    split = [
+        map_compat(page).replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages
+    ]
+    furniture = _repeated_edges(split)
+    out: list[str] = []
+    for lines in split:
+        edges = set(_edge_indices(lines))
+        for index, line in enumerate(lines):
+            if index in edges and (_PAGE_NUMBER.match(line) or _key(line) in furniture):
+                continue
+            out.append(line.rstrip())
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def _key(line: str) -> str:
+    return _DIGITS.sub("#", "".join(line.split()))
+
+
+def _edge_indices(lines: list[str]) -> list[int]:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:_EDGE] + filled[-_EDGE:]
+
+
+def _repeated_edges(pages: list[list[str]]) -> set[str]:
+    """Lines at a page's top or bottom that recur on at least half the pages (≥ 3): running
+    headers and footers ("静安区人民政府公报  第 # 期")."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({_key(lines[i]) for i in _edge_indices(lines)})
+    need = max(3, (len(pages) + 1) // 2)
+    return {key for key, count in seen.items() if count >= need and key}
