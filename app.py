@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
-from mapview import charts, panels
+from mapview import charts, panels, upload
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS
 from mapview.layers import Reference, assemble_map, items_payload, reference_payload
@@ -113,6 +113,10 @@ def main() -> None:
     items = layers["items"]
 
     filters, basemap = panels.sidebar(items, filter_vocabulary(layers))
+    reports = upload.sidebar(
+        GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{ATLAS_PATH}:{stamp}", layers
+    )
+    user = upload.user_layers(reports, filters)
     selection = flt.apply_filters(items, filters)
     located = ~(selection.geometry.isna() | selection.geometry.is_empty)
     unlocated = selection[~located]
@@ -132,7 +136,7 @@ def main() -> None:
         str(ATLAS_PATH), stamp, str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH), gcj02
     )
     assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
-    atlas_map = assemble_map(payload, reference, basemap, assets)
+    atlas_map = assemble_map(payload, reference, basemap, assets, upload.payloads(user, gcj02))
 
     map_col, detail_col = st.columns([5, 2])
     with map_col:
@@ -175,9 +179,10 @@ def main() -> None:
         st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
     with unlocated_tab:
         panels.unlocated_list(unlocated)
+    upload.report_panels(user, filters, TABLE_COLUMNS)
 
     with detail_col:
-        chosen = items[items["id"].astype(str) == st.session_state.get("selected_id")]
+        chosen = upload.lookup(items, user, st.session_state.get("selected_id"))
         if len(chosen):
             panels.item_details(chosen.iloc[0].to_dict())
         else:

@@ -38,6 +38,7 @@ from .decode import ReportError, decode_bytes, looks_binary
 #: Formats `read_document` returns besides a text encoding.
 DOCX = "docx"
 PDF = "pdf"
+DOCUMENT_FORMATS = (DOCX, PDF)
 #: File name endings users may drop (the page's uploader and the build's glob).
 REPORT_SUFFIXES = (".txt", ".docx", ".pdf")
 
@@ -304,8 +305,10 @@ def _key(line: str) -> str:
 
 
 def _edge_indices(lines: list[str]) -> list[int]:
+    """The first and last `_EDGE` non-blank lines (one each on a page of a few lines)."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    return filled[:_EDGE] + filled[-_EDGE:]
+    edge = _EDGE if len(filled) > 2 * _EDGE else 1
+    return filled[:edge] + filled[-edge:]
 
 
 def _repeated_edges(pages: list[list[str]]) -> set[str]:

@@ -30,6 +30,7 @@ import pandas as pd
 from atlas.errors import DataError
 from atlas.settings import settings
 from extract import FIELDS
+from extract.documents import DOCUMENT_FORMATS
 from geo.export import ExportError, write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
 from geo.schema import CRS, SORT_COLUMNS, conform_items
@@ -43,8 +44,6 @@ ATLAS_GPKG = "atlas.gpkg"
 ATLAS_GEOJSON = "atlas.geojson"
 #: Folder of `out_dir` holding the text read from each .docx/.pdf report (`<file>.txt`).
 TEXT_DIR = "text"
-#: `Report.encoding` of reports that are documents rather than text files.
-DOCUMENT_FORMATS = ("docx", "pdf")
 TEXTS_ATTR = "texts"
 
 #: Fields of `extract.Item`, in its order (the contract in docs/ARCHITECTURE.md).

@@ -199,9 +199,7 @@ def upload_report(
         settings.district, issuing_district(report.text), int(placed.sum()), len(items)
     )
     title = report.meta.title or Path(name).stem
-    return UploadResult(
-        Path(name).name, title, report.text, report.encoding, items, check, timings
-    )
+    return UploadResult(Path(name).name, title, report.text, report.encoding, items, check, timings)
 
 
 __all__ = [
