@@ -207,7 +207,7 @@ def test_size_limit(tmp_path) -> None:
     path.write_text(PASSAGE * 100, encoding="utf-8")
     with settings.override(max_report_bytes=1000):
         assert _one_line_error(path).startswith("file too large (")
-        with pytest.raises(ReportError, match="upload.txt: file too large"):
+        with pytest.raises(ReportError, match=r"upload\.txt: file too large"):
             report_from_bytes(path.read_bytes(), "upload.txt")
 
 
