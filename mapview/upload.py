@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,14 +43,12 @@ _STAGES = {
 
 @dataclass(frozen=True)
 class UserLayer:
-    """One uploaded report as the page shows it: the result and its filtered items."""
+    """One uploaded report as the page shows it: its layer's label, the result and its
+    filtered items."""
 
+    label: str
     result: UploadResult
     selection: gpd.GeoDataFrame
-
-    @property
-    def label(self) -> str:
-        return self.result.label
 
 
 @st.cache_resource(show_spinner="Preparing the geocoder for your report…")
@@ -118,8 +117,17 @@ def sidebar(
 
 
 def user_layers(results: Sequence[UploadResult], filters: flt.Filters) -> list[UserLayer]:
-    """Each report's drawable items under the page's filters."""
-    return [UserLayer(r, flt.apply_filters(r.drawable, filters)) for r in results]
+    """Each report's drawable items under the page's filters; two reports with one title are
+    told apart by their file names."""
+    titles = Counter(r.label for r in results)
+    return [
+        UserLayer(
+            r.label if titles[r.label] == 1 else f"{r.label} ({r.name})",
+            r,
+            flt.apply_filters(r.drawable, filters),
+        )
+        for r in results
+    ]
 
 
 def payloads(layers: Sequence[UserLayer], gcj02: bool = False) -> list[tuple[str, ItemsPayload]]:
@@ -142,27 +150,35 @@ def report_panels(
     """Below the map: per report, its count, the district check, table, unlocated list and
     downloads (the same export functions as the atlas, with the same filters)."""
     for index, layer in enumerate(layers):
-        result, selection = layer.result, layer.selection
-        st.subheader(panels.md_escape(layer.label))
-        if not result.district.ok:
-            st.warning(result.district.message)
-        located = ~(selection.geometry.isna() | selection.geometry.is_empty)
-        st.markdown(
-            panels.count_line(len(selection), int((~located).sum()), len(result.drawable))
-            + f" · read as {panels.md_escape(result.format)} in {result.timings.total:.1f} s"
+        with st.container(key=f"byo_report_{index}"):
+            _report_panel(index, layer, filters, columns)
+
+
+def _report_panel(
+    index: int, layer: UserLayer, filters: flt.Filters, columns: Sequence[str]
+) -> None:
+    """One report: heading, district check, count, table, unlocated list, downloads."""
+    result, selection = layer.result, layer.selection
+    st.subheader(panels.md_escape(layer.label))
+    if not result.district.ok:
+        st.warning(result.district.message)
+    located = ~(selection.geometry.isna() | selection.geometry.is_empty)
+    st.markdown(
+        panels.count_line(len(selection), int((~located).sum()), len(result.drawable))
+        + f" · read as {panels.md_escape(result.format)} in {result.timings.total:.1f} s"
+    )
+    table_tab, unlocated_tab = st.tabs(
+        [f"Table ({len(selection)})", f"Unlocated ({int((~located).sum())})"]
+    )
+    with table_tab:
+        st.dataframe(
+            pd.DataFrame(selection.reindex(columns=list(columns))),
+            hide_index=True,
+            key=f"byo_table_{index}",
         )
-        table_tab, unlocated_tab = st.tabs(
-            [f"Table ({len(selection)})", f"Unlocated ({int((~located).sum())})"]
-        )
-        with table_tab:
-            st.dataframe(
-                pd.DataFrame(selection.reindex(columns=list(columns))),
-                hide_index=True,
-                key=f"byo_table_{index}",
-            )
-        with unlocated_tab:
-            panels.unlocated_list(selection[~located])
-        _downloads(result, filters, index)
+    with unlocated_tab:
+        panels.unlocated_list(selection[~located])
+    _downloads(result, filters, index)
 
 
 def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
