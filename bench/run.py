@@ -22,14 +22,22 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project importable
     sys.path.insert(0, str(ROOT))
 
-from bench import app_bench, browser_bench, build_bench, join_bench, map_bench, synthetic  # noqa: E402
+from bench import (  # noqa: E402
+    app_bench,
+    browser_bench,
+    build_bench,
+    join_bench,
+    map_bench,
+    synthetic,
+    upload_bench,
+)
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
 SCALES = (10, 100)
 QUICK_SCALES = (10,)
 #: Groups of figures (`--only`): scale includes the app children (rerun, memory).
-GROUPS = ("build", "payload", "scale")
+GROUPS = ("build", "payload", "scale", "upload")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -139,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                 if atlas
                 else [missing("payload.map", "kB", "no atlas (build failed, none committed)")]
             )
+        if "upload" in args.only:
+            figures += section("upload", lambda: upload_bench.figures(atlas, args.quick))
         if "scale" in args.only:
             figures += section(
                 "scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False

@@ -8,12 +8,13 @@ its name, so a PDF renamed ``.txt`` is read as a PDF and random bytes named ``.p
 - ``.docx`` (python-docx): body paragraphs and tables in document order, one line per
   paragraph, each table row one tab-separated line (the shape ``extract/normalise.py`` reads as
   a table row).
-- ``.pdf`` (pypdf): pages in order, with what PDF libraries really return cleaned up:
-  compatibility and Kangxi-radical code points mapped to the ordinary characters (NFKC, only
-  for those blocks), full-width letters and digits to ASCII, repeated page headers/footers and
-  page numbers dropped. Line breaks inside sentences are kept in the text and mended by the
-  normaliser exactly as for the PDF debris of a converted ``.txt`` (its offset map points back
-  here). Full-width punctuation stays: the normaliser folds both widths to one.
+- ``.pdf`` (pypdfium2: Chrome's PDFium): pages in order, with what PDF libraries really return
+  cleaned up: compatibility and Kangxi-radical code points mapped to the ordinary characters
+  (NFKC, only for those blocks), full-width letters and digits to ASCII, repeated page
+  headers/footers and page numbers dropped. Line breaks inside sentences are kept in the text
+  and mended by the normaliser exactly as for the PDF debris of a converted ``.txt`` (its
+  offset map points back here). Full-width punctuation stays: the normaliser folds both
+  widths to one.
 - Anything else is refused with one line naming the file and the reason: an encrypted PDF, a
   PDF without a text layer, a corrupt or truncated file, a .doc/.wps/.rtf, an image, another
   binary, a file over ``settings.max_report_bytes``.
@@ -22,13 +23,12 @@ its name, so a PDF renamed ``.txt`` is read as a PDF and random bytes named ``.p
 from __future__ import annotations
 
 import io
-import logging
 import re
+import threading
 import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from atlas.settings import settings
@@ -205,6 +205,7 @@ _COMPAT = _compat_table()
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*共?\s*\d{1,4}\s*页?)?[\s\-—–－_·•]*$"
 )
+_PAGE_BIT = re.compile(rf"{_PAGE_NUMBER.pattern}|^[\s\-—–－_·•]+$")
 _DIGITS = re.compile(r"\d+")
 _EDGE = 2  # lines at the top and at the bottom of a page that may be furniture
 _UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff]")
@@ -215,46 +216,39 @@ def map_compat(text: str) -> str:
     return text.translate(_COMPAT)
 
 
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs every repaired cross-reference as a warning; a report is one line or none."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+#: PDFium is not thread-safe, and Streamlit serves each session from its own thread.
+_PDFIUM = threading.Lock()
 
 
 def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
-    """The text layer of each page, as pypdf extracts it; refuses what cannot be read whole."""
-    from pypdf import PasswordType, PdfReader
+    """The text layer of each page, as PDFium (pypdfium2) extracts it; refuses what cannot be
+    read whole. PDFium opens a PDF encrypted only against editing (empty user password) as
+    every viewer does."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     if b"%%EOF" not in data[-2048:]:
         raise _fail(name, "truncated or corrupt PDF (no end-of-file marker)")
-    with _quiet_pypdf():
+    with _PDFIUM:
         try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                try:
-                    opened = reader.decrypt("")
-                except Exception as exc:  # unsupported algorithm, missing crypto provider
-                    raise _fail(
-                        name, f"encrypted PDF that cannot be opened ({_one_line(exc)})"
-                    ) from None
-                if opened == PasswordType.NOT_DECRYPTED:
-                    raise _fail(name, "encrypted PDF: a password is needed to read it")
-            pages = [page.extract_text() or "" for page in reader.pages]
-            scanned = [
-                number
-                for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), 1)
-                if not text.strip() and _has_images(page)
-            ]
-        except ReportError:
-            raise
-        except Exception as exc:  # pypdf's errors and the parser's own (KeyError, ValueError …)
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
+                raise _fail(name, "encrypted PDF: a password is needed to read it") from None
+            if getattr(exc, "err_code", None) == raw.FPDF_ERR_SECURITY:
+                raise _fail(name, "encrypted PDF with an unsupported security handler") from None
             raise _fail(name, f"corrupt PDF ({_one_line(exc)})") from None
+        try:
+            pages, scanned = [], []
+            for number, page in enumerate(document, 1):
+                text = page.get_textpage().get_text_range()
+                if not text.strip() and _has_images(page, raw.FPDF_PAGEOBJ_IMAGE):
+                    scanned.append(number)
+                pages.append(text)
+        except pdfium.PdfiumError as exc:
+            raise _fail(name, f"corrupt PDF ({_one_line(exc)})") from None
+        finally:
+            document.close()
     if not any(p.strip() for p in pages):
         raise _fail(name, _NO_TEXT)
     if scanned:
@@ -263,11 +257,8 @@ def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
     return pages
 
 
-def _has_images(page) -> bool:
-    try:
-        return len(page.images) > 0
-    except Exception:  # a broken image stream is still an image
-        return True
+def _has_images(page, image_type: int) -> bool:
+    return next(iter(page.get_objects(filter=(image_type,), max_depth=3)), None) is not None
 
 
 def pdf_text(data: bytes, name: str = "<bytes>") -> str:
@@ -289,15 +280,27 @@ def clean_pages(pages: list[str]) -> str:
     split = [
         map_compat(page).replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages
     ]
+    split = [_peel_page_numbers(lines) for lines in split]
     furniture = _repeated_edges(split)
     out: list[str] = []
     for lines in split:
         edges = set(_edge_indices(lines))
         for index, line in enumerate(lines):
-            if index in edges and (_PAGE_NUMBER.match(line) or _key(line) in furniture):
+            if index in edges and _key(line) in furniture:
                 continue
             out.append(line.rstrip())
     return "\n".join(out).strip("\n") + "\n"
+
+
+def _peel_page_numbers(lines: list[str]) -> list[str]:
+    """Drop page numbers ("— 3 —", "第 3 页", "3/12", or their pieces on lines of their own,
+    as PDF text layers split them) from the top and the bottom of a page."""
+    start, end = 0, len(lines)
+    while start < end and (not lines[start].strip() or _PAGE_BIT.match(lines[start])):
+        start += 1
+    while end > start and (not lines[end - 1].strip() or _PAGE_BIT.match(lines[end - 1])):
+        end -= 1
+    return lines[start:end]
 
 
 def _key(line: str) -> str:
