@@ -28,6 +28,7 @@ import shapely
 from atlas.errors import OutputError
 from atlas.settings import settings
 from geo import filters as flt
+from geo import store
 from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
@@ -35,7 +36,8 @@ DECIMALS = 6
 #: Compact JSON (one feature a line keeps the file diff-able; spaces would only add bytes).
 SEPARATORS = (",", ":")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
-DEFAULT_ATLAS = Path(settings.atlas_path)
+#: a GeoPackage path or a `postgresql://` URL (kept a string: Path would mangle `//`)
+DEFAULT_ATLAS = settings.atlas_path
 
 
 class ExportError(OutputError):
@@ -266,7 +268,10 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
 
 
 def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoDataFrame]:
-    """The layers of an atlas GeoPackage; `items` conformed to the schema and in row order."""
+    """The layers of an atlas GeoPackage or PostGIS URL (`geo.store`); `items` conformed to
+    the schema and in row order."""
+    if store.is_url(path):
+        return store.read_atlas(str(path))
     try:
         layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -319,7 +324,11 @@ def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]
 def cli_selection(
     args: argparse.Namespace,
 ) -> tuple[dict[str, gpd.GeoDataFrame], flt.Filters]:
-    """The atlas of `args.atlas` and the validated filters of the CLI options (export, summary)."""
+    """The atlas of `args.atlas` and the validated filters of the CLI options (export, summary).
+
+    From PostGIS the filters run in SQL, so only the selected items are read."""
+    if store.is_url(args.atlas):
+        return store.select(args.atlas, flt.filters_from_args(args))
     layers = read_atlas(args.atlas)
     filters = canonical_areas(flt.filters_from_args(args), layers)
     flt.validate(layers["items"], filters, filter_vocabulary(layers))
@@ -342,7 +351,9 @@ def infer_format(path: str | os.PathLike, given: str | None) -> str:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, help="file to write")
     parser.add_argument("--format", choices=sorted(set(FORMATS.values())), default=None)
-    parser.add_argument("--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage to read")
+    parser.add_argument(
+        "--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage or postgresql:// URL to read"
+    )
     flt.add_filter_arguments(parser)
 
 

@@ -103,7 +103,9 @@ def render(items: pd.DataFrame, tables: Sequence[str] = ("year", "zone")) -> str
 def configure(parser: argparse.ArgumentParser) -> None:
     from geo.export import DEFAULT_ATLAS
 
-    parser.add_argument("--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage to read")
+    parser.add_argument(
+        "--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage or postgresql:// URL to read"
+    )
     parser.add_argument(
         "--by",
         nargs="+",
