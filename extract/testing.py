@@ -64,7 +64,7 @@ def write_docx(text: str, path: str | Path) -> Path:
 
 def _radical_of() -> dict[str, str]:
     """Ordinary character → the Kangxi radical whose NFKC form it is (一 → ⼀)."""
-    out = {}
+    out: dict[str, str] = {}
     for code in range(0x2F00, 0x2FD6):
         ordinary = unicodedata.normalize("NFKC", chr(code))
         out.setdefault(ordinary, chr(code))

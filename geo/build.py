@@ -118,7 +118,7 @@ def items_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title"])
 
 
-def extract_items(raw_dir: str | os.PathLike, texts: dict[str, str] | None = None) -> pd.DataFrame:
+def extract_items(raw_dir: str | os.PathLike) -> pd.DataFrame:
     """One row per extracted item (the `Item` fields plus `doc_title`), every report of `raw_dir`.
 
     A report that cannot be read stops the build (`BuildError`): an atlas silently missing a

@@ -15,10 +15,14 @@ import pytest
 from playwright.sync_api import expect
 
 from extract.testing import write_docx, write_pdf
-from mapview.devserver import CHROMIUM, MAP_FRAME, chromium, streamlit_app, wait_for_map
+from mapview.devserver import CHROMIUM, MAP_FRAME, wait_for_map
+from tests.app import test_browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ROOT = Path(__file__).resolve().parents[2]
+#: the fixtures of the page's own browser test: the app on the synthetic atlas, Chromium, a page
+app_url = test_browser.app_url
+browser = test_browser.browser
+page = test_browser.page
 
 if os.environ.get("CI") and not CHROMIUM.exists():  # in CI a missing browser is a failure
     raise RuntimeError(f"no Chromium at {CHROMIUM} (scripts/ensure-chromium.sh)")
@@ -56,33 +60,6 @@ def label(title: str) -> str:
     return f"your report: 关于印发《{title}》的通知"
 
 
-@pytest.fixture(scope="module")
-def app_url(fixture_paths: tuple[Path, Path]):
-    atlas, gazetteer = fixture_paths
-    ARTIFACTS.mkdir(exist_ok=True)
-    env = {"ATLAS_PATH": str(atlas), "GAZETTEER_PATH": str(gazetteer)}
-    with streamlit_app(env, log=ARTIFACTS / "streamlit-upload.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.goto(app_url, wait_until="domcontentloaded")
-    yield page
-    context.close()
-
-
 def user_counts(page, want: dict[str, int], timeout: float = 60) -> dict:
     """Wait until the map's per-user-layer counts (`data-user-counts`) show `want` drawn."""
     deadline = time.monotonic() + timeout
@@ -106,7 +83,11 @@ def upload(page, *paths: Path) -> None:
     )
 
 
-def test_upload_docx_and_pdf_draws_their_layers_and_tables(page, tmp_path, pdf_fonts) -> None:
+def test_upload_docx_and_pdf_draws_their_layers_and_tables(
+    page, tmp_path, pdf_fonts, fixture_paths
+) -> None:
+    dataset = fixture_paths[0].parent
+    files_before = {p: p.stat().st_mtime_ns for p in dataset.iterdir()}
     wait_for_map(page)
     atlas_before = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
     atlas_counts = atlas_before.get_attribute("data-atlas-counts")
@@ -141,6 +122,8 @@ def test_upload_docx_and_pdf_draws_their_layers_and_tables(page, tmp_path, pdf_f
     rows = page.locator(".st-key-byo_report_0 [data-testid='stDataFrame'] [role='row']")
     expect(rows).to_have_count(2)
     assert page.dialogs == []
+    # nothing was written to the shared dataset
+    assert {p: p.stat().st_mtime_ns for p in dataset.iterdir()} == files_before
 
 
 def test_bad_file_and_other_district_say_so(page, tmp_path) -> None:
