@@ -22,6 +22,7 @@ its name, so a PDF renamed ``.txt`` is read as a PDF and random bytes named ``.p
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import threading
@@ -42,6 +43,7 @@ DOCUMENT_FORMATS = (DOCX, PDF)
 #: File name endings users may drop (the page's uploader and the build's glob).
 REPORT_SUFFIXES = (".txt", ".docx", ".pdf")
 
+_TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -71,7 +73,7 @@ def sniff(data: bytes) -> str:
     """What the bytes are: ``"pdf"``, ``"docx"``, ``"zip"``, ``"ole2"``, ``"rtf"``,
     ``"image:<TYPE>"`` or ``"text"`` (anything else; decoding decides)."""
     head = data[:1024]
-    if b"%PDF-" in head:
+    if head.lstrip().startswith(b"%PDF-") or (b"%PDF-" in head and looks_binary(data)):
         return PDF
     if data.startswith(b"PK\x03\x04"):
         return DOCX if b"word/" in data[:65536] or _zip_has(data, "word/document.xml") else "zip"
@@ -114,7 +116,7 @@ def read_document(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         raise _fail(name, f"RTF files are not supported; {_SAVE_AS}")
     if kind.startswith("image:"):
         raise _fail(name, f"a {kind[6:]} image: {_NO_TEXT}")
-    if data.strip() and looks_binary(data):
+    if data.strip() and not data.startswith(_TEXT_BOMS) and looks_binary(data):
         raise _fail(name, "not a .txt, .docx or .pdf report (unrecognised binary content)")
     return decode_bytes(data, name)
 

@@ -204,6 +204,11 @@ def test_formats_are_sniffed_not_taken_from_the_name(tmp_path, pdf_fonts) -> Non
     (tmp_path / "sheet.docx").write_bytes(buffer.getvalue())
     assert _one_line_error(tmp_path / "sheet.docx").startswith("a ZIP archive but not a Word")
     assert sniff(b"{\\rtf1 ...") == "rtf"
+    # text stays text: UTF-16 (NUL bytes and all), and a text that merely mentions %PDF-
+    (tmp_path / "utf16.txt").write_bytes(PASSAGE.encode("utf-16"))
+    assert read_report(tmp_path / "utf16.txt", metadata={}).text == PASSAGE
+    (tmp_path / "mentions.txt").write_text("文件头是 %PDF-1.7\n" + PASSAGE, encoding="utf-8")
+    assert read_report(tmp_path / "mentions.txt", metadata={}).encoding == "utf-8"
 
 
 def test_size_limit(tmp_path) -> None:
