@@ -143,18 +143,13 @@ def _mb(size: int) -> str:
 
 
 def docx_text(data: bytes, name: str = "<bytes>") -> str:
-    """Paragraphs and table rows of the document body, in document order, one per line."""
+    """Paragraphs and table rows of the document body, in document order, one per line
+    (content controls are opened; headers, footers and text boxes are not read)."""
     from docx import Document
-    from docx.table import Table
 
     try:
         document = Document(io.BytesIO(data))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                lines.extend(_table_lines(block))
-            else:
-                lines.append(block.text.replace("\t", " "))
+        lines = list(_block_lines(document.element.body, document))
     except Exception as exc:  # zipfile, lxml, python-docx: all mean the same to a user
         raise _fail(name, f"corrupt or truncated .docx ({_one_line(exc)})") from None
     text = "\n".join(lines)
@@ -163,8 +158,26 @@ def docx_text(data: bytes, name: str = "<bytes>") -> str:
     return text + "\n"
 
 
+def _block_lines(element, parent) -> Iterator[str]:
+    """Lines of the paragraphs and tables under a body (or a content control), in order."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent).text.replace("\t", " ")
+        elif child.tag == qn("w:tbl"):
+            yield from _table_lines(Table(child, parent))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _block_lines(content, parent)
+
+
 def _table_lines(table) -> Iterator[str]:
-    """One tab-separated line per row; a merged cell counts once; cell line breaks → spaces."""
+    """One tab-separated line per row; a merged cell counts once; the lines of a cell (and of
+    a table nested in it) are joined by spaces."""
     for row in table.rows:
         cells = []
         previous = None
@@ -172,7 +185,7 @@ def _table_lines(table) -> Iterator[str]:
             if previous is not None and cell._tc is previous:
                 continue
             previous = cell._tc
-            cells.append(" ".join(cell.text.replace("\t", " ").split()))
+            cells.append(" ".join(" ".join(_block_lines(cell._tc, cell)).split()))
         if any(cells):
             yield "\t".join(cells)
 

@@ -45,6 +45,8 @@ def signature(items) -> list[tuple]:
 
 def test_docx_paragraphs_and_tables_in_document_order(tmp_path) -> None:
     from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
     document = Document()
     document.add_paragraph("一、2027年主要任务")
@@ -55,7 +57,16 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path) -> None:
     merged = document.add_table(rows=1, cols=3)
     merged.rows[0].cells[0].merge(merged.rows[0].cells[1]).text = "合并\t单元格"
     merged.rows[0].cells[2].text = "第二\n行"
+    outer = document.add_table(rows=1, cols=2)
+    outer.rows[0].cells[0].text = "外层"
+    inner = outer.rows[0].cells[1].add_table(rows=1, cols=2)
+    inner.rows[0].cells[0].text, inner.rows[0].cells[1].text = "嵌套", "表格"
     document.add_paragraph("推进共和新路综合改造工程。")
+    control = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>内容控件里的段落。</w:t></w:r>"
+        "</w:p></w:sdtContent></w:sdt>"
+    )
+    document.element.body.insert(len(document.element.body) - 1, control)  # before sectPr
     path = tmp_path / "table.docx"
     document.save(str(path))
 
@@ -66,7 +77,9 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path) -> None:
         "项目\t地点\t进度",
         "大宁公园改造\t共和新路\t开工",
         "合并 单元格\t第二 行",
+        "外层\t嵌套 表格",
         "推进共和新路综合改造工程。",
+        "内容控件里的段落。",
     ]
     items = extract_report(report)
     assert {"大宁公园", "共和新路"} & {i.name for i in items}
