@@ -5,7 +5,9 @@ no network but 127.0.0.1."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import json
 import os
 import time
@@ -15,10 +17,11 @@ import pytest
 from playwright.sync_api import expect
 
 from extract.testing import write_docx, write_pdf
-from mapview.devserver import CHROMIUM, MAP_FRAME, wait_for_map
+from mapview.devserver import CHROMIUM, MAP_FRAME, streamlit_app, wait_for_map
 from tests.app import test_browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
 #: the fixtures of the page's own browser test: the app on the synthetic atlas, Chromium, a page
 app_url = test_browser.app_url
 browser = test_browser.browser
@@ -140,3 +143,62 @@ def test_bad_file_and_other_district_say_so(page, tmp_path) -> None:
     counts = user_counts(page, {})
     assert counts == {}
     page.screenshot(path=str(ARTIFACTS / "upload-errors.png"), full_page=True)
+
+
+# --------------------------------------------------------------------------- done-when, real data
+
+RAW_KEY_WORK = ROOT / "data" / "raw" / "2025-02-17_key-work-arrangements.txt"
+REAL = {
+    "ATLAS_PATH": ROOT / "data" / "atlas.gpkg",
+    "GAZETTEER_PATH": ROOT / "data" / "gazetteer.gpkg",
+}
+
+
+@pytest.fixture(scope="module")
+def real_page(browser):
+    """The page on the shipped atlas and gazetteer (the key-work arrangements' places)."""
+    if not all(p.is_file() for p in REAL.values()):
+        pytest.fail(f"missing {', '.join(str(p) for p in REAL.values() if not p.is_file())}")
+    env = {k: str(v) for k, v in REAL.items()}
+    with streamlit_app(env, log=ARTIFACTS / "streamlit-upload-real.log") as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(url, wait_until="domcontentloaded")
+        yield page
+        context.close()
+
+
+def test_key_work_arrangements_as_docx_and_pdf_in_the_page_match_the_txt(
+    real_page, tmp_path, pdf_fonts
+) -> None:
+    """Issue 13's done-when, through the page: the 2025 key-work arrangements converted to
+    .docx and .pdf show the items of the .txt (names in the table, located ones on the map)."""
+    from geo.export import read_atlas
+    from geo.upload import UploadContext, upload_report
+
+    text = RAW_KEY_WORK.read_text(encoding="utf-8")
+    docx = write_docx(text, tmp_path / RAW_KEY_WORK.name.replace(".txt", ".docx"))
+    pdf = write_pdf(text, tmp_path / RAW_KEY_WORK.name.replace(".txt", ".pdf"), radicals=True)
+    context = UploadContext.load(REAL["GAZETTEER_PATH"], read_atlas(REAL["ATLAS_PATH"]))
+    want = upload_report(RAW_KEY_WORK.read_bytes(), RAW_KEY_WORK.name, context)
+    located = int((~want.items.geometry.isna()).sum())
+    assert located > 0
+    wait_for_map(real_page, timeout_ms=120_000)
+    start = time.perf_counter()
+    upload(real_page, docx, pdf)
+    labels = {f"{want.label} ({p.name})": located for p in (docx, pdf)}
+    user_counts(real_page, labels, timeout=120)
+    print(f"key-work .docx + .pdf → both layers drawn: {time.perf_counter() - start:.1f} s")
+    n = len(want.items)
+    columns = [want.items[c].astype(str) for c in ("name", "kind", "year")]
+    expected = sorted(zip(*columns, strict=True))
+    for index in range(2):
+        panel = real_page.locator(f".st-key-byo_report_{index}")
+        expect(panel).to_contain_text(f"{n} of {n} items match")
+        # the report's CSV download (the grid shows only the rows in view): the same items
+        with real_page.expect_download() as download:
+            panel.get_by_role("button", name="Download CSV").click()
+        rows = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8-sig"))))
+        assert sorted((r["name"], r["kind"], r["year"]) for r in rows) == expected
+    real_page.screenshot(path=str(ARTIFACTS / "upload-key-work.png"))
