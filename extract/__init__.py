@@ -12,7 +12,15 @@ from .decode import ReportError
 from .documents import REPORT_SUFFIXES
 from .items import FIELDS, Item
 from .meta import ReportMeta, load_metadata
-from .pipeline import Report, extract_file, extract_report, read_report, report_from_bytes
+from .pipeline import (
+    Report,
+    extract_file,
+    extract_report,
+    other_district,
+    read_report,
+    report_from_bytes,
+    report_sentences,
+)
 
 __all__ = [
     "FIELDS",
@@ -24,6 +32,8 @@ __all__ = [
     "extract_file",
     "extract_report",
     "load_metadata",
+    "other_district",
     "read_report",
     "report_from_bytes",
+    "report_sentences",
 ]

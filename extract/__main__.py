@@ -16,10 +16,11 @@ from pathlib import Path
 
 from atlas.cli import run
 from atlas.errors import OutputError
+from atlas.settings import settings
 
 from .decode import ReportError
 from .documents import DOCUMENT_FORMATS
-from .pipeline import extract_report, read_report
+from .pipeline import extract_report, other_district, read_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--text-dir", metavar="DIR", help="write the text read from each .docx/.pdf here"
     )
+    parser.add_argument(
+        "--any-district",
+        action="store_true",
+        help="extract reports of other districts too (their items flagged out_of_district)",
+    )
     args = parser.parse_args(argv)
     texts: dict[str, str] = {}
     lines: list[str] = []
@@ -35,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.files:
         try:
             report = read_report(name)
-            items = extract_report(report)
+            items = extract_report(report, any_district=args.any_district)
         except ReportError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed = True
@@ -44,7 +50,14 @@ def main(argv: list[str] | None = None) -> int:
             texts[report.path.name] = report.text
         elif report.encoding not in ("utf-8", "utf-8-sig"):
             print(f"note: {name}: decoded as {report.encoding}", file=sys.stderr)
-        if not items:
+        elsewhere = other_district(report)
+        if elsewhere and not args.any_district:
+            print(
+                f"note: {name}: issued by {elsewhere}: no {settings.district} items; "
+                "--any-district to extract anyway",
+                file=sys.stderr,
+            )
+        elif not items:
             print(f"note: {name}: no items found (is it a district report?)", file=sys.stderr)
         lines.extend(json.dumps(item.to_dict(), ensure_ascii=False) for item in items)
     if failed:

@@ -7,14 +7,14 @@ touches the disk, with nothing written to the shared dataset. Each stage is time
 (`UploadTimings`, read by bench/upload_bench.py) and reported to an optional progress callback.
 
 A report of another district is said to be one (`DistrictCheck`) rather than shown as an empty
-map: its issuing body is read from the head of the text, and a report none of whose places lie
-in the district is flagged too.
+map: its issuer comes from the extractor's district check (`extract.meta.issuing_district`; the
+extractor then yields no items for it), and a report none of whose places lie in the district
+is flagged too.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 import geopandas as gpd
 
 from atlas.settings import settings
+from extract.meta import issuing_district
 from geo.build import (
     BuildTimings,
     _layer,
@@ -148,23 +149,6 @@ class UploadResult:
         return self.items.iloc[0:0] if self.district.other_district else self.items
 
 
-#: "上海市虹口区…", "虹口区人民政府", "虹口区第十七届人民代表大会": the issuing district.
-_ISSUER = re.compile(
-    r"上海市([\u4e00-\u9fff]{2}新?区)"
-    r"|([\u4e00-\u9fff]{2}新?区)(?:人民政府|人民代表大会|第[一二三四五六七八九十]+届|区长)"
-)
-_HEAD = 1500
-
-
-def issuing_district(text: str) -> str | None:
-    """The district named as the report's issuer in its head (the first match), or None."""
-    for match in _ISSUER.finditer(text[:_HEAD]):
-        name = match.group(1) or match.group(2)
-        if name and not name.startswith(("区", "各")):
-            return name
-    return None
-
-
 def upload_report(
     data: bytes,
     name: str,
@@ -195,9 +179,8 @@ def upload_report(
     note("done", 1.0)
     placed = ~(items.geometry.isna() | items.geometry.is_empty)
     placed &= (items["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
-    check = DistrictCheck(
-        settings.district, issuing_district(report.text), int(placed.sum()), len(items)
-    )
+    issuer = issuing_district(report.text, report.meta.issuing_body)
+    check = DistrictCheck(settings.district, issuer, int(placed.sum()), len(items))
     title = report.meta.title or Path(name).stem
     return UploadResult(Path(name).name, title, report.text, report.encoding, items, check, timings)
 
@@ -207,6 +190,5 @@ __all__ = [
     "UploadContext",
     "UploadResult",
     "UploadTimings",
-    "issuing_district",
     "upload_report",
 ]
