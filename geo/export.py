@@ -29,7 +29,16 @@ from atlas.errors import OutputError
 from atlas.settings import settings
 from geo import filters as flt
 from geo import store
-from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
+from geo.schema import (
+    ATLAS_LAYERS,
+    CRS,
+    ITEM_COLUMNS,
+    KINDS,
+    OPTIONAL_ATLAS_LAYERS,
+    PERIODS,
+    STATUSES,
+    conform_items,
+)
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
 DECIMALS = 6
@@ -273,7 +282,13 @@ def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoData
     if store.is_url(path):
         return store.read_atlas(str(path))
     try:
-        layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
+        present = set(pyogrio.list_layers(path)[:, 0]) if Path(path).is_file() else set()
+        layers = {
+            name: gpd.read_file(path, layer=name)
+            if name in present or name not in OPTIONAL_ATLAS_LAYERS
+            else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+            for name in ATLAS_LAYERS
+        }
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
     layers["items"] = conform_items(layers["items"])
