@@ -10,6 +10,8 @@ another atlas (the tests use fixtures).
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -20,7 +22,7 @@ from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import EXPORTERS, filter_vocabulary, read_atlas
 from geo.store import atlas_stamp, shown
-from mapview import build_map, charts, data_url, panels
+from mapview import build_map, charts, data_url, panels, threadmap, timeline, upload
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.component import atlas_map
@@ -28,7 +30,10 @@ from mapview.payload import draw_reasons, escape, has_roads_and_water
 
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
 #: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
-ATLAS_PATH = Settings.from_env().atlas_path
+_settings = Settings.from_env()
+ATLAS_PATH = _settings.atlas_path
+#: the gazetteer geocodes uploaded reports (mapview.upload); the map itself never reads it
+GAZETTEER_PATH = Path(_settings.gazetteer_path)
 #: The table leads with what a planner reads first; the id comes last.
 TABLE_COLUMNS = [
     "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
@@ -43,6 +48,11 @@ DOWNLOADS = {
     "csv": ("CSV", "csv", "text/csv"),
     "gpkg": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
 }
+
+
+def _stamp(path: Path) -> float:
+    """Modification time: part of the upload cache key, so a rebuilt gazetteer is reloaded."""
+    return path.stat().st_mtime if path.exists() else -1.0
 
 
 @st.cache_resource(show_spinner="Loading the atlas…", max_entries=2)
@@ -131,6 +141,10 @@ def main() -> None:
     items = layers["items"]
 
     filters, basemap = panels.sidebar(choices_of(path, stamp), offline_of(path, stamp))
+    filters = replace(filters, outcome=timeline.outcome_filter(items))  # issue 12
+    show_threads = timeline.threads_toggle()
+    reports = upload.sidebar(GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers)
+    user = upload.user_layers(reports, filters)  # issue 13: uploaded reports, filtered
     keep = flt.mask(items, filters).to_numpy()
     selection = items[keep]
     reasons = reasons_of(path, stamp)[keep]
@@ -151,15 +165,20 @@ def main() -> None:
 
     assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
     gcj02 = BASEMAPS[basemap].gcj02
+    overlays = []
+    if show_threads:  # one feature per thread instead of one per mention
+        features = threadmap.thread_features(layers["threads"], selection)
+        overlays = [(threadmap.LAYER_NAME, threadmap.thread_items(features))]
     args = build_map(
         items,
-        selection=keep,
+        selection=keep & (not show_threads),
         basemap=basemap,
         assets=assets,
         focus=st.session_state.get("_focus"),
         url=map_file(path, stamp, gcj02, assets.base_url),
         filters=filters,
-        user_layers=(),  # (label, items) pairs drawn on top, e.g. uploaded reports (byo)
+        user_layers=[(layer.label, layer.selection) for layer in user],
+        overlays=overlays,
     )
     map_col, detail_col = st.columns([5, 2])
     with map_col:
@@ -188,13 +207,18 @@ def main() -> None:
             format_func=lambda b: "街道" if b == "subdistrict" else "functional zone",
         )  # fmt: skip
         st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
+        left, right = st.columns(2)
+        left.altair_chart(charts.plan_outcome_chart(selection, "year"), width="stretch")
+        right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
     with off_tab:
         panels.not_drawn_list(off_map)
+    upload.report_panels(user, filters, TABLE_COLUMNS)
 
     with detail_col:
-        chosen = items[items["id"].astype(str) == st.session_state.get(panels.SELECTED)]
+        chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))
         if len(chosen):
             panels.item_details(chosen.iloc[0].to_dict())
+            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
 

@@ -30,6 +30,7 @@ from bench import (  # noqa: E402
     map_bench,
     store_bench,
     synthetic,
+    upload_bench,
 )
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
@@ -37,7 +38,7 @@ from bench.report import Figure, append_results, header, missing  # noqa: E402
 SCALES = (10, 100)
 QUICK_SCALES = (10,)
 #: Groups of figures (`--only`): scale includes the app children (rerun, memory).
-GROUPS = ("build", "payload", "scale", "browser")
+GROUPS = ("build", "payload", "scale", "upload", "browser")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                 if atlas
                 else [missing("payload.map", "kB", "no atlas (build failed, none committed)")]
             )
+        if "upload" in args.only:
+            figures += section("upload", lambda: upload_bench.figures(atlas, args.quick))
         if "scale" in args.only:
             figures += section(
                 "scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False

@@ -9,12 +9,22 @@ Public API (see docs/ARCHITECTURE.md)::
 from __future__ import annotations
 
 from .decode import ReportError
+from .documents import REPORT_SUFFIXES
 from .items import FIELDS, Item
 from .meta import ReportMeta, load_metadata
-from .pipeline import Report, extract_file, extract_report, read_report
+from .pipeline import (
+    Report,
+    extract_file,
+    extract_report,
+    other_district,
+    read_report,
+    report_from_bytes,
+    report_sentences,
+)
 
 __all__ = [
     "FIELDS",
+    "REPORT_SUFFIXES",
     "Item",
     "Report",
     "ReportError",
@@ -22,5 +32,8 @@ __all__ = [
     "extract_file",
     "extract_report",
     "load_metadata",
+    "other_district",
     "read_report",
+    "report_from_bytes",
+    "report_sentences",
 ]

@@ -29,7 +29,18 @@ from atlas.errors import OutputError
 from atlas.settings import settings
 from geo import filters as flt
 from geo import store
-from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
+from geo.schema import (
+    ATLAS_LAYERS,
+    CRS,
+    ITEM_COLUMNS,
+    KINDS,
+    OPTIONAL_ATLAS_LAYERS,
+    OUTCOMES,
+    PERIODS,
+    STATUSES,
+    conform_items,
+)
+from geo.threads import with_threads
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
 DECIMALS = 6
@@ -284,8 +295,8 @@ EXPORTERS: dict[str, Callable[[gpd.GeoDataFrame, flt.Filters], bytes]] = {
 # --------------------------------------------------------------------------- reading
 
 
-#: Layers read when the file has them (reference layers of newer builds); missing → absent.
-OPTIONAL_LAYERS: tuple[str, ...] = ("roads", "water", "threads")
+#: Item columns of later schema versions: an older atlas gets them null (threads relinked).
+LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
 
 
 def _bad_atlas(path: object, why: str) -> ExportError:
@@ -297,32 +308,40 @@ def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoData
     the schema and in row order.
 
     A file that is not a GeoPackage, has no `items` layer, or whose items lack a schema column
-    is refused with one line naming the file and what is wrong (`ExportError`), never loaded
-    half-way. Other layers of `ATLAS_LAYERS` / `OPTIONAL_LAYERS` are read when present."""
+    (other than `LATER_COLUMNS`) is refused with one line naming the file and what is wrong
+    (`ExportError`), never loaded half-way. `OPTIONAL_ATLAS_LAYERS` missing from the file are
+    empty; a missing `threads` layer is derived (`geo.threads.with_threads`)."""
     if store.is_url(path):
-        return store.read_atlas(str(path))
+        return with_threads(store.read_atlas(str(path)))
     if not Path(path).is_file():
         raise _bad_atlas(path, "no such file")
     try:
-        present = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        present = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _bad_atlas(path, f"not a readable GeoPackage ({_reason(exc)})") from exc
     if "items" not in present:
-        shown = ", ".join(present) or "none"
+        shown = ", ".join(sorted(present)) or "none"
         raise _bad_atlas(path, f"it has no 'items' layer (layers: {shown})")
-    wanted = [n for n in dict.fromkeys((*ATLAS_LAYERS, *OPTIONAL_LAYERS)) if n in present]
     try:
-        layers = {name: gpd.read_file(path, layer=name) for name in wanted}
+        layers = {
+            name: gpd.read_file(path, layer=name)
+            if name in present
+            else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+            for name in ATLAS_LAYERS
+            if name in present or name in OPTIONAL_ATLAS_LAYERS
+        }
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _bad_atlas(path, _reason(exc)) from exc
-    missing = [c for c in ITEM_COLUMNS if c not in layers["items"].columns]
+    columns = layers["items"].columns
+    missing = [c for c in ITEM_COLUMNS if c not in columns and c not in LATER_COLUMNS]
     if missing:
         raise _bad_atlas(path, f"the items layer lacks column(s) {', '.join(missing)}")
+    built_before_threads = "thread" not in columns
     try:
         layers["items"] = conform_items(layers["items"])
     except (ValueError, TypeError) as exc:
         raise _bad_atlas(path, f"the items layer has malformed values ({_reason(exc)})") from exc
-    return layers
+    return with_threads(layers, relink=built_before_threads)
 
 
 def read_items(path: str | os.PathLike = DEFAULT_ATLAS) -> gpd.GeoDataFrame:
@@ -339,6 +358,7 @@ def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]
         "kind": list(KINDS),
         "status": list(STATUSES),
         "period": list(PERIODS),
+        "outcome": list(OUTCOMES),
         "subdistrict": names["subdistricts"],
         "zone": names["zones"],
     }

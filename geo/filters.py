@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.errors import UsageError
-from geo.schema import MULTI_SEP
+from geo.schema import MULTI_SEP, OUTCOMES
 
 
 class FilterError(UsageError):
@@ -30,6 +30,7 @@ class Filters:
     period: tuple[str, ...] = ()
     subdistrict: tuple[str, ...] = ()
     zone: tuple[str, ...] = ()
+    outcome: tuple[str, ...] = ()
     text: str = ""
     located_only: bool = False
 
@@ -40,7 +41,7 @@ class Filters:
 #: Columns whose cells may hold several `;`-joined values (the filter matches any of them).
 MULTI_VALUED = ("subdistrict", "zone")
 #: Filter fields checked against the values present in the data.
-CHOICE_FIELDS = ("year", "kind", "category", "status", "period", "subdistrict", "zone")
+CHOICE_FIELDS = ("year", "kind", "category", "status", "period", "subdistrict", "zone", "outcome")
 
 
 def split_multi(value: object) -> list[str]:
@@ -96,10 +97,10 @@ def mask(items: pd.DataFrame, filters: Filters) -> pd.Series:
     if filters.year_range is not None:
         lo, hi = filters.year_range
         keep &= items["year"].between(lo, hi).fillna(False).astype(bool)
-    for name in ("kind", "category", "status", "period"):
+    for name in ("kind", "category", "status", "period", "outcome"):
         wanted = getattr(filters, name)
         if wanted:
-            keep &= items[name].isin(wanted)
+            keep &= items[name].isin(wanted) if name in items.columns else False
     for name in MULTI_VALUED:
         wanted = getattr(filters, name)
         if wanted:
@@ -192,6 +193,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("period", "many", "review, plan, multi-year", "P"),
     Option("subdistrict", "many", "街道/镇 the item lies in", "NAME"),
     Option("zone", "many", "functional zone the item lies in", "NAME"),
+    Option("outcome", "many", f"what became of a plan: {', '.join(OUTCOMES)}", "O"),
     Option("text", "text", "search name, location and quote"),
     Option("located_only", "flag", "drop unlocated items"),
 )

@@ -48,12 +48,14 @@ def build_map(
     assets: Assets | None = None,
     focus: dict | None = None,
     url: str | None = None,
+    overlays: Sequence[tuple[str, gpd.GeoDataFrame]] = (),
 ) -> MapArgs:
     """The map of `items` (the whole atlas) with `filters` (or a boolean `selection` over the
     rows) applied, over the reference `layers`, with `user_layers` ((label, items) pairs, e.g.
     uploaded reports) drawn on top as "your report: <label>", filtered like the atlas.
 
-    `url`: an already published data file for these items (the app caches it)."""
+    `url`: an already published data file for these items (the app caches it); `overlays`:
+    more (label, items) layers drawn on top under their own label (e.g. the threads mode)."""
     base = get_basemap(basemap)
     assets = assets or Assets()
     filters = filters or flt.Filters()
@@ -68,7 +70,8 @@ def build_map(
         basemap=base,
         assets=assets,
         focus=focus,
-        user=user_payload(user, gcj02=base.gcj02),
+        user=user_payload(user, gcj02=base.gcj02)
+        + user_payload(overlays, gcj02=base.gcj02, prefix=""),
     )
 
 

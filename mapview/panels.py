@@ -86,6 +86,8 @@ def reset_filters(defaults: Mapping[str, Any]) -> None:
     value back — and clear the state behind them (selected item, table selection)."""
     for key, value in defaults.items():
         st.session_state[key] = value
+    if "f_outcome" in st.session_state:  # the outcome filter (mapview.timeline)
+        st.session_state["f_outcome"] = []
     st.session_state.pop(SELECTED, None)
     st.session_state.pop("_focus", None)
     st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1

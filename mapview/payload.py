@@ -327,7 +327,10 @@ def selection_bits(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
 
 
 def user_payload(
-    user_layers: Sequence[tuple[str, gpd.GeoDataFrame]], *, gcj02: bool = False
+    user_layers: Sequence[tuple[str, gpd.GeoDataFrame]],
+    *,
+    gcj02: bool = False,
+    prefix: str = "your report: ",
 ) -> list[dict]:
     """Extra layers drawn on top, each `{"label", "geoms", "items"}` ("your report: <title>");
     rows as in `item_rows`, so popups and tooltips read the same way."""
@@ -338,7 +341,7 @@ def user_payload(
         rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
         out.append(
             {
-                "label": escape(f"your report: {label}"),
+                "label": escape(f"{prefix}{label}"),
                 "geoms": json.loads(table.text()),
                 "items": rows,
             }

@@ -44,3 +44,19 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     with settings.override(cache_dir=tmp_path_factory.mktemp("cache")):
         yield settings
+
+
+@pytest.fixture(scope="session")
+def pdf_fonts() -> object:
+    """The TrueType fonts the PDF fixtures embed (`extract.testing`); missing fonts fail in CI
+    (`make test` installs them: scripts/ensure-test-fonts.sh) and skip, with the reason, locally."""
+    import os
+
+    from extract.testing import MissingFont, fonts
+
+    try:
+        return fonts()
+    except MissingFont as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))

@@ -340,6 +340,12 @@
     var c = S.map.getContainer();
     c.setAttribute("data-atlas-counts", JSON.stringify(counts()));
     if (S.rendered != null) { c.setAttribute("data-atlas-selection", S.rendered); }
+    var user = {};  // per user layer (label as text): features, drawn
+    (S.userInfo || []).forEach(function (u) {
+      var text = new DOMParser().parseFromString(u.label, "text/html").documentElement.textContent;
+      user[text] = {features: u.n, drawn: S.map.hasLayer(u.group) ? u.n : 0};
+    });
+    c.setAttribute("data-user-counts", JSON.stringify(user));
     roadLabelsForZoom();
   }
 
@@ -391,7 +397,7 @@
     if (key === S.userKey) { return; }
     S.userKey = key;
     S.user.forEach(function (l) { S.map.removeLayer(l); if (S.control) { S.control.removeLayer(l); } });
-    S.user = [];
+    S.user = []; S.userInfo = [];
     (user || []).forEach(function (layer) {
       var group = L.featureGroup();
       layer.items.forEach(function (r) {
@@ -409,8 +415,10 @@
         l.addTo(group);
       });
       group.addTo(S.map);
-      if (S.control) { S.control.addOverlay(group, layer.label); }
+      var n = group.getLayers().length;
+      if (S.control) { S.control.addOverlay(group, "◆ " + layer.label + " (" + n + ")"); }
       S.user.push(group);
+      S.userInfo.push({label: layer.label, group: group, n: n});
     });
   }
 
