@@ -341,7 +341,7 @@ def user_payload(
         rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
         out.append(
             {
-                "label": escape(f"{prefix}{label}"),
+                "label": escape(label if label.startswith(prefix) else prefix + label),
                 "geoms": json.loads(table.text()),
                 "items": rows,
             }
