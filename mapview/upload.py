@@ -27,6 +27,7 @@ from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes
 from geo.upload import UploadContext, UploadResult, upload_report
 from mapview import panels
+from mapview.payload import not_drawn
 
 #: Widget key of the uploader (tests drive it through it).
 KEY = "byo_files"
@@ -171,7 +172,7 @@ def _report_panel(
             key=f"byo_table_{index}",
         )
     with unlocated_tab:
-        panels.unlocated_list(selection[~located])
+        panels.not_drawn_list(not_drawn(selection))
     _downloads(result, filters, index)
 
 

@@ -414,8 +414,9 @@
         l.on("mouseout", unhover);
         l.addTo(group);
       });
-      group.addTo(S.map);
       var n = group.getLayers().length;
+      if (!n) { return; }  // nothing of it to draw: listed by the page, not promised here
+      group.addTo(S.map);
       if (S.control) { S.control.addOverlay(group, "◆ " + layer.label + " (" + n + ")"); }
       S.user.push(group);
       S.userInfo.push({label: layer.label, group: group, n: n});

@@ -57,9 +57,12 @@ def expect(locator):
 
 @pytest.fixture(scope="module")
 def app_url(fixture_paths: tuple[Path, Path]):
-    atlas, _ = fixture_paths
+    atlas, gazetteer = (
+        fixture_paths  # the gazetteer geocodes uploaded reports (test_upload_browser)
+    )
     ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_app({"ATLAS_PATH": str(atlas)}, log=ARTIFACTS / "streamlit.log") as url:
+    env = {"ATLAS_PATH": str(atlas), "GAZETTEER_PATH": str(gazetteer)}
+    with streamlit_app(env, log=ARTIFACTS / "streamlit.log") as url:
         yield url
 
 
