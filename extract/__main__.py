@@ -17,7 +17,9 @@ from .decode import ReportError
 from .pipeline import extract_report, read_report
 
 
-def main(argv: list[str] | None = None) -> int:
+def extract_files(argv: list[str] | None = None) -> int:
+    """Extract every file of `argv`; a file's `ReportError` is its own line, any other
+    `AtlasError` propagates to `atlas.cli.run`."""
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", metavar="FILE", help="report text files")
     args = parser.parse_args(argv)
@@ -45,5 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`extract_files` through `atlas.cli.run` (one line and an exit code per error)."""
+    return run(extract_files, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(run(main))
+    sys.exit(main())

@@ -101,9 +101,7 @@ def render(items: pd.DataFrame, tables: Sequence[str] = ("year", "zone")) -> str
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from geo.export import DEFAULT_ATLAS
-
-    parser.add_argument("--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage to read")
+    parser.add_argument("--atlas", default=None, help="atlas GeoPackage (default: settings)")
     parser.add_argument(
         "--by",
         nargs="+",
@@ -115,12 +113,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from geo.export import ExportError, cli_selection
+    """Print the tables; errors are raised (`atlas.cli.run` prints them)."""
+    from geo.export import cli_selection
 
-    try:
-        layers, filters = cli_selection(args)
-    except (ExportError, flt.FilterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, flt.FilterError) else 1
+    layers, filters = cli_selection(args)
     sys.stdout.write(render(flt.apply_filters(layers["items"], filters), args.by))
     return 0
