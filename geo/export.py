@@ -70,7 +70,9 @@ def rfc7946_geometries(geoms: object) -> np.ndarray:
     invalid = ~shapely.is_valid(rounded)
     if invalid.any():  # rare: only these pay for the repair
         originals = array[present][invalid]
-        rounded[invalid] = [repair_rounded(g, o) for g, o in zip(rounded[invalid], originals)]
+        rounded[invalid] = [
+            repair_rounded(g, o) for g, o in zip(rounded[invalid], originals, strict=True)
+        ]
     out[present] = shapely.orient_polygons(rounded, exterior_cw=False)
     out[present & ~_present(out)] = None  # collapsed to nothing at 6 decimals
     return out
@@ -546,9 +548,9 @@ __all__ = [
     "rfc7946_geometries",
     "to_csv",
     "to_geojson",
+    "writable_target",
     "write_csv",
     "write_geojson",
     "write_gpkg",
     "write_gpkg_layers",
-    "writable_target",
 ]

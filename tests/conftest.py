@@ -101,4 +101,3 @@ def _isolated_settings(
     monkeypatch.setenv("ATLAS_PATH", str(paths["atlas_path"]))
     with settings.override(**paths):
         yield settings
-

@@ -278,7 +278,7 @@ def test_permission_denied_is_a_clear_error(items, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-# --------------------------------------------------------------------------- targets that are not files
+# ------------------------------------------------------------------ targets that are not files
 
 
 def _device(tmp_path: Path) -> Path:
@@ -378,9 +378,8 @@ def test_a_fifo_swapped_in_during_the_write_is_not_replaced(items, tmp_path, mon
         return real_to_geojson(gdf)
 
     monkeypatch.setattr(export, "to_geojson", swap)
-    with pytest.raises(export.ExportError, match="a FIFO"):
-        with export.atomic_path(target) as tmp:
-            tmp.write_text(export.to_geojson(items))
+    with pytest.raises(export.ExportError, match="a FIFO"), export.atomic_path(target) as tmp:
+        tmp.write_text(export.to_geojson(items))
     assert stat.S_ISFIFO(os.lstat(target).st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
 
@@ -394,10 +393,15 @@ def degenerate_items() -> gpd.GeoDataFrame:
     tiny = 2e-7  # collapses at 6 decimals
     rows = {
         # a line with a component shorter than the grid: "Too few points"
-        "d1": shapely.MultiLineString([[(x, y), (x + 0.01, y)], [(x, y + 0.01), (x + tiny, y + 0.01)]]),
+        "d1": shapely.MultiLineString(
+            [[(x, y), (x + 0.01, y)], [(x, y + 0.01), (x + tiny, y + 0.01)]]
+        ),
         # a polygon with a sliver part that collapses, and a proper one
         "d2": shapely.MultiPolygon(
-            [shapely.box(x, y, x + 0.01, y + 0.01), shapely.box(x + 0.02, y, x + 0.02 + tiny, y + tiny)]
+            [
+                shapely.box(x, y, x + 0.01, y + 0.01),
+                shapely.box(x + 0.02, y, x + 0.02 + tiny, y + tiny),
+            ]
         ),
         # a bow-tie (self-crossing ring): invalid before rounding already
         "d3": shapely.Polygon([(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01)]),
@@ -441,9 +445,8 @@ def test_every_exported_geometry_is_valid(source, items, tmp_path):
 
 
 def test_repair_drops_only_the_collapsed_parts():
-    fixed = dict(
-        zip(degenerate_items()["id"], export.rfc7946_geometries(degenerate_items().geometry))
-    )
+    frame = degenerate_items()
+    fixed = dict(zip(frame["id"], export.rfc7946_geometries(frame.geometry), strict=True))
     assert fixed["d1"].geom_type == "LineString" and fixed["d1"].length == pytest.approx(0.01)
     assert fixed["d2"].geom_type == "Polygon" and fixed["d2"].area == pytest.approx(1e-4)
     assert fixed["d3"].geom_type == "MultiPolygon" and fixed["d3"].area == pytest.approx(5e-5)
