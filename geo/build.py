@@ -32,6 +32,7 @@ from atlas.settings import settings
 from extract import FIELDS
 from geo.export import write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
+from geo.protocols import Geocoder
 from geo.schema import CRS, SORT_COLUMNS, conform_items
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def extract_items(raw_dir: str | os.PathLike) -> pd.DataFrame:
 # --------------------------------------------------------------------------- stage 2: geocode
 
 
-def default_geocoder(gazetteer: Any) -> Any:
+def default_geocoder(gazetteer: Any) -> Geocoder:
     """The offline `geo.geocode.AtlasGeocoder` over `gazetteer`."""
     from geo.geocode import AtlasGeocoder
 
@@ -221,7 +222,7 @@ def unique_ids(ids: pd.Series) -> pd.Series:
 def build_atlas(
     raw_dir: str | os.PathLike,
     gazetteer: Any,
-    geocoder: Any = None,
+    geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers (items, subdistricts, zones, district) from the reports of `raw_dir`.
@@ -263,7 +264,7 @@ def load_gazetteer_file(path: str | os.PathLike) -> Any:
     if not Path(path).is_file():
         raise BuildError(f"gazetteer {path} not found (build it: `python -m geo gazetteer`)")
     try:
-        return load_gazetteer(path)
+        return load_gazetteer(Path(path))
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         reason = " ".join(str(exc).split())
         raise BuildError(f"cannot read gazetteer {path}: {reason}") from exc
@@ -293,7 +294,7 @@ def run_build(
     raw_dir: str | os.PathLike | None = None,
     gazetteer: Any = None,
     out_dir: str | os.PathLike | None = None,
-    geocoder: Any = None,
+    geocoder: Geocoder | None = None,
 ) -> BuildResult:
     """`build_atlas` then `write_atlas` into `out_dir`, every stage timed (what the CLI runs).
 

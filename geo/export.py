@@ -25,12 +25,15 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyogrio
 import shapely
+from shapely.geometry.base import BaseGeometry, BaseMultipartGeometry
 
 from atlas.errors import OutputError, UsageError
 from atlas.settings import settings
@@ -48,6 +51,12 @@ STDOUT = "-"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: a path argument: text or `os.PathLike`
+PathArg: TypeAlias = str | os.PathLike[str]
+#: a JSON-ready value (`json.dumps` input)
+Json: TypeAlias = Any
+
+
 class ExportError(OutputError):
     """A file could not be written or read; the message is one line naming the path."""
 
@@ -55,7 +64,7 @@ class ExportError(OutputError):
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def rfc7946_geometries(geoms: object) -> np.ndarray:
+def rfc7946_geometries(geoms: object) -> npt.NDArray[np.object_]:
     """Geometries rounded to 6 decimals and valid, exterior rings counter-clockwise, holes
     clockwise.
 
@@ -78,21 +87,21 @@ def rfc7946_geometries(geoms: object) -> np.ndarray:
     return out
 
 
-def _round(coords: np.ndarray) -> np.ndarray:
+def _round(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.round(coords, DECIMALS)
 
 
-def _present(geoms: np.ndarray) -> np.ndarray:
+def _present(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
     return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
 
 
-def repair_rounded(rounded: shapely.Geometry, original: shapely.Geometry) -> shapely.Geometry:
+def repair_rounded(rounded: BaseGeometry, original: BaseGeometry) -> BaseGeometry:
     """A valid geometry for a rounded one that is not: `make_valid`, then only the parts of the
     original's dimension (the collapsed parts are dropped), snapped to the 6-decimal grid.
 
     A geometry that collapses entirely (a 5 cm line) keeps what `make_valid` left of it, a point:
     an honest, smaller shape rather than a dropped feature."""
-    fixed = shapely.make_valid(rounded)
+    fixed: BaseGeometry = shapely.make_valid(rounded)
     dimension = int(shapely.get_dimensions(original))
     parts = _flat_parts(fixed)
     kept = [p for p in parts if shapely.get_dimensions(p) == dimension]
@@ -103,47 +112,54 @@ def repair_rounded(rounded: shapely.Geometry, original: shapely.Geometry) -> sha
     snapped = shapely.set_precision(fixed, 10.0**-DECIMALS)
     if shapely.is_empty(snapped):
         snapped = shapely.set_precision(shapely.point_on_surface(fixed), 10.0**-DECIMALS)
-    return shapely.transform(snapped, _round)
+    result: BaseGeometry = shapely.transform(snapped, _round)
+    return result
 
 
-def _flat_parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
+def _flat_parts(geom: BaseGeometry) -> list[BaseGeometry]:
     """Single-part members of `geom`, collections flattened, empty parts dropped."""
-    out: list[shapely.Geometry] = []
+    out: list[BaseGeometry] = []
     for part in shapely.get_parts(geom):
-        if shapely.get_type_id(part) in (4, 5, 6, 7):  # multi-part or collection
+        if isinstance(part, BaseMultipartGeometry):  # a multi-part or a collection
             out.extend(_flat_parts(part))
-        elif not shapely.is_empty(part):
+        elif not part.is_empty:
             out.append(part)
     return out
 
 
-def _collect(parts: list[shapely.Geometry], dimension: int) -> shapely.Geometry:
+def _collect(parts: list[BaseGeometry], dimension: int) -> BaseGeometry:
     if len(parts) == 1:
         return parts[0]
-    build = {0: shapely.multipoints, 1: shapely.multilinestrings, 2: shapely.multipolygons}
-    return build[dimension](parts)
+    if dimension == 0:
+        return shapely.MultiPoint([p for p in parts if isinstance(p, shapely.Point)])
+    if dimension == 1:
+        return shapely.MultiLineString([p for p in parts if isinstance(p, shapely.LineString)])
+    return shapely.MultiPolygon([p for p in parts if isinstance(p, shapely.Polygon)])
 
 
-def _coordinates(geom: shapely.Geometry) -> list:
+def _coordinates(geom: BaseGeometry) -> list[Json]:
     """GeoJSON coordinates of a 2-D geometry (numpy → lists: ~5x faster than `mapping`)."""
-    gtype = geom.geom_type
-    if gtype == "Point":
-        return shapely.get_coordinates(geom)[0].tolist()
-    if gtype in ("LineString", "LinearRing", "MultiPoint"):
-        return shapely.get_coordinates(geom).tolist()
-    if gtype == "Polygon":
+    if isinstance(geom, shapely.Point):
+        point: list[Json] = shapely.get_coordinates(geom)[0].tolist()
+        return point
+    if isinstance(geom, (shapely.LineString, shapely.MultiPoint)):  # a LinearRing is a line
+        line: list[Json] = shapely.get_coordinates(geom).tolist()
+        return line
+    if isinstance(geom, shapely.Polygon):
         rings = [geom.exterior, *geom.interiors]
         return [shapely.get_coordinates(ring).tolist() for ring in rings]
-    return [_coordinates(part) for part in geom.geoms]
+    if isinstance(geom, BaseMultipartGeometry):
+        return [_coordinates(part) for part in geom.geoms]
+    raise TypeError(f"not a 2-D geometry: {geom.geom_type}")
 
 
-def _mapping(geom: shapely.Geometry) -> dict:
-    if geom.geom_type == "GeometryCollection":
+def _mapping(geom: BaseGeometry) -> dict[str, Json]:
+    if isinstance(geom, shapely.GeometryCollection) and geom.geom_type == "GeometryCollection":
         return {"type": "GeometryCollection", "geometries": [_mapping(g) for g in geom.geoms]}
     return {"type": geom.geom_type, "coordinates": _coordinates(geom)}
 
 
-def geometry_to_geojson(geom: shapely.Geometry | None) -> dict | None:
+def geometry_to_geojson(geom: BaseGeometry | None) -> dict[str, Json] | None:
     """One RFC 7946 geometry mapping (see `rfc7946_geometries`), None for no geometry."""
     fixed = rfc7946_geometries([geom])[0]
     return None if fixed is None else _mapping(fixed)
@@ -170,7 +186,7 @@ def _property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
 _PLAIN = frozenset({str, int, float, bool})
 
 
-def _json_columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:
+def _json_columns(frame: pd.DataFrame, columns: list[str]) -> list[list[Json]]:
     """Each column as a list of JSON-ready values (column-wise: far faster than per cell)."""
     out = []
     for column in columns:
@@ -287,7 +303,7 @@ def _node_kind(mode: int) -> str:
     return next((name for test, name in _NODE_KINDS if test(mode)), "not a regular file")
 
 
-def writable_target(path: str | os.PathLike) -> tuple[Path, os.stat_result | None]:
+def writable_target(path: PathArg) -> tuple[Path, os.stat_result | None]:
     """The file a write to `path` replaces and its current status (None for a new path).
 
     Only a regular file, a new path in an existing writable directory, or a symlink to a regular
@@ -332,7 +348,7 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: PathArg) -> Iterator[Path]:
     """Yield a temporary path beside the target; rename it into place only if the block
     succeeds. The target is checked (`writable_target`) before and again just before the
     rename; a replaced file keeps its permission bits, a new one gets the umask's."""
@@ -367,22 +383,22 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(text).split())
 
 
-def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+def write_bytes(data: bytes, path: PathArg) -> Path:
     """Write `data` to `path` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 
 
-def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+def write_geojson(gdf: gpd.GeoDataFrame, path: PathArg) -> Path:
     return write_bytes(to_geojson(gdf).encode("utf-8"), path)
 
 
-def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+def write_csv(gdf: gpd.GeoDataFrame, path: PathArg) -> Path:
     return write_bytes(to_csv(gdf).encode("utf-8-sig"), path)
 
 
-def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike) -> Path:
+def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: PathArg) -> Path:
     """Write several layers into one GeoPackage, atomically and reproducibly (fixed timestamp)."""
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": settings.gpkg_date})
@@ -397,7 +413,7 @@ def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.Pat
     return Path(path)
 
 
-def write_gpkg(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str = "items") -> Path:
+def write_gpkg(gdf: gpd.GeoDataFrame, path: PathArg, layer: str = "items") -> Path:
     """One layer of exported items: geometries rounded and valid, as in the GeoJSON and CSV."""
     return write_gpkg_layers({layer: export_geometries(gdf)}, path)
 
@@ -411,7 +427,7 @@ def export_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
+WRITERS: dict[str, Callable[[gpd.GeoDataFrame, PathArg], Path]] = {
     "geojson": write_geojson,
     "gpkg": write_gpkg,
     "csv": write_csv,
@@ -421,7 +437,7 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
 # --------------------------------------------------------------------------- reading
 
 
-def read_atlas(path: str | os.PathLike | None = None) -> dict[str, gpd.GeoDataFrame]:
+def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The layers of an atlas GeoPackage (default `settings.atlas_path`); `items` conformed to
     the schema and in row order. A missing, corrupt or incomplete file is an `ExportError`."""
     path = settings.atlas_path if path is None else path
@@ -433,11 +449,11 @@ def read_atlas(path: str | os.PathLike | None = None) -> dict[str, gpd.GeoDataFr
     return layers
 
 
-def read_items(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
+def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
     return read_atlas(path)["items"]
 
 
-def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]:
+def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list[Any]]:
     """Values a filter may name even when no item has them (every kind, every zone …)."""
     names = {
         key: layers[key]["name"].dropna().tolist() if key in layers else []
@@ -466,7 +482,7 @@ def area_names(layer: gpd.GeoDataFrame) -> dict[str, str]:
 def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]) -> flt.Filters:
     """`filters` with 街道 and zone aliases replaced by names (`--subdistrict 彭浦新村`,
     `--zone 大宁地区`); unknown values are left for `validate` to report."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for field, layer in (("subdistrict", "subdistricts"), ("zone", "zones")):
         if getattr(filters, field) and layer in layers:
             lookup = area_names(layers[layer])
@@ -487,7 +503,7 @@ def cli_selection(
 # --------------------------------------------------------------------------- CLI
 
 
-def infer_format(path: str | os.PathLike, given: str | None) -> str:
+def infer_format(path: PathArg, given: str | None) -> str:
     """`--format` when given, else the suffix's; standard output (`-`) defaults to GeoJSON."""
     if given:
         return given

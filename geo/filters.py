@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import pandas as pd
 
@@ -49,12 +50,12 @@ def split_multi(value: object) -> list[str]:
     return [part for part in str(value).split(MULTI_SEP) if part]
 
 
-def valid_values(items: pd.DataFrame, column: str) -> list:
+def valid_values(items: pd.DataFrame, column: str) -> list[Any]:
     """The values a filter on `column` may take, sorted, as found in the data."""
     if column not in items.columns:
         return []
     if column in MULTI_VALUED:
-        values: set = {v for cell in items[column] for v in split_multi(cell)}
+        values: set[Any] = {v for cell in items[column] for v in split_multi(cell)}
     else:
         values = set(items[column].dropna().tolist())
     if column == "year":
@@ -63,7 +64,7 @@ def valid_values(items: pd.DataFrame, column: str) -> list:
 
 
 def validate(
-    items: pd.DataFrame, filters: Filters, vocab: Mapping[str, Iterable] | None = None
+    items: pd.DataFrame, filters: Filters, vocab: Mapping[str, Iterable[Any]] | None = None
 ) -> None:
     """Raise `FilterError` naming the valid values when a filter asks for an unknown one.
 
@@ -149,7 +150,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """The filter options shared by `python -m geo export` and `python -m geo summary`.
 
     Each may be repeated or given several values (`--year 2024 2025`); values are OR-ed."""
-    many = {"nargs": "+", "action": "extend", "default": []}
+    many: dict[str, Any] = {"nargs": "+", "action": "extend", "default": []}
     add = parser.add_argument
     add("--year", type=int, metavar="Y", help="year(s) the statement is about", **many)
     add("--year-range", type=int, nargs=2, metavar=("FROM", "TO"), help="years, inclusive")

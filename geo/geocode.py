@@ -71,6 +71,7 @@ from geo.address import (
     street_anchor,
 )
 from geo.join import subdistrict_of, zone_of
+from geo.protocols import OnlineRefiner
 from geo.schema import MULTI_SEP, UNLOCATED
 
 LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places")
@@ -533,7 +534,9 @@ class AtlasGeocoder(Geocoder):
     to load the committed `data/gazetteer.gpkg`. `online`: an optional `geo.online.OnlineFallback`
     consulted only when the gazetteer gives no answer or only an area (precision ≥ 3)."""
 
-    def __init__(self, gazetteer: Any = None, *, online: Any = None, **kwargs: Any):
+    def __init__(
+        self, gazetteer: Any = None, *, online: OnlineRefiner | None = None, **kwargs: Any
+    ):
         kwargs.setdefault("adapter_factory", _NoNetwork)
         super().__init__(**kwargs)
         if gazetteer is None:

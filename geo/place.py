@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, shape
 
+from geo.protocols import Geocoder, Resolved
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -216,16 +217,16 @@ def place_item(
 def locate_items(
     items: pd.DataFrame,
     roads: gpd.GeoDataFrame,
-    geocoder: Any,
+    geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """`items` with geometry, precision, method, boundary (JSON text) and missing_sides.
 
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
     bounds 四至 estimates."""
-    cache: dict[str, Any] = {}
+    cache: dict[str, Resolved] = {}
 
-    def resolve(query: str) -> Any:
+    def resolve(query: str) -> Resolved:
         if query not in cache:
             cache[query] = geocoder.resolve(query)
         return cache[query]

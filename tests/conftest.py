@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -101,3 +102,20 @@ def _isolated_settings(
     monkeypatch.setenv("ATLAS_PATH", str(paths["atlas_path"]))
     with settings.override(**paths):
         yield settings
+
+
+def in_ci() -> bool:
+    """`CI=true` (how .ci/run is started): a missing dependency is a failure, never a skip."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """In CI a skipped test (no Chromium, no built data …) is reported as failed, with the
+    reason: a green run must mean that every test ran."""
+    report = yield
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (CI=true), which is a failure here: {reason}"
+    return report
