@@ -121,3 +121,24 @@ def test_loopback_stays_reachable() -> None:
             pass
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as client:
             assert client.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize(
+    ("ci", "code", "says"), [("true", 1, "skipped in CI"), ("", 0, "1 skipped")]
+)
+def test_a_skip_fails_under_ci(tmp_path: Path, ci: str, code: int, says: str) -> None:
+    """tests/conftest.py turns a skip (no Chromium, …) into a failure when CI=true."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "test_needs_something.py").write_text(
+        "import pytest\n\ndef test_it():\n    pytest.skip('no Chromium at /usr/bin/chromium')\n"
+    )
+    env = {**os.environ, "CI": ci, "PYTHONPATH": str(settings.root)}
+    argv = [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-q", "-p", "no:cacheprovider"]
+    proc = subprocess.run(
+        [*argv, str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == code, proc.stdout
+    assert says in proc.stdout and ("no Chromium" in proc.stdout) == bool(ci)
