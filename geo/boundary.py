@@ -36,7 +36,7 @@ __all__ = ["CLOSE_TOL_M", "METRIC_CRS", "BoundaryGeometry", "boundary_geometry"]
 from atlas.settings import settings
 
 METRIC_CRS = settings.metric_crs
-WGS84 = "EPSG:4326"
+WGS84 = settings.crs
 #: How far a side's road may stop short of the polygon's corner and still count as closing it.
 CLOSE_TOL_M = 60.0
 #: Sampling step along a side's road (its own vertices are sampled too).

@@ -61,6 +61,7 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from atlas.settings import settings
 from geo.address import (
     NAME_PREFIXES,
     Address,
@@ -283,7 +284,7 @@ class GazetteerIndex:
         self.district_geom = (
             shapely.union_all(outline.geometry.to_numpy()) if len(outline) else None
         )
-        self.district_name = str(district["name"].iloc[0]) if len(district) else "静安区"
+        self.district_name = str(district["name"].iloc[0]) if len(district) else settings.district
         self.features: list[_Feature] = []
         self.keys: dict[str, list[tuple[int, str]]] = {}  # key → [(feature id, how)]
         self._build_features()
@@ -983,7 +984,7 @@ class AtlasGeocoder(Geocoder):
 
 def to_location(res: Resolution) -> Location:
     """A geopy `Location` for a located `Resolution` (geopy points are (latitude, longitude))."""
-    parts = [p for p in (res.matched, res.subdistrict, "静安区", "上海市") if p]
+    parts = [p for p in (res.matched, res.subdistrict, settings.district, "上海市") if p]
     raw = {
         "query": res.query,
         "lon": res.lon,
