@@ -445,7 +445,10 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
         layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
-    layers["items"] = conform_items(layers["items"])
+    try:
+        layers["items"] = conform_items(layers["items"])
+    except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
+        raise ExportError(f"cannot read atlas {path}: malformed items: {_reason(exc)}") from exc
     return layers
 
 

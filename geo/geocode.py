@@ -61,7 +61,6 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from atlas.settings import settings
 from geo.address import (
     NAME_PREFIXES,
     Address,
@@ -72,7 +71,6 @@ from geo.address import (
     street_anchor,
 )
 from geo.join import subdistrict_of, zone_of
-from geo.protocols import OnlineRefiner
 from geo.schema import MULTI_SEP, UNLOCATED
 
 LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places")
@@ -284,7 +282,7 @@ class GazetteerIndex:
         self.district_geom = (
             shapely.union_all(outline.geometry.to_numpy()) if len(outline) else None
         )
-        self.district_name = str(district["name"].iloc[0]) if len(district) else settings.district
+        self.district_name = str(district["name"].iloc[0]) if len(district) else "静安区"
         self.features: list[_Feature] = []
         self.keys: dict[str, list[tuple[int, str]]] = {}  # key → [(feature id, how)]
         self._build_features()
@@ -535,9 +533,7 @@ class AtlasGeocoder(Geocoder):
     to load the committed `data/gazetteer.gpkg`. `online`: an optional `geo.online.OnlineFallback`
     consulted only when the gazetteer gives no answer or only an area (precision ≥ 3)."""
 
-    def __init__(
-        self, gazetteer: Any = None, *, online: OnlineRefiner | None = None, **kwargs: Any
-    ):
+    def __init__(self, gazetteer: Any = None, *, online: Any = None, **kwargs: Any):
         kwargs.setdefault("adapter_factory", _NoNetwork)
         super().__init__(**kwargs)
         if gazetteer is None:
@@ -984,7 +980,7 @@ class AtlasGeocoder(Geocoder):
 
 def to_location(res: Resolution) -> Location:
     """A geopy `Location` for a located `Resolution` (geopy points are (latitude, longitude))."""
-    parts = [p for p in (res.matched, res.subdistrict, settings.district, "上海市") if p]
+    parts = [p for p in (res.matched, res.subdistrict, "静安区", "上海市") if p]
     raw = {
         "query": res.query,
         "lon": res.lon,

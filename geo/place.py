@@ -17,7 +17,6 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, shape
 
-from geo.protocols import Geocoder, Resolved
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -217,16 +216,16 @@ def place_item(
 def locate_items(
     items: pd.DataFrame,
     roads: gpd.GeoDataFrame,
-    geocoder: Geocoder,
+    geocoder: Any,
     district: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """`items` with geometry, precision, method, boundary (JSON text) and missing_sides.
 
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
     bounds 四至 estimates."""
-    cache: dict[str, Resolved] = {}
+    cache: dict[str, Any] = {}
 
-    def resolve(query: str) -> Resolved:
+    def resolve(query: str) -> Any:
         if query not in cache:
             cache[query] = geocoder.resolve(query)
         return cache[query]
