@@ -22,14 +22,23 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and the project importable
     sys.path.insert(0, str(ROOT))
 
-from bench import app_bench, browser_bench, build_bench, join_bench, map_bench, synthetic  # noqa: E402
+from bench import (  # noqa: E402
+    app_bench,
+    browser_bench,
+    build_bench,
+    growth,
+    join_bench,
+    map_bench,
+    synthetic,
+)
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
 SCALES = (10, 100)
 QUICK_SCALES = (10,)
-#: Groups of figures (`--only`): scale includes the app children (rerun, memory).
-GROUPS = ("build", "payload", "scale")
+#: Groups of figures (`--only`): scale includes the app children (rerun, memory); growth feeds
+#: 10 kB … 1 MB of awkward input to the extractor and the geocoder (bench/growth.py).
+GROUPS = ("build", "payload", "scale", "growth")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -143,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             figures += section(
                 "scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False
             )
+        if "growth" in args.only:  # growth.figures prints each line as it is measured
+            figures += section("growth", lambda: growth.figures(args.quick), echo=False)
     seconds = time.perf_counter() - T0
     print(f"# {mode} run: {seconds:.0f} s", flush=True)
     if not (args.no_save or partial):
