@@ -282,8 +282,8 @@ def _strip_leading(run: str) -> str:
         if len(m.group(0)) >= 2 and len(run) - m.end() >= 2:
             run = run[m.end() :]
             return _strip_leading(run)
-    while (m := _LEADING_RE.match(run)) and len(run) - m.end() >= 2:
-        run = run[m.end() :]
+    while (lead := _LEADING_RE.match(run)) and len(run) - lead.end() >= 2:
+        run = run[lead.end() :]
     return run
 
 
