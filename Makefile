@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install bench gazetteer build
+.PHONY: run test lint format install bench gazetteer build publish
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-postgis.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -38,3 +39,9 @@ build: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# `make publish DSN=postgresql://USER@HOST:PORT/DB [SCHEMA=jingan_atlas]`; not echoed, so a
+# password in the DSN stays off the terminal (better: PGPASSWORD, PGSERVICE or ~/.pgpass).
+publish: $(STAMP)
+	@test -n "$(DSN)" || { echo "usage: make publish DSN=postgresql://USER@HOST:PORT/DB [SCHEMA=…]" >&2; exit 2; }
+	@$(BIN)/python -m geo publish --dsn "$(DSN)" $(if $(SCHEMA),--schema "$(SCHEMA)")

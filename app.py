@@ -17,9 +17,11 @@ import pyogrio
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas.errors import AtlasError
 from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
+from geo.store import atlas_stamp, shown
 from mapview import charts, panels
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS
@@ -28,7 +30,8 @@ from mapview.layers import Reference, assemble_map, items_payload, reference_pay
 ROOT = Path(__file__).resolve().parent
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect
 _settings = Settings.from_env()
-ATLAS_PATH = Path(_settings.atlas_path)
+#: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
+ATLAS_PATH = _settings.atlas_path
 GAZETTEER_PATH = Path(_settings.gazetteer_path)
 #: `geo.export.export_geojson_bytes` or `export_csv_bytes`: (items, filters) → file bytes.
 Export = Callable[[gpd.GeoDataFrame, flt.Filters], bytes]
@@ -44,7 +47,7 @@ def _stamp(path: Path) -> float:
 
 
 @st.cache_resource(show_spinner="Loading the atlas…")
-def load_layers(path: str, stamp: float) -> dict[str, gpd.GeoDataFrame]:
+def load_layers(path: str, stamp: str) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers, read once per file version and shared read-only by all sessions."""
     return read_atlas(path)
 
@@ -58,14 +61,14 @@ def load_roads(path: str, stamp: float) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def map_items(path: str, stamp: float, filters: flt.Filters, gcj02: bool):
+def map_items(path: str, stamp: str, filters: flt.Filters, gcj02: bool):
     """The drawn features for a filter state (cached: reruns that keep the filters are free)."""
     items = load_layers(path, stamp)["items"]
     return items_payload(flt.apply_filters(items, filters), gcj02=gcj02)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def map_reference(path: str, stamp: float, roads_path: str, roads_stamp: float, gcj02: bool):
+def map_reference(path: str, stamp: str, roads_path: str, roads_stamp: float, gcj02: bool):
     layers = load_layers(path, stamp)
     reference = Reference(
         layers["district"],
@@ -79,7 +82,7 @@ def map_reference(path: str, stamp: float, roads_path: str, roads_stamp: float, 
 def selection_bytes(
     export: Export,
     path: str,
-    stamp: float,
+    stamp: str,
     filters: flt.Filters,
 ) -> bytes:
     """The selection as `export` writes it (`export_geojson_bytes`: the same bytes as
@@ -89,7 +92,7 @@ def selection_bytes(
 
 
 def download_button(
-    label: str, export: Export, extension: str, mime: str, selected: tuple[str, float, flt.Filters]
+    label: str, export: Export, extension: str, mime: str, selected: tuple[str, str, flt.Filters]
 ) -> None:
     """A sidebar button whose file is built only when clicked (deferred `data`)."""
     st.sidebar.download_button(
@@ -105,10 +108,16 @@ def download_button(
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
     install_static()
-    if not ATLAS_PATH.exists():
-        st.error(f"No atlas at {ATLAS_PATH}. Build it with `make build` (python -m geo build).")
+    try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
+        stamp = atlas_stamp(ATLAS_PATH)
+    except AtlasError as exc:
+        st.error(str(exc))
         st.stop()
-    stamp = _stamp(ATLAS_PATH)
+    if stamp is None:
+        st.error(
+            f"No atlas at {shown(ATLAS_PATH)}. Build it with `make build` (python -m geo build)."
+        )
+        st.stop()
     layers = load_layers(str(ATLAS_PATH), stamp)
     items = layers["items"]
 

@@ -29,6 +29,7 @@ from bench import (  # noqa: E402
     growth,
     join_bench,
     map_bench,
+    store_bench,
     synthetic,
 )
 from bench.report import Figure, append_results, header, missing  # noqa: E402
@@ -97,6 +98,11 @@ def scale_figures(quick: bool, atlas: Path | None, workdir: Path) -> list[Figure
                 join_bench.figure(label, items, ref, repeat=1 if quick else 3)
             ],
         )
+    top_scale = f"{max(scales)}x"
+    figures += section(
+        f"store.select.{top_scale}",
+        lambda: store_bench.figures(top_scale, atlases[max(scales)], repeat=1 if quick else 3),
+    )
     if atlas is None:
         figures.append(missing(f"memory.app.{max(scales)}x", "MB", "no 1x atlas for baseline"))
     else:

@@ -38,6 +38,7 @@ from shapely.geometry.base import BaseGeometry, BaseMultipartGeometry
 from atlas.errors import OutputError, UsageError
 from atlas.settings import settings
 from geo import filters as flt
+from geo import store
 from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
@@ -438,9 +439,12 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, PathArg], Path]] = {
 
 
 def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
-    """The layers of an atlas GeoPackage (default `settings.atlas_path`); `items` conformed to
-    the schema and in row order. A missing, corrupt or incomplete file is an `ExportError`."""
+    """The layers of an atlas GeoPackage or PostGIS URL (`geo.store`; default
+    `settings.atlas_path`); `items` conformed to the schema and in row order. A missing, corrupt
+    or incomplete file is an `ExportError`."""
     path = settings.atlas_path if path is None else path
+    if store.is_url(path):
+        return store.read_atlas(str(path))
     try:
         layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -496,7 +500,11 @@ def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]
 def cli_selection(
     args: argparse.Namespace,
 ) -> tuple[dict[str, gpd.GeoDataFrame], flt.Filters]:
-    """The atlas of `args.atlas` and the validated filters of the CLI options (export, summary)."""
+    """The atlas of `args.atlas` and the validated filters of the CLI options (export, summary).
+
+    From PostGIS the filters run in SQL, so only the selected items are read."""
+    if store.is_url(args.atlas):
+        return store.select(args.atlas, flt.filters_from_args(args))
     layers = read_atlas(args.atlas)
     filters = canonical_areas(flt.filters_from_args(args), layers)
     flt.validate(layers["items"], filters, filter_vocabulary(layers))
@@ -522,7 +530,9 @@ def infer_format(path: PathArg, given: str | None) -> str:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, help="file to write, - for stdout")
     parser.add_argument("--format", choices=sorted(set(FORMATS.values())), default=None)
-    parser.add_argument("--atlas", default=None, help="atlas GeoPackage (default: settings)")
+    parser.add_argument(
+        "--atlas", default=None, help="atlas GeoPackage or postgresql:// URL (default: settings)"
+    )
     flt.add_filter_arguments(parser)
 
 

@@ -70,7 +70,7 @@ def validate(
 
     `vocab` may widen the valid values per column (e.g. every known zone, even if no item lies
     in it), so that a legitimate but empty selection is not an error."""
-    validate_year_range(items, filters.year_range)
+    validate_year_range(items, filters.year_range, (vocab or {}).get("year", ()))
     for name in CHOICE_FIELDS:
         wanted = getattr(filters, name)
         if not wanted:
@@ -84,13 +84,16 @@ def validate(
             )
 
 
-def validate_year_range(items: pd.DataFrame, year_range: tuple[int, int] | None) -> None:
-    """`--year-range FROM TO`: FROM ≤ TO and both within the data's years, else `FilterError`
-    naming the valid range (as an unknown `--year` names the valid years)."""
+def validate_year_range(
+    items: pd.DataFrame, year_range: tuple[int, int] | None, known: Iterable[Any] = ()
+) -> None:
+    """`--year-range FROM TO`: FROM ≤ TO and both within the data's years (those of `items`
+    and the `known` ones, e.g. a database's), else `FilterError` naming the valid range (as an
+    unknown `--year` names the valid years)."""
     if year_range is None:
         return
     lo, hi = year_range
-    years = valid_values(items, "year")
+    years = sorted(set(valid_values(items, "year")) | {int(y) for y in known})
     span = f"{years[0]}–{years[-1]}" if years else "none (no item has a year)"
     if lo > hi:
         raise FilterError(f"year range {lo} {hi}: FROM is after TO; valid range: {span}")

@@ -101,7 +101,9 @@ def render(items: pd.DataFrame, tables: Sequence[str] = ("year", "zone")) -> str
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--atlas", default=None, help="atlas GeoPackage (default: settings)")
+    parser.add_argument(
+        "--atlas", default=None, help="atlas GeoPackage or postgresql:// URL (default: settings)"
+    )
     parser.add_argument(
         "--by",
         nargs="+",

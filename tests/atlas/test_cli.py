@@ -78,11 +78,12 @@ def one_line_error(capsys: pytest.CaptureFixture[str], code: int, expected: int 
 
 
 @pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
-@pytest.mark.parametrize("command", ["export", "summary"])
-def test_export_and_summary_on_a_corrupt_atlas(good, tmp_path, capsys, kind, command):
+@pytest.mark.parametrize("command", ["export", "summary", "publish"])
+def test_export_summary_publish_on_a_corrupt_atlas(good, tmp_path, capsys, kind, command):
     bad = corrupt(kind, good["atlas"], tmp_path, "items")
     out = tmp_path / "out.geojson"
-    argv = [command, "--atlas", str(bad), *(["-o", str(out)] if command == "export" else [])]
+    extra = {"export": ["-o", str(out)], "publish": ["--dsn", "postgresql://127.0.0.1:9/none"]}
+    argv = [command, "--atlas", str(bad), *extra.get(command, [])]
     err = one_line_error(capsys, console(argv))
     assert str(bad) in err
     assert not out.exists()
@@ -138,7 +139,8 @@ def test_gazetteer_on_a_corrupt_source(tmp_path, capsys):
 
 
 def test_every_console_command_is_covered():
-    assert set(COMMANDS) == {"extract", "gazetteer", "build", "export", "geocode", "summary"}
+    tested = {"extract", "gazetteer", "build", "export", "geocode", "summary", "publish"}
+    assert set(COMMANDS) == tested  # a new command gets its corrupt-input test here
 
 
 def test_the_installed_console_script(good, tmp_path):
