@@ -343,6 +343,14 @@ def writable_target(path: PathArg) -> tuple[Path, os.stat_result | None]:
 
 
 def _umask() -> int:
+    """The process umask, read without changing it where Linux tells it (threads of the page
+    may be creating files); elsewhere set and restored at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
