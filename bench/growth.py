@@ -228,7 +228,8 @@ def shape_figures(stage: str, shape: str, sizes: tuple[str, ...], timeout: float
     for metric, unit, attr in (("time", "s", "seconds"), ("memory", "MB", "peak_mb")):
         label = f"{name}.{metric}"
         if top.failed or base.failed:
-            fig = missing(label, unit, f"{top.size} {top.failed or base.failed}")
+            first = next(r for r in runs if r.failed)  # the size that did not finish
+            fig = missing(label, unit, f"{first.size} {first.failed}")
             fig.baseline = getattr(base, attr)
         else:
             fig = Figure(label, getattr(top, attr), unit, getattr(base, attr), note=NOTE)
