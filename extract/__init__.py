@@ -11,7 +11,14 @@ from __future__ import annotations
 from .decode import ReportError
 from .items import FIELDS, Item
 from .meta import ReportMeta, load_metadata
-from .pipeline import Report, extract_file, extract_report, read_report
+from .pipeline import (
+    Report,
+    extract_file,
+    extract_report,
+    other_district,
+    read_report,
+    report_sentences,
+)
 
 __all__ = [
     "FIELDS",
@@ -22,5 +29,7 @@ __all__ = [
     "extract_file",
     "extract_report",
     "load_metadata",
+    "other_district",
     "read_report",
+    "report_sentences",
 ]

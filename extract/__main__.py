@@ -12,9 +12,10 @@ import json
 import sys
 
 from atlas.cli import run
+from atlas.settings import settings
 
 from .decode import ReportError
-from .pipeline import extract_report, read_report
+from .pipeline import extract_report, other_district, read_report
 
 
 def extract_files(argv: list[str] | None = None) -> int:
@@ -22,20 +23,32 @@ def extract_files(argv: list[str] | None = None) -> int:
     `AtlasError` propagates to `atlas.cli.run`."""
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", metavar="FILE", help="report text files")
+    parser.add_argument(
+        "--any-district",
+        action="store_true",
+        help="extract reports of other districts too (their items flagged out_of_district)",
+    )
     args = parser.parse_args(argv)
     lines: list[str] = []
     failed = False
     for name in args.files:
         try:
             report = read_report(name)
-            items = extract_report(report)
+            items = extract_report(report, any_district=args.any_district)
         except ReportError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed = True
             continue
         if report.encoding not in ("utf-8", "utf-8-sig"):
             print(f"note: {name}: decoded as {report.encoding}", file=sys.stderr)
-        if not items:
+        elsewhere = other_district(report)
+        if elsewhere and not args.any_district:
+            print(
+                f"note: {name}: issued by {elsewhere}: no {settings.district} items; "
+                "--any-district to extract anyway",
+                file=sys.stderr,
+            )
+        elif not items:
             print(f"note: {name}: no items found (is it a district report?)", file=sys.stderr)
         lines.extend(json.dumps(item.to_dict(), ensure_ascii=False) for item in items)
     if failed:

@@ -278,10 +278,9 @@ def _strip_leading(run: str) -> str:
     Two-character verbs ("实施", "创建") are cut wherever they occur last; one-character
     particles ("沿", "和") only at the start, since names contain them (共和新路).
     """
-    for m in _LEADING_RE.finditer(run):
-        if len(m.group(0)) >= 2 and len(run) - m.end() >= 2:
-            run = run[m.end() :]
-            return _strip_leading(run)
+    for found in _LEADING_RE.finditer(run):
+        if len(found.group(0)) >= 2 and len(run) - found.end() >= 2:
+            return _strip_leading(run[found.end() :])
     while (lead := _LEADING_RE.match(run)) and len(run) - lead.end() >= 2:
         run = run[lead.end() :]
     return run
@@ -440,19 +439,18 @@ class _ItemIndex:
 
 
 def attach_boundaries(items: list, text: str) -> list:
-    """Set ``boundary`` on the item each description belongs to; drop glossary duplicates.
+    """Set ``boundary`` on the item each description belongs to.
 
     A description belongs to the item whose quote span holds it (the one of the same name
     first, else the nearest before it). An area's description also enriches the other
     mentions of that area in the report; one in a glossary / annex ("名词解释", "附件") of
-    an area named elsewhere enriches those mentions, and the glossary's own item for it is
-    dropped; with no other mention it stays. A street segment stays on its own mention
+    an area named elsewhere enriches those mentions as well as the glossary's own item (the
+    same place in two sections is two items). A street segment stays on its own mention
     (elsewhere the road may be meant whole).
     """
     items = list(items)
     index = _ItemIndex(items)
     gloss = _glossary_start(text)
-    drop: set[int] = set()
     for m in find_boundaries(text):
         inside = index.overlapping(m.start, m.end)
         same = index.named(m.name)
@@ -460,14 +458,13 @@ def attach_boundaries(items: list, text: str) -> list:
         area = "along" not in m.boundary
         elsewhere = [i for i in same if area and i not in inside]
         if m.start >= gloss and elsewhere:
-            drop.update(named)
-            targets = elsewhere
+            targets = named + elsewhere  # the glossary's own item stays (its own section)
         else:
             targets = (named or _nearest(items, inside, m)) + elsewhere
         for i in targets:
             if items[i].boundary is None:
                 items[i] = dataclasses.replace(items[i], boundary=m.boundary)
-    return [it for i, it in enumerate(items) if i not in drop]
+    return items
 
 
 def _nearest(items: list, inside: list[int], m: BoundaryMatch) -> list[int]:

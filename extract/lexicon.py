@@ -1,648 +1,90 @@
-"""Generic word lists of the genre: name suffixes, head nouns, verbs, status and category words.
+"""Generic word lists of the genre: name suffixes, head nouns, stop words, category words.
 
-Nothing here names a particular place: these are the *kinds* of words a district report
-uses, so the same lists serve any district and any year.
+The words live in ``extract/data/lexicon.tsv`` (word, role, kind, category, note), read once;
+this module only shapes them for the rules. Nothing here names a particular place: these are
+the *kinds* of words a district report uses, so the same lists serve any district and year.
+Names of real places belong in the gazetteer (passed to the extractor as ``known_places``).
 """
 
 from __future__ import annotations
 
+from .vocab import RIVER_ENDINGS, ROAD_ENDINGS
+from .wordtables import load, typed, words
+
+_T = "lexicon"
+
 #: Name suffixes → (kind, category). Longest suffix wins; category "" means "from context".
-SUFFIXES: dict[str, tuple[str, str]] = {
-    # beautiful blocks and street-scape areas
-    "美丽街区": ("beautiful_block", "streetscape"),
-    "示范街区": ("beautiful_block", "commercial"),
-    "街区": ("beautiful_block", "streetscape"),
-    "风貌区": ("beautiful_block", "heritage"),
-    "景观区": ("beautiful_block", "streetscape"),
-    "商业区": ("beautiful_block", "streetscape"),
-    "休闲区": ("beautiful_block", "streetscape"),
-    "居住区": ("beautiful_block", "streetscape"),
-    "漫步区": ("beautiful_block", "streetscape"),
-    "宜居区": ("beautiful_block", "streetscape"),
-    "步行街": ("beautiful_block", "commercial"),
-    "休闲街": ("beautiful_block", "commercial"),
-    "专业街": ("beautiful_block", "commercial"),
-    "商业街": ("beautiful_block", "commercial"),
-    "夜巷": ("beautiful_block", "commercial"),
-    "片区": ("zone", "urban_renewal"),
-    # parks and green space
-    "公园": ("park", "greening"),
-    "绿地": ("park", "greening"),
-    "绿道": ("park", "greening"),
-    "林荫道": ("park", "greening"),
-    "滨水空间": ("park", "greening"),
-    "滨水岸线": ("park", "greening"),
-    "公共空间": ("park", "public_space"),
-    "桥下空间": ("park", "public_space"),
-    "生态绣带": ("park", "greening"),
-    "绣带": ("park", "greening"),
-    # zones
-    "功能区": ("zone", "functional_zone"),
-    "集聚区": ("zone", "functional_zone"),
-    "集聚带": ("zone", "functional_zone"),
-    "集聚圈": ("zone", "innovation"),
-    "创新带": ("zone", "innovation"),
-    "商圈": ("zone", "commercial"),
-    "商务区": ("zone", "commercial"),
-    "中央活动区": ("zone", "commercial"),
-    "活力区": ("zone", "commercial"),
-    "科创区": ("zone", "innovation"),
-    "科创社区": ("zone", "innovation"),
-    "创新社区": ("zone", "innovation"),
-    "国际社区": ("zone", "housing"),
-    "生态社区": ("zone", "innovation"),
-    "人才社区": ("zone", "innovation"),
-    "园区": ("zone", "innovation"),
-    "产业园": ("zone", "innovation"),
-    "科技园": ("zone", "innovation"),
-    "生态园": ("zone", "innovation"),
-    "科技城": ("zone", "innovation"),
-    "示范区": ("zone", "functional_zone"),
-    "先行区": ("zone", "functional_zone"),
-    "体验区": ("zone", "commercial"),
-    "试验区": ("zone", "innovation"),
-    "创新区": ("zone", "innovation"),
-    "走廊": ("zone", "innovation"),
-    "更新单元": ("zone", "urban_renewal"),
-    "商务单元": ("zone", "urban_renewal"),
-    "谷": ("zone", "innovation"),
-    "地区": ("zone", "functional_zone"),
-    "区域": ("zone", "urban_renewal"),
-    "新城": ("project", "urban_renewal"),
-    # roads and rivers
-    "高架": ("road", "infrastructure"),
-    "通道": ("road", "infrastructure"),
-    "匝道": ("road", "infrastructure"),
-    "隧道": ("road", "infrastructure"),
-    "路桥": ("road", "infrastructure"),
-    "大道": ("road", "infrastructure"),
-    # projects: education, health, elderly care, culture, sports
-    "完全中学": ("project", "education"),
-    "中学": ("project", "education"),
-    "小学": ("project", "education"),
-    "幼儿园": ("project", "education"),
-    "学校": ("project", "education"),
-    "校区": ("project", "education"),
-    "高级中学": ("project", "education"),
-    "医院": ("project", "health"),
-    "院区": ("project", "health"),
-    "卫生服务中心": ("project", "health"),
-    "医疗中心": ("project", "health"),
-    "疾控中心": ("project", "health"),
-    "健康中心": ("project", "health"),
-    "养老院": ("project", "elderly_care"),
-    "养护院": ("project", "elderly_care"),
-    "敬老院": ("project", "elderly_care"),
-    "福利院": ("project", "elderly_care"),
-    "护理院": ("project", "elderly_care"),
-    "为老服务中心": ("project", "elderly_care"),
-    "纪念馆": ("project", "heritage"),
-    "陈列馆": ("project", "heritage"),
-    "博物馆": ("project", "culture"),
-    "美术馆": ("project", "culture"),
-    "图书馆": ("project", "culture"),
-    "文化馆": ("project", "culture"),
-    "展览馆": ("project", "culture"),
-    "艺术中心": ("project", "culture"),
-    "剧场": ("project", "culture"),
-    "剧院": ("project", "culture"),
-    "马戏城": ("project", "culture"),
-    "体育中心": ("project", "sports"),
-    "健身中心": ("project", "sports"),
-    "体育场": ("project", "sports"),
-    "体育馆": ("project", "sports"),
-    "电竞中心": ("project", "culture"),
-    # heritage and industrial heritage
-    "旧址": ("project", "heritage"),
-    "会址": ("project", "heritage"),
-    "故居": ("project", "heritage"),
-    "公廨": ("project", "heritage"),
-    "仓库": ("project", "heritage"),
-    "面粉厂": ("project", "heritage"),
-    "机器厂": ("project", "heritage"),
-    "动力机厂": ("project", "heritage"),
-    "鼓风机厂": ("project", "heritage"),
-    "厂": ("project", "industrial_reuse"),
-    "印书局": ("project", "heritage"),
-    # buildings, commerce, offices
-    "大厦": ("project", "office_renewal"),
-    "大楼": ("project", "office_renewal"),
-    "办公楼": ("project", "office_renewal"),
-    "航站楼": ("project", "office_renewal"),
-    "广场": ("project", "commercial"),
-    "太古汇": ("project", "commercial"),
-    "商务中心": ("project", "commercial"),
-    "国际中心": ("project", "commercial"),
-    "中心": ("project", "commercial"),
-    "壹中心": ("project", "commercial"),
-    "会客厅": ("project", "commercial"),
-    "孵化器": ("project", "innovation"),
-    "智汇园": ("project", "innovation"),
-    # housing and land
-    "小区": ("project", "housing"),
-    "新村": ("project", "housing"),
-    "公寓": ("project", "housing"),
-    "苑": ("project", "housing"),
-    "山宅": ("project", "housing"),
-    "地块": ("project", "land"),
-    "弄": ("project", "housing"),
-    "村": ("project", "housing"),
-    "园": ("project", "urban_renewal"),
-    "保税仓": ("project", "commercial"),
-    "预防控制中心": ("project", "health"),
-    "街坊": ("project", "land"),
-    # infrastructure
-    "调蓄池": ("project", "drainage"),
-    "泵站": ("project", "drainage"),
-    "停车场": ("project", "parking"),
-    "站": ("project", "infrastructure"),
-    "东段": ("zone", "commercial"),
-    "西段": ("zone", "commercial"),
-    "停车库": ("project", "parking"),
-}
-
+SUFFIXES: dict[str, tuple[str, str]] = typed(_T, "suffix")
 #: Suffixes that only make an item together with a specific (non-generic) modifier.
-WEAK_SUFFIXES = frozenset(
-    {
-        "弄",
-        "村",
-        "园",
-        "中心",
-        "城",
-        "里",
-        "苑",
-        "湾",
-        "谷",
-        "地区",
-        "区域",
-        "厂",
-        "广场",
-        "总部",
-        "走廊",
-        "大道",
-        "片区",
-    }
-)
-
+WEAK_SUFFIXES: frozenset[str] = frozenset(words(_T, "weak_suffix"))
 #: Generic modifiers: a name made only of these and a suffix is a category, not a place.
-GENERIC_MODIFIERS = (
-    "社区",
-    "城市",
-    "口袋",
-    "公共",
-    "市民",
-    "各类",
-    "综合",
-    "重点",
-    "智慧",
-    "示范性",
-    "家门口",
-    "市级",
-    "国家级",
-    "标准化",
-    "新型",
-    "高品质",
-    "高质量",
-    "一流",
-    "特色",
-    "低效",
-    "产业",
-    "文创",
-    "科创",
-    "数字",
-    "商务",
-    "商业",
-    "专用",
-    "附属",
-    "老年人日间",
-    "日间照护",
-    "长者",
-    "公办",
-    "民办",
-    "中小",
-    "各",
-    "全",
-    "新",
-    "老",
-    "该",
-    "本",
-    "其",
-    "四大",
-    "三大",
-    "三个",
-    "四个",
-    "核心",
-    "周边",
-    "沿线",
-    "全市",
-    "全区",
-    "区内",
-    "国际",
-    "高能级",
-    "高端",
-    "功能性",
-    "上海",
-    "世界级",
-    "地标性",
-    "顶级",
-    "滨水",
-    "中心城区",
-    "数据",
-    "金融",
-    "服务",
-    "生命健康",
-    "一站式",
-    "楼宇",
-    "工业",
-    "研发",
-    "创新",
-    "总部",
-    "国家",
-    "精品",
-    "零星",
-    "成片",
-    "旧区",
-    "优质",
-    "重大",
-    "会展",
-    "应急",
-    "人防",
-    "避难",
-    "消防",
-    "区块链",
-    "大数据",
-    "人力资源",
-    "专业",
-    "中央",
-    "活力",
-    "美丽",
-    "市",
-    "区级",
-    "地下",
-    "空间",
-    "中医",
-    "护理",
-    "康复",
-    "管理",
-    "就业服务",
-    "政务服务",
-    "卫生服务",
-    "嵌入式",
-    "枢纽型",
-    "区域性",
-    "区域",
-    "益智健身",
-    "健身",
-    "绿色",
-    "城区",
-    "风貌",
-    "知名",
-    "医学",
-    "健康",
-    "污染",
-    "整单元",
-    "不成套",
-    "职工",
-    "住宅",
-    "小梁薄板",
-    "三级",
-    "公立",
-    "互联网",
-    "新一轮",
-    "托班",
-    "普通",
-    "老旧",
-    "部分",
-    "居民",
-    "封闭式",
-    "对口支援",
-    "标志性",
-    "长三角",
-    "二级",
-    "旧里",
-    "以下",
-    "整",
-    "已建",
-    "智能门禁",
-    "文化创意",
-    "市民",
-    "体育",
-    "单位",
-    "特殊监管",
-    "海关",
-    "功能",
-    "地标",
-    "全球",
-    "字型",
-    "垃圾分类",
-    "示范",
-    "人才",
-    "综合性",
-    "专科",
-    "居住",
-    "大学",
-    "现有",
-    "校",
-    "家",
-    "乐",
-    "田",
-    "花",
-    "菜",
-    "赋能",
-    "演艺",
-    "跨国公司",
-    "先进",
-    "居",
-    "街镇",
-    "中小学",
-    "两级",
-    "城运",
-    "数智",
-)
-
+GENERIC_MODIFIERS: tuple[str, ...] = words(_T, "generic_modifier")
 #: Characters that, right after a weak suffix, show the word goes on ("地区总部", "梅园论剑").
-NEXT_BLOCKS: dict[str, str] = {"地区": "总生", "园": "区林艺堂论一", "弄": "堂"}
-
-#: Suffixes that are whole names by themselves (a modifier is not needed).
-STANDALONE = frozenset({"鼓风机厂", "航站楼", "马戏城", "生态绣带"})
-
+NEXT_BLOCKS: dict[str, str] = {r.word: r.category for r in load(_T) if r.role == "next_block"}
 #: Endings of list members that are organisations or facilities in general, not places.
-NON_PLACE_ENDINGS = (
-    "机构",
-    "场所",
-    "企业",
-    "单位",
-    "部门",
-    "组织",
-    "平台",
-    "品牌",
-    "活动",
-    "街道",
-    "街镇",
-    "镇",
-)
-
+NON_PLACE_ENDINGS: tuple[str, ...] = words(_T, "non_place_ending")
 #: Words showing a "name" is an event, brand or programme rather than a place.
-NON_PLACE_WORDS = ("戏剧", "论坛", "大赛", "计划", "行动", "品牌", "一键通", "节")
-
+NON_PLACE_WORDS: tuple[str, ...] = words(_T, "non_place_word")
 #: Head nouns after "…等" (or a count) that make every listed member a mappable item.
-HEADS: dict[str, tuple[str, str]] = {
-    "旧住房成套改造项目": ("project", "housing"),
-    "成套改造项目": ("project", "housing"),
-    "零星旧改项目": ("project", "housing"),
-    "旧改项目": ("project", "housing"),
-    "不成套职工住宅改造项目": ("project", "housing"),
-    "养老项目": ("project", "elderly_care"),
-    "城市更新项目": ("project", "urban_renewal"),
-    "楼宇更新项目": ("project", "office_renewal"),
-    "商办项目": ("project", "commercial"),
-    "项目": ("project", ""),
-    "商办楼宇": ("project", "office_renewal"),
-    "功能载体": ("project", "commercial"),
-    "商务商业楼宇": ("project", "commercial"),
-    "商务楼宇": ("project", "office_renewal"),
-    "楼宇": ("project", "office_renewal"),
-    "载体": ("project", "commercial"),
-    "产业载体": ("project", "innovation"),
-    "地块": ("project", "land"),
-    "弄": ("project", "housing"),
-    "村": ("project", "housing"),
-    "园": ("project", "urban_renewal"),
-    "保税仓": ("project", "commercial"),
-    "预防控制中心": ("project", "health"),
-    "工业用地": ("project", "land"),
-    "低效用地": ("project", "land"),
-    "用地": ("project", "land"),
-    "历史建筑": ("project", "heritage"),
-    "工业遗存": ("project", "heritage"),
-    "文化机构": ("project", "culture"),
-    "艺术机构": ("project", "culture"),
-    "隐患项目": ("project", "safety"),
-    "道路": ("road", "infrastructure"),
-    "道路建设工程": ("road", "infrastructure"),
-    "架空线入地": ("road", "infrastructure"),
-    "公园": ("park", "greening"),
-    "绿地": ("park", "greening"),
-    "附属绿地": ("park", "greening"),
-    "单位附属绿地": ("park", "greening"),
-    "口袋公园": ("park", "greening"),
-    "美丽街区": ("beautiful_block", "streetscape"),
-    "街区": ("beautiful_block", "streetscape"),
-    "低效园区": ("zone", "innovation"),
-    "园区": ("zone", "innovation"),
-    "重点区域": ("zone", "urban_renewal"),
-    "区域": ("zone", "urban_renewal"),
-    "高标准保洁区域": ("beautiful_block", "streetscape"),
-    "小区": ("project", "housing"),
-    "旧里地块": ("project", "housing"),
-    "旧里": ("project", "housing"),
-}
-
+HEADS: dict[str, tuple[str, str]] = typed(_T, "head")
 #: Words that end a name when scanning leftwards from its suffix (verbs, adverbs, framing).
-STOP_WORDS = frozenset(
-    """推进 推动 加快 加速 完成 实施 建成 建设 启动 新建 改建 扩建 翻建 打造 创建
-    开展 深化 聚焦 依托 实现 落成 保护 利用 提升 优化 引进 集聚 成为 入选 获评
-    围绕 结合 支持 加强 持续 积极 有序 稳步 全力 继续 做好 做强 做优 发挥 强化
-    开工 竣工 整治 拓展 培育 形成 构建 升级 焕新 规划 举办 承办 设立 成立 落地
-    包括 其中 例如 位于 东至 西至 南至 北至 以及 实行 谋划 探索 壮大 提高 丰富
-    巩固 放大 促进 带动 建立 健全 完善 增强 扩大 开放 贯通 共享 改造 基本 全面
-    率先 首个 首家 一批 重点 着力 大力 加大 推出 引导 鼓励 连续 荣获 获批 加入
-    启用 建成启用 实现开工 实现竣工 投入使用 正式 挂牌 按期 陆续 进一步 不断 统筹
-    统筹考虑 提速 适时 计划 力争 确保 争创 深入 推广 发布 组织 助力 吸引 对接
-    承接 助推 稳妥 逐步 开展了 落实 实行 布局 包含 打响 用好 用活 盘活 活化
-    激发 彰显 营造 畅通 聚力 加力 筹建 高标准 高水平 高质量 新增 增加 新设 新开
-    开设 开办 规划建设 保护性开发 开发 加装 安装 美化 亮化 绿化 修缮 改扩建 焕发
-    联动 共建 协同 市区 首批 南翼 北翼 被评为 评为 被 共有 做实 做精 落户 设计
-    策划 利用好 以下 以上 具有 缓解 有效缓解 指 为 成功 整合 提出 立足 夯实
-    更新 维护 赋能 发放 覆盖 以 如 即 含 及 与 和 的
-    在 将 把 对 由 从 向 等 了 于 并 或 到 是 其 该 各 每""".split()  # noqa: SIM905
+STOP_WORDS: frozenset[str] = frozenset(words(_T, "stop_word"))
+#: Category keywords looked for in the name, then in the clause (first match wins).
+CATEGORY_WORDS: tuple[tuple[str, str], ...] = tuple(
+    (r.word, r.category) for r in load(_T) if r.role == "category_word"
 )
-
-#: Status words, strongest first within each status.
-STATUS_WORDS: tuple[tuple[str, str], ...] = (
-    ("结构封顶", "ongoing"),
-    ("开工", "started"),
-    ("动工", "started"),
-    ("签约生效", "started"),
-    ("竣工", "completed"),
-    ("完工", "completed"),
-    ("建成", "completed"),
-    ("落成", "completed"),
-    ("投入使用", "completed"),
-    ("投入运行", "completed"),
-    ("投用", "completed"),
-    ("启用", "completed"),
-    ("开馆", "completed"),
-    ("开业", "completed"),
-    ("开放", "completed"),
-    ("通车", "completed"),
-    ("贯通", "completed"),
-    ("回搬", "completed"),
-    ("收尾", "completed"),
-    ("收官", "completed"),
-    ("完成", "completed"),
-    ("推进", "ongoing"),
-    ("加快", "ongoing"),
-    ("持续", "ongoing"),
-    ("加速", "ongoing"),
-    ("推动", "ongoing"),
-    ("深化", "ongoing"),
-    ("施工", "ongoing"),
-    ("启动", "planned"),
-    ("实施", "planned"),
-    ("新建", "planned"),
-    ("创建", "planned"),
-    ("打造", "planned"),
-    ("规划", "planned"),
-    ("筹建", "planned"),
-)
-
-#: Status words that only count in a plan section; in a review they read as "started".
-PLAN_ONLY_STATUS = {
-    "启动": "started",
-    "实施": "mentioned",
-    "新建": "completed",
-    "创建": "completed",
-}
-PLAN_ONLY_STATUS.update({"打造": "mentioned", "规划": "mentioned"})
-PLAN_ONLY_STATUS.update({"筹建": "ongoing"})
-
-#: Category keywords looked for in the name, then in the clause.
-CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
-    ("调蓄", "drainage"),
-    ("雨污", "drainage"),
-    ("排水", "drainage"),
-    ("积水", "drainage"),
-    ("停车", "parking"),
-    ("景观灯光", "lighting"),
-    ("灯光", "lighting"),
-    ("架空线", "infrastructure"),
-    ("地铁", "infrastructure"),
-    ("轨道交通", "infrastructure"),
-    ("学校", "education"),
-    ("中学", "education"),
-    ("小学", "education"),
-    ("幼儿园", "education"),
-    ("校区", "education"),
-    ("医院", "health"),
-    ("卫生", "health"),
-    ("医疗", "health"),
-    ("疾控", "health"),
-    ("健康中心", "health"),
-    ("养老", "elderly_care"),
-    ("养护院", "elderly_care"),
-    ("为老", "elderly_care"),
-    ("旧址", "heritage"),
-    ("会址", "heritage"),
-    ("历史建筑", "heritage"),
-    ("工业遗存", "heritage"),
-    ("风貌", "heritage"),
-    ("红色", "heritage"),
-    ("旧改", "housing"),
-    ("旧里", "housing"),
-    ("旧住房", "housing"),
-    ("成套改造", "housing"),
-    ("住宅", "housing"),
-    ("小区", "housing"),
-    ("征收", "housing"),
-    ("体育", "sports"),
-    ("健身", "sports"),
-    ("运动", "sports"),
-    ("文化", "culture"),
-    ("艺术", "culture"),
-    ("剧", "culture"),
-    ("影视", "culture"),
-    ("电竞", "culture"),
-    ("图书", "culture"),
-    ("绿地", "greening"),
-    ("公园", "greening"),
-    ("绿道", "greening"),
-    ("绿化", "greening"),
-    ("楼宇更新", "office_renewal"),
-    ("商办", "commercial"),
-    ("商圈", "commercial"),
-    ("商业", "commercial"),
-    ("消费", "commercial"),
-    ("科创", "innovation"),
-    ("数据", "innovation"),
-    ("区块链", "innovation"),
-    ("数字", "innovation"),
-    ("产业", "innovation"),
-    ("城市更新", "urban_renewal"),
-    ("更新", "urban_renewal"),
-    ("道路", "infrastructure"),
-    ("土地", "land"),
-    ("用地", "land"),
-    ("收储", "land"),
-)
-
-#: Words next to a road that make the road itself the object of works.
-ROAD_WORKS = (
-    "大中修",
-    "大修",
-    "中修",
-    "架空线",
-    "合杆",
-    "道路建设",
-    "建设工程",
-    "通车",
-    "精品示范路",
-    "特色道路",
-    "道路",
-    "拓宽",
-    "新建工程",
-    "景观灯光",
-    "景观建设",
-    "护岸",
-    "街区",
-    "升级改造",
-    "等项目",
-)
-
-#: Road-like endings for address and road recognition.
-ROAD_ENDINGS = ("路", "大道", "街", "弄", "巷")
-RIVER_ENDINGS = ("河", "浜", "泾", "塘", "港", "浦")
-
-#: Suffixes of designations that are often abstract programmes ("…示范区"): an item only
-#: when the modifier names a place (a road, or an area named elsewhere in the report).
-PLACE_REQUIRED = frozenset(
-    {
-        "站",
-        "东段",
-        "西段",
-        "示范区",
-        "先行区",
-        "试验区",
-        "集聚区",
-        "走廊",
-        "创新区",
-        "体验区",
-        "区域",
-        "孵化器",
-        "中心",
-    }
-)
-
+#: Words right after a named road that make the road itself the object of works.
+ROAD_WORKS: tuple[str, ...] = words(_T, "road_works")
+#: Designation suffixes that are items only when their modifier or sentence places them.
+PLACE_REQUIRED: frozenset[str] = frozenset(words(_T, "place_required"))
 #: Characters in a modifier that show it names a place (a road, a river, a bay).
-PLACE_CHARS = "路街河浜泾塘浦湾港桥弄"
+PLACE_CHARS: str = "".join(words(_T, "place_char"))
+#: Common words whose single-character stop (和, 如, 为 …) is part of a name.
+NAME_BIGRAMS: frozenset[str] = frozenset(words(_T, "name_bigram"))
+#: Words of finished works: with them a figure about a place is a statement of works.
+MILESTONE_WORDS: tuple[str, ...] = words(_T, "milestone_word")
+#: Designations (集聚区, 示范区, 基地 …): items when a quoted brand names them or their
+#: sentence places them; district-wide titles with no place are not.
+DESIGNATIONS: frozenset[str] = frozenset(words(_T, "designation"))
+#: Modifiers that make a designation a programme for people (人才基地, 实践基地).
+NON_PLACE_DESIGNATIONS: tuple[str, ...] = words(_T, "non_place_designation")
+#: Designations that a policy confers (示范区, 先行区, 试验区): a quoted brand before them is
+#: the policy's name, not a place.
+POLICY_TITLES: frozenset[str] = frozenset(words(_T, "policy_title"))
+#: Verbs that open or build a carrier (启用, 建成 …): its quoted names are places.
+OPENING_VERBS: tuple[str, ...] = words(_T, "opening_verb")
+#: Words marking a park of the district that lies outside it (合作园区, 飞地).
+ELSEWHERE_MARKERS: tuple[str, ...] = words(_T, "elsewhere_marker")
+#: Award verbs: a name right after one is the title it confers, not a place.
+AWARD_VERBS: tuple[str, ...] = words(_T, "award_verb")
+#: Carrier nouns before quoted brand spaces (启用核心载体“元空间”).
+CARRIERS: tuple[str, ...] = words(_T, "carrier")
+#: After an ``…等项目`` list, members without a telling suffix need construction words.
+WORKS_WORDS: tuple[str, ...] = words(_T, "works_word")
 
-#: Single-character stop words that are also common inside names: not a stop in these pairs.
-NAME_BIGRAMS = frozenset(
-    {"共和", "雍和", "永和", "和平", "中和", "对口", "人和", "太和", "为民", "真如", "如意", "向阳"}
-)
-
-#: After an ``…等项目`` list, members without a telling suffix are kept only when the
-#: sentence speaks of construction.
-WORKS_WORDS = (
-    "开工",
-    "竣工",
-    "建设",
-    "完工",
-    "施工",
-    "推进",
-    "更新",
-    "改造",
-    "收尾",
-    "回搬",
-    "封顶",
-)
+__all__ = [
+    "AWARD_VERBS",
+    "CARRIERS",
+    "CATEGORY_WORDS",
+    "DESIGNATIONS",
+    "ELSEWHERE_MARKERS",
+    "GENERIC_MODIFIERS",
+    "HEADS",
+    "MILESTONE_WORDS",
+    "NAME_BIGRAMS",
+    "NEXT_BLOCKS",
+    "NON_PLACE_DESIGNATIONS",
+    "NON_PLACE_ENDINGS",
+    "NON_PLACE_WORDS",
+    "OPENING_VERBS",
+    "PLACE_CHARS",
+    "PLACE_REQUIRED",
+    "POLICY_TITLES",
+    "RIVER_ENDINGS",
+    "ROAD_ENDINGS",
+    "ROAD_WORKS",
+    "STOP_WORDS",
+    "SUFFIXES",
+    "WEAK_SUFFIXES",
+    "WORKS_WORDS",
+]

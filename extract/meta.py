@@ -93,11 +93,35 @@ def _kind(name: str, head: str) -> str:
     return "report"
 
 
+#: A district named as the issuer in a report's header: "在<city>市X区第…届人民代表大会",
+#: "X区人民政府", "X区区长", "X区发展和改革委员会", "关于X区2024年…".
+_ISSUER = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,3}市|在|关于|^)([\u4e00-\u9fff]{1,3}?区)"
+    r"(?=第[一二三四五六七八九十\d]+届|人民政府|人民代表大会|发展和改革委员会|区长|\d{4}年|国民经济)",
+    re.MULTILINE,
+)
+#: How much of the head is read for the issuer (the title block, before the body).
+_ISSUER_HEAD = 600
+
+
+def issuing_district(text: str, issuing_body: str = "") -> str | None:
+    """The district that issued the report, read from its header (or ``issuing_body``)."""
+    for source in (issuing_body, text[: _ISSUER_HEAD * 2]):
+        head = re.sub(r"\s+", "", source)[:_ISSUER_HEAD]
+        m = _ISSUER.search(head)
+        if m:
+            return m.group(1)
+    return None
+
+
 def _issuing_body(head: str) -> str:
-    for body in ("静安区发展和改革委员会", "上海市静安区人民政府", "静安区人民政府"):
-        if re.search(r"\s*".join(body), head):
-            return body
-    return ""
+    """The issuing body as the header spells it ("上海市X区人民政府", "X区发展和改革委员会")."""
+    flat = re.sub(r"\s+", "", head)
+    district = issuing_district(head)
+    if not district:
+        return ""
+    m = re.search(rf"(?:[\u4e00-\u9fff]{{2,3}}市)?{district}(?:人民政府|发展和改革委员会)", flat)
+    return m.group(0) if m else ""
 
 
 def infer_metadata(file_name: str, text: str) -> ReportMeta:

@@ -7,12 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from atlas.settings import settings
+
 from .decode import read_text
-from .items import Item, category_of, make_item, status_of
-from .meta import ReportMeta, load_metadata, metadata_for
+from .items import Item, category_of, make_item
+from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
-from .rules import find_spans, suffix_spans
+from .rules import find_spans, place_pattern, suffix_spans
 from .segment import Timing, sentences
+from .status import status_of
+from .tables import TableReader
 
 #: Zone suffixes whose modifier names an area the rest of the report may refer to.
 _AREA_SUFFIXES = ("功能区", "商圈", "集聚带")
@@ -36,6 +40,19 @@ def read_report(path: str | Path, metadata: dict[str, ReportMeta] | None = None)
     return Report(path, text, encoding, metadata_for(path.name, text, known))
 
 
+def report_sentences(report: Report) -> list[str]:
+    """The sentences of ``report`` as the extractor reads them (normalised: wrapped lines
+    joined, punctuation folded), so every reader of reports splits them the same way."""
+    norm = normalise(report.text)
+    return [s.text for s in sentences(norm, _default_timing(report.meta), report.meta.year)]
+
+
+def other_district(report: Report) -> str | None:
+    """The issuing district when it is not the atlas's (``settings.district``), else None."""
+    issuer = issuing_district(report.text, report.meta.issuing_body)
+    return issuer if issuer and issuer != settings.district else None
+
+
 def _default_timing(meta: ReportMeta) -> Timing:
     return Timing("plan", meta.year)
 
@@ -48,22 +65,47 @@ def _area_names(norm: Normalised, sents: list, known_places: Iterable[str]) -> f
             for suffix in _AREA_SUFFIXES:
                 if span.kind == "zone" and span.name.endswith(suffix):
                     core = span.name[: -len(suffix)]
-                    if 2 <= len(core) <= 6 and "静安" not in core:
+                    if 2 <= len(core) <= 6 and district_short() not in core:
                         names.add(core)
     return frozenset(names)
 
 
-def extract_report(report: Report, known_places: Iterable[str] = ()) -> list[Item]:
-    """Every place-bound item of ``report``, in text order."""
+def district_short() -> str:
+    """The atlas district without its 区 (静安 of 静安区): how reports abbreviate it."""
+    return settings.district.removesuffix("区")
+
+
+def extract_report(
+    report: Report, known_places: Iterable[str] = (), *, any_district: bool = False
+) -> list[Item]:
+    """Every place-bound item of ``report``, in text order.
+
+    A report issued by another district (its header says so) yields no items, unless
+    ``any_district``: then its items are kept, flagged ``out_of_district``.
+    """
+    elsewhere = other_district(report)
+    if elsewhere and not any_district:
+        return []
+    items = _extract(report, known_places)
+    if elsewhere:
+        items = [replace(it, out_of_district=True) for it in items]
+    return items
+
+
+def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
     text = report.text
     doc = report.path.name
     year = report.meta.year
     norm = normalise(text)
     sents = list(sentences(norm, _default_timing(report.meta), year))
+    known_places = frozenset(known_places)
     known = _area_names(norm, sents, known_places)
+    places = place_pattern(known_places)
     items: list[Item] = []
+    glossary: list[bool] = []
+    tables = TableReader()
     for sent in sents:
-        spans = find_spans(sent.text, known)
+        spans = tables.read(sent, find_spans(sent.text, known, places))
         if not spans:
             continue
         ostart, oend = norm.span(sent.nstart, sent.nend)
@@ -73,7 +115,7 @@ def extract_report(report: Report, known_places: Iterable[str] = ()) -> list[Ite
             if span.name in seen:
                 continue
             seen.add(span.name)
-            status = status_of(sent.text, span.start, span.end, sent.timing.period)
+            status = status_of(sent.text, span.start, span.end, sent.timing.period, sent.glossary)
             listed = span.rule in ("enum", "list")
             category = category_of(
                 span.name, span.category, sent.text, span.start, span.end, listed
@@ -89,9 +131,22 @@ def extract_report(report: Report, known_places: Iterable[str] = ()) -> list[Ite
                     quote,
                     ostart,
                     oend,
+                    span.location,
                 )
             )
-    return _attach_boundaries(items, text)
+            glossary.append(sent.glossary)
+    return _attach_boundaries(_glossary_kinds(items, glossary), text)
+
+
+def _glossary_kinds(items: list[Item], glossary: list[bool]) -> list[Item]:
+    """A glossary entry is the place the main text names: it takes that item's kind and
+    category (the entry's own sentence seldom says what it is)."""
+    main = {it.name: it for it, g in zip(items, glossary, strict=True) if not g}
+    out = []
+    for it, g in zip(items, glossary, strict=True):
+        ref = main.get(it.name) if g else None
+        out.append(replace(it, kind=ref.kind, category=ref.category) if ref else it)
+    return out
 
 
 def _attach_boundaries(items: list[Item], text: str) -> list[Item]:
@@ -105,9 +160,11 @@ def _attach_boundaries(items: list[Item], text: str) -> list[Item]:
     return list(boundary.attach_boundaries(items, text))
 
 
-def extract_file(path: str | Path, known_places: Iterable[str] = ()) -> list[Item]:
+def extract_file(
+    path: str | Path, known_places: Iterable[str] = (), *, any_district: bool = False
+) -> list[Item]:
     """``extract_report(read_report(path))``."""
-    return extract_report(read_report(path), known_places)
+    return extract_report(read_report(path), known_places, any_district=any_district)
 
 
 def with_boundary(item: Item, boundary: dict) -> Item:

@@ -17,10 +17,14 @@ resolves overlaps (longer and enumeration-typed spans win).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
+from atlas.settings import settings
+
 from . import lexicon as lx
+from .vocab import RIVER_ENDINGS, ROAD_SUFFIXES, SUBDISTRICT_ENDINGS
 
 _CJK = r"\u3400-\u9fff"
 _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9·—\-/]")
@@ -40,9 +44,9 @@ _GENERIC = re.compile(
     r"[“”\d—\-]|[一二两三四五六七八九十]大|"
     + "|".join(sorted(map(re.escape, lx.GENERIC_MODIFIERS), key=len, reverse=True))
 )
-_STOP_BY_LEN: dict[int, frozenset[str]] = {}
-for _w in lx.STOP_WORDS:
-    _STOP_BY_LEN.setdefault(len(_w), set()).add(_w)  # type: ignore[union-attr]
+_STOP_BY_LEN: dict[int, frozenset[str]] = {
+    n: frozenset(w for w in lx.STOP_WORDS if len(w) == n) for n in {len(w) for w in lx.STOP_WORDS}
+}
 _STOP_LENS = sorted(_STOP_BY_LEN, reverse=True)
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, lx.SUFFIXES), key=len, reverse=True)))
 _HEAD_ALT = "|".join(sorted(map(re.escape, lx.HEADS), key=len, reverse=True))
@@ -102,6 +106,11 @@ class Span:
     kind: str
     category: str
     rule: str
+    #: the text that places it when that is not the name (a designation placed by its sentence)
+    location: str = ""
+
+
+_NAME_TAIL_START = re.compile(r"路|[一二三四五六七八九十\d]+[路村]")
 
 
 def _stop_before(s: str, p: int) -> bool:
@@ -109,6 +118,8 @@ def _stop_before(s: str, p: int) -> bool:
         if p - n >= 0 and s[p - n : p] in _STOP_BY_LEN[n]:
             if n == 1 and (s[p - 2 : p] in lx.NAME_BIGRAMS or s[p - 1 : p + 1] in lx.NAME_BIGRAMS):
                 continue
+            if n == 1 and _NAME_TAIL_START.match(s, p):
+                continue  # 永和路, 永和二村: a name does not start with its road or village ending
             return True
     return False
 
@@ -252,9 +263,10 @@ def enumeration_spans(s: str) -> list[Span]:
                 break
             ok = _valid_member(name)
             own = _suffix_of(name)
-            loose = head in _LOOSE_HEADS and len(name) > 5 and not _names_place(name, ())
+            placed = _names_place(name, frozenset())
+            loose = head in _LOOSE_HEADS and len(name) > 5 and not placed
             # "…4个市级美丽街区" without 等: only names that tell themselves apart
-            loose = loose or (head_at in counted and not own and not _names_place(name, ()))
+            loose = loose or (head_at in counted and not own and not placed)
             if ok and not own and (bare or loose):
                 ok = False
             if ok:
@@ -264,6 +276,46 @@ def enumeration_spans(s: str) -> list[Span]:
                 break
             end = start - 1
     return spans
+
+
+_ZONE_HEADS = tuple(w for w, (kind, _) in lx.SUFFIXES.items() if kind == "zone")
+_COUNTED_HEAD = re.compile(
+    rf"([一二三四五六七八九十两]|\d+)(?:大|个)(?:市级|区级|重点)?“?"
+    rf"({'|'.join(sorted(map(re.escape, _ZONE_HEADS), key=len, reverse=True))})"
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def counted_spans(s: str) -> list[Span]:
+    """ "南西、苏河湾、大宁、市北四大功能区": each member is one of the counted zones, named
+    with the head ("大宁功能区"), when the count matches the members listed."""
+    spans: list[Span] = []
+    for m in _COUNTED_HEAD.finditer(s):
+        want = int(m.group(1)) if _NUMBER.fullmatch(m.group(1)) else cn_count(m.group(1))
+        head = m.group(2)
+        members: list[tuple[int, str]] = []
+        end = m.start()
+        while end > 0 and len(members) <= want:
+            start = _member_start(s, end)
+            off, name = _trim_member(s[start:end])
+            if not name or len(name) > 8 or not _valid_member(name):
+                break
+            members.append((start + off, name))
+            if start == 0 or s[start - 1] not in _MEMBER_SPLIT + _AND:
+                break
+            end = start - 1
+        if len(members) != want or want < 2 or s[: members[-1][0]].endswith("在"):
+            continue  # "在四大功能区举行…": the venue of an event, not works
+        kind, category = lx.SUFFIXES[head]
+        for at, name in members:
+            full = name if name.endswith(head) else name + head
+            spans.append(Span(at, at + len(name), full, kind, category, "counted"))
+    return spans
+
+
+def cn_count(numeral: str) -> int:
+    """一 … 十 (and 两) as an int; 0 when it is not one."""
+    return "一二三四五六七八九十".find(numeral) + 1 or (2 if numeral == "两" else 0)
 
 
 def _glued_member(s: str, head: re.Match[str]) -> bool:
@@ -358,7 +410,8 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         end = extend_right(s, m.end())
         modifier = s[start : m.start()]
         name = s[start:end]
-        if not modifier and suffix in lx.STANDALONE:
+        if not modifier and "—" in s[m.end() : end] and lx.SUFFIXES[suffix][0] != "project":
+            # 生态绣带（苏州河—彭越浦—走马塘）: a bare designation placed by its bracket
             spans.append(Span(start, end, name, *lx.SUFFIXES[suffix], "suffix"))
             continue
         opened = s.rfind("“", max(0, start - 12), start)
@@ -394,7 +447,7 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if (
             suffix in lx.SUFFIXES
             and lx.SUFFIXES[suffix][0] == "zone"
-            and modifier in ("静安", "静安区")
+            and modifier in (settings.district, settings.district.removesuffix("区"))
         ):
             continue
         if s[m.end() : m.end() + 1] in _NOUN_CONTINUES or s[m.end() : m.end() + 2] == "街道":
@@ -410,6 +463,9 @@ def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if suffix in lx.WEAK_SUFFIXES - {"园"} and len(modifier) < 2:
             continue
         if suffix in lx.PLACE_REQUIRED and not _names_place(modifier, known):
+            if suffix in lx.DESIGNATIONS and not _non_place_designation(modifier):
+                # placed, or not, by its sentence: resolved in find_spans
+                spans.append(Span(start, end, name, *suffix_kind(name, suffix), "unplaced"))
             continue
         if suffix == "站" and not (modifier.endswith("路") or "号线" in modifier):
             continue
@@ -485,10 +541,36 @@ def address_spans(s: str) -> list[Span]:
     return spans
 
 
+_WORKS_ALT = "|".join(sorted(map(re.escape, lx.ROAD_WORKS), key=len, reverse=True))
+_ROAD_WORKS = re.compile(rf"(?:大道|公路|路|街|高架)(?=(?:{_WORKS_ALT}))")
+
+
+def road_works_spans(s: str) -> list[Span]:
+    """A named road directly followed by a road-works noun (西藏北路拓宽改建工程, 江场西路大修),
+    and the roads listed before it with 、 / 和 (长寿路、武定路架空线入地)."""
+    spans: list[Span] = []
+    for m in _ROAD_WORKS.finditer(s):
+        works = s[m.end() : m.end() + 4]
+        category = "lighting" if "灯光" in works else "infrastructure"
+        end = m.end()
+        while True:
+            start = extend_left(s, end - 1, limit=10)
+            name = s[start:end]
+            if len(name) < 3 or is_generic(name[:-1]) or not _valid_member(name):
+                break
+            spans.append(Span(start, end, name, "road", category, "roadworks"))
+            if start < 2 or s[start - 1] not in "、和与及":
+                break
+            end = start - 1
+            if not s[:end].endswith(("路", "街", "大道", "公路")):
+                break
+    return spans
+
+
 def road_spans(s: str) -> list[Span]:
     """Roads that are the object of works: with a segment, or next to road-works words."""
-    spans: list[Span] = []
-    for m in re.finditer(r"(?:路|大道|高架)(?=（)", s):
+    spans: list[Span] = road_works_spans(s)
+    for m in re.finditer(r"(?:路|大道|高架|塘|浦|河|泾|浜)(?=（)", s):
         seg = _SEGMENT.match(s[m.end() :])
         if not seg:
             continue
@@ -496,24 +578,68 @@ def road_spans(s: str) -> list[Span]:
         end = m.end() + seg.end()
         name = s[start:end]
         if len(name) > len(m.group(0)) + 1:
-            spans.append(Span(start, end, name, "road", "infrastructure", "segment"))
+            river = name[: name.index("（")].endswith(RIVER_ENDINGS)
+            category = "drainage" if river else "infrastructure"
+            spans.append(Span(start, end, name, "road", category, "segment"))
     return spans
 
 
+_CARRIERS = tuple(sorted(lx.CARRIERS, key=len, reverse=True))
+_SPACE_AFTER = re.compile(rf"[{_CJK}]{{0,4}}空间")
+
+
+def _after_carrier(s: str, quote_at: int) -> bool:
+    """The quote follows a carrier noun, maybe through other quotes, that a verb opens or
+    builds (启用核心载体“元空间”“π空间”; not 举办重点载体“月月推”)."""
+    while s[quote_at - 1 : quote_at] == "”":
+        opened = s.rfind("“", max(0, quote_at - 14), quote_at - 1)
+        if opened < 0:
+            return False
+        quote_at = opened
+    carrier = next((c for c in _CARRIERS if s[:quote_at].endswith(c)), "")
+    before = s[max(0, quote_at - len(carrier) - 6) : quote_at - len(carrier)]
+    return bool(carrier) and any(v in before for v in lx.OPENING_VERBS)
+
+
+def _designation(s: str, m: re.Match[str], suffix: str, tail: int) -> Span | None:
+    """ "“视听静界”超高清视听产业集聚区": a quoted brand names the designation after it."""
+    if suffix not in lx.DESIGNATIONS or _non_place_designation(s[m.end() : tail]):
+        return None
+    if suffix in lx.POLICY_TITLES:
+        return None  # “全球新品首发地”示范区: a title a policy gives, not a place
+    kind, category = lx.SUFFIXES[suffix]
+    return Span(m.start(), tail, s[m.start() : tail], kind, category, "designation")
+
+
 def quoted_spans(s: str) -> list[Span]:
-    """Quoted brand names of areas: ``示范区“数通链谷”``, ``“美创静界”美妆健康创新生态社区``."""
+    """Quoted brand names of areas: ``示范区“数通链谷”``, ``“美创静界”美妆健康创新生态社区``;
+    brand spaces after a carrier noun (``核心载体“元空间”``, ``“静安·新闸”创新空间``) and
+    designations a quoted brand names (``“视听静界”超高清视听产业集聚区``)."""
     spans: list[Span] = []
     for m in _QUOTED.finditer(s):
         inner = m.group(1)
-        if _suffix_of(inner) or re.match(r"^[一二三四五六七八九十两百千万\d]", inner):
+        if re.match(r"^[一二三四五六七八九十两百千万\d]", inner):
             continue
-        after = re.sub(r"^(?:“[^”]{1,10}”|两大|三大)*", "", s[m.end() : m.end() + 24])
+        if _after_carrier(s, m.start()) or _SPACE_AFTER.match(s, m.end()):
+            if not re.search(r"[计划行动工程品牌]$", inner):
+                spans.append(Span(m.start(1), m.end(1), inner, "project", "innovation", "brand"))
+            continue
+        if _suffix_of(inner):
+            continue
+        raw_after = s[m.end() : m.end() + 24]
+        after = re.sub(r"^(?:“[^”]{1,10}”|两大|三大)*", "", raw_after)
         after_m = re.match(rf"[{_CJK}]{{0,12}}?({_SUFFIX_RE.pattern})", after)
         if after_m and "的" in after_m.group(0):
             after_m = None
         before = s[max(0, m.start() - 8) : m.start()]
         typed = None
         suffix_after = after_m.group(1) if after_m else ""
+        if after_m and after == raw_after:
+            tail = m.end() + after_m.end()
+            designation = _designation(s, m, suffix_after, extend_right(s, tail))
+            if designation:
+                spans.append(designation)
+                continue
         if suffix_after and lx.SUFFIXES[suffix_after][0] == "zone":
             if suffix_after not in lx.PLACE_REQUIRED:
                 typed = lx.SUFFIXES[suffix_after]
@@ -526,6 +652,11 @@ def quoted_spans(s: str) -> list[Span]:
     return spans
 
 
+def _non_place_designation(modifier: str) -> bool:
+    """人才 / 实践 / 创业 …基地: a programme for people, not a place."""
+    return any(w in modifier for w in lx.NON_PLACE_DESIGNATIONS)
+
+
 _DISTRICT_PREFIX = re.compile(rf"^[{_CJK}]{{2}}区(?![域块段])(?=[{_CJK}A-Za-z0-9]{{3}})")
 
 
@@ -535,16 +666,60 @@ def strip_district(span: Span) -> Span:
     if not m or span.name[:2] in ("园区", "城区", "社区", "小区"):
         return span
     n = m.end()
-    return Span(span.start + n, span.end, span.name[n:], span.kind, span.category, span.rule)
+    return dataclasses.replace(span, start=span.start + n, name=span.name[n:])
 
 
-_PRIORITY = {"address": 0, "segment": 1, "enum": 2, "suffix": 3, "quoted": 4, "list": 5}
+_PRIORITY = {
+    "address": 0,
+    "segment": 1,
+    "roadworks": 1,
+    "enum": 2,
+    "counted": 2,
+    "suffix": 3,
+    "known": 4,
+    "designation": 4,
+    "unplaced": 4,
+    "brand": 5,
+    "quoted": 5,
+    "list": 6,
+}
 
 
-def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
+def place_pattern(places: frozenset[str]) -> re.Pattern[str] | None:
+    """One alternation of the gazetteer's place names (longest first), for :func:`known_spans`.
+
+    Roads, rivers and 街道 are left to their own rules: a road named in passing is not an item.
+    """
+    usable = sorted(
+        (
+            p
+            for p in places
+            if len(p) >= 3
+            and not p.endswith((*ROAD_SUFFIXES, *RIVER_ENDINGS, *SUBDISTRICT_ENDINGS))
+        ),
+        key=lambda p: (-len(p), p),
+    )
+    return re.compile("|".join(map(re.escape, usable))) if usable else None
+
+
+def known_spans(s: str, places: re.Pattern[str] | None) -> list[Span]:
+    """Names of known places (the gazetteer's, passed in): items whatever their ending."""
+    if places is None:
+        return []
+    spans = []
+    for m in places.finditer(s):
+        kind, category = _typed(m.group(), ("project", ""))
+        spans.append(Span(m.start(), m.end(), m.group(), kind, category, "known"))
+    return spans
+
+
+def find_spans(
+    s: str, known: frozenset[str] = frozenset(), places: re.Pattern[str] | None = None
+) -> list[Span]:
     """All recognisers, overlaps resolved: address/segment first, then longer spans."""
     raw = address_spans(s) + road_spans(s) + enumeration_spans(s) + suffix_spans(s, known)
-    raw += quoted_spans(s)
+    raw += counted_spans(s)
+    raw += quoted_spans(s) + known_spans(s, places)
     chosen: list[Span] = []
     for span in sorted(raw, key=lambda x: (-(x.end - x.start), _PRIORITY[x.rule])):
         clash = [c for c in chosen if c.start < span.end and span.start < c.end]
@@ -556,12 +731,99 @@ def find_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
             if c.start == span.start and c.end == span.end and span.rule == "enum":
                 chosen[chosen.index(c)] = span
     chosen += list_neighbours(s, chosen, known)
+    chosen = place_designations(s, chosen)
+    chosen = [
+        c
+        for c in chosen
+        if not out_of_district(c.name) and not is_statistic(s, c) and not is_title(s, c)
+    ]
     # A quoted brand right before its own typed name ("“美创静界”美妆健康创新生态社区").
     chosen = [c for c in chosen if not (c.rule == "quoted" and _named_after(c, chosen))]
     return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
 
 
+#: Verbs that put a designation on a place: 依托X…建设Y, 围绕X，打造Y, 在X建成Y.
+_PLACING = ("依托", "围绕", "聚焦", "立足", "在", "于")
+_SUBJECT = ("要", "将", "着力", "深入", "加快", "聚焦", "重点")
+_ANCHOR_KINDS = ("zone", "project", "park")
+
+
+def _anchor(s: str, chosen: list[Span], designation: Span) -> Span | None:
+    """The place a designation's sentence puts it on: the object of a placing verb before it,
+    the area its sentence opens with ("X功能区要…", "X功能区深入推进…"), or "…落地X" after."""
+    for c in sorted(chosen, key=lambda x: x.start, reverse=True):
+        if c.rule in ("unplaced", "designation") or c.kind not in _ANCHOR_KINDS:
+            continue
+        if c.end <= designation.start:
+            if s[: c.start].endswith(_PLACING):
+                return c
+            opens = not s[: c.start].strip("“”*（）")
+            if opens and c.kind == "zone" and s.startswith(_SUBJECT, c.end):
+                return c
+        elif c.start >= designation.end and s[designation.end : c.start].endswith("落地"):
+            return c
+    return None
+
+
+def place_designations(s: str, chosen: list[Span]) -> list[Span]:
+    """Keep an unplaced designation when its sentence places it; ``location`` is that place."""
+    out = []
+    for c in chosen:
+        if c.rule != "unplaced":
+            out.append(c)
+            continue
+        anchor = _anchor(s, chosen, c)
+        if anchor is not None:
+            out.append(dataclasses.replace(c, rule="designation", location=anchor.name))
+    return out
+
+
+#: A bracket of a few characters inside a name that names another city ("市北高新（南通）
+#: 科技城"), unlike a part or a branch ("（东区）", "（静安段）", "（一期）", "（分部）").
+_OTHER_CITY = re.compile(rf"（([{_CJK}]{{2,3}})）(?=[{_CJK}])(?!校区|院区|分校|分院|园区)")
+_PART_WORDS = re.compile(r"^含|[段区期部校路馆村街号]$")
+
+
+def out_of_district(name: str) -> bool:
+    """A member marked as elsewhere: a bracketed other city inside the name, or a
+    cooperation park outside the district (lexicon role ``elsewhere_marker``)."""
+    if any(w in name for w in lx.ELSEWHERE_MARKERS):
+        return True
+    m = _OTHER_CITY.search(name)
+    return m is not None and not _PART_WORDS.search(m.group(1))
+
+
+_QUANTITY = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?\s*"
+    r"(?:家|个|亿元|万元|元|%|％|倍|名|人次|万人|亿|年|项|件)|连续[一二两三四五六七八九十\d]+年|“双百亿"
+)
+_CLAUSE_MARKS = "，；：,。"
+_FIGURES = re.compile(r"[\s\d.%％‰+\-—亿万元个家]*")
+
+
+def is_statistic(s: str, span: Span) -> bool:
+    """ "苏河湾功能区新增总部企业12家", "恒隆广场连续三年成为“双百亿楼”": a place as the subject
+    of a figure, with no works in the clause, is not an item."""
+    left = max(s.rfind(c, 0, span.start) for c in _CLAUSE_MARKS) + 1
+    if s[left : span.start].strip("“”（）*●■ "):
+        return False  # not the clause's subject
+    rights = [i for i in (s.find(c, span.end) for c in _CLAUSE_MARKS) if i >= 0]
+    clause = s[span.end : min(rights) if rights else len(s)]
+    if "\t" in clause and _FIGURES.fullmatch(clause):
+        return True  # a table row of figures ("…集聚带\t395.72\t46.7")
+    if not _QUANTITY.search(clause):
+        return False
+    return not any(w in clause for w in (*lx.WORKS_WORDS, *lx.MILESTONE_WORDS))
+
+
+def is_title(s: str, span: Span) -> bool:
+    """ "被评为上海特色商业街区", "入选上海市城市公园名录": what an award confers is a title."""
+    return s[: span.start].endswith(lx.AWARD_VERBS)
+
+
 _LIST_MAX = 10
+#: Conjunctions that join two names ("张园和东斯文里", "A及B").
+_AND = "和及与"
 _AREA_INTRODUCERS = ("示范区", "集聚区", "园区", "产业园", "打造", "建设")
 
 
@@ -575,6 +837,12 @@ def _cut_at_stop(chunk: str) -> str:
         if any(chunk[i : i + n] in _STOP_BY_LEN[n] for n in _STOP_LENS if n > 1):
             return chunk[:i]
     return chunk
+
+
+def _cut_at_head_word(chunk: str) -> str:
+    """The name before a project word inside it ("谈家桥项目按计划…" → "谈家桥")."""
+    cuts = [i for i in (chunk.find(w, 1) for w in ("项目", "工程")) if i > 0]
+    return chunk[: min(cuts)] if cuts else chunk
 
 
 _SHARED_SUFFIXES = ("片区", "地区", "功能区")
@@ -630,9 +898,9 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
     for anchor in chosen:
         if anchor.rule not in ("suffix", "address"):
             continue
-        # leftwards: "A、B<anchor>" or, for areas, "A和<anchor>"
+        # leftwards: "A、B<anchor>" or "A和<anchor>" / "A及<anchor>" / "A与<anchor>"
         end = anchor.start
-        while end > 1 and (s[end - 1] == "、" or (s[end - 1] == "和" and anchor.kind == "zone")):
+        while end > 1 and (s[end - 1] == "、" or s[end - 1] in _AND):
             start = _member_start(s, end - 1)
             off, name = _trim_member(s[start : end - 1])
             shared = _shared_suffix(name, anchor)
@@ -643,11 +911,11 @@ def list_neighbours(s: str, chosen: list[Span], known: frozenset[str]) -> list[S
             end = start
         # rightwards: "<anchor>、B…" up to the next verb
         pos = anchor.end
-        while pos < len(s) and s[pos] == "、":
+        while pos < len(s) and (s[pos] == "、" or s[pos] in _AND):
             stop = pos + 1
             while stop < len(s) and s[stop] not in _CLAUSE_DELIMS + _MEMBER_SPLIT + "等":
                 stop += 1
-            name = _trim_tail(_cut_at_stop(s[pos + 1 : stop]))
+            name = _trim_tail(_cut_at_head_word(_cut_at_stop(s[pos + 1 : stop])))
             if not accept(pos + 1, name, anchor):
                 break
             _complete_part(found, anchor)

@@ -22,6 +22,7 @@ _PART_TITLE = re.compile(
     r"^(?:(?:20\d{2}年)?\S{0,12}(?:为民办实事项目|名词解释|附件|附录)\S{0,6})$"
 )
 _SENTENCE_END = "。！？；"
+_GLOSSARY = re.compile(r"名词解释|名词注释|名词说明|术语解释|附件|附录")
 
 _REVIEW_WORDS = ("回顾", "执行情况", "过去", "完成情况", "工作总结")
 _PLAN_WORDS = (
@@ -127,6 +128,8 @@ class Sentence:
     nend: int
     timing: Timing
     table: bool
+    #: in a glossary or annex section ("名词解释", "附件"): entries define places
+    glossary: bool = False
 
 
 def is_top_heading(line: str) -> bool:
@@ -137,6 +140,7 @@ def sentences(norm: Normalised, default: Timing, report_year: int | None) -> Ite
     """Every sentence of the normalised text with the timing of its section and paragraph."""
     text = norm.text
     section = default
+    glossary = False
     pos = 0
     n = len(text)
     while pos < n:
@@ -148,25 +152,54 @@ def sentences(norm: Normalised, default: Timing, report_year: int | None) -> Ite
                 found = classify_heading(line, report_year)
                 if found is not None:
                     section = found
+                glossary = _GLOSSARY.search(line) is not None
             timing = paragraph_timing(line, section, report_year)
-            yield from _split_line(line, pos, timing)
+            yield from _split_line(line, pos, timing, glossary)
         pos = end + 1
 
 
-def _split_line(line: str, base: int, timing: Timing) -> Iterator[Sentence]:
+def _split_line(line: str, base: int, timing: Timing, glossary: bool) -> Iterator[Sentence]:
     table = "\t" in line
     start = 0
     for i, c in enumerate(line):
         if c in _SENTENCE_END:
-            yield from _make(line, base, start, i + 1, timing, table)
+            yield from _make(line, base, start, i + 1, timing, table, glossary)
             start = i + 1
-    yield from _make(line, base, start, len(line), timing, table)
+    yield from _make(line, base, start, len(line), timing, table, glossary)
 
 
-def _make(line: str, base: int, s: int, e: int, timing: Timing, table: bool) -> Iterator[Sentence]:
+#: The longest stretch the rules see at once. Report sentences stay well under it (the five
+#: reports' longest is 336 characters); text without sentence punctuation is cut into windows
+#: of at most this size, so every rule works on bounded input and the extractor stays linear.
+MAX_SENTENCE = 600
+#: Where a window prefers to end: a clause or list mark, then a space or tab.
+_WINDOW_BREAKS = ("，", "、", "：", " ", "\t")
+
+
+def window_end(line: str, s: int, e: int, limit: int = MAX_SENTENCE) -> int:
+    """End of the first window of ``line[s:e]``: ``e`` when short, else after the last break
+    mark in its second half (a hard cut at ``limit`` when there is none)."""
+    if e - s <= limit:
+        return e
+    cut = max(line.rfind(b, s + limit // 2, s + limit) for b in _WINDOW_BREAKS)
+    return cut + 1 if cut >= 0 else s + limit
+
+
+def _make(
+    line: str, base: int, s: int, e: int, timing: Timing, table: bool, glossary: bool
+) -> Iterator[Sentence]:
+    while s < e:
+        w = window_end(line, s, e)
+        yield from _trimmed(line, base, s, w, timing, table, glossary)
+        s = w
+
+
+def _trimmed(
+    line: str, base: int, s: int, e: int, timing: Timing, table: bool, glossary: bool
+) -> Iterator[Sentence]:
     while s < e and line[s] in " \t":
         s += 1
     while e > s and line[e - 1] in " \t":
         e -= 1
     if e > s:
-        yield Sentence(line[s:e], base + s, base + e, timing, table)
+        yield Sentence(line[s:e], base + s, base + e, timing, table, glossary)

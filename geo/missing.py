@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from extract.vocab import CJK, ROAD_ENDINGS
 from geo.sources import ALIAS_SEP
 
 _CUT = re.compile(
@@ -23,7 +24,7 @@ _CUT = re.compile(
     r"依托|围绕|持续|积极|全面|建成|实现|形成|创建|举办|落成|保护|利用|沿线|区域|周边|"
     r"[的在于至从到沿及和与对向将把为是了以等个并或其更]"
 )
-_ROAD = re.compile(r"^[\u4e00-\u9fff]{2,5}(?:路|街|弄|大道)$")
+_ROAD = re.compile(rf"^[{CJK}]{{2,5}}(?:{'|'.join(ROAD_ENDINGS)})$")
 #: Words ending in 路/街 that are not streets (思路, 一带一路 …).
 _NOT_ROAD = ("思路", "之路", "线路", "一带一路", "道路", "新路", "后街", "出路", "铁路", "门路")
 _PLACE = re.compile(
@@ -70,8 +71,11 @@ def find_missing(
     """{"roads"|"places": {name: {doc, …}}} for names the gazetteer does not know."""
     known = gazetteer_names(layers)
     out: dict[str, dict[str, set[str]]] = {"roads": defaultdict(set), "places": defaultdict(set)}
+    from extract import read_report, report_sentences
+
     for path in sorted(Path(raw_dir).glob("*.txt")):
-        roads, places = scan_names(path.read_text(encoding="utf-8", errors="replace"))
+        # read and split by the extractor, so a GB18030 report reads the same as everywhere
+        roads, places = scan_names("\n".join(report_sentences(read_report(path))))
         for kind, found in (("roads", roads), ("places", places)):
             for name in found:
                 if not any(name.endswith(k) for k in known if len(k) >= 3) and name not in known:

@@ -15,7 +15,6 @@ appears when an OSM extract with waterways is supplied (`--osm`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,14 +196,14 @@ UNDRAWN = {
 
 
 def report_sentences(raw_dir: Path | str) -> list[tuple[str, str]]:
-    """(document stem, sentence) for every sentence of every report in `raw_dir`."""
+    """(document stem, sentence) for every sentence of every report in `raw_dir`, read and
+    split by the extractor (`extract.read_report`, `extract.report_sentences`), so a GB18030
+    report reads the same here as everywhere."""
+    from extract import read_report, report_sentences
+
     out = []
     for path in sorted(Path(raw_dir).glob("*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for sentence in re.split(r"(?<=[。！？；])|\n+", text):
-            sentence = sentence.strip().strip("*").strip()
-            if sentence:
-                out.append((path.stem, sentence))
+        out += [(path.stem, s) for s in report_sentences(read_report(path)) if s]
     return out
 
 

@@ -20,8 +20,10 @@ def passage_report(text: str, name: str = "2027-01-10_government-work-report.txt
     return Report(Path(name), text, "utf-8", meta)
 
 
-def run(text: str, name: str = "2027-01-10_government-work-report.txt") -> list[Item]:
-    return extract_report(passage_report(text, name))
+def run(
+    text: str, name: str = "2027-01-10_government-work-report.txt", *, any_district: bool = False
+) -> list[Item]:
+    return extract_report(passage_report(text, name), any_district=any_district)
 
 
 def by_name(items: list[Item]) -> dict[str, Item]:

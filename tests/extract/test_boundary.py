@@ -259,19 +259,19 @@ GLOSSARY_TEXT = (
 )
 
 
-def test_glossary_enriches_mentions_elsewhere_and_drops_its_duplicate() -> None:
+def test_glossary_enriches_mentions_elsewhere_and_keeps_its_own_item() -> None:
     items = items_for(
         GLOSSARY_TEXT,
         ("a1", "甲片区", 0),
         ("b1", "乙片区", 0),
         ("a2", "甲片区", 1),
-        ("a3", "甲片区", 2),  # the glossary's duplicate
+        ("a3", "甲片区", 2),  # the glossary's own item: another section, another item
         ("c1", "丙片区", 0),  # named only in the glossary
     )
     out = attach_boundaries(items, GLOSSARY_TEXT)
     by_id = {it.id: it for it in out}
-    assert sorted(by_id) == ["a1", "a2", "b1", "c1"]
-    assert by_id["a1"].boundary == by_id["a2"].boundary == AREA
+    assert sorted(by_id) == ["a1", "a2", "a3", "b1", "c1"]
+    assert by_id["a1"].boundary == by_id["a2"].boundary == by_id["a3"].boundary == AREA
     assert by_id["b1"].boundary is None
     assert by_id["c1"].boundary == {"north": ["甲路"], "south": ["乙路"]}
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from atlas.settings import settings
+from extract.meta import issuing_district
+
 from .conftest import by_name, run
 
 PUTUO_2027 = """政府工作报告
@@ -44,10 +49,10 @@ HUANGPU_EXPECTED = {
     "小东门616街坊": ("project", "completed", "review", 2024),
     "外滩第二立面": ("project", "ongoing", "review", 2024),
     "豫园商城": ("project", "ongoing", "review", 2024),
-    "老西门中华路地块": ("project", "started", "plan", 2025),
-    "董家渡13街坊": ("project", "started", "plan", 2025),
-    "南京东路步行街": ("beautiful_block", "completed", "plan", 2025),
-    "复兴中路公共空间": ("park", "completed", "plan", 2025),
+    "老西门中华路地块": ("project", "planned", "plan", 2025),
+    "董家渡13街坊": ("project", "planned", "plan", 2025),
+    "南京东路步行街": ("beautiful_block", "planned", "plan", 2025),
+    "复兴中路公共空间": ("park", "planned", "plan", 2025),
 }
 
 
@@ -56,7 +61,10 @@ def _table(items) -> dict:
 
 
 def test_putuo_government_work_report() -> None:
-    items = run(PUTUO_2027, "2027-01-12_putuo-government-work-report.txt")
+    name = "2027-01-12_putuo-government-work-report.txt"
+    assert run(PUTUO_2027, name) == []  # another district's report: no Jing'an items
+    items = run(PUTUO_2027, name, any_district=True)
+    assert all(i.out_of_district for i in items)
     assert _table(items) == PUTUO_EXPECTED
     health = by_name(items)["宜川路街道社区卫生服务中心"]
     assert health.category == "health"
@@ -64,13 +72,50 @@ def test_putuo_government_work_report() -> None:
 
 
 def test_huangpu_plan_execution_report_with_table() -> None:
-    items = run(HUANGPU_2025, "2025-01-20_huangpu-plan-execution-report.txt")
+    name = "2025-01-20_huangpu-plan-execution-report.txt"
+    assert run(HUANGPU_2025, name) == []
+    items = run(HUANGPU_2025, name, any_district=True)
     assert _table(items) == HUANGPU_EXPECTED
     for item in items:
         assert HUANGPU_2025[item.start : item.end] == item.quote
 
 
 def test_same_input_same_ids() -> None:
-    first = [i.id for i in run(PUTUO_2027)]
-    assert first == [i.id for i in run(PUTUO_2027)]
+    first = [i.id for i in run(PUTUO_2027, any_district=True)]
+    assert first == [i.id for i in run(PUTUO_2027, any_district=True)]
     assert len(set(first)) == len(first)
+
+
+@pytest.mark.parametrize(
+    ("header", "issuer"),
+    [
+        ("——2027年1月9日在上海市虹口区第十七届人民代表大会第三次会议上", "虹口区"),
+        ("上海市黄浦区人民政府文件", "黄浦区"),
+        ("普陀区区长 某某", "普陀区"),
+        ("关于杨浦区2026年国民经济和社会发展计划执行情况的报告", "杨浦区"),
+        ("——2026年1月14日在静安区第二届\n\n人民代表大会第七次会议上", "静安区"),
+        ("静安区发展和改革委员会", "静安区"),
+    ],
+)
+def test_issuing_district_is_read_from_the_header(header: str, issuer: str) -> None:
+    assert issuing_district(header + "\n一、2026年工作回顾\n完成长风公园改造。\n") == issuer
+
+
+def test_target_district_comes_from_settings() -> None:
+    text = "——2027年1月9日在虹口区第十七届人民代表大会上\n二、2027年主要任务\n推进霍山公园改造。\n"
+    assert run(text) == []
+    with settings.override(district="虹口区"):
+        assert [i.name for i in run(text)] == ["霍山公园"]
+
+
+def test_cli_notes_another_districts_report(tmp_path, capsys) -> None:
+    from extract.__main__ import main
+
+    path = tmp_path / "2027-01-09_report.txt"
+    path.write_text("——2027年1月9日在虹口区第十七届人民代表大会上\n推进霍山公园改造。\n")
+    assert main([str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "issued by 虹口区: no 静安区 items; --any-district to extract anyway" in captured.err
+    assert main([str(path), "--any-district"]) == 0
+    assert '"out_of_district": true' in capsys.readouterr().out

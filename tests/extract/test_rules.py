@@ -34,8 +34,8 @@ def test_enumeration_is_split_into_members() -> None:
     assert [s.name for s in spans] == ["共和新路3550号", "自仪厂"]
     items = run("二、2025年主要任务\n共和新路3550号、自仪厂等项目实现开工。\n")
     assert [(i.name, i.status) for i in items] == [
-        ("共和新路3550号", "started"),
-        ("自仪厂", "started"),
+        ("共和新路3550号", "planned"),  # a milestone in a plan is a target
+        ("自仪厂", "planned"),
     ]
 
 
@@ -152,3 +152,97 @@ def test_road_before_a_quoted_area_name() -> None:
     assert [(i.name, i.kind, i.location) for i in items] == [
         ("南京西路“千亿商圈”", "zone", "南京西路")
     ]
+
+
+def test_road_directly_followed_by_road_works_is_a_road_item() -> None:
+    spans = find_spans("推进西藏北路拓宽改建工程、江场西路大修和沪太路景观灯光提升")
+    assert [(s.name, s.kind) for s in spans] == [
+        ("西藏北路", "road"),
+        ("江场西路", "road"),
+        ("沪太路", "road"),
+    ]
+    assert spans[-1].category == "lighting"
+    assert names("长寿路、武定路架空线入地和合杆整治全面完成") == ["长寿路", "武定路"]
+    assert names("沿南京西路开展夜间消费活动") == []  # a road named without works
+
+
+def test_river_segment_is_a_drainage_road_item() -> None:
+    (span,) = find_spans("完成走马塘（彭越浦—俞泾浦）生态护岸改造")
+    assert (span.name, span.kind, span.category) == ("走马塘（彭越浦—俞泾浦）", "road", "drainage")
+
+
+def test_quoted_brand_spaces_after_a_carrier_are_projects() -> None:
+    spans = find_spans("在市北高新园区启用核心载体“数智港”“云栖坊”")
+    assert [(s.name, s.kind) for s in spans][1:] == [("数智港", "project"), ("云栖坊", "project")]
+    assert [s.name for s in find_spans("“静安·新闸”创新空间投入使用")] == ["静安·新闸"]
+    assert names("举办重点载体“月月推”等活动") == []  # an event, not a space
+
+
+def test_quoted_brand_names_a_designation_but_not_a_policy_title() -> None:
+    assert names("加快“数链静界”区块链产业集聚区建设") == ["“数链静界”区块链产业集聚区"]
+    assert names("深化“全球新品首发地”示范区建设") == []
+    assert names("建设“静安英才”人才基地") == []
+
+
+def test_designation_placed_by_its_sentence() -> None:
+    cases = {
+        "依托大宁功能区建成数字创意产业集聚区": "大宁功能区",
+        "围绕南京西路功能区，打造国际消费体验区": "南京西路功能区",
+        "市北功能区聚焦细分领域，稳步推进可信数据经济试验区创建工作": "市北功能区",
+    }
+    for sentence, place in cases.items():
+        (designation,) = [s for s in find_spans(sentence) if s.rule == "designation"]
+        assert designation.location == place, sentence
+    assert names("积极推进国际消费中心城市示范区建设") == []  # a district-wide title
+    items = run("二、2027年主要任务\n依托大宁功能区打造数字创意产业集聚区。\n")
+    assert by_name(items)["数字创意产业集聚区"].location == "大宁功能区"
+
+
+def test_counted_plural_yields_each_member_when_the_count_matches() -> None:
+    spans = find_spans("推进南京西路、苏河湾、大宁、市北四大功能区联动发展")
+    assert [(s.name, s.kind) for s in spans] == [
+        ("南京西路功能区", "zone"),
+        ("苏河湾功能区", "zone"),
+        ("大宁功能区", "zone"),
+        ("市北功能区", "zone"),
+    ]
+    assert names("推进苏河湾、大宁三大功能区联动发展") == []  # the count does not match
+
+
+def test_members_joined_by_and() -> None:
+    assert names("深入推进张园和东斯文里保护性开发") == ["张园", "东斯文里"]
+    assert names("完成闻喜路绿地及广延路绿地改造") == ["闻喜路绿地", "广延路绿地"]
+
+
+def test_members_marked_as_elsewhere_are_left_out() -> None:
+    assert names("实施市北高新（南通）科技城二期和长三角静安产业合作园区建设") == []
+    assert names("推进静安区闸北实验小学（明德）校区建设") == ["闸北实验小学（明德）校区"]
+    assert names("加快张园（东区）建设") == ["张园（东区）"]
+
+
+def test_a_statistic_about_a_place_is_not_an_item() -> None:
+    assert names("恒隆广场连续三年成为“双百亿楼”") == []
+    assert names("苏河湾功能区新增总部企业12家") == []
+    assert names("兴业太古汇连续两年销售额突破百亿元") == []
+    assert names("苏河湾功能区建成公共绿地2万平方米") == ["苏河湾功能区"]  # works, with a figure
+
+
+def test_table_rows_are_placed_by_their_location_column() -> None:
+    text = (
+        "一、2024年执行情况\n序号\t项目名称\t建设地点\t进展情况\n"
+        "1\t静安区第二中心小学新建工程\t江场西路\t已竣工\n"
+        "2\t彭浦镇敬老院改扩建工程\t永和路\t完成装修\n"
+    )
+    items = run(text)
+    assert [(i.name, i.location, i.status) for i in items] == [
+        ("第二中心小学", "江场西路", "completed"),
+        ("彭浦镇敬老院", "永和路", "completed"),
+    ]
+    assert all(text[i.start : i.end] == i.quote for i in items)
+
+
+def test_zone_location_is_the_shortest_text_that_places_it() -> None:
+    items = by_name(run("二、2027年主要任务\n推进走马塘区域、苏河湾地区和大宁功能区建设。\n"))
+    assert items["走马塘区域"].location == "走马塘"
+    assert items["苏河湾地区"].location == "苏河湾"
+    assert items["大宁功能区"].location == "大宁功能区"  # the zone's own name

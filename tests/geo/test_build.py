@@ -46,7 +46,9 @@ def extracted() -> pd.DataFrame:
          "丙路8号", "北区养老院开工。", 50, 58, None, "报告二"),
     ]
     # fmt: on
-    return pd.DataFrame(rows, columns=[*build.ITEM_FIELDS, "doc_title"])
+    named = [f for f in build.ITEM_FIELDS if f != "out_of_district"]  # False unless any_district
+    frame = pd.DataFrame(rows, columns=[*named, "doc_title"])
+    return frame.reindex(columns=[*build.ITEM_FIELDS, "doc_title"], fill_value=False)
 
 
 ZONE = fakes.zones().geometry.iloc[0]

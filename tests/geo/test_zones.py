@@ -170,3 +170,26 @@ def test_committed_missing_list_names_undrawn_zones_and_places():
     assert "Σ生态绣带" in text and "南北复合发展轴" in text
     assert "- 愚园路 (" in text  # a street the reports name and the sources lack
     assert "- 静安寺 (" not in text
+
+
+def test_report_sentences_read_a_gb18030_report_like_the_extractor(tmp_path):
+    text = "一、回顾\n推进苏州河两岸贯通；建设大宁\n公园。\n"
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "gbk").mkdir()
+    (tmp_path / "utf8" / "2026_report.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "gbk" / "2026_report.txt").write_bytes(text.encode("gb18030"))
+    utf8 = report_sentences(tmp_path / "utf8")
+    assert report_sentences(tmp_path / "gbk") == utf8
+    assert ("2026_report", "建设大宁公园。") in utf8  # a wrapped line is joined, as extracted
+
+
+def test_find_missing_reads_gb18030_reports(tmp_path):
+    import geopandas as gpd
+
+    from geo.missing import find_missing
+
+    text = "推进甲乙丙公园建设，改造丁戊路。\n"
+    (tmp_path / "2026_report.txt").write_bytes(text.encode("gb18030"))
+    empty = {"places": gpd.GeoDataFrame({"name": [], "aliases": []})}
+    missing = find_missing(empty, tmp_path)
+    assert "丁戊路" in missing["roads"]
