@@ -239,12 +239,16 @@ def shape_figures(stage: str, shape: str, sizes: tuple[str, ...], timeout: float
     return figures
 
 
-def figures(quick: bool = False, timeout: float | None = None) -> list[Figure]:
-    """Every shape's growth figures (`--quick`: 10 kB and 100 kB only)."""
+def figures(
+    quick: bool = False, timeout: float | None = None, only: tuple[str, ...] = ()
+) -> list[Figure]:
+    """Every shape's growth figures (`--quick`: 10 kB and 100 kB only; `only`: `stage.shape`s)."""
     sizes = QUICK_SIZES if quick else tuple(SIZES)
     limit = timeout if timeout is not None else (QUICK_TIMEOUT if quick else TIMEOUT)
     out: list[Figure] = []
     for stage, shape in SHAPES:
+        if only and f"{stage}.{shape}" not in only:
+            continue
         for fig in shape_figures(stage, shape, sizes, limit):
             print("\n".join(fig.lines()), flush=True)
             out.append(fig)
@@ -256,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10 kB and 100 kB only")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per child")
     parser.add_argument("--save", action="store_true", help="append the run to bench/RESULTS.md")
+    names = [f"{stage}.{shape}" for stage, shape in SHAPES]
+    parser.add_argument("--only", nargs="+", choices=names, default=[], help="these shapes only")
     parser.add_argument(
         "--child", nargs=3, metavar=("STAGE", "SHAPE", "BYTES"), help=argparse.SUPPRESS
     )
@@ -265,9 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(stage, shape, int(size))))
         return 0
     t0 = time.perf_counter()
-    head = header("growth" + (" quick" if args.quick else ""))
+    head = header(
+        "growth" + (" quick" if args.quick else "") + (" (some shapes)" if args.only else "")
+    )
     print(head.replace("## ", "# "), flush=True)
-    found = figures(args.quick, args.timeout)
+    found = figures(args.quick, args.timeout, tuple(args.only))
     if args.save:
         append_results(
             head, [line for fig in found for line in fig.lines()], time.perf_counter() - t0
