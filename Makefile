@@ -31,8 +31,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+GEODATA ?= ../shared/geodata
+OSM ?= $(GEODATA)/shanghai_center_highways_osm_2025-08.osm
+
 gazetteer: $(STAMP)
-	$(BIN)/python -m geo gazetteer --source ../shared/geodata
+	$(BIN)/python -m geo gazetteer --source $(GEODATA) --osm $(OSM)
 
 build: $(STAMP)
 	$(BIN)/python -m geo build

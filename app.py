@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,7 +23,7 @@ from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
 from geo.store import atlas_stamp, shown
-from mapview import charts, panels
+from mapview import charts, panels, threadmap, timeline
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS
 from mapview.layers import Reference, assemble_map, items_payload, reference_payload
@@ -122,6 +123,8 @@ def main() -> None:
     items = layers["items"]
 
     filters, basemap = panels.sidebar(items, filter_vocabulary(layers))
+    filters = replace(filters, outcome=timeline.outcome_filter(items))  # issue 12
+    show_threads = timeline.threads_toggle()
     selection = flt.apply_filters(items, filters)
     located = ~(selection.geometry.isna() | selection.geometry.is_empty)
     unlocated = selection[~located]
@@ -137,11 +140,16 @@ def main() -> None:
 
     gcj02 = BASEMAPS[basemap].gcj02
     payload = map_items(str(ATLAS_PATH), stamp, filters, gcj02)
+    if show_threads:  # one feature per thread instead of one per mention
+        payload = items_payload(selection.iloc[:0], gcj02=gcj02)
     reference = map_reference(
         str(ATLAS_PATH), stamp, str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH), gcj02
     )
     assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
     atlas_map = assemble_map(payload, reference, basemap, assets)
+    if show_threads:
+        features = threadmap.thread_features(layers["threads"], selection)
+        threadmap.add_thread_layer(atlas_map, features, gcj02)
 
     map_col, detail_col = st.columns([5, 2])
     with map_col:
@@ -182,6 +190,9 @@ def main() -> None:
             format_func=lambda b: "街道" if b == "subdistrict" else "functional zone",
         )  # fmt: skip
         st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
+        left, right = st.columns(2)
+        left.altair_chart(charts.plan_outcome_chart(selection, "year"), width="stretch")
+        right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
     with unlocated_tab:
         panels.unlocated_list(unlocated)
 
@@ -189,6 +200,7 @@ def main() -> None:
         chosen = items[items["id"].astype(str) == st.session_state.get("selected_id")]
         if len(chosen):
             panels.item_details(chosen.iloc[0].to_dict())
+            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "export": "geo.__main__",
     "geocode": "geo.__main__",
     "summary": "geo.__main__",
+    "track": "geo.__main__",
     "publish": "geo.__main__",
 }
 

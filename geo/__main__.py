@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("geo.build", "extract, geocode and join every report into data/atlas.gpkg"),
     "export": ("geo.export", "write a filtered selection as GeoJSON, GeoPackage or CSV"),
     "summary": ("geo.summary", "print year x kind and zone x kind counts"),
+    "track": ("geo.track", "print a thread's timeline: one project across reports"),
     "publish": ("geo.store", "publish the atlas to PostgreSQL/PostGIS tables"),
 }
 

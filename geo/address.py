@@ -13,20 +13,23 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-#: Suffixes that end a road name (longest first, so 大道 wins over 道-less forms).
-ROAD_SUFFIXES: tuple[str, ...] = ("大道", "公路", "支路", "路", "街")
+from extract.vocab import CJK as _CJK
+from extract.vocab import ROAD_SUFFIXES
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 #: Characters that, just before a known road name, make a different road (老沪太路, 新闸路 vs
 #: 闸路, 北苏州路 vs 苏州路): the known name is then no match.
 NAME_PREFIXES = frozenset("老新东西南北中大小支")
 _SUFFIX = "|".join(ROAD_SUFFIXES)
-_NUM = r"\d+"
+_NUM = r"\d{1,6}"
+#: Longest road text (with its suffix) an address or crossing may start with: bounds the
+#: regex work per position, so parsing is linear in the text (an unbounded lazy run made it
+#: quadratic, and the crossing cubic, on long runs of road names without numbers).
+MAX_ROAD_CHARS = 16
 _RANGE_SEP = r"(?:-|~|至|到|—)"  # a list ("8号、801号") is not a range
 
 # road text, then 号 or 弄 (with optional 支弄 and 号 inside the lane), ranges allowed.
 _ADDRESS_RE = re.compile(
-    rf"(?P<road>[{_CJK}]+?(?:{_SUFFIX}))"
+    rf"(?P<road>[{_CJK}]{{1,{MAX_ROAD_CHARS - 1}}}?(?:{_SUFFIX}))"
     rf"(?P<first>{_NUM})(?:号|弄)?(?:{_RANGE_SEP}(?P<last>{_NUM}))?"
     rf"(?:(?:、|,|，|及|和)(?:{_NUM})(?:号|弄)?)*"  # a list "160、180号": the first places it
     rf"(?P<unit>号|弄)(?!线|楼|地块|门)"
@@ -35,8 +38,8 @@ _ADDRESS_RE = re.compile(
 )
 
 _CROSSING_RE = re.compile(
-    rf"(?P<a>[{_CJK}]+?(?:{_SUFFIX}))(?:与|和|、|/|及|交)?"
-    rf"(?P<b>[{_CJK}]+?(?:{_SUFFIX}))(?:交叉口|交汇处|交界处|路口|口)"
+    rf"(?P<a>[{_CJK}]{{1,{MAX_ROAD_CHARS - 1}}}?(?:{_SUFFIX}))(?:与|和|、|/|及|交)?"
+    rf"(?P<b>[{_CJK}]{{1,{MAX_ROAD_CHARS - 1}}}?(?:{_SUFFIX}))(?:交叉口|交汇处|交界处|路口|口)"
 )
 
 #: Leading words that are not part of a road name (admin prefixes and common report verbs).

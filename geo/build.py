@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -26,6 +27,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
 from atlas.errors import DataError
 from atlas.settings import settings
@@ -33,7 +35,8 @@ from extract import FIELDS
 from geo.export import write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
 from geo.protocols import Geocoder
-from geo.schema import CRS, SORT_COLUMNS, conform_items
+from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
+from geo.threads import link_threads, thread_table
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +113,26 @@ def extract_items(raw_dir: str | os.PathLike) -> pd.DataFrame:
         for item in extract_report(report):
             row = item.to_dict()
             row["doc_title"] = title
+            row["_paragraph"] = paragraph(report.text, item.start, item.end)
             rows.append(row)
-    return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title"])
+    return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title", "_paragraph"])
+
+
+#: A paragraph's opening sentence ends at the first of these.
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
+def paragraph(text: str, start: int, end: int) -> str:
+    """The opening sentence of the paragraph (line) holding [start, end): where a report
+    states the setting of what follows ("苏河湾功能区……。" then its projects). The item's own
+    sentence is its first context; this is the second (`geo.geocode.context`). Nothing when
+    the item is in that opening sentence itself."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", lo)
+    hi = len(text) if hi < 0 else hi
+    m = _SENTENCE_END.search(text, lo, hi)
+    stop = m.end() if m else hi
+    return "" if start < stop else text[lo:stop]
 
 
 # --------------------------------------------------------------------------- stage 2: geocode
@@ -174,28 +195,40 @@ def join_items(
 ) -> gpd.GeoDataFrame:
     """`items` with `subdistrict` and `zone` (`;`-joined) from spatial joins on located rows.
 
-    Items placed only at the district (precision 4) get neither: their point is the district's,
-    so the 街道 it happens to fall in says nothing about the item."""
-    from geo.join import subdistrict_of, zone_of
+    A line or area lies in every 街道 it substantially overlaps (`geo.join.
+    subdistricts_overlapping`). Items placed only at the district (precision 4) get neither;
+    items whose point stands for "somewhere in" an answer (an estimate, a 街道, a zone: the
+    placement's `_own_shape` is False) take the geocoder's 街道 and zones, set only when the
+    whole answer lies in them."""
+    from geo.join import subdistricts_overlapping, zone_of
 
     out = items.copy()
     located = ~(out.geometry.isna() | out.geometry.is_empty)
     located &= (out["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
     subdistrict: list[str | None] = [None] * len(out)
     zone: list[str | None] = [None] * len(out)
+    own = out["_own_shape"] if "_own_shape" in out else pd.Series(True, index=out.index)
+    hints = out["_subdistrict"] if "_subdistrict" in out else pd.Series(None, index=out.index)
+    zone_hints = out["_zone"] if "_zone" in out else pd.Series(None, index=out.index)
     if located.any():
         geoms = out.geometry[located]
         positions = located.to_numpy().nonzero()[0]
         for pos, sub, zon in zip(
             positions,
-            _as_names(subdistrict_of(geoms, subdistricts)),
+            _as_names(subdistricts_overlapping(geoms, subdistricts)),
             _as_names(zone_of(geoms, zones)),
             strict=True,
         ):
+            # an estimate, a 街道 or a zone answer: the geocoder's 街道 (set only when the
+            # whole answer lies in one), never the one its point happens to fall in
+            if not bool(own.iloc[pos]):
+                hint, zone_hint = hints.iloc[pos], zone_hints.iloc[pos]
+                sub = hint if isinstance(hint, str) else None
+                zon = zone_hint if isinstance(zone_hint, str) else None
             subdistrict[pos], zone[pos] = sub, zon
     out["subdistrict"] = pd.Series(subdistrict, index=out.index, dtype=object)
     out["zone"] = pd.Series(zone, index=out.index, dtype=object)
-    return out
+    return out.drop(columns=["_own_shape", "_subdistrict", "_zone"], errors="ignore")
 
 
 def _as_names(values: Any) -> list[str | None]:
@@ -225,7 +258,8 @@ def build_atlas(
     geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """The atlas layers (items, subdistricts, zones, district) from the reports of `raw_dir`.
+    """The atlas layers (items, subdistricts, zones, district, threads) from the reports of
+    `raw_dir`.
 
     `gazetteer` is a `geo.gazetteer.Gazetteer` (or a mapping of its layers, or a path to
     `gazetteer.gpkg`); `geocoder` defaults to `AtlasGeocoder` over it. Pure apart from reading
@@ -249,12 +283,46 @@ def build_atlas(
         joined = join_items(located, subdistricts, zones)
         joined = joined.sort_values(list(SORT_COLUMNS), kind="stable").reset_index(drop=True)
         joined["id"] = unique_ids(joined["id"].astype(str))
+        published = publication_dates(raw_dir)
+        joined = link_threads(joined, published)  # issue 12: threads and outcomes
     return {
         "items": conform_items(joined),
         "subdistricts": subdistricts,
         "zones": zones,
         "district": _layer(gazetteer, "district").reset_index(drop=True),
+        **reference_layers(gazetteer),
+        "threads": thread_table(joined, published),
     }
+
+
+def reference_layers(gazetteer: Any) -> dict[str, gpd.GeoDataFrame]:
+    """The reference layers the page draws from the atlas (it never reads the gazetteer):
+    `roads`, the road lines cut to the district, and `water`, the rivers and creeks."""
+    from geo.roads import in_district_lines
+
+    district = _layer(gazetteer, "district")
+    outline = shapely.union_all(district.geometry.to_numpy()) if len(district) else None
+    roads = _layer(gazetteer, "roads")
+    columns = ["name", "aliases", "kind", "source", "licence"]
+    roads = roads[[c for c in columns if c in roads] + [roads.geometry.name]]
+    if outline is not None and len(roads):
+        roads = in_district_lines(roads, outline)
+    try:
+        water = _layer(gazetteer, "water")
+    except (KeyError, AttributeError):
+        water = gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+    if outline is not None and len(water):
+        water = water[water.intersects(outline)]
+    return {"roads": roads.reset_index(drop=True), "water": water.reset_index(drop=True)}
+
+
+def publication_dates(raw_dir: str | os.PathLike) -> dict[str, str]:
+    """Each report's publication date (reports.csv `delivered`, else from its file name): the
+    order in which `geo.threads` reads what became of a plan."""
+    from extract.meta import load_metadata, metadata_for
+
+    known = load_metadata(Path(raw_dir))
+    return {p.name: metadata_for(p.name, "", known).delivered for p in report_paths(raw_dir)}
 
 
 def load_gazetteer_file(path: str | os.PathLike) -> Any:
@@ -276,9 +344,7 @@ def write_atlas(
     geojson_path: str | os.PathLike | None = None,
 ) -> None:
     """Write the layers to one GeoPackage and the items to GeoJSON, each atomically."""
-    write_gpkg_layers(
-        {name: layers[name] for name in ("items", "subdistricts", "zones", "district")}, gpkg_path
-    )
+    write_gpkg_layers({name: layers[name] for name in ATLAS_LAYERS if name in layers}, gpkg_path)
     if geojson_path is not None:
         write_geojson(layers["items"], geojson_path)
 

@@ -39,7 +39,18 @@ from atlas.errors import OutputError, UsageError
 from atlas.settings import settings
 from geo import filters as flt
 from geo import store
-from geo.schema import ATLAS_LAYERS, CRS, ITEM_COLUMNS, KINDS, PERIODS, STATUSES, conform_items
+from geo.schema import (
+    ATLAS_LAYERS,
+    CRS,
+    ITEM_COLUMNS,
+    KINDS,
+    OPTIONAL_ATLAS_LAYERS,
+    OUTCOMES,
+    PERIODS,
+    STATUSES,
+    conform_items,
+)
+from geo.threads import with_threads
 
 #: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
 DECIMALS = 6
@@ -452,16 +463,30 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     or incomplete file is an `ExportError`."""
     path = settings.atlas_path if path is None else path
     if store.is_url(path):
-        return store.read_atlas(str(path))
+        return with_threads(store.read_atlas(str(path)))
     try:
-        layers = {name: gpd.read_file(path, layer=name) for name in ATLAS_LAYERS}
+        is_file = Path(path).is_file()
+        present = set(pyogrio.list_layers(path)[:, 0]) if is_file else set()
+        present |= {"items"}  # a file without it fails here, with GDAL's reason
+        required = ("subdistricts", "zones", "district")  # threads are derived, roads optional
+        absent = [name for name in required if is_file and name not in present]
+        if absent:
+            raise ExportError(f"cannot read atlas {path}: layers missing: {', '.join(absent)}")
+        layers = {
+            name: gpd.read_file(path, layer=name)
+            if name in present
+            else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+            for name in ATLAS_LAYERS
+            if name in present or name in OPTIONAL_ATLAS_LAYERS
+        }
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
+    built_before_threads = "thread" not in layers["items"].columns
     try:
         layers["items"] = conform_items(layers["items"])
     except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
         raise ExportError(f"cannot read atlas {path}: malformed items: {_reason(exc)}") from exc
-    return layers
+    return with_threads(layers, relink=built_before_threads)
 
 
 def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
@@ -478,6 +503,7 @@ def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list[
         "kind": list(KINDS),
         "status": list(STATUSES),
         "period": list(PERIODS),
+        "outcome": list(OUTCOMES),
         "subdistrict": names["subdistricts"],
         "zone": names["zones"],
     }

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.errors import UsageError
-from geo.schema import MULTI_SEP
+from geo.schema import MULTI_SEP, OUTCOMES
 
 
 class FilterError(UsageError):
@@ -30,6 +30,7 @@ class Filters:
     period: tuple[str, ...] = ()
     subdistrict: tuple[str, ...] = ()
     zone: tuple[str, ...] = ()
+    outcome: tuple[str, ...] = ()
     text: str = ""
     located_only: bool = False
 
@@ -40,7 +41,7 @@ class Filters:
 #: Columns whose cells may hold several `;`-joined values (the filter matches any of them).
 MULTI_VALUED = ("subdistrict", "zone")
 #: Filter fields checked against the values present in the data.
-CHOICE_FIELDS = ("year", "kind", "category", "status", "period", "subdistrict", "zone")
+CHOICE_FIELDS = ("year", "kind", "category", "status", "period", "subdistrict", "zone", "outcome")
 
 
 def split_multi(value: object) -> list[str]:
@@ -116,10 +117,10 @@ def mask(items: pd.DataFrame, filters: Filters) -> pd.Series:
     if filters.year_range is not None:
         lo, hi = filters.year_range
         keep &= items["year"].between(lo, hi).fillna(False).astype(bool)
-    for name in ("kind", "category", "status", "period"):
+    for name in ("kind", "category", "status", "period", "outcome"):
         wanted = getattr(filters, name)
         if wanted:
-            keep &= items[name].isin(wanted)
+            keep &= items[name].isin(wanted) if name in items.columns else False
     for name in MULTI_VALUED:
         wanted = getattr(filters, name)
         if wanted:
@@ -163,6 +164,8 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     add("--period", metavar="P", help="review, plan, multi-year", **many)
     add("--subdistrict", metavar="NAME", help="街道/镇 the item lies in", **many)
     add("--zone", metavar="NAME", help="functional zone the item lies in", **many)
+    outcomes = ", ".join(OUTCOMES)
+    add("--outcome", metavar="O", help=f"what became of a plan: {outcomes}", **many)
     parser.add_argument("--text", default="", help="search name, location and quote")
     parser.add_argument("--located-only", action="store_true", help="drop unlocated items")
 
@@ -178,6 +181,7 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         period=tuple(args.period),
         subdistrict=tuple(args.subdistrict),
         zone=tuple(args.zone),
+        outcome=tuple(getattr(args, "outcome", ())),
         text=args.text,
         located_only=args.located_only,
     )

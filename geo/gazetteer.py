@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 
-from atlas.errors import DataError
+from atlas.errors import AtlasError, DataError
 from atlas.settings import settings
 from geo import places as places_mod
 from geo import sources
@@ -32,7 +36,9 @@ from geo.sources import COMMON_COLUMNS, CRS
 DEFAULT_GAZETTEER = settings.gazetteer_path
 DEFAULT_MISSING = settings.data_dir / "gazetteer_missing.md"
 DEFAULT_RAW = settings.raw_dir
-LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places")
+LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places", "water")
+#: Layers an older gazetteer may lack (read as empty).
+OPTIONAL_LAYERS: frozenset[str] = frozenset({"water"})
 
 
 class GazetteerError(DataError):
@@ -41,13 +47,16 @@ class GazetteerError(DataError):
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """The five layers of data/gazetteer.gpkg, all EPSG:4326."""
+    """The layers of data/gazetteer.gpkg, all EPSG:4326. `roads` are whole lines (as far as
+    the sources go; `in_district_roads()` is the part to draw), `water` the rivers and creeks
+    (areas, and lines from an OSM extract)."""
 
     district: gpd.GeoDataFrame
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
+    water: gpd.GeoDataFrame = field(default_factory=lambda: sources.frame([], COMMON_COLUMNS))
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         return {name: getattr(self, name) for name in LAYERS}
@@ -78,19 +87,26 @@ def build_gazetteer(
     osm_layers = _read_osm(osm)
     if "admin" in osm_layers:
         subdistricts = replace_subdistricts(subdistricts, osm_layers["admin"])
-    road_pieces = pd.concat(
-        [sources.read_roads(source_dir), osm_layers.get("roads")], ignore_index=True
-    )
+    osm_lines = osm_layers.get("roads")
+    road_pieces = pd.concat([sources.read_all_roads(source_dir), osm_lines], ignore_index=True)
     road_pieces = apply_aliases(_gdf(road_pieces), table)
-    roads = merge_roads(road_pieces, clip_to=near)
+    roads = merge_roads(road_pieces, near=near)
+    roads["start_cut"] = start_cut(roads, osm_layers.get("coverage"))
+    water = water_layer(sources.read_water(source_dir), osm_lines)
 
     landmarks = sources.read_landmarks(source_dir)
+    addresses = sources.read_addresses(source_dir)
     stations = sources.read_stations(source_dir)
+    extra_stations = sources.read_stations_extra(source_dir)
     wikidata = sources.read_wikidata(source_dir, set(subdistricts["name"]))
     osm_places = osm_layers.get("places")
     if "admin" in osm_layers:
         osm_places = _gdf(pd.concat([osm_places, neighbourhoods(osm_layers["admin"])]))
-    ranked = [f for f in (osm_places, landmarks, stations, wikidata) if f is not None]
+    ranked = [
+        f
+        for f in (osm_places, landmarks, addresses, stations, extra_stations, wikidata)
+        if f is not None
+    ]
     ranked = [apply_aliases(f, table) for f in ranked]
     reference = _gdf(pd.concat(ranked, ignore_index=True))
     sourced = apply_aliases(
@@ -111,7 +127,41 @@ def build_gazetteer(
         "zones": zones,
         "roads": roads,
         "places": places,
+        "water": apply_aliases(water, table),
     }
+
+
+#: Road sources whose lines are simplified extracts: their ends are clip or simplification
+#: artefacts, never a numbering start.
+SIMPLIFIED_ROADS = (sources.ROADS_FILE, sources.MAJOR_ROADS_FILE)
+
+
+def start_cut(roads: gpd.GeoDataFrame, osm_coverage: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Whether each road's numbering start (its east end, or south end: see
+    `geo.geocode.numbering`) is untrustworthy: the road is known only from the simplified
+    GeoJSON extracts, or its start lies on the edge of the OSM extract's coverage, where the
+    data stop rather than the road. Such a road is not numbered from its start."""
+    from geo.geocode.numbering import START_EDGE_M, numbering_start
+
+    simplified = np.array(
+        [all(p.startswith(SIMPLIFIED_ROADS) for p in str(s).split(" + ")) for s in roads["source"]],
+        dtype=bool,
+    )
+    if osm_coverage is None or not len(osm_coverage) or not len(roads):
+        return simplified
+    edge = osm_coverage.to_crs(sources.METRIC_CRS).union_all().boundary
+    starts = [numbering_start(g) for g in roads.to_crs(sources.METRIC_CRS).geometry]
+    near_edge = shapely.distance(edge, np.array(starts, dtype=object)) <= START_EDGE_M
+    return simplified | near_edge
+
+
+def water_layer(areas: gpd.GeoDataFrame, lines: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Water areas plus the river lines of an OSM extract, one row per source feature."""
+    parts = [areas]
+    if lines is not None and len(lines):
+        parts.append(lines[lines["kind"] == "river"][[*COMMON_COLUMNS, "geometry"]])
+    out = _gdf(pd.concat(parts, ignore_index=True))
+    return out.sort_values(["name", "source"], ignore_index=True)
 
 
 def replace_subdistricts(
@@ -180,12 +230,28 @@ def read_layers(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
     path = Path(path)
     if not path.is_file():
         raise GazetteerError(f"{path}: gazetteer not found (build it: python -m geo gazetteer)")
+    try:
+        with warnings.catch_warnings():  # GDAL's complaints about a corrupt file: the error says it
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _read_layers(path)
+    except (DataSourceError, DataLayerError) as exc:
+        raise GazetteerError(f"{path}: not a readable gazetteer GeoPackage ({exc})") from exc
+    except (OSError, ValueError, KeyError) as exc:
+        if isinstance(exc, GazetteerError):
+            raise
+        raise GazetteerError(f"{path}: not a readable gazetteer GeoPackage ({exc})") from exc
+
+
+def _read_layers(path: Path) -> dict[str, gpd.GeoDataFrame]:
     present = {str(row[0]) for row in pyogrio.list_layers(path)}
-    missing = [name for name in LAYERS if name not in present]
+    missing = [name for name in LAYERS if name not in present and name not in OPTIONAL_LAYERS]
     if missing:
         raise GazetteerError(f"{path}: layers missing: {', '.join(missing)}")
     out = {}
     for name in LAYERS:
+        if name not in present:
+            out[name] = sources.frame([], COMMON_COLUMNS)
+            continue
         gdf = gpd.read_file(path, layer=name)
         for column in gdf.columns:
             if column != gdf.geometry.name and gdf[column].dtype == object:
@@ -236,9 +302,12 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         layers = build_gazetteer(args.source, args.osm, aliases_path=args.aliases, raw_dir=args.raw)
-    except (sources.SourceError, OSError, ValueError) as exc:
-        print(f"gazetteer: {exc}", file=sys.stderr)
-        return 1
+    except AtlasError:
+        raise
+    except (DataSourceError, DataLayerError) as exc:
+        raise sources.SourceError(f"gazetteer: unreadable source file: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise sources.SourceError(f"gazetteer: {exc}") from exc
     out = write_gazetteer(layers, args.output)
     missing_path = args.missing or out.with_name(out.stem + "_missing.md")
     missing_path.write_text(missing_report(layers, args.raw), encoding="utf-8")

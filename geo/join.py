@@ -12,6 +12,7 @@ tie is broken deterministically (first name in sort order). Zones may overlap (a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.schema import CRS, MULTI_SEP
 
-GeomsLike = gpd.GeoDataFrame | gpd.GeoSeries | Sequence[BaseGeometry | None]
+GeomsLike: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | Sequence[BaseGeometry | None]
 
 
 def representative_points(geoms: GeomsLike) -> gpd.GeoSeries:
@@ -97,4 +98,52 @@ def zone_of(geoms: GeomsLike, zones: gpd.GeoDataFrame) -> pd.Series:
     combos, inverse = np.unique(masks, axis=0, return_inverse=True)
     labels = np.array([_label(combo, names) for combo in combos], dtype=object)
     out.iloc[rows] = labels[inverse.ravel()]
+    return out
+
+
+#: A line or area lies in a 街道 that holds at least this share of its length (area) …
+OVERLAP_SHARE = 0.1
+#: … or of which it covers at least this share (a zone drawn over part of a 街道).
+COVERED_SHARE = 0.5
+
+
+def subdistricts_overlapping(geoms: GeomsLike, subdistricts: gpd.GeoDataFrame) -> pd.Series:
+    """The 街道 each input lies in: a point, the one holding it (as `subdistrict_of`); a line
+    or an area, **every** 街道 it substantially overlaps, sorted and `;`-joined — one holding
+    ≥ `OVERLAP_SHARE` of its length (area), or ≥ `COVERED_SHARE` of which it covers — so that
+    filtering 静安寺街道 finds the 南京西路功能区 polygon that covers part of it. A shape with no
+    substantial overlap keeps the 街道 of its representative point. Vectorised: one STRtree
+    query, then array intersections on the candidate pairs (metric CRS)."""
+    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
+    if not isinstance(series, gpd.GeoSeries):
+        series = gpd.GeoSeries(list(series), crs=CRS)
+    if series.crs is None:
+        series = series.set_crs(CRS)
+    out = subdistrict_of(series, subdistricts).astype(object)
+    values = np.asarray(series.to_crs(CRS).array, dtype=object)
+    dims = np.array([-1 if g is None or g.is_empty else shapely.get_dimensions(g) for g in values])
+    extended = np.nonzero(dims >= 1)[0]
+    if not len(extended) or not len(subdistricts):
+        return out
+    from atlas.settings import settings
+
+    metric = gpd.GeoSeries(values[extended], crs=CRS).to_crs(settings.metric_crs).to_numpy()
+    subs = subdistricts.to_crs(settings.metric_crs)
+    sub_geoms = subs.geometry.to_numpy()
+    sub_names = subs["name"].to_numpy(dtype=object)
+    tree = shapely.STRtree(sub_geoms)
+    left, right = tree.query(metric, predicate="intersects")
+    if not len(left):
+        return out
+    parts = shapely.intersection(metric[left], sub_geoms[right])
+    lines = dims[extended][left] == 1
+    got = np.where(lines, shapely.length(parts), shapely.area(parts))
+    whole = np.where(lines, shapely.length(metric[left]), shapely.area(metric[left]))
+    covered = np.where(lines, 0.0, shapely.area(parts) / shapely.area(sub_geoms[right]))
+    keep = (got >= OVERLAP_SHARE * np.maximum(whole, 1e-9)) | (covered >= COVERED_SHARE)
+    found: dict[int, list[str]] = {}
+    for i, j in zip(left[keep], right[keep], strict=True):
+        found.setdefault(int(extended[i]), []).append(str(sub_names[j]))
+    for pos, names in found.items():
+        out.iloc[pos] = MULTI_SEP.join(sorted(set(names)))
     return out

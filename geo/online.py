@@ -36,7 +36,7 @@ from geopy.geocoders import get_geocoder_for_service
 from shapely.geometry import Point
 
 from atlas.settings import settings
-from geo.geocode import GazetteerIndex, Resolution
+from geo.geocode.types import AreaLookup, Resolution
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ class OnlineFallback:
         self.cache.put(key, self.service, query, candidates)
         return candidates
 
-    def refine(self, query: str, offline: Resolution, index: GazetteerIndex) -> Resolution | None:
+    def refine(self, query: str, offline: Resolution, index: AreaLookup) -> Resolution | None:
         """A better `Resolution` than `offline` from the online service, or None.
 
         Only an answer inside the district is used; when the offline answer is a 街道, the online

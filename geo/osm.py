@@ -113,10 +113,30 @@ def read_osm(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
     except RuntimeError as exc:  # osmium reports parse errors as RuntimeError
         raise OsmError(f"{path}: {exc}") from exc
     return {
+        "coverage": _coverage(path, [r["geometry"] for r in roads + places]),
         "admin": frame(admin, ADMIN_COLUMNS),
         "roads": frame(roads, COMMON_COLUMNS),
         "places": frame(places, PLACE_COLUMNS),
     }
+
+
+def _coverage(path: Path, geoms: list) -> gpd.GeoDataFrame:
+    """The extract's declared box (`<bounds>` / the PBF header) as one polygon, else the
+    envelope of what it holds (an Overpass export declares none). Road ends on its edge are
+    where the extract cuts them."""
+    try:
+        box = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING).header().box()
+    except RuntimeError as exc:
+        raise OsmError(f"{path}: {exc}") from exc
+    if box.valid():
+        bl, tr = box.bottom_left, box.top_right
+        geom = shapely.box(bl.lon, bl.lat, tr.lon, tr.lat)
+    elif geoms:
+        geom = shapely.envelope(shapely.union_all(geoms))
+    else:
+        return frame([], COMMON_COLUMNS)
+    row = {"name": path.name, "aliases": "", "kind": "coverage", "source": path.name}
+    return frame([{**row, "licence": ODBL, "geometry": geom}], COMMON_COLUMNS)
 
 
 def _way_line(way, tags, name, wkb, source) -> dict | None:

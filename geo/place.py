@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import Point, shape
 
+from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -32,6 +35,10 @@ DISTRICT_PRECISION = 4
 #: it: the OSM outline is approximate, and landmarks on a boundary road sit on either side.
 DISTRICT_TOLERANCE = 0.0005
 _PAREN_RE = re.compile(r"[（(][^（）()]*[)）]")
+#: Answers that are a road's line because the item is somewhere on it: drawn as the line.
+LINE_METHODS: tuple[str, ...] = ("address:road", "context:road", "road-in-text")
+#: Context placement is tried when the item's own texts give nothing better than this.
+CONTEXT_BELOW = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,12 @@ class Placement:
     precision: int | None = None
     method: str = UNLOCATED
     missing_sides: str | None = None
+    uncertainty_m: float | None = None
+    #: the geocoder's 街道 when the geometry stands for "somewhere in" an area or along a line
+    #: (an estimate, a 街道, a zone): the join must not read a 街道 off its point
+    subdistrict: str | None = None
+    own_shape: bool = True
+    zone: str | None = None
 
 
 def as_shape(value: object) -> shapely.Geometry | None:
@@ -82,7 +95,9 @@ def natural_shape(kind: str, resolution: Any) -> shapely.Geometry | None:
             or (kind == "beautiful_block" and precision <= STREET_PRECISION)
         ):
             return geom
-        if gtype in LINES and kind in ("road", "beautiful_block"):
+        if gtype in LINES and (
+            kind in ("road", "beautiful_block") or str(resolution.method).endswith(LINE_METHODS)
+        ):
             return geom
     if lon is not None and lat is not None and pd.notna(lon) and pd.notna(lat):
         return Point(float(lon), float(lat))
@@ -170,6 +185,7 @@ def place_item(
     roads: gpd.GeoDataFrame,
     names: Mapping[str, int],
     clip: shapely.Geometry | None = None,
+    context: Callable[[str], Any] | None = None,
 ) -> Placement:
     """Place one item in the shape natural to its kind.
 
@@ -179,7 +195,10 @@ def place_item(
        for 美丽街区 and roads also the line of the street(s) the text names. The lowest
        precision code wins; at equal precision the kind's natural shape (area, or line for a
        road), then the order above (location before name).
-    3. No candidate → unlocated: geometry and precision null, never a default point.
+    3. When nothing better than the district (precision 4) comes out, `context(name)` — the
+       setting the item's sentence or paragraph names (`AtlasGeocoder.resolve_in_context`,
+       method `context:<what>`) — is a candidate too.
+    4. No candidate → unlocated: geometry and precision null, never a default point.
 
     With `clip` (the district outline) every candidate passes `in_district` first: lines and
     areas are cut to the district, a point outside it is dropped; `clip` also bounds a 四至
@@ -196,21 +215,54 @@ def place_item(
             return Placement(geom, int(result.precision), BOUNDARY_METHOD, missing_sides)
     candidates: list[Placement] = []
 
-    def consider(geom: shapely.Geometry | None, precision: int, method: str) -> None:
+    def consider(resolution: Any, geom: shapely.Geometry | None, precision: int, method: str):
         geom = in_district(geom, clip) if geom is not None else None
-        if geom is not None:
-            candidates.append(Placement(geom, int(precision), method, missing_sides))
+        if geom is None:
+            return
+        own = _is_own_shape(kind, resolution, geom)
+        candidates.append(
+            Placement(
+                geom,
+                int(precision),
+                method,
+                missing_sides,
+                getattr(resolution, "uncertainty_m", None),
+                None if own else getattr(resolution, "subdistrict", None),
+                own,
+                None if own else getattr(resolution, "zone", None),
+            )
+        )
 
     for query in dict.fromkeys(q.strip() for q in (location, name) if isinstance(q, str)):
         if query:
-            resolution = resolve(query)
-            consider(natural_shape(kind, resolution), resolution.precision, str(resolution.method))
+            res = resolve(query)
+            consider(res, natural_shape(kind, res), res.precision, str(res.method))
     if kind in ("beautiful_block", "road"):
         text = " ".join(t for t in (name, location) if isinstance(t, str))
-        consider(street_lines(text, roads, names), STREET_PRECISION, STREETS_METHOD)
-    if not candidates:
-        return Placement(missing_sides=missing_sides)
-    return min(candidates, key=lambda p: (p.precision, _shape_rank(kind, p.geometry)))
+        consider(None, street_lines(text, roads, names), STREET_PRECISION, STREETS_METHOD)
+    best = min(candidates, key=lambda p: (p.precision, _shape_rank(kind, p.geometry)), default=None)
+    if context is not None and (best is None or (best.precision or 0) >= CONTEXT_BELOW):
+        res = context(name or location or "")
+        if res is not None and res.precision is not None:
+            consider(res, natural_shape(kind, res), res.precision, str(res.method))
+            best = min(candidates, key=lambda p: (p.precision, _shape_rank(kind, p.geometry)))
+    return best if best is not None else Placement(missing_sides=missing_sides)
+
+
+def _is_own_shape(kind: str, resolution: Any, geom: shapely.Geometry) -> bool:
+    """Whether `geom` is the item itself (a 四至 or street shape, an exact place, a zone's or
+    park's own polygon, a road item's line) rather than where it lies somewhere in."""
+    if resolution is None:
+        return True
+    method = str(getattr(resolution, "method", ""))
+    precision = getattr(resolution, "precision", None)
+    if method.startswith("context:"):
+        return False  # the item lies somewhere in its setting; the setting is not its shape
+    if geom.geom_type in LINES and method.endswith(LINE_METHODS):
+        return kind in ("road", "beautiful_block")
+    if geom.geom_type in AREAS or geom.geom_type in LINES:
+        return True
+    return precision == 1 and not method.startswith("context:")
 
 
 def locate_items(
@@ -219,10 +271,12 @@ def locate_items(
     geocoder: Any,
     district: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """`items` with geometry, precision, method, boundary (JSON text) and missing_sides.
+    """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text),
+    missing_sides, and `_subdistrict` / `_own_shape` for the join (see `Placement`).
 
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
-    bounds 四至 estimates."""
+    bounds 四至 estimates. With a `_paragraph` column and a geocoder that has
+    `resolve_in_context`, the item's quote and paragraph are its context."""
     cache: dict[str, Any] = {}
 
     def resolve(query: str) -> Any:
@@ -230,21 +284,98 @@ def locate_items(
             cache[query] = geocoder.resolve(query)
         return cache[query]
 
+    in_context = getattr(geocoder, "resolve_in_context", None)
+    quotes = items["quote"] if "quote" in items else pd.Series([None] * len(items))
+    paragraphs = items["_paragraph"] if "_paragraph" in items else pd.Series([None] * len(items))
     names = road_names(roads)
     clip = shapely.union_all(district.geometry.to_numpy()) if district is not None else None
-    placements = [
-        place_item(kind, name, location, boundary, resolve, roads, names, clip)
-        for kind, name, location, boundary in zip(
-            items["kind"], items["name"], items["location"], items["boundary"], strict=True
+    placements = []
+    docs = items["doc"] if "doc" in items else pd.Series([None] * len(items))
+    named: dict[Any, set[str]] = {}
+    for doc, kind, name, location in zip(
+        docs, items["kind"], items["name"], items["location"], strict=True
+    ):
+        if kind != "zone":  # a zone item may well be its neighbours' setting
+            named.setdefault(doc, set()).update(
+                _squeeze(t) for t in (name, location) if isinstance(t, str) and len(t) >= 2
+            )
+    for kind, name, location, boundary, quote, paragraph, doc in zip(
+        items["kind"],
+        items["name"],
+        items["location"],
+        items["boundary"],
+        quotes,
+        paragraphs,
+        docs,
+        strict=True,
+    ):
+        own = {_squeeze(t) for t in (name, location) if isinstance(t, str)}
+        others = named.get(doc, set()) - own
+        texts = [mask(t, others) for t in (quote, paragraph) if isinstance(t, str) and t]
+
+        def context(query: str, texts: list[str] = texts) -> Any:
+            return in_context(query, texts) if in_context is not None and texts else None
+
+        placements.append(
+            place_item(kind, name, location, boundary, resolve, roads, names, clip, context)
         )
-    ]
-    out = items.copy()
+    out = items.drop(columns=["_paragraph"], errors="ignore").copy()
+    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
     out["precision"] = pd.array([p.precision for p in placements], dtype="Int64")
+    out["uncertainty_m"] = uncertainty(geometry, placements)
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
-    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
+    out["_subdistrict"] = [p.subdistrict for p in placements]
+    out["_own_shape"] = [p.own_shape for p in placements]
+    out["_zone"] = [p.zone for p in placements]
     return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+
+
+def mask(text: str, names: set[str]) -> str:
+    """`text` with the other items' names and locations blotted out: a place that is itself
+    an item of the sentence ("彭三小区、中华新路817弄项目") is not the setting of its neighbours."""
+    text = _squeeze(text)
+    for other in sorted(names, key=len, reverse=True):
+        if other in text:  # not where it is the stem of an area's name (静安寺 in 静安寺街道)
+            pattern = re.escape(other) + _NOT_AN_AREA_STEM
+            text = re.sub(pattern, "#" * len(other), text)
+    return text
+
+
+_NOT_AN_AREA_STEM = "(?!" + "|".join((*SUBDISTRICT_ENDINGS, *ZONE_SUFFIXES)) + ")"
+
+
+def _squeeze(text: str) -> str:
+    """NFKC without whitespace, as the geocoder reads text ("中华新路 817 弄" = "中华新路817弄")."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[float | None]:
+    """Metres around each item's representative point that hold it. An item that *is* its
+    shape at precision 1–2 (a place, a road, a 四至 polygon) is exact: 0. Otherwise — an
+    estimated point, an answer the item lies somewhere in, an estimated shape — the geocoder's
+    radius for a point it estimated, else how far the shape reaches from that point. None when
+    unlocated."""
+    from atlas.settings import settings
+
+    located = geometry.notna() & ~geometry.is_empty
+    out: list[float | None] = [None] * len(geometry)
+    if not located.any():
+        return out
+    shapes = geometry[located].to_crs(settings.metric_crs)
+    points = shapes.representative_point()
+    reach = shapely.hausdorff_distance(shapes.to_numpy(), points.to_numpy())
+    for pos, r in zip(np.nonzero(located.to_numpy())[0], reach, strict=True):
+        p = placements[pos]
+        if p.own_shape and (p.precision or 5) <= STREET_PRECISION:
+            value = 0.0
+        elif geometry.iloc[pos].geom_type == "Point" and p.uncertainty_m is not None:
+            value = float(p.uncertainty_m)
+        else:
+            value = float(r)
+        out[pos] = round(value, 1)
+    return out
 
 
 def boundary_json(boundary: object) -> str | None:

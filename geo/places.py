@@ -54,26 +54,30 @@ def resolve_sourced(table: pd.DataFrame, reference: gpd.GeoDataFrame) -> gpd.Geo
     A row with a namesake in `reference` (OSM/Wikidata, WGS84) is read both as WGS84 and as
     GCJ-02, and whichever lands nearer the namesake wins; a row without one falls back to its
     `datum` label and says it is unverified. Never stores a GCJ-02 coordinate raw."""
-    ref_names = [
-        names_of(n, a) for n, a in zip(reference["name"], reference["aliases"], strict=True)
-    ]
+    by_name: dict[str, list[int]] = {}
+    for i, (n, a) in enumerate(zip(reference["name"], reference["aliases"], strict=True)):
+        for key in names_of(n, a):
+            by_name.setdefault(key, []).append(i)
+    ref_metric = _metric_points(reference.geometry).to_numpy()
+    sources = reference["source"].to_numpy(dtype=object)
+    raw_xy = table[["lon", "lat"]].to_numpy(dtype=float)
+    conv_xy = np.column_stack(gcj02_to_wgs84(raw_xy[:, 0], raw_xy[:, 1])) if len(table) else raw_xy
+    raw_m = _metric_points(gpd.GeoSeries(shapely.points(raw_xy), crs=CRS)).to_numpy()
+    conv_m = _metric_points(gpd.GeoSeries(shapely.points(conv_xy), crs=CRS)).to_numpy()
     rows = []
-    for rec in table.to_dict("records"):
+    for k, rec in enumerate(table.to_dict("records")):
         name = str(rec["name"]).strip()
-        raw = shapely.Point(rec["lon"], rec["lat"])
-        conv = shapely.Point(*gcj02_to_wgs84(rec["lon"], rec["lat"]))
-        wanted = names_of(name, rec["aliases"])
+        raw = shapely.Point(raw_xy[k])
+        conv = shapely.Point(conv_xy[k])
+        cand = sorted({i for key in names_of(name, rec["aliases"]) for i in by_name.get(key, [])})
         best = None
-        for i, names in enumerate(ref_names):
-            if not wanted & names:
-                continue
-            geom = reference.geometry.iloc[i]
-            d_raw = _distance_to(raw, geom)
-            d_conv = _distance_to(conv, geom)
-            if min(d_raw, d_conv) > MATCH_RADIUS_M:
-                continue
-            if best is None or min(d_raw, d_conv) < min(best[1], best[2]):
-                best = (reference["source"].iloc[i], d_raw, d_conv)
+        if cand:  # both readings against every namesake at once (metric CRS)
+            d_raw = shapely.distance(raw_m[k], ref_metric[cand])
+            d_conv = shapely.distance(conv_m[k], ref_metric[cand])
+            nearest = np.minimum(d_raw, d_conv)
+            j = int(np.argmin(nearest))
+            if nearest[j] <= MATCH_RADIUS_M:
+                best = (sources[cand[j]], float(d_raw[j]), float(d_conv[j]))
         if best is not None:
             gcj = best[2] < best[1]
             note = (
@@ -108,11 +112,6 @@ def _sourced_licence(url: str) -> str:
     if "OSM" in url or "openstreetmap" in url:
         return "ODbL-1.0"
     return "facts (no licence; source: " + url + ")"
-
-
-def _distance_to(point: shapely.Point, geom) -> float:
-    pts = _metric_points(gpd.GeoSeries([point, geom], crs=CRS))
-    return float(pts.iloc[0].distance(pts.iloc[1]))
 
 
 def _groups(places: gpd.GeoDataFrame) -> list[list[int]]:

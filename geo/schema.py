@@ -16,6 +16,8 @@ CRS = settings.crs
 KINDS: tuple[str, ...] = ("project", "beautiful_block", "park", "zone", "road")
 PERIODS: tuple[str, ...] = ("review", "plan", "multi-year")
 STATUSES: tuple[str, ...] = ("planned", "started", "completed", "ongoing", "mentioned")
+#: What became of a plan item, from later reports (`geo.threads`); null for non-plans.
+OUTCOMES: tuple[str, ...] = ("delivered", "in_progress", "replanned", "no_later_mention")
 
 #: Columns of the `items` layer, in order (geometry last).
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -33,11 +35,32 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "start",
     "end",
     "precision",
+    "uncertainty_m",
     "method",
     "subdistrict",
     "zone",
     "boundary",
     "missing_sides",
+    "thread",
+    "outcome",
+    "geometry",
+)
+
+#: Columns of the `threads` layer (one row per thread, `geo.threads.thread_table`).
+THREAD_COLUMNS: tuple[str, ...] = (
+    "thread",
+    "label",
+    "kind",
+    "first_year",
+    "last_year",
+    "mentions",
+    "reports",
+    "latest_status",
+    "outcome",
+    "plans",
+    "first_doc",
+    "last_doc",
+    "candidates",
     "geometry",
 )
 
@@ -56,12 +79,26 @@ PRECISION: dict[int, str] = {
 #: Nullable integer columns of the `items` layer (GeoPackage stores them as integers; a reader
 #: that gets floats back because of nulls casts them here, so `2025` never prints as `2025.0`).
 INT_COLUMNS: tuple[str, ...] = ("year", "start", "end", "precision")
+#: Float columns of the `items` layer (NaN when unknown): `uncertainty_m`, the radius in metres
+#: around the item's representative point that holds it (null when unlocated).
+FLOAT_COLUMNS: tuple[str, ...] = ("uncertainty_m",)
 
 #: Stable row order of the `items` layer: by document, then position in it, then id.
 SORT_COLUMNS: tuple[str, ...] = ("doc", "start", "id")
 
 #: Layers of `data/atlas.gpkg`, in the order they are written.
-ATLAS_LAYERS: tuple[str, ...] = ("items", "subdistricts", "zones", "district")
+ATLAS_LAYERS: tuple[str, ...] = (
+    "items",
+    "subdistricts",
+    "zones",
+    "district",
+    "roads",
+    "water",
+    "threads",
+)
+#: Reference layers an atlas may lack (older files; the page then draws none). A missing
+#: `threads` layer is derived on reading (`geo.threads.with_threads`).
+OPTIONAL_ATLAS_LAYERS: tuple[str, ...] = ("roads", "water")
 
 #: `method` of an item that could not be placed (its geometry and precision are null).
 UNLOCATED = "unlocated"
@@ -81,6 +118,8 @@ def conform_items(frame: pd.DataFrame) -> gpd.GeoDataFrame:
             out[column] = frame[column]
         if column in INT_COLUMNS:
             out[column] = pd.to_numeric(out[column], errors="raise").astype("Int64")
+        elif column in FLOAT_COLUMNS:
+            out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
         else:
             out[column] = out[column].astype(object).where(out[column].notna(), None)
     geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame.get("geometry")

@@ -8,6 +8,7 @@ normalise; choosing between sources (supersession, datum checks, dedup) is `geo.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 
 from atlas.errors import DataError
 from atlas.settings import settings
+from extract.vocab import CJK
 
 CRS = settings.crs
 #: A metric CRS for buffers and distances in Shanghai (UTM zone 51N).
@@ -34,6 +36,14 @@ STATIONS_FILE = "jingan_metro_stations_osm.geojson"
 LANDMARKS_FILE = "jingan_landmarks_osm_heritage_tourism.geojson"
 WIKIDATA_FILE = "jingan_pois_wikidata.geojson"
 SOURCED_FILE = "landmarks_sourced.csv"
+MAJOR_ROADS_FILE = "jingan_major_roads_osm_reclip.geojson"
+WATER_FILE = "jingan_suzhou_creek_water_osm.geojson"
+ADDRESSES_FILE = "jingan_temple_area_osm_addresses.geojson"
+STATIONS_EXTRA_FILE = "jingan_metro_stations_extra.geojson"
+#: The box each line source was clipped to (lon/lat) or, for the re-clipped major roads, the
+#: district buffer: a road end on this edge is where the source cuts it, not where it ends.
+ROADS_BOX = (121.42, 31.21, 121.49, 31.31)
+MAJOR_ROADS_BUFFER_M = 1000.0
 
 ODBL = "ODbL-1.0"
 CC0 = "CC0-1.0"
@@ -171,28 +181,58 @@ def road_kind(name: str, scope: str, kind: str) -> str:
     return "road"
 
 
-def read_roads(source_dir: Path | str) -> gpd.GeoDataFrame:
-    """Named road pieces (one row per source feature; `geo.roads` merges them by name)."""
-    gdf = _read(source_dir, ROADS_FILE)
+def read_roads(source_dir: Path | str, file: str = ROADS_FILE) -> gpd.GeoDataFrame:
+    """Named road pieces of `file` (the partial roads, or the re-clipped major roads): one
+    row per source feature; `geo.roads` merges them by name."""
+    gdf = _read(source_dir, file)
     rows = []
-    for i, row in gdf.iterrows():
-        name = clean(row["name"])
+    for i, row in enumerate(gdf.to_dict("records")):
+        name = clean(row.get("name"))
         if not name or name in NOT_A_ROAD or RAMP.search(name):
             continue
-        way = clean(row.get("osm_way_id"))
-        way = way.removesuffix(".0")
-        fid = f"way/{way}" if way else f"elevatedRoads/{i}"
+        way = clean(row.get("osm_way_id")).removesuffix(".0")
+        fid = f"way/{way}" if way else clean(row.get("lz_id")) or f"elevatedRoads/{i}"
         rows.append(
             {
                 "name": name,
                 "aliases": join_aliases(name, row.get("name_en")),
                 "kind": road_kind(name, clean(row.get("scope")), clean(row.get("kind"))),
-                "source": f"{ROADS_FILE}#{fid}",
+                "source": f"{file}#{fid}",
                 "licence": ODBL,
-                "geometry": row.geometry,
+                "geometry": row["geometry"],
             }
         )
     return frame(rows, ROAD_COLUMNS)
+
+
+def read_all_roads(source_dir: Path | str) -> gpd.GeoDataFrame:
+    """The partial roads and the re-clipped major roads (the north tip), as pieces."""
+    parts = [read_roads(source_dir, ROADS_FILE), read_roads(source_dir, MAJOR_ROADS_FILE)]
+    return frame(pd.concat(parts, ignore_index=True).to_dict("records"), ROAD_COLUMNS)
+
+
+def read_water(source_dir: Path | str) -> gpd.GeoDataFrame:
+    """Water areas (苏州河). The OSM way has no name tag; the file's `name_assigned` is the
+    name given by position (SOURCES.md), kept with its note."""
+    gdf = _read(source_dir, WATER_FILE)
+    rows = []
+    for row in gdf.to_dict("records"):
+        name = clean(row.get("name")) or clean(row.get("name_assigned"))
+        if not name:
+            continue
+        osm_id = clean(row.get("osm_id"))
+        ref = f"way/{osm_id[1:]}" if osm_id.startswith("w") else osm_id
+        rows.append(
+            {
+                "name": name,
+                "aliases": "",
+                "kind": "river",
+                "source": f"{WATER_FILE}#{ref}",
+                "licence": ODBL,
+                "geometry": row["geometry"],
+            }
+        )
+    return frame(rows, COMMON_COLUMNS)
 
 
 # --- places ---------------------------------------------------------------------------------
@@ -261,6 +301,78 @@ def read_stations(source_dir: Path | str) -> gpd.GeoDataFrame:
     return frame(rows, PLACE_COLUMNS)
 
 
+def read_stations_extra(source_dir: Path | str) -> gpd.GeoDataFrame:
+    """The extra station points (FelixVVu/jinke): ranked after the OSM stations, so they only
+    add the stations OSM lacks (宝山路, 汉中路, 昌平路, 延长路, 上海马戏城)."""
+    gdf = _read(source_dir, STATIONS_EXTRA_FILE)
+    rows = []
+    for i, row in enumerate(gdf.to_dict("records")):
+        base = clean(row.get("station"))
+        if not base:
+            continue
+        name = base if base.endswith("站") else f"{base}站"
+        rows.append(
+            place_row(
+                name,
+                join_aliases(name, f"{base}地铁站", f"地铁{name}"),
+                "station",
+                f"{STATIONS_EXTRA_FILE}#row/{i + 1}",
+                "facts (no licence stated; FelixVVu/jinke)",
+                row["geometry"],
+                datum_note="WGS84 (median 4 m from the OSM stations)",
+            )
+        )
+    return frame(rows, PLACE_COLUMNS)
+
+
+def _tags_of(record: dict) -> dict:
+    raw = record.get("tags_json")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raw = None
+    tags = raw if isinstance(raw, dict) else {}
+    return {k: v for k, v in {**record, **tags}.items() if k != "geometry"}
+
+
+def read_addresses(source_dir: Path | str) -> gpd.GeoDataFrame:
+    """The addressed OSM features around 静安寺 (and 静安公园): named places, and nameless ones
+    that carry a street and a house number (named by their address, 愚园路136号)."""
+    gdf = _read(source_dir, ADDRESSES_FILE)
+    gdf = gdf[gdf.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]
+    rows = []
+    for record in gdf.to_dict("records"):
+        tags = _tags_of(record)
+        if clean(tags.get("natural")) == "water":
+            continue
+        street = clean(tags.get("addr:street"))
+        number = clean(tags.get("addr:housenumber"))
+        name = osm_place_name(tags)
+        digits = re.match(r"\d+", number)
+        if not name and re.search(f"[{CJK}]", street) and digits:
+            name = f"{street}{digits.group()}号"
+        if not name:
+            continue
+        osm_id = clean(record.get("osm_id"))
+        ref = {"n": "node/", "w": "way/", "r": "relation/"}.get(osm_id[:1], "") + osm_id[1:]
+        rows.append(
+            place_row(
+                name,
+                osm_aliases(name, tags),
+                osm_place_kind(tags),
+                f"{ADDRESSES_FILE}#{ref}",
+                ODBL,
+                record["geometry"],
+                street=street,
+                housenumber=number,
+                datum_note="WGS84 (OSM)",
+                wikidata=clean(tags.get("wikidata")),
+            )
+        )
+    return frame(rows, PLACE_COLUMNS)
+
+
 def osm_place_kind(tags: dict) -> str:
     """A gazetteer kind from OSM tags (first rule that matches)."""
 
@@ -304,7 +416,7 @@ def osm_place_name(tags: dict) -> str:
     """The Chinese name when the plain `name` is missing or not Chinese."""
     name = clean(tags.get("name"))
     zh = clean(tags.get("name:zh")) or clean(tags.get("name:zh-Hans"))
-    if zh and not re.search(r"[\u4e00-\u9fff]", name):
+    if zh and not re.search(f"[{CJK}]", name):
         return zh
     return name
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from geo import filters as flt
-from geo.schema import KINDS, STATUSES
+from geo.schema import KINDS, OUTCOMES, STATUSES
 
 #: Row label of items without a value (no zone, no 街道, no year).
 NONE = "(none)"
@@ -73,6 +73,23 @@ def status_by_year(items: pd.DataFrame) -> pd.DataFrame:
     return _by_year(items, "status", STATUSES)
 
 
+def _plans(items: pd.DataFrame) -> pd.DataFrame:
+    """Plan items (those with an outcome, `geo.threads`)."""
+    if "outcome" not in items.columns:
+        return items.iloc[:0].assign(outcome=pd.Series(dtype=object))
+    return items[items["outcome"].notna()]
+
+
+def outcome_by_plan_year(items: pd.DataFrame) -> pd.DataFrame:
+    """Plan items per plan year (rows) and outcome (columns): what became of each year's plans."""
+    return _by_year(_plans(items), "outcome", OUTCOMES)
+
+
+def outcome_by_zone(items: pd.DataFrame) -> pd.DataFrame:
+    """Plan items per functional zone (an item in two zones counts in both) and outcome."""
+    return crosstab(_plans(items), "zone", "outcome", OUTCOMES)
+
+
 def with_totals(table: pd.DataFrame) -> pd.DataFrame:
     """`table` with a `total` column and row (row totals of a multi-valued split double-count)."""
     out = table.copy()
@@ -86,6 +103,8 @@ TABLES = {
     "zone": ("items per zone by kind (an item in two zones counts in both)", zone_by_kind),
     "subdistrict": ("items per 街道 by kind", subdistrict_by_kind),
     "status": ("items per year by status", status_by_year),
+    "outcome": ("plan items per plan year by outcome", outcome_by_plan_year),
+    "outcome-zone": ("plan items per zone by outcome", outcome_by_zone),
 }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -229,19 +230,22 @@ def _by_name(layer: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
 
 
 def _containing(subdistricts: gpd.GeoDataFrame, geoms) -> list[str]:
-    names = []
-    for geom in geoms:
-        point = geom.representative_point()
-        names += list(subdistricts.loc[subdistricts.contains(point), "name"])
-    return names
+    """The 街道 holding each geometry's representative point (one STRtree query)."""
+    points = shapely.point_on_surface(np.asarray(list(geoms), dtype=object))
+    if not len(points):
+        return []
+    tree = shapely.STRtree(subdistricts.geometry.to_numpy())
+    pos, sub = tree.query(points, predicate="within")
+    order = np.lexsort((sub, pos))  # by geometry, then 街道 row: the order of the old loop
+    names = subdistricts["name"].to_numpy(dtype=object)
+    return [str(names[j]) for j in sub[order]]
 
 
 def _road_jiedao(subdistricts_m: gpd.GeoDataFrame, road_m) -> list[str]:
-    return [
-        name
-        for name, poly in zip(subdistricts_m["name"], subdistricts_m.geometry, strict=True)
-        if road_m.intersection(poly).length >= MIN_ROAD_M
-    ]
+    """The 街道 a road runs through for at least `MIN_ROAD_M` (array intersections)."""
+    lengths = shapely.length(shapely.intersection(road_m, subdistricts_m.geometry.to_numpy()))
+    names = subdistricts_m["name"].to_numpy(dtype=object)
+    return [str(n) for n, length in zip(names, lengths, strict=True) if length >= MIN_ROAD_M]
 
 
 def resolve_anchor(

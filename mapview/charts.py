@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from geo import summary
-from geo.schema import STATUSES
+from geo.schema import OUTCOMES, STATUSES
 from mapview import style
 
 #: Sequential-ish status colours, from "only mentioned" (grey) to "completed" (dark green).
@@ -20,6 +20,15 @@ STATUS_COLORS = {
     "ongoing": "#fd8d3c",
     "completed": "#238b45",
     "mentioned": "#bdbdbd",
+}
+
+
+#: Outcome colours (Okabe–Ito): delivered green, in progress blue, replanned orange, none grey.
+OUTCOME_COLORS = {
+    "delivered": "#009E73",
+    "in_progress": "#0072B2",
+    "replanned": "#E69F00",
+    "no_later_mention": "#999999",
 }
 
 
@@ -89,3 +98,23 @@ def status_year_chart(items: pd.DataFrame) -> alt.Chart:
     """Items per year, stacked by status."""
     color = _color("status", list(STATUSES), [STATUS_COLORS[s] for s in STATUSES])
     return _per_year(summary.status_by_year(items), "status", color, "Status by year")
+
+
+def plan_outcome_chart(items: pd.DataFrame, by: str = "year") -> alt.Chart:
+    """What became of each year's plans: plan items per plan year (`by="year"`) or functional
+    zone (`by="zone"`), stacked by outcome (`geo.summary.outcome_by_plan_year` / `_by_zone`)."""
+    color = _color("outcome", list(OUTCOMES), [OUTCOME_COLORS[o] for o in OUTCOMES])
+    if by == "year":
+        table = summary.outcome_by_plan_year(items)
+        return _per_year(table, "outcome", color, "What became of each year's plans")
+    data = long_counts(summary.outcome_by_zone(items), "zone", "outcome")
+    return (
+        alt.Chart(data, title="What became of the plans, by functional zone")
+        .mark_bar()
+        .encode(
+            y=alt.Y("zone:N", sort="-x", title=None),
+            x=alt.X("sum(items):Q", title="plan items"),
+            color=color,
+            tooltip=["zone", "outcome", "items"],
+        )
+    )

@@ -128,7 +128,7 @@ def cli_command(filters: flt.Filters, output: str = "selection.geojson") -> str:
         years = [y for y in range(lo, hi + 1) if not years or y in years]
     if years:
         parts += ["--year", *map(str, years)]
-    for name in ("kind", "category", "status", "period", "subdistrict", "zone"):
+    for name in ("kind", "category", "status", "period", "subdistrict", "zone", "outcome"):
         values = getattr(filters, name)
         if values:
             parts += [f"--{name}", *map(str, values)]

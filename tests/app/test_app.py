@@ -76,7 +76,7 @@ def test_default_page_shows_every_item_and_counts_unlocated():
     items = items_frame()
     assert count_text(at).startswith(f"**{len(items)}** of {len(items)} items match · **1**")
     assert shown_ids(at) == items["id"].tolist()
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 5  # incl. the two plan-outcome charts
     # the unlocated item is listed with its quote, markup shown as text
     escaped = next(m.value for m in at.markdown if "无处可寻" in m.value)
     assert r"\<b\>地点待定\</b\>" in escaped

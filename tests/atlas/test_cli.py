@@ -78,7 +78,7 @@ def one_line_error(capsys: pytest.CaptureFixture[str], code: int, expected: int 
 
 
 @pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
-@pytest.mark.parametrize("command", ["export", "summary", "publish"])
+@pytest.mark.parametrize("command", ["export", "summary", "publish", "track"])
 def test_export_summary_publish_on_a_corrupt_atlas(good, tmp_path, capsys, kind, command):
     bad = corrupt(kind, good["atlas"], tmp_path, "items")
     out = tmp_path / "out.geojson"
@@ -139,7 +139,7 @@ def test_gazetteer_on_a_corrupt_source(tmp_path, capsys):
 
 
 def test_every_console_command_is_covered():
-    tested = {"extract", "gazetteer", "build", "export", "geocode", "summary", "publish"}
+    tested = {"extract", "gazetteer", "build", "export", "geocode", "summary", "publish", "track"}
     assert set(COMMANDS) == tested  # a new command gets its corrupt-input test here
 
 

@@ -93,7 +93,8 @@ class FakeResolution:
 
 
 class FakeGeocoder:
-    """Answers from a dict `query -> (geometry, precision, method)`; counts calls."""
+    """Answers from a dict `query -> (geometry, precision, method[, subdistrict, zone])`; counts
+    calls."""
 
     def __init__(self, answers: dict[str, tuple[Any, int, str]]):
         self.answers = answers
@@ -103,9 +104,10 @@ class FakeGeocoder:
         self.calls.append(query)
         if query not in self.answers:
             return FakeResolution(query, None, None, None, None, "unlocated")
-        geom, precision, method = self.answers[query]
+        geom, precision, method, *rest = self.answers[query]
         point = geom if geom.geom_type == "Point" else geom.representative_point()
-        return FakeResolution(query, geom, point.x, point.y, precision, method, query)
+        sub, zone = (*rest, None, None)[:2]  # the 街道 and zones the geocoder names, if any
+        return FakeResolution(query, geom, point.x, point.y, precision, method, query, sub, zone)
 
 
 def cw_square(x: float, y: float, size: float) -> Polygon:

@@ -175,7 +175,54 @@ def write_geodata(root: Path) -> Path:
     (root / "aliases.csv").write_text(
         "name,alias,note\n环高架路,环高架,same road\n甲寺,甲古寺,historic\n", encoding="utf-8"
     )
+    write_v2_sources(root)
     return root
+
+
+def write_v2_sources(root: Path) -> None:
+    """The four files added for gazetteer v2 (issue 11), in miniature."""
+
+    def dump(name: str, data: dict) -> None:
+        (root / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    north = {"type": "LineString", "coordinates": [[121.452, 31.2205], [121.452, 31.2295]]}
+    dump(
+        "jingan_major_roads_osm_reclip.geojson",
+        _fc([_feature({"name": "乙路", "lz_id": "elevated-seed-1", "scope": "local"}, north)]),
+    )
+    creek = square((121.440, 31.2282, 121.460, 31.2290))["coordinates"][0]
+    dump(
+        "jingan_suzhou_creek_water_osm.geojson",
+        _fc(
+            [
+                _feature(
+                    {"osm_id": "w99", "natural": "water", "name_assigned": "丙河"},
+                    {"type": "Polygon", "coordinates": creek},
+                )
+            ]
+        ),
+    )
+    shop_tags = {"name": "甲店", "shop": "yes", "addr:street": "甲路", "addr:housenumber": "10"}
+    dump(
+        "jingan_temple_area_osm_addresses.geojson",
+        _fc(
+            [
+                _feature(
+                    {"osm_id": "n31", **shop_tags, "tags_json": shop_tags},
+                    _point(121.4445, 31.2252),
+                ),
+                _feature(
+                    {"osm_id": "n32", "addr:street": "甲路", "addr:housenumber": "30号"},
+                    _point(121.4435, 31.2252),
+                ),
+                _feature({"osm_id": "w33", "name": "甲公园", "leisure": "park"}, square(WEST)),
+            ]
+        ),
+    )
+    dump(
+        "jingan_metro_stations_extra.geojson",
+        _fc([_feature({"station": "乙站点", "in_district": True}, _point(121.457, 31.224))]),
+    )
 
 
 def write_reports(root: Path) -> Path:

@@ -106,4 +106,5 @@ def synthetic_layers() -> dict[str, gpd.GeoDataFrame]:
             {"name": "同名大楼", "geometry": Point(121.49, 31.29)},
         ]
     )
-    return dict(zip(LAYERS, (district, subdistricts, zones, roads, places), strict=True))
+    layers = (district, subdistricts, zones, roads, places)
+    return dict(zip(LAYERS[: len(layers)], layers, strict=True))

@@ -63,13 +63,29 @@ def test_missing_source_file_is_a_clear_error(tmp_path):
 
 def test_roads_merged_by_name_ramps_and_labels_dropped_far_clipped(built):
     roads = built["roads"]
-    assert set(roads["name"]) == {"甲路", "环高架路"}
+    assert set(roads["name"]) == {"甲路", "环高架路", "乙路"}  # 乙路: the re-clipped major roads
     jia = by_name(roads, "甲路")
     assert jia.geometry.geom_type == "LineString"  # the two ways line-merged
     assert jia["source"] == "jingan_roads_osm_partial.geojson#way/11;way/12"
     ring = by_name(roads, "环高架路")  # 环高架 merged into it through the alias table
     assert ring["kind"] == "elevated" and ring["aliases"] == "环高架"
     assert ring["source"].count("#") == 1 and "elevatedRoads/4" in ring["source"]
+    # known only from the simplified GeoJSON extracts: their ends are no numbering start
+    assert roads["start_cut"].all()
+
+
+def test_v2_sources_water_addresses_and_extra_stations(built):
+    water = built["water"]
+    assert list(water["name"]) == ["丙河"] and water.geometry.iloc[0].geom_type == "Polygon"
+    assert water["source"].iloc[0] == "jingan_suzhou_creek_water_osm.geojson#way/99"
+    places = built["places"].set_index("name")
+    shop = places.loc["甲店"]
+    assert (shop["street"], shop["housenumber"]) == ("甲路", "10")
+    # a nameless addressed feature is named by its address (the exact-number anchor)
+    assert places.loc["甲路30号", "housenumber"] == "30号"
+    assert places.loc["甲公园", "kind"] == "park"
+    assert places.loc["乙站点站", "kind"] == "station"
+    assert "no licence" in places.loc["乙站点站", "licence"]
 
 
 def test_places_supersession_datum_and_flags(built):
@@ -219,12 +235,15 @@ def test_committed_gcj02_sources_were_converted(gaz):
     # 拉结会堂: Wikidata and CSV are GCJ-02; the stored feature must be the OSM one (WGS84)
     hall = by_name(gaz.places, "拉结会堂")
     assert hall["source"].startswith("jingan_landmarks_osm_heritage_tourism.geojson#way/")
-    # 延长路站 exists only in the CSV (GCJ-02): stored converted, ~470 m from the raw value
+    # 延长路站: the CSV row is GCJ-02; the extra-stations file (WGS84) now gives the point, and
+    # the CSV row, converted, lies within ~30 m of it (raw it is ~470 m off)
     station = by_name(gaz.places, "延长路站")
+    assert station["source"].startswith("jingan_metro_stations_extra.geojson#")
+    assert "landmarks_sourced.csv" in station["see_also"]
     raw = shapely.Point(121.455329, 31.271675)
     assert station.geometry.distance(raw) > 0.003
     lon, lat = gcj02_to_wgs84(121.455329, 31.271675)
-    assert station.geometry.distance(shapely.Point(lon, lat)) < 1e-9
+    assert station.geometry.distance(shapely.Point(lon, lat)) < 0.0003
 
 
 def test_committed_aliases_resolve(gaz):
@@ -280,3 +299,24 @@ def test_scan_names_finds_roads_and_places_not_generic_words():
     roads, places = scan_names("北至灵石路，南至广中西路；建设3座口袋公园、中兴公园，创新思路。")
     assert roads == {"灵石路", "广中西路"}
     assert places == {"中兴公园"}
+
+
+@pytest.mark.parametrize("name", ["jingan_temple_area_osm_addresses.geojson", "aliases.csv"])
+def test_cli_corrupt_source_is_one_line(tmp_path, capsys, name):
+    from atlas.cli import run
+    from geo.__main__ import main as geo_main
+
+    root = write_geodata(tmp_path / "g")
+    (root / name).write_bytes(b"\x00\x01 not json {{{" * 20)
+    argv = ["gazetteer", "--source", str(root), "-o", str(tmp_path / "g.gpkg")]
+    code = run(geo_main, [*argv, "--aliases", str(root / "aliases.csv"), "--raw", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and not (tmp_path / "g.gpkg").exists()
+
+
+def test_load_corrupt_gazetteer_is_a_gazetteer_error(tmp_path):
+    bad = tmp_path / "bad.gpkg"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    with pytest.raises(GazetteerError, match=r"bad\.gpkg"):
+        load_gazetteer(bad)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.cli import run as run_cli
 from geo.__main__ import main as geo_main
 from geo.geocode import AtlasGeocoder, geocode_lines
 from geo.testing import LocalNominatim, nominatim_place
@@ -17,6 +18,7 @@ from tests.geo.synthetic import synthetic_layers
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = ["query", "lon", "lat", "precision", "method", "matched", "subdistrict", "zone"]
+FIELDS += ["uncertainty_m", "geometry_type"]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, stdin: bytes, *argv: str):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-    code = geo_main(["geocode", *argv])
+    code = run_cli(geo_main, ["geocode", *argv])
     out, err = capsys.readouterr()
     return code, [json.loads(line) for line in out.splitlines()], err
 
@@ -41,7 +43,9 @@ def test_one_json_line_per_query(monkeypatch, capsys, gpkg: Path) -> None:
     assert [list(r) for r in rows] == [FIELDS] * 3
     assert rows[0]["matched"] == "静安寺" and rows[0]["lat"] == pytest.approx(31.2205)
     assert rows[0]["lon"] == pytest.approx(121.44)
-    assert rows[1]["method"] == "address:interpolated" and rows[1]["precision"] == 2
+    assert rows[1]["method"] == "address:interpolated" and rows[1]["precision"] in (2, 5)
+    assert rows[1]["geometry_type"] == "Point" and rows[1]["uncertainty_m"] > 0
+    assert rows[0]["geometry_type"] == "Point" and rows[0]["uncertainty_m"] == 0
     assert rows[2] == {
         "query": "康定路367弄",
         "lon": None,
@@ -51,6 +55,8 @@ def test_one_json_line_per_query(monkeypatch, capsys, gpkg: Path) -> None:
         "matched": None,
         "subdistrict": None,
         "zone": None,
+        "uncertainty_m": None,
+        "geometry_type": None,
     }
 
 
@@ -66,8 +72,39 @@ def test_blank_and_badly_encoded_lines_keep_their_place(monkeypatch, capsys, gpk
 
 def test_missing_gazetteer_is_a_clear_error(monkeypatch, capsys, tmp_path: Path) -> None:
     code, rows, err = run(monkeypatch, capsys, b"x\n", "--gazetteer", str(tmp_path / "no.gpkg"))
-    assert code == 2 and rows == []
+    assert code == 1 and rows == []
     assert "no.gpkg" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"not a geopackage at all\n" * 50, b"SQLite format 3\0"])
+def test_corrupt_gazetteer_is_one_line(monkeypatch, capsys, tmp_path: Path, content) -> None:
+    bad = tmp_path / "corrupt.gpkg"
+    bad.write_bytes(content)
+    code, rows, err = run(monkeypatch, capsys, b"x\n", "--gazetteer", str(bad))
+    assert code == 1 and rows == []
+    assert err.startswith("error: ") and "corrupt.gpkg" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_coordinates_are_rounded_to_six_decimals(monkeypatch, capsys, gpkg: Path) -> None:
+    _, rows, _ = run(monkeypatch, capsys, "共和新路2000号\n".encode(), "--gazetteer", str(gpkg))
+    for key in ("lon", "lat"):
+        assert rows[0][key] == round(rows[0][key], 6)
+        assert len(str(rows[0][key]).split(".")[1]) <= 6
+
+
+def test_a_query_too_long_is_one_unlocated_line(monkeypatch, capsys, gpkg: Path) -> None:
+    from geo.geocode import MAX_QUERY_CHARS
+
+    long_line = "共和新路" * 5000 + "2000号"  # 20 005 characters, no punctuation
+    _, rows, _ = run(
+        monkeypatch, capsys, (long_line + "\n静安寺\n").encode(), "--gazetteer", str(gpkg)
+    )
+    assert len(rows) == 2
+    assert rows[0]["method"] == "unlocated" and rows[0]["lon"] is None
+    assert str(MAX_QUERY_CHARS) in rows[0]["reason"]
+    assert len(rows[0]["query"]) <= MAX_QUERY_CHARS + 1
+    assert rows[1]["matched"] == "静安寺"  # the next line is answered as usual
 
 
 def test_online_delay_below_one_second_is_refused(monkeypatch, capsys, gpkg, tmp_path) -> None:

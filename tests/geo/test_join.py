@@ -96,3 +96,26 @@ def test_many_overlapping_zones_match_a_plain_loop() -> None:
         want.append(";".join(names) or None)
     assert got == want
     assert max(len(z.split(";")) for z in got if z) > 10
+
+
+def test_lines_and_areas_lie_in_every_subdistrict_they_substantially_overlap() -> None:
+    from shapely.geometry import LineString, Point, box
+
+    from geo.join import subdistricts_overlapping
+
+    subs = LAYERS["subdistricts"]  # four boxes: 静安寺 SW, 南京西路 SE, 大宁路 NW, 彭浦 NE
+    geoms = [
+        box(121.44, 31.21, 121.46, 31.24),  # half 静安寺, half 南京西路
+        box(121.44, 31.21, 121.4505, 31.24),  # a sliver (5 %) in 南京西路: not substantial
+        LineString([(121.41, 31.22), (121.49, 31.22)]),  # across both southern 街道
+        Point(121.42, 31.22),
+        None,
+    ]
+    got = list(subdistricts_overlapping(geoms, subs))
+    assert got == [
+        "南京西路街道;静安寺街道",
+        "静安寺街道",
+        "南京西路街道;静安寺街道",
+        "静安寺街道",
+        None,
+    ]

@@ -153,3 +153,49 @@ def test_build_with_osm_merges_roads_places_and_boundaries(tmp_path, osm_file):
     subs = layers["subdistricts"].set_index("name")
     assert subs.loc["甲街道", "source"] == "tiny.osm#relation/500"
     assert subs.loc["乙镇", "source"].startswith("jingan_subdistricts_osm_14.geojson")
+
+
+def write_pbf(source: Path, target: Path) -> Path:
+    """The same data as a .osm.pbf, written with pyosmium's writer (a real PBF encoder)."""
+    import osmium
+
+    writer = osmium.SimpleWriter(str(target))
+    try:
+        for obj in osmium.FileProcessor(str(source)):
+            if obj.is_node():
+                writer.add_node(obj)
+            elif obj.is_way():
+                writer.add_way(obj)
+            elif obj.is_relation():
+                writer.add_relation(obj)
+    finally:
+        writer.close()
+    return target
+
+
+def test_read_osm_pbf_gives_the_same_layers(osm_file, tmp_path):
+    pbf = write_pbf(osm_file, tmp_path / "tiny.osm.pbf")
+    assert pbf.read_bytes()[4:15] == b"\n\tOSMHeader"  # a PBF blob header, not XML
+    xml_layers, pbf_layers = read_osm(osm_file), read_osm(pbf)
+    for name in ("roads", "places", "admin"):
+        xml_rows = sorted(
+            zip(xml_layers[name]["name"], xml_layers[name].geometry.to_wkt(), strict=True)
+        )
+        pbf_rows = sorted(
+            zip(pbf_layers[name]["name"], pbf_layers[name].geometry.to_wkt(), strict=True)
+        )
+        assert xml_rows == pbf_rows, name
+    assert set(pbf_layers["roads"]["source"]) == {
+        s.replace("tiny.osm#", "tiny.osm.pbf#") for s in xml_layers["roads"]["source"]
+    }
+
+
+def test_build_with_osm_pbf_keeps_whole_roads_and_marks_cut_starts(tmp_path, osm_file):
+    root = write_geodata(tmp_path / "g")
+    pbf = write_pbf(osm_file, tmp_path / "tiny.osm.pbf")
+    layers = build_gazetteer(root, pbf, aliases_path=root / "aliases.csv", raw_dir=None)
+    roads = layers["roads"].set_index("name")
+    assert {"新甲路", "中文路", "甲河"} <= set(roads.index)
+    # 新甲路 ends where the extract's data end (the envelope of what it holds): a cut start
+    assert bool(roads.loc["新甲路", "start_cut"])
+    assert "甲河" in set(layers["water"]["name"])  # river lines are water too

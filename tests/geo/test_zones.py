@@ -168,7 +168,7 @@ def test_committed_zone_shapes_follow_their_anchors(gaz):
 def test_committed_missing_list_names_undrawn_zones_and_places():
     text = DEFAULT_MISSING.read_text(encoding="utf-8")
     assert "Σ生态绣带" in text and "南北复合发展轴" in text
-    assert "- 愚园路 (" in text  # a street the reports name and the sources lack
+    assert "- 灵石路 (" in text  # a street the reports name and the sources lack
     assert "- 静安寺 (" not in text
 
 
