@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-    from geo.geocode import GazetteerIndex, Resolution
+    from geo.geocode import AreaLookup, Resolution
 
 
 class Resolved(Protocol):
@@ -55,9 +55,7 @@ class OnlineRefiner(Protocol):
     def sent(self) -> int: ...
     @property
     def errors(self) -> list[tuple[str, str]]: ...
-    def refine(
-        self, query: str, offline: Resolution, index: GazetteerIndex
-    ) -> Resolution | None: ...
+    def refine(self, query: str, offline: Resolution, index: AreaLookup) -> Resolution | None: ...
 
 
 __all__ = ["Geocoder", "OnlineRefiner", "Resolved"]
