@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-test-fonts.sh
 	bash scripts/ensure-postgis.sh
 	$(BIN)/python -m pytest
 

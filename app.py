@@ -23,7 +23,7 @@ from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
 from geo.store import atlas_stamp, shown
-from mapview import charts, panels, threadmap, timeline
+from mapview import charts, panels, threadmap, timeline, upload
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS
 from mapview.layers import Reference, assemble_map, items_payload, reference_payload
@@ -125,6 +125,10 @@ def main() -> None:
     filters, basemap = panels.sidebar(items, filter_vocabulary(layers))
     filters = replace(filters, outcome=timeline.outcome_filter(items))  # issue 12
     show_threads = timeline.threads_toggle()
+    reports = upload.sidebar(
+        GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{ATLAS_PATH}:{stamp}", layers
+    )
+    user = upload.user_layers(reports, filters)
     selection = flt.apply_filters(items, filters)
     located = ~(selection.geometry.isna() | selection.geometry.is_empty)
     unlocated = selection[~located]
@@ -146,7 +150,7 @@ def main() -> None:
         str(ATLAS_PATH), stamp, str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH), gcj02
     )
     assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
-    atlas_map = assemble_map(payload, reference, basemap, assets)
+    atlas_map = assemble_map(payload, reference, basemap, assets, upload.payloads(user, gcj02))
     if show_threads:
         features = threadmap.thread_features(layers["threads"], selection)
         threadmap.add_thread_layer(atlas_map, features, gcj02)
@@ -195,9 +199,10 @@ def main() -> None:
         right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
     with unlocated_tab:
         panels.unlocated_list(unlocated)
+    upload.report_panels(user, filters, TABLE_COLUMNS)
 
     with detail_col:
-        chosen = items[items["id"].astype(str) == st.session_state.get("selected_id")]
+        chosen = upload.lookup(items, user, st.session_state.get("selected_id"))
         if len(chosen):
             panels.item_details(chosen.iloc[0].to_dict())
             timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())

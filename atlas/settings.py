@@ -42,6 +42,8 @@ class Settings:
     #: stored data are WGS84; geometry work happens in this metric CRS (UTM 51N), projected once
     crs: str = "EPSG:4326"
     metric_crs: str = "EPSG:32651"
+    #: the largest report file read (.txt/.docx/.pdf, CLI, build and page upload), in bytes
+    max_report_bytes: int = 25 * 2**20
     #: GDAL's GeoPackage timestamp, fixed so that identical inputs give identical files
     gpkg_date: str = "2026-01-01T00:00:00Z"
 

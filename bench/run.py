@@ -31,6 +31,7 @@ from bench import (  # noqa: E402
     map_bench,
     store_bench,
     synthetic,
+    upload_bench,
 )
 from bench.report import Figure, append_results, header, missing  # noqa: E402
 
@@ -39,7 +40,7 @@ SCALES = (10, 100)
 QUICK_SCALES = (10,)
 #: Groups of figures (`--only`): scale includes the app children (rerun, memory); growth feeds
 #: 10 kB … 1 MB of awkward input to the extractor and the geocoder (bench/growth.py).
-GROUPS = ("build", "payload", "scale", "growth")
+GROUPS = ("build", "payload", "scale", "upload", "growth")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -154,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                 if atlas
                 else [missing("payload.map", "kB", "no atlas (build failed, none committed)")]
             )
+        if "upload" in args.only:
+            figures += section("upload", lambda: upload_bench.figures(atlas, args.quick))
         if "scale" in args.only:
             figures += section(
                 "scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False

@@ -9,6 +9,7 @@ Public API (see docs/ARCHITECTURE.md)::
 from __future__ import annotations
 
 from .decode import ReportError
+from .documents import REPORT_SUFFIXES
 from .items import FIELDS, Item
 from .meta import ReportMeta, load_metadata
 from .pipeline import (
@@ -17,11 +18,13 @@ from .pipeline import (
     extract_report,
     other_district,
     read_report,
+    report_from_bytes,
     report_sentences,
 )
 
 __all__ = [
     "FIELDS",
+    "REPORT_SUFFIXES",
     "Item",
     "Report",
     "ReportError",
@@ -31,5 +34,6 @@ __all__ = [
     "load_metadata",
     "other_district",
     "read_report",
+    "report_from_bytes",
     "report_sentences",
 ]

@@ -28,7 +28,8 @@ _CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
 _SNIFF = 65536
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 64 KiB: not a text file."""
     head = data[:_SNIFF]
     if b"\x00" in head:
         return True
@@ -50,7 +51,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise ReportError(f"{name}: not valid {encoding} ({exc.reason})") from None
-    if _looks_binary(data):
+    if looks_binary(data):
         raise ReportError(f"{name}: binary file, not a text report")
     for encoding in ("utf-8", "gb18030"):
         try:

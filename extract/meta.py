@@ -80,9 +80,27 @@ def _date_from_text(head: str) -> str:
     return ""
 
 
+#: Words a report's title line holds; a red-header line ("…文件") or a document number
+#: ("静府发〔2025〕3号") before it is not the title.
+_TITLE_WORDS = re.compile(r"报告|安排|计划|通知|意见|方案|规划|纲要|任务|要点")
+_LETTERHEAD = re.compile(r"文件$|^[\u4e00-\u9fff]{1,6}发\W*\d{4}\W*\d+\s*号$")
+_TITLE_LINES = 8
+
+
 def _title_from_text(head: str) -> str:
+    """The first line that reads as a title (a PDF's title wrapped over lines inside 《》 is
+    joined), else the first line."""
     lines = [ln.strip(" \t#*\u3000") for ln in head.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("——")]
+    for i, line in enumerate(lines[:_TITLE_LINES]):
+        if _LETTERHEAD.search(line):
+            continue
+        title, j = line, i
+        while title.count("《") > title.count("》") and j + 1 < len(lines):
+            j += 1
+            title += lines[j]
+        if _TITLE_WORDS.search(title):
+            return title[:120]
     return lines[0][:120] if lines else ""
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from atlas.settings import settings
 
-from .decode import read_text
+from .documents import read_document, read_file
 from .items import Item, category_of, make_item
 from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
@@ -33,11 +33,22 @@ class Report:
 
 
 def read_report(path: str | Path, metadata: dict[str, ReportMeta] | None = None) -> Report:
-    """Decode ``path`` and attach its metadata (``reports.csv`` beside it, else inferred)."""
+    """Read ``path`` (.txt, .docx or .pdf, told apart by content: `extract.documents`) and
+    attach its metadata (``reports.csv`` beside it, else inferred). ``encoding`` is the text
+    encoding, or ``"docx"`` / ``"pdf"``; ``text`` is the text as read from the document."""
     path = Path(path)
-    text, encoding = read_text(path)
+    text, encoding = read_file(path)
     known = load_metadata(path.parent) if metadata is None else metadata
     return Report(path, text, encoding, metadata_for(path.name, text, known))
+
+
+def report_from_bytes(
+    data: bytes, name: str, metadata: dict[str, ReportMeta] | None = None
+) -> Report:
+    """`read_report` of bytes that never touched the disk (an upload): metadata from
+    ``metadata`` (keyed by file name) or inferred from ``name`` and the text."""
+    text, encoding = read_document(data, name)
+    return Report(Path(name), text, encoding, metadata_for(name, text, metadata or {}))
 
 
 def report_sentences(report: Report) -> list[str]:

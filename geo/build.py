@@ -2,7 +2,8 @@
 
 `python -m geo build` runs four stages, timed separately (`BuildTimings`, read by bench/):
 
-1. extract — `extract.read_report` + `extract.extract_report` on every `*.txt` of the raw dir;
+1. extract — `extract.read_report` + `extract.extract_report` on every `*.txt`, `*.docx` and
+   `*.pdf` of the raw dir (the text read from a .docx/.pdf is written to `out/text/`);
 2. geocode — each item gets the shape natural to its kind (`geo.place.locate_items`);
 3. join — `subdistrict` and `zone` from spatial joins on representative points (`geo.join`),
    so "in zone X" means *lies in* X whatever the text says;
@@ -32,7 +33,8 @@ import shapely
 from atlas.errors import DataError
 from atlas.settings import settings
 from extract import FIELDS
-from geo.export import write_geojson, write_gpkg_layers
+from extract.documents import DOCUMENT_FORMATS
+from geo.export import ExportError, write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
 from geo.protocols import Geocoder
 from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
@@ -42,6 +44,9 @@ log = logging.getLogger(__name__)
 
 ATLAS_GPKG = "atlas.gpkg"
 ATLAS_GEOJSON = "atlas.geojson"
+#: Folder of `out_dir` holding the text read from each .docx/.pdf report (`<file>.txt`).
+TEXT_DIR = "text"
+TEXTS_ATTR = "texts"
 
 #: Fields of `extract.Item`, in its order (the contract in docs/ARCHITECTURE.md).
 ITEM_FIELDS: tuple[str, ...] = tuple(FIELDS)
@@ -89,33 +94,61 @@ def timed(timings: BuildTimings, stage: str) -> Iterator[None]:
 
 
 def report_paths(raw_dir: str | os.PathLike) -> list[Path]:
-    """The reports of `raw_dir` (`*.txt`), in name order so the build is reproducible."""
-    return sorted(Path(raw_dir).glob("*.txt"))
+    """The reports of `raw_dir` (`*.txt`, `*.docx`, `*.pdf`), in name order so the build is
+    reproducible. The content decides how each is read (`extract.documents`)."""
+    from extract import REPORT_SUFFIXES
+
+    if not Path(raw_dir).is_dir():
+        return []  # the build then stops with "no reports"
+    return sorted(
+        p for p in Path(raw_dir).iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+    )
+
+
+def report_rows(report: Any) -> list[dict[str, Any]]:
+    """The items of one `extract.Report` as rows (the `Item` fields plus `doc_title`)."""
+    from extract import extract_report
+
+    title = getattr(report.meta, "title", None) or report.path.stem
+    rows = []
+    for item in extract_report(report):
+        row = item.to_dict()
+        row["doc_title"] = title
+        row["_paragraph"] = paragraph(report.text, item.start, item.end)
+        rows.append(row)
+    return rows
+
+
+def items_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title", "_paragraph"])
 
 
 def extract_items(raw_dir: str | os.PathLike) -> pd.DataFrame:
     """One row per extracted item (the `Item` fields plus `doc_title`), every report of `raw_dir`.
 
     A report that cannot be read stops the build (`BuildError`): an atlas silently missing a
-    report is worse than no new atlas."""
+    report is worse than no new atlas. The text read from each .docx/.pdf report (the text its
+    quotes and offsets refer to) is kept in `frame.attrs["texts"]` (file name → text)."""
+    if not Path(raw_dir).is_dir():
+        raise BuildError(f"no reports (*.txt, *.docx, *.pdf) in {raw_dir}: not a directory")
     paths = report_paths(raw_dir)
     if not paths:
-        raise BuildError(f"no reports (*.txt) in {raw_dir}")
-    from extract import ReportError, extract_report, read_report
+        raise BuildError(f"no reports (*.txt, *.docx, *.pdf) in {raw_dir}")
+    from extract import ReportError, read_report
 
     rows: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
     for path in paths:
         try:
             report = read_report(path)
         except ReportError as exc:
             raise BuildError(str(exc)) from exc
-        title = getattr(report.meta, "title", None) or path.stem
-        for item in extract_report(report):
-            row = item.to_dict()
-            row["doc_title"] = title
-            row["_paragraph"] = paragraph(report.text, item.start, item.end)
-            rows.append(row)
-    return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title", "_paragraph"])
+        if report.encoding in DOCUMENT_FORMATS:
+            texts[path.name] = report.text
+        rows.extend(report_rows(report))
+    frame = items_frame(rows)
+    frame.attrs[TEXTS_ATTR] = texts
+    return frame
 
 
 #: A paragraph's opening sentence ends at the first of these.
@@ -252,11 +285,19 @@ def unique_ids(ids: pd.Series) -> pd.Series:
     return ids.where(counts == 0, ids + "-" + (counts + 1).astype(str))
 
 
+def finish_items(joined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rows ordered by doc, start, id; ids made unique; exactly the schema's columns."""
+    joined = joined.sort_values(list(SORT_COLUMNS), kind="stable").reset_index(drop=True)
+    joined["id"] = unique_ids(joined["id"].astype(str))
+    return conform_items(joined)
+
+
 def build_atlas(
     raw_dir: str | os.PathLike,
     gazetteer: Any,
     geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
+    texts: dict[str, str] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers (items, subdistricts, zones, district, threads) from the reports of
     `raw_dir`.
@@ -264,12 +305,14 @@ def build_atlas(
     `gazetteer` is a `geo.gazetteer.Gazetteer` (or a mapping of its layers, or a path to
     `gazetteer.gpkg`); `geocoder` defaults to `AtlasGeocoder` over it. Pure apart from reading
     the reports (and the gazetteer, when a path is given). Stage times are added to
-    `timings` when given."""
+    `timings` when given; `texts` receives the text of each .docx/.pdf (`extract_items`)."""
     timings = timings if timings is not None else BuildTimings()
     if isinstance(gazetteer, (str, os.PathLike)) and not Path(gazetteer).is_file():
         raise BuildError(f"gazetteer {gazetteer} not found (build it: `python -m geo gazetteer`)")
     with timed(timings, "extract"):
         items = extract_items(raw_dir)
+        if texts is not None:
+            texts.update(items.attrs.get(TEXTS_ATTR, {}))
     with timed(timings, "geocode"):
         if isinstance(gazetteer, (str, os.PathLike)):
             gazetteer = load_gazetteer_file(gazetteer)
@@ -280,13 +323,11 @@ def build_atlas(
     with timed(timings, "join"):
         zones = atlas_zones(_layer(gazetteer, "zones"), located)
         subdistricts = _layer(gazetteer, "subdistricts").reset_index(drop=True)
-        joined = join_items(located, subdistricts, zones)
-        joined = joined.sort_values(list(SORT_COLUMNS), kind="stable").reset_index(drop=True)
-        joined["id"] = unique_ids(joined["id"].astype(str))
+        joined = finish_items(join_items(located, subdistricts, zones))
         published = publication_dates(raw_dir)
         joined = link_threads(joined, published)  # issue 12: threads and outcomes
     return {
-        "items": conform_items(joined),
+        "items": joined,
         "subdistricts": subdistricts,
         "zones": zones,
         "district": _layer(gazetteer, "district").reset_index(drop=True),
@@ -369,11 +410,31 @@ def run_build(
     gazetteer = settings.gazetteer_path if gazetteer is None else gazetteer
     out_dir = settings.data_dir if out_dir is None else out_dir
     timings = BuildTimings()
-    layers = build_atlas(raw_dir, gazetteer, geocoder, timings)
+    texts: dict[str, str] = {}
+    layers = build_atlas(raw_dir, gazetteer, geocoder, timings, texts)
     paths = [Path(out_dir) / ATLAS_GPKG, Path(out_dir) / ATLAS_GEOJSON]
     with timed(timings, "write"):
         write_atlas(layers, *paths)
+        paths += write_texts(texts, Path(out_dir) / TEXT_DIR)
     return BuildResult(layers, timings, paths)
+
+
+def write_texts(texts: Mapping[str, str], directory: Path) -> list[Path]:
+    """The text read from each .docx/.pdf report as `directory/<file>.txt` (UTF-8), so that a
+    user can read what was extracted and check `text[start:end] == quote`."""
+    from geo.export import atomic_path
+
+    written = []
+    for name, text in sorted(texts.items()):
+        path = directory / f"{name}.txt"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with atomic_path(path) as tmp:
+                tmp.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        written.append(path)
+    return written
 
 
 def describe(items: gpd.GeoDataFrame) -> str:
@@ -415,9 +476,13 @@ __all__ = [
     "build_atlas",
     "default_geocoder",
     "extract_items",
+    "finish_items",
+    "items_frame",
     "join_items",
     "load_gazetteer_file",
     "locate_items",
+    "report_rows",
     "run_build",
     "write_atlas",
+    "write_texts",
 ]

@@ -327,8 +327,10 @@ def locate_items(
         )
     out = items.drop(columns=["_paragraph"], errors="ignore").copy()
     geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
-    out["precision"] = pd.array([p.precision for p in placements], dtype="Int64")
     out["uncertainty_m"] = uncertainty(geometry, placements)
+    out["precision"] = honest_precision(
+        pd.array([p.precision for p in placements], dtype="Int64"), out["uncertainty_m"]
+    )
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
@@ -355,6 +357,21 @@ _NOT_AN_AREA_STEM = "(?!" + "|".join((*SUBDISTRICT_ENDINGS, *ZONE_SUFFIXES)) + "
 def _squeeze(text: str) -> str:
     """NFKC without whitespace, as the geocoder reads text ("中华新路 817 弄" = "中华新路817弄")."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+#: the radius precision 2 promises ("on the named road, or within ~250 m")
+STREET_RADIUS_M = 250.0
+
+
+def honest_precision(
+    precision: pd.api.extensions.ExtensionArray, uncertainty_m: list[float | None]
+) -> pd.api.extensions.ExtensionArray:
+    """Precision 2 where the radius exceeds 250 m becomes 5 (an estimate): the code must never
+    promise more than the point can hold, whichever step placed it."""
+    out = pd.Series(precision, dtype="Int64")
+    radius = pd.Series(pd.array(uncertainty_m, dtype="Float64"), index=out.index)
+    too_wide = ((out == STREET_PRECISION) & (radius > STREET_RADIUS_M)).fillna(False)
+    return out.mask(too_wide.astype(bool), 5).array
 
 
 def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[float | None]:

@@ -6,6 +6,8 @@ steps in `mapview.layers` separately so that it can cache the payload per filter
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import folium
 import geopandas as gpd
 
@@ -26,8 +28,10 @@ def build_map(
     roads: gpd.GeoDataFrame | None = None,
     basemap: str = DEFAULT_BASEMAP,
     assets: Assets | None = None,
+    user_layers: Sequence[tuple[str, gpd.GeoDataFrame]] = (),
 ) -> folium.Map:
-    """The app's map of `items` (already filtered) over the reference layers."""
+    """The app's map of `items` (already filtered) over the reference layers, with the
+    reports a user brought (`user_layers`: label, items — filtered like the atlas) on top."""
     gcj02 = BASEMAPS[basemap].gcj02
     reference = Reference(_frame(district), _frame(subdistricts), _frame(zones), _frame(roads))
     return assemble_map(
@@ -35,6 +39,7 @@ def build_map(
         reference_payload(reference, gcj02=gcj02),
         basemap,
         assets,
+        [(label, items_payload(frame, gcj02=gcj02)) for label, frame in user_layers],
     )
 
 

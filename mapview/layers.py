@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import folium
@@ -372,13 +372,15 @@ var ATLAS = (function () {
   var G = {{ this.geometries }};
   var KINDS = {{ this.kinds }}, STATUSES = {{ this.statuses }}, DOCS = {{ this.docs }},
       PRECISION = {{ this.precision }}, REF = {{ this.reference_styles }};
-  var registered = [];
+  var registered = [], USER_OUTLINE = "#111";
   // Functional zones are large and overlap: a faint fill keeps what lies in them visible.
   var AREA_FILL = {zone: 0.08};
   function isArea(f) { return f.geometry && /Polygon/.test(f.geometry.type); }
   function style(f) {
     var p = f.properties, k = KINDS[p.k] || {color: "#333"}, s = STATUSES[p.s] || {};
-    return {color: k.color, fillColor: k.color, weight: s.weight || 2,
+    // A user's own report: the kind's fill inside a dark outline, above the atlas.
+    return {color: p.u ? USER_OUTLINE : k.color, fillColor: k.color,
+            weight: (s.weight || 2) + (p.u ? 1 : 0),
             dashArray: s.dash || null, opacity: 0.95,
             fillOpacity: (s.fill == null ? 0.5 : s.fill)
               * (isArea(f) ? AREA_FILL[p.k] || 0.35 : 1)};
@@ -411,10 +413,10 @@ var ATLAS = (function () {
       return {type: "Feature", geometry: G[r[0]], properties: r[1]};
     })};
   }
-  function add(kind, parent, shapeRows, pointRows, cluster) {
-    shapeRows.concat(pointRows).forEach(function (r) { r[1].k = kind; });
+  function add(kind, parent, shapeRows, pointRows, cluster, group) {
+    shapeRows.concat(pointRows).forEach(function (r) { r[1].k = kind; if (group) { r[1].u = 1; } });
     var shapes = collection(shapeRows), points = collection(pointRows);
-    var entry = {kind: kind, layers: []};
+    var entry = {kind: kind, group: group || null, layers: []};
     var opts = {style: style, pointToLayer: point, onEachFeature: bind};
     if (shapes.features.length) {
       entry.shapes = L.geoJSON(shapes, opts).addTo(parent);
@@ -445,10 +447,13 @@ var ATLAS = (function () {
       return o;
     }}).addTo(parent);
   }
-  function counts(map) {
+  function counts(map, byGroup) {
+    // Per kind for the atlas; per user layer (its label) when byGroup.
     var out = {};
     registered.forEach(function (e) {
-      var c = out[e.kind] || {features: 0, drawn: 0};
+      if (!!byGroup !== !!e.group) { return; }
+      var key = byGroup ? e.group : e.kind;
+      var c = out[key] || {features: 0, drawn: 0};
       var shown = map.hasLayer(e.parent);
       if (e.shapes) {
         c.features += e.shapes.getLayers().length;
@@ -459,7 +464,7 @@ var ATLAS = (function () {
         c.features += e.points.getLayers().length;
         if (shown) { c.drawn += e.cluster.getLayers().length; }
       }
-      out[e.kind] = c;
+      out[key] = c;
     });
     return out;
   }
@@ -489,6 +494,7 @@ var ATLAS = (function () {
     legend(map, offline);
     var update = function () {
       map.getContainer().setAttribute("data-atlas-counts", JSON.stringify(counts(map)));
+      map.getContainer().setAttribute("data-user-counts", JSON.stringify(counts(map, true)));
     };
     map.on("overlayadd overlayremove", update);
     update();
@@ -582,15 +588,18 @@ class KindLayerElement(JSCSSMixin, PrerenderedMacroElement):
         """
 {% macro script(this, kwargs) %}
 ATLAS.add({{ this.kind }}, {{ this._parent.get_name() }}, {{ this.shapes }}, {{ this.points }},
-  {{ this.cluster_options }});
+  {{ this.cluster_options }}, {{ this.group }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, layer: KindLayer, assets: Assets, table: GeometryTable):
+    def __init__(
+        self, layer: KindLayer, assets: Assets, table: GeometryTable, group: str | None = None
+    ):
         super().__init__()
         self._name = "KindLayer"
         self.kind = js_literal(layer.kind)
+        self.group = js_literal(escape(group) if group else None)
         self.shapes = table.encode(layer.shapes)
         self.points = table.encode(layer.points)
         self.cluster_options = js_literal(
@@ -647,13 +656,28 @@ def _fit(bounds: tuple[float, float, float, float]) -> list[list[float]]:
     ]
 
 
+def _union(
+    bounds: Sequence[tuple[float, float, float, float]],
+) -> tuple[float, float, float, float]:
+    return (
+        min(b[0] for b in bounds),
+        min(b[1] for b in bounds),
+        max(b[2] for b in bounds),
+        max(b[3] for b in bounds),
+    )
+
+
 def assemble_map(
     items: ItemsPayload,
     reference: ReferencePayload,
     basemap: str = DEFAULT_BASEMAP,
     assets: Assets | None = None,
+    user_layers: Sequence[tuple[str, ItemsPayload]] = (),
 ) -> folium.Map:
-    """The Folium map of `items` over `reference`, every resource served locally."""
+    """The Folium map of `items` over `reference`, every resource served locally.
+
+    `user_layers` — (label, payload) of reports a user brought (`mapview.upload`) — are drawn
+    on top, each as one layer named by its label, and fitted to when they have features."""
     base = get_basemap(basemap)
     assets = assets or Assets()
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
@@ -682,10 +706,17 @@ def assemble_map(
         group = folium.FeatureGroup(name=name)
         KindLayerElement(layer, assets, table).add_to(group)
         group.add_to(m)
+    for label, payload in user_layers:
+        group = folium.FeatureGroup(name=f"◆ {escape(label)} ({payload.count})")
+        for layer in payload.layers:
+            KindLayerElement(layer, assets, table, group=label).add_to(group)
+        group.add_to(m)
+        helper.docs = js_literal({**json.loads(helper.docs), **payload.docs})
     helper.geometries = table.text()  # read when the map renders, after every layer is encoded
     folium.LayerControl(collapsed=True).add_to(m)
     FinishElement(base.offline).add_to(m)
-    bounds = items.bounds or reference.bounds
+    user_bounds = [p.bounds for _, p in user_layers if p.bounds is not None]
+    bounds = _union(user_bounds) if user_bounds else items.bounds or reference.bounds
     if bounds is not None:
         m.fit_bounds(_fit(bounds), max_zoom=16)
     return localize(m, assets)

@@ -119,3 +119,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (CI=true), which is a failure here: {reason}"
     return report
+
+
+@pytest.fixture(scope="session")
+def pdf_fonts() -> object:
+    """The TrueType fonts the PDF fixtures embed (`extract.testing`); missing fonts fail in CI
+    (`make test` installs them: scripts/ensure-test-fonts.sh) and skip, with the reason, locally."""
+    from extract.testing import MissingFont, fonts
+
+    try:
+        return fonts()
+    except MissingFont as exc:
+        if in_ci():
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))

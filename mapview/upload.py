@@ -1,0 +1,210 @@
+"""Bring your own report, in the page: a sidebar uploader, progress, and one panel per report.
+
+Each uploaded file (.txt, .docx or .pdf; one or several) goes through `geo.upload.upload_report`
+in memory — read, extract, geocode, join — and becomes its own map layer "your report: <title>"
+on top of the atlas (`user_layers` of the map builder), with its own count, table, unlocated
+list and downloads. The sidebar's filters apply to it as to the atlas. Nothing is written to
+the shared dataset: results live in this browser session only (keyed by name and content, so a
+rerun does not repeat the work). A file that cannot be read shows its one-line reason; a report
+of another district says so instead of drawing an empty layer.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from atlas.errors import AtlasError
+from geo import filters as flt
+from geo.export import export_csv_bytes, export_geojson_bytes
+from geo.upload import UploadContext, UploadResult, upload_report
+from mapview import panels
+from mapview.layers import ItemsPayload, items_payload
+
+#: Widget key of the uploader (tests drive it through it).
+KEY = "byo_files"
+_CACHE = "_byo_results"
+_STAGES = {
+    "read": "Reading the document…",
+    "extract": "Extracting items…",
+    "geocode": "Placing them on the map…",
+    "join": "Joining 街道 and zones…",
+    "done": "Done",
+}
+
+
+@dataclass(frozen=True)
+class UserLayer:
+    """One uploaded report as the page shows it: its layer's label, the result and its
+    filtered items."""
+
+    label: str
+    result: UploadResult
+    selection: gpd.GeoDataFrame
+
+
+@st.cache_resource(show_spinner="Preparing the geocoder for your report…")
+def upload_context(
+    gazetteer_path: str,
+    gazetteer_stamp: float,
+    atlas_key: str,
+    _atlas: Mapping[str, gpd.GeoDataFrame],
+) -> UploadContext:
+    """The gazetteer's geocoder and the atlas's 街道/zones, once per file version (the atlas
+    layers are passed unhashed; `atlas_key` names their version)."""
+    return UploadContext.load(gazetteer_path, _atlas)
+
+
+def _process(name: str, data: bytes, context: UploadContext) -> UploadResult | str:
+    """The upload's result, or its one-line error; progress shown while it runs."""
+    bar = st.sidebar.progress(0.0, text=f"{name}: {_STAGES['read']}")
+
+    def progress(stage: str, done: float) -> None:
+        bar.progress(done, text=f"{name}: {_STAGES.get(stage, stage)}")
+
+    try:
+        result: UploadResult | str = upload_report(data, name, context, progress=progress)
+    except AtlasError as exc:
+        result = str(exc)
+    bar.empty()
+    return result
+
+
+def sidebar(
+    gazetteer_path: Path, gazetteer_stamp: float, atlas_key: str, atlas: Mapping
+) -> list[UploadResult]:
+    """The uploader; returns the reports read (errors are shown in the sidebar)."""
+    bar = st.sidebar
+    bar.header("Your report")
+    files = bar.file_uploader(
+        "Drop a report (.txt, .docx or .pdf with text) to see its items on the map",
+        accept_multiple_files=True,
+        key=KEY,
+        help="Read, extracted and placed in memory only: nothing is added to the atlas. "
+        "To keep it, copy it to data/raw/ and run `make build`.",
+    )
+    if not files:
+        st.session_state.pop(_CACHE, None)
+        return []
+    if not gazetteer_path.exists():
+        bar.error(f"No gazetteer at {gazetteer_path}: an uploaded report cannot be placed.")
+        return []
+    context = upload_context(str(gazetteer_path), gazetteer_stamp, atlas_key, atlas)
+    cache: dict = st.session_state.setdefault(_CACHE, {})
+    results, keep = [], set()
+    for upload in files:
+        data = upload.getvalue()
+        key = (upload.name, hashlib.sha256(data).hexdigest())
+        keep.add(key)
+        if key not in cache:
+            cache[key] = _process(upload.name, data, context)
+        outcome = cache[key]
+        if isinstance(outcome, str):
+            bar.error(outcome)
+        else:
+            results.append(outcome)
+    for key in set(cache) - keep:
+        del cache[key]
+    return results
+
+
+def user_layers(results: Sequence[UploadResult], filters: flt.Filters) -> list[UserLayer]:
+    """Each report's drawable items under the page's filters; two reports with one title are
+    told apart by their file names."""
+    titles = Counter(r.label for r in results)
+    return [
+        UserLayer(
+            r.label if titles[r.label] == 1 else f"{r.label} ({r.name})",
+            r,
+            flt.apply_filters(r.drawable, filters),
+        )
+        for r in results
+    ]
+
+
+def payloads(layers: Sequence[UserLayer], gcj02: bool = False) -> list[tuple[str, ItemsPayload]]:
+    """What `mapview.layers.assemble_map(user_layers=…)` draws."""
+    return [(layer.label, items_payload(layer.selection, gcj02=gcj02)) for layer in layers]
+
+
+def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: object) -> pd.DataFrame:
+    """The row with `item_id` in the atlas, else in the user's reports (for the details)."""
+    for frame in (atlas_items, *(layer.result.items for layer in layers)):
+        found = frame[frame["id"].astype(str) == item_id]
+        if len(found):
+            return found
+    return atlas_items.iloc[0:0]
+
+
+def report_panels(
+    layers: Sequence[UserLayer], filters: flt.Filters, columns: Sequence[str]
+) -> None:
+    """Below the map: per report, its count, the district check, table, unlocated list and
+    downloads (the same export functions as the atlas, with the same filters)."""
+    for index, layer in enumerate(layers):
+        with st.container(key=f"byo_report_{index}"):
+            _report_panel(index, layer, filters, columns)
+
+
+def _report_panel(
+    index: int, layer: UserLayer, filters: flt.Filters, columns: Sequence[str]
+) -> None:
+    """One report: heading, district check, count, table, unlocated list, downloads."""
+    result, selection = layer.result, layer.selection
+    st.subheader(panels.md_escape(layer.label))
+    if not result.district.ok:
+        st.warning(result.district.message)
+    located = ~(selection.geometry.isna() | selection.geometry.is_empty)
+    st.markdown(
+        panels.count_line(len(selection), int((~located).sum()), len(result.drawable))
+        + f" · read as {panels.md_escape(result.format)} in {result.timings.total:.1f} s"
+    )
+    table_tab, unlocated_tab = st.tabs(
+        [f"Table ({len(selection)})", f"Unlocated ({int((~located).sum())})"]
+    )
+    with table_tab:
+        st.dataframe(
+            pd.DataFrame(selection.reindex(columns=list(columns))),
+            hide_index=True,
+            key=f"byo_table_{index}",
+        )
+    with unlocated_tab:
+        panels.unlocated_list(selection[~located])
+    _downloads(result, filters, index)
+
+
+def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
+    stem = Path(result.name).stem or "report"
+    left, middle, right = st.columns(3)
+    for column, (label, export, ext, mime) in zip(
+        (left, middle),
+        (
+            ("GeoJSON", export_geojson_bytes, "geojson", "application/geo+json"),
+            ("CSV", export_csv_bytes, "csv", "text/csv"),
+        ),
+        strict=True,
+    ):
+        column.download_button(
+            f"Download {label}",
+            functools.partial(export, result.drawable, filters),
+            f"{stem}.{ext}",
+            mime,
+            key=f"byo_dl_{ext}_{index}",
+            on_click="ignore",
+        )
+    right.download_button(
+        "Text as read (.txt)",
+        result.text.encode("utf-8"),
+        f"{result.name}.txt",
+        "text/plain",
+        key=f"byo_dl_text_{index}",
+        on_click="ignore",
+    )
