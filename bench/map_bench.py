@@ -20,11 +20,12 @@ import geopandas as gpd
 import pyogrio
 import streamlit_folium  # noqa: F401  (imports folium.plugins, as in the app)
 
-from bench.measure import ROOT, best_of, profile, timed
+from atlas.settings import settings
+from bench.measure import best_of, profile, timed
 from bench.report import Figure
 from bench.synthetic import located
 
-GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
+GAZETTEER = settings.gazetteer_path
 
 KB = 1000
 #: A typical filter change: a year range and two kinds (see filter_figures).

@@ -112,7 +112,7 @@ def read_district(source_dir: Path | str) -> gpd.GeoDataFrame:
     if len(gdf) != 1:
         raise SourceError(f"{OUTLINE_FILE}: expected 1 feature, got {len(gdf)}")
     row = gdf.iloc[0]
-    name = clean(row.get("name")) or "静安区"
+    name = clean(row.get("name")) or settings.district
     return frame(
         [
             {

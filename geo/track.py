@@ -76,9 +76,7 @@ def listing(threads: pd.DataFrame, min_reports: int = 2) -> Iterable[str]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from geo.export import DEFAULT_ATLAS
-
-    parser.add_argument("--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage to read")
+    parser.add_argument("--atlas", default=None, help="atlas GeoPackage (default: settings)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--thread", metavar="ID", help="a thread id (T…)")
     which.add_argument("--name", metavar="TEXT", help="threads with a mention named like TEXT")
