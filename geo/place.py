@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -364,14 +364,16 @@ STREET_RADIUS_M = 250.0
 
 
 def honest_precision(
-    precision: pd.api.extensions.ExtensionArray, uncertainty_m: list[float | None]
+    precision: pd.api.extensions.ExtensionArray, uncertainty_m: Sequence[float | None] | pd.Series
 ) -> pd.api.extensions.ExtensionArray:
     """Precision 2 where the radius exceeds 250 m becomes 5 (an estimate): the code must never
     promise more than the point can hold, whichever step placed it."""
     out = pd.Series(precision, dtype="Int64")
-    radius = pd.Series(pd.array(uncertainty_m, dtype="Float64"), index=out.index)
-    too_wide = ((out == STREET_PRECISION) & (radius > STREET_RADIUS_M)).fillna(False)
-    return out.mask(too_wide.astype(bool), 5).array
+    radius = pd.to_numeric(pd.Series(list(uncertainty_m), dtype="float64"), errors="coerce")
+    too_wide = (out == STREET_PRECISION).fillna(False).to_numpy(bool) & (
+        radius.to_numpy(float) > STREET_RADIUS_M
+    )
+    return out.mask(too_wide, 5).array
 
 
 def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[float | None]:

@@ -8,6 +8,7 @@ year, report, period, status (and a plan's outcome), quote.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Iterable
 
@@ -22,7 +23,9 @@ class TrackError(UsageError):
 
 
 def _cell(value: object) -> str:
-    return "" if value is None or value is pd.NA or pd.isna(value) else str(value)  # type: ignore[arg-type]
+    if value is None or value is pd.NA:
+        return ""
+    return "" if isinstance(value, float) and math.isnan(value) else str(value)
 
 
 def _one_line(text: object) -> str:
