@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from .errors import AtlasError
 
-#: `jingan-atlas COMMAND` → the module whose `main(argv)` runs it
+#: `jingan-atlas COMMAND` → the module whose `main(argv)` runs it (through `run`)
 COMMANDS: dict[str, str] = {
     "extract": "extract.__main__",
     "gazetteer": "geo.__main__",
@@ -26,17 +27,34 @@ COMMANDS: dict[str, str] = {
 
 
 def run(main: Callable[[list[str] | None], int | None], argv: list[str] | None = None) -> int:
-    """Call `main(argv)`; map `AtlasError` (and a broken pipe, Ctrl-C) to one line on stderr."""
+    """Call `main(argv)`; map `AtlasError` (and a broken pipe, Ctrl-C) to one line on stderr.
+
+    Anything else is a bug and keeps its traceback."""
     try:
         return int(main(argv) or 0)
     except AtlasError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `… | head`: the reader left, nothing to report
+        _silence_stdout()
         return 0
+
+
+def one_line(exc: BaseException) -> str:
+    """The error's message on one line (a library's multi-line reason included)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured in tests)
+        pass
 
 
 def console(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +66,7 @@ def console(argv: Sequence[str] | None = None) -> int:
         return 2
     module = importlib.import_module(COMMANDS[args[0]])
     rest = args[1:] if args[0] == "extract" else args
-    return run(module.main, rest)
+    return int(module.main(rest))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ class Settings:
     atlas_path: str = str(ROOT / "data" / "atlas.gpkg")
     gazetteer_path: Path = ROOT / "data" / "gazetteer.gpkg"
     aliases_path: Path = ROOT / "data" / "aliases.csv"
+    #: the open geodata the gazetteer is built from (not in the repository; `make gazetteer`)
+    geodata_dir: Path = ROOT.parent / "shared" / "geodata"
     cache_dir: Path = field(default_factory=lambda: _cache_dir(os.environ))
     #: the district the atlas is about: reports of other districts are refused by default
     district: str = "静安区"

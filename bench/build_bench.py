@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from atlas.settings import settings
 from bench.measure import ROOT, timed
 from bench.report import Figure, missing
 
-RAW = ROOT / "data" / "raw"
-GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
+RAW = settings.raw_dir
+GAZETTEER = settings.gazetteer_path
 STAGES = ("extract", "geocode", "join", "write")
 
 

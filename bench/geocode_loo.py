@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import DEFAULT_GAZETTEER, load_gazetteer  # noqa: E402
+from atlas.settings import settings  # noqa: E402
+from geo.gazetteer import load_gazetteer  # noqa: E402
 from geo.geocode import AtlasGeocoder  # noqa: E402
 
 
@@ -46,7 +47,7 @@ def table(rows) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gazetteer", type=Path, default=DEFAULT_GAZETTEER)
+    parser.add_argument("--gazetteer", type=Path, default=settings.gazetteer_path)
     args = parser.parse_args(argv)
     index = AtlasGeocoder(load_gazetteer(args.gazetteer)).index
     rows = index.leave_one_out

@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     app_bench,
     browser_bench,
     build_bench,
+    growth,
     join_bench,
     map_bench,
     store_bench,
@@ -37,8 +38,9 @@ from bench.report import Figure, append_results, header, missing  # noqa: E402
 #: Synthetic scales, in multiples of the real item count (--quick: 10x only).
 SCALES = (10, 100)
 QUICK_SCALES = (10,)
-#: Groups of figures (`--only`): scale includes the app children (rerun, memory).
-GROUPS = ("build", "payload", "scale", "upload", "browser")
+#: Groups of figures (`--only`): scale includes the app children (rerun, memory); growth feeds
+#: 10 kB … 1 MB of awkward input to the extractor and the geocoder (bench/growth.py).
+GROUPS = ("build", "payload", "scale", "upload", "growth", "browser")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -170,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             figures += section(
                 "scale", lambda: scale_figures(args.quick, atlas, workdir), echo=False
             )
+        if "growth" in args.only:  # growth.figures prints each line as it is measured
+            figures += section("growth", lambda: growth.figures(args.quick), echo=False)
         if "browser" in args.only and not args.quick:  # ~2 min: full runs only
             figures += section("browser", lambda: browser_figures(atlas, workdir))
     seconds = time.perf_counter() - T0

@@ -22,13 +22,14 @@ import pandas as pd
 import shapely
 from shapely.ops import substring
 
+from atlas.settings import settings
 from geo.schema import CRS, ITEM_COLUMNS, KINDS, STATUSES
 
-ROOT = Path(__file__).resolve().parents[1]
-GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
-ATLAS = ROOT / "data" / "atlas.gpkg"
-RAW = ROOT / "data" / "raw"
-SHARED = ROOT.parent / "shared" / "geodata"
+ROOT = settings.root
+GAZETTEER = settings.gazetteer_path
+ATLAS = Path(settings.atlas_path)
+RAW = settings.raw_dir
+SHARED = settings.geodata_dir
 
 YEARS = (2000, 2030)
 #: Degrees per metre near 31.25° N (lat, lon); enough for shaping synthetic features.

@@ -23,7 +23,9 @@ from .documents import DOCUMENT_FORMATS
 from .pipeline import extract_report, other_district, read_report
 
 
-def main(argv: list[str] | None = None) -> int:
+def extract_files(argv: list[str] | None = None) -> int:
+    """Extract every file of `argv`; a file's `ReportError` is its own line, any other
+    `AtlasError` propagates to `atlas.cli.run`."""
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", metavar="FILE", help="reports: .txt, .docx, .pdf")
     parser.add_argument(
@@ -80,5 +82,10 @@ def _write_texts(texts: dict[str, str], directory: Path) -> None:
         raise OutputError(f"cannot write to {directory}: {exc.strerror or exc}") from None
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`extract_files` through `atlas.cli.run` (one line and an exit code per error)."""
+    return run(extract_files, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(run(main))
+    sys.exit(main())

@@ -281,8 +281,8 @@ def _strip_leading(run: str) -> str:
     for found in _LEADING_RE.finditer(run):
         if len(found.group(0)) >= 2 and len(run) - found.end() >= 2:
             return _strip_leading(run[found.end() :])
-    while (m := _LEADING_RE.match(run)) and len(run) - m.end() >= 2:
-        run = run[m.end() :]
+    while (lead := _LEADING_RE.match(run)) and len(run) - lead.end() >= 2:
+        run = run[lead.end() :]
     return run
 
 

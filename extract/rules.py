@@ -388,15 +388,32 @@ def _longest_suffixes(s: str, start: int = 0, end: int | None = None) -> list[_M
 
 
 def _suffix_matches(s: str) -> list[_Match]:
-    """Suffix occurrences, dropping one that a longer-reaching suffix overlaps (产业园|园区)."""
+    """Suffix occurrences, dropping one that a longer-reaching suffix overlaps (产业园|园区).
+
+    `found` is in start order, one match per position, none longer than `_SUFFIX_MAXLEN`: a
+    match can only overlap those starting within that distance, so each is compared with its
+    neighbours only (linear; comparing all pairs made a long unpunctuated run quadratic)."""
     found = _longest_suffixes(s)
     keep = []
-    for a in found:
-        if any(b.start() > a.start() and b.start() < a.end() < b.end() for b in found):
+    for k, a in enumerate(found):
+        j = k + 1
+        crossed = False
+        while j < len(found) and found[j].start() < a.end():  # b starts inside a
+            if a.end() < found[j].end():
+                crossed = True
+                break
+            j += 1
+        if crossed:
             continue
-        if any(b.start() < a.start() and b.end() >= a.end() for b in found):
-            continue
-        keep.append(a)
+        j = k - 1
+        covered = False
+        while j >= 0 and found[j].start() >= a.end() - _SUFFIX_MAXLEN:  # b could reach a.end
+            if found[j].end() >= a.end():
+                covered = True
+                break
+            j -= 1
+        if not covered:
+            keep.append(a)
     return keep
 
 

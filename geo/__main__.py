@@ -19,7 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def dispatch(argv: list[str] | None = None) -> int:
+    """Parse `argv` and run the sub-command's `main(args)`; its `AtlasError`s propagate."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     argv = sys.argv[1:] if argv is None else argv
@@ -32,5 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     return int(importlib.import_module(COMMANDS[args.command][0]).main(args) or 0)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`dispatch` through `atlas.cli.run`: an `AtlasError` is one line on stderr and an exit
+    code, whichever sub-command raised it."""
+    return run(dispatch, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(run(main))
+    sys.exit(main())

@@ -14,9 +14,10 @@ import geopandas as gpd
 import pandas as pd
 
 from atlas.errors import DataError
+from atlas.settings import settings
 from geo.sources import ALIAS_SEP, join_aliases
 
-DEFAULT_ALIASES = Path(__file__).resolve().parent.parent / "data" / "aliases.csv"
+DEFAULT_ALIASES = settings.aliases_path
 ALIAS_COLUMNS: tuple[str, ...] = ("name", "alias", "note")
 
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon, box
+from shapely.geometry import LineString, MultiLineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, nearest_points, substring
 
@@ -36,7 +37,7 @@ __all__ = ["CLOSE_TOL_M", "METRIC_CRS", "BoundaryGeometry", "boundary_geometry"]
 from atlas.settings import settings
 
 METRIC_CRS = settings.metric_crs
-WGS84 = "EPSG:4326"
+WGS84 = settings.crs
 #: How far a side's road may stop short of the polygon's corner and still count as closing it.
 CLOSE_TOL_M = 60.0
 #: Sampling step along a side's road (its own vertices are sampled too).
@@ -194,7 +195,7 @@ def _crossings(segs: np.ndarray, axis: int, ts: np.ndarray, pick: str) -> np.nda
     rows = mask.any(axis=1)
     if rows.any():
         masked = np.ma.masked_array(both[rows], mask=~mask[rows])
-        out[rows] = _PICK[pick](masked, axis=1).filled(np.nan)
+        out[rows] = np.ma.filled(_PICK[pick](masked, axis=1), np.nan)
     return out
 
 
@@ -204,7 +205,7 @@ def _dedupe(pts: np.ndarray) -> np.ndarray:
     return pts[keep]
 
 
-def _half_plane(chain: _Chain, keep_high: bool, frame: tuple[float, ...]) -> Polygon:
+def _half_plane(chain: _Chain, keep_high: bool, frame: tuple[float, ...]) -> BaseGeometry:
     """The part of ``frame`` on the kept side of the chain (which spans the frame)."""
     minx, miny, maxx, maxy = frame
     pts = list(chain.line.coords)
@@ -214,7 +215,8 @@ def _half_plane(chain: _Chain, keep_high: bool, frame: tuple[float, ...]) -> Pol
     else:
         far = maxx + 1.0 if keep_high else minx - 1.0
         ring = [*pts, (far, pts[-1][1]), (far, pts[0][1])]
-    return shapely.make_valid(Polygon(ring))
+    half: BaseGeometry = shapely.make_valid(Polygon(ring))
+    return half
 
 
 # --- areas -------------------------------------------------------------------------------
@@ -240,7 +242,8 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
     if limits is None:
         only = _describe_sides(boundary, geoms)
         return BoundaryGeometry(None, None, [*missing, f"not enclosed: only {only} resolves"])
-    region: BaseGeometry = box(*limits)
+    west, south, east, north = limits
+    region: BaseGeometry = box(west, south, east, north)
     if clip is not None:
         region = region.intersection(clip)
     chains: dict[str, _Chain] = {}
@@ -267,7 +270,7 @@ def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> Bou
     return BoundaryGeometry(polygon, 5 if missing else 1, missing)
 
 
-def _describe_sides(boundary: dict, sides: dict) -> str:
+def _describe_sides(boundary: dict[str, Any], sides: Iterable[str]) -> str:
     return ", ".join(f"{s}:{'、'.join(boundary[s])}" for s in sides)
 
 
@@ -335,7 +338,7 @@ def _enclosed(names: list[str], lookup: _RoadLookup) -> BoundaryGeometry:
     lines = [_extend(p, CLOSE_TOL_M) for g in found.values() for p in shapely.get_parts(g)]
     noded = shapely.union_all([ln for ln in lines if ln is not None])
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
-    near = [g.buffer(1.0) for g in found.values()]
+    near = [g.buffer(1.0) for g in found.values() if g is not None]
     around = [f for f in faces if all(f.boundary.intersection(b).length > 1.0 for b in near)]
     if not around:
         note = f"not enclosed: around:{'、'.join(names)} do not close"
@@ -364,9 +367,9 @@ def _extend(line: BaseGeometry, by: float) -> LineString | None:
 def _segment(boundary: dict, lookup: _RoadLookup) -> BoundaryGeometry:
     along = lookup.get(boundary["along"])
     if along is None:
-        missing = [f"along:{boundary['along']}"]
-        missing += [f"{k}:{boundary[k]}" for k in ("from", "to") if lookup.get(boundary[k]) is None]
-        return BoundaryGeometry(None, None, missing)
+        absent = [f"along:{boundary['along']}"]
+        absent += [f"{k}:{boundary[k]}" for k in ("from", "to") if lookup.get(boundary[k]) is None]
+        return BoundaryGeometry(None, None, absent)
     line = _as_line(along)
     missing: list[str] = []
     at: list[float] = []
@@ -386,7 +389,7 @@ def _segment(boundary: dict, lookup: _RoadLookup) -> BoundaryGeometry:
 
 def _as_line(geom: BaseGeometry) -> LineString:
     """One line for the along-road: itself when it merges, else its centre line."""
-    merged = linemerge(geom) if geom.geom_type == "MultiLineString" else geom
+    merged = linemerge(geom) if isinstance(geom, MultiLineString) else geom
     if isinstance(merged, LineString):
         return merged
     minx, miny, maxx, maxy = geom.bounds

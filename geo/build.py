@@ -27,6 +27,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 
 from atlas.errors import DataError
@@ -35,14 +36,12 @@ from extract import FIELDS
 from extract.documents import DOCUMENT_FORMATS
 from geo.export import ExportError, write_geojson, write_gpkg_layers
 from geo.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
+from geo.protocols import Geocoder
 from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
 from geo.threads import link_threads, thread_table
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = settings.data_dir
-DEFAULT_RAW = settings.raw_dir
-DEFAULT_GAZETTEER = settings.gazetteer_path
 ATLAS_GPKG = "atlas.gpkg"
 ATLAS_GEOJSON = "atlas.geojson"
 #: Folder of `out_dir` holding the text read from each .docx/.pdf report (`<file>.txt`).
@@ -172,7 +171,7 @@ def paragraph(text: str, start: int, end: int) -> str:
 # --------------------------------------------------------------------------- stage 2: geocode
 
 
-def default_geocoder(gazetteer: Any) -> Any:
+def default_geocoder(gazetteer: Any) -> Geocoder:
     """The offline `geo.geocode.AtlasGeocoder` over `gazetteer`."""
     from geo.geocode import AtlasGeocoder
 
@@ -296,7 +295,7 @@ def finish_items(joined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def build_atlas(
     raw_dir: str | os.PathLike,
     gazetteer: Any,
-    geocoder: Any = None,
+    geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
     texts: dict[str, str] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
@@ -373,7 +372,11 @@ def load_gazetteer_file(path: str | os.PathLike) -> Any:
 
     if not Path(path).is_file():
         raise BuildError(f"gazetteer {path} not found (build it: `python -m geo gazetteer`)")
-    return load_gazetteer(path)
+    try:
+        return load_gazetteer(Path(path))
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        reason = " ".join(str(exc).split())
+        raise BuildError(f"cannot read gazetteer {path}: {reason}") from exc
 
 
 def write_atlas(
@@ -395,12 +398,17 @@ class BuildResult:
 
 
 def run_build(
-    raw_dir: str | os.PathLike = DEFAULT_RAW,
-    gazetteer: Any = DEFAULT_GAZETTEER,
-    out_dir: str | os.PathLike = DATA_DIR,
-    geocoder: Any = None,
+    raw_dir: str | os.PathLike | None = None,
+    gazetteer: Any = None,
+    out_dir: str | os.PathLike | None = None,
+    geocoder: Geocoder | None = None,
 ) -> BuildResult:
-    """`build_atlas` then `write_atlas` into `out_dir`, every stage timed (what the CLI runs)."""
+    """`build_atlas` then `write_atlas` into `out_dir`, every stage timed (what the CLI runs).
+
+    Defaults come from `atlas.settings` when called (`raw_dir`, `gazetteer_path`, `data_dir`)."""
+    raw_dir = settings.raw_dir if raw_dir is None else raw_dir
+    gazetteer = settings.gazetteer_path if gazetteer is None else gazetteer
+    out_dir = settings.data_dir if out_dir is None else out_dir
     timings = BuildTimings()
     texts: dict[str, str] = {}
     layers = build_atlas(raw_dir, gazetteer, geocoder, timings, texts)
@@ -446,17 +454,14 @@ def describe(items: gpd.GeoDataFrame) -> str:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--raw", default=str(DEFAULT_RAW), help="directory of the reports")
-    parser.add_argument("--gazetteer", default=str(DEFAULT_GAZETTEER), help="gazetteer.gpkg")
-    parser.add_argument("--out", default=str(DATA_DIR), help="directory for atlas.gpkg/.geojson")
+    parser.add_argument("--raw", default=None, help="directory of the reports (data/raw)")
+    parser.add_argument("--gazetteer", default=None, help="gazetteer.gpkg (data/)")
+    parser.add_argument("--out", default=None, help="directory for atlas.gpkg/.geojson (data/)")
 
 
 def main(args: argparse.Namespace) -> int:
-    try:
-        result = run_build(args.raw, args.gazetteer, args.out)
-    except (BuildError, ExportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    """Build and write the atlas; errors are raised (`atlas.cli.run` prints them)."""
+    result = run_build(args.raw, args.gazetteer, args.out)
     print(describe(result.layers["items"]), file=sys.stderr)
     print(f"timings: {result.timings}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in result.paths), file=sys.stderr)

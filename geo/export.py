@@ -1,9 +1,15 @@
 """Write items as RFC 7946 GeoJSON, GeoPackage or CSV; `python -m geo export`.
 
 Every writer is atomic: it writes a temporary file beside the target and renames it into place,
-so a failure (full disk, read-only directory, bad path) leaves no partial file behind. The app's
-GeoJSON download and the CLI share `export_geojson_bytes`, so both give the same bytes for the
-same filters.
+so a failure (full disk, read-only directory, bad path) leaves no partial file behind. A target
+that is not a regular file (a device, a FIFO, a directory, a symlink to one of them) or that is
+read-only is refused before anything is written: the rename would replace the node itself. A
+symlink to a regular file is written through (the link stays). `-o -` writes GeoJSON or CSV to
+standard output. Exported geometries are rounded to 6 decimals and then repaired, so every one
+is valid; CSV cells that a spreadsheet would run as a formula are neutralised (OWASP).
+
+The app's downloads and the CLI share `export_geojson_bytes` / `export_csv_bytes`, so both give
+the same bytes for the same filters.
 """
 
 from __future__ import annotations
@@ -12,20 +18,24 @@ import argparse
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyogrio
 import shapely
+from shapely.geometry.base import BaseGeometry, BaseMultipartGeometry
 
-from atlas.errors import OutputError
+from atlas.errors import OutputError, UsageError
 from atlas.settings import settings
 from geo import filters as flt
 from geo import store
@@ -47,8 +57,16 @@ DECIMALS = 6
 #: Compact JSON (one feature a line keeps the file diff-able; spaces would only add bytes).
 SEPARATORS = (",", ":")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
-#: a GeoPackage path or a `postgresql://` URL (kept a string: Path would mangle `//`)
-DEFAULT_ATLAS = settings.atlas_path
+#: `-o -`: standard output (GeoJSON and CSV; a GeoPackage needs a seekable file)
+STDOUT = "-"
+#: first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+#: a path argument: text or `os.PathLike`
+PathArg: TypeAlias = str | os.PathLike[str]
+#: a JSON-ready value (`json.dumps` input)
+Json: TypeAlias = Any
 
 
 class ExportError(OutputError):
@@ -58,39 +76,102 @@ class ExportError(OutputError):
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def rfc7946_geometries(geoms: object) -> np.ndarray:
-    """Geometries rounded to 6 decimals, exterior rings counter-clockwise, holes clockwise.
+def rfc7946_geometries(geoms: object) -> npt.NDArray[np.object_]:
+    """Geometries rounded to 6 decimals and valid, exterior rings counter-clockwise, holes
+    clockwise.
 
-    Vectorised over an array (None and empty stay None). Orientation is fixed after rounding:
-    rounding can, in degenerate rings, flip the signed area."""
+    Vectorised over an array (None and empty stay None). Rounding can collapse a part (a short
+    line's two ends meet: "Too few points") or make a ring touch itself, so every geometry that
+    is invalid after rounding is repaired (`repair_rounded`). Orientation is fixed last: rounding
+    can, in degenerate rings, flip the signed area."""
     array = np.asarray(geoms, dtype=object)
     out = np.full(len(array), None, dtype=object)
     present = ~(shapely.is_missing(array) | shapely.is_empty(array))
-    rounded = shapely.transform(array[present], lambda coords: np.round(coords, DECIMALS))
+    rounded = shapely.transform(array[present], _round)
+    invalid = ~shapely.is_valid(rounded)
+    if invalid.any():  # rare: only these pay for the repair
+        originals = array[present][invalid]
+        rounded[invalid] = [
+            repair_rounded(g, o) for g, o in zip(rounded[invalid], originals, strict=True)
+        ]
     out[present] = shapely.orient_polygons(rounded, exterior_cw=False)
+    out[present & ~_present(out)] = None  # collapsed to nothing at 6 decimals
     return out
 
 
-def _coordinates(geom: shapely.Geometry) -> list:
+def _round(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.round(coords, DECIMALS)
+
+
+def _present(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+
+
+def repair_rounded(rounded: BaseGeometry, original: BaseGeometry) -> BaseGeometry:
+    """A valid geometry for a rounded one that is not: `make_valid`, then only the parts of the
+    original's dimension (the collapsed parts are dropped), snapped to the 6-decimal grid.
+
+    A geometry that collapses entirely (a 5 cm line) keeps what `make_valid` left of it, a point:
+    an honest, smaller shape rather than a dropped feature."""
+    fixed: BaseGeometry = shapely.make_valid(rounded)
+    dimension = int(shapely.get_dimensions(original))
+    parts = _flat_parts(fixed)
+    kept = [p for p in parts if shapely.get_dimensions(p) == dimension]
+    if kept:
+        fixed = _collect(kept, dimension)
+    # `make_valid` may add nodes off the grid (a self-crossing ring is split where it crosses);
+    # on a valid input `set_precision` snaps to the grid and keeps the output valid.
+    snapped = shapely.set_precision(fixed, 10.0**-DECIMALS)
+    if shapely.is_empty(snapped):
+        snapped = shapely.set_precision(shapely.point_on_surface(fixed), 10.0**-DECIMALS)
+    result: BaseGeometry = shapely.transform(snapped, _round)
+    return result
+
+
+def _flat_parts(geom: BaseGeometry) -> list[BaseGeometry]:
+    """Single-part members of `geom`, collections flattened, empty parts dropped."""
+    out: list[BaseGeometry] = []
+    for part in shapely.get_parts(geom):
+        if isinstance(part, BaseMultipartGeometry):  # a multi-part or a collection
+            out.extend(_flat_parts(part))
+        elif not part.is_empty:
+            out.append(part)
+    return out
+
+
+def _collect(parts: list[BaseGeometry], dimension: int) -> BaseGeometry:
+    if len(parts) == 1:
+        return parts[0]
+    if dimension == 0:
+        return shapely.MultiPoint([p for p in parts if isinstance(p, shapely.Point)])
+    if dimension == 1:
+        return shapely.MultiLineString([p for p in parts if isinstance(p, shapely.LineString)])
+    return shapely.MultiPolygon([p for p in parts if isinstance(p, shapely.Polygon)])
+
+
+def _coordinates(geom: BaseGeometry) -> list[Json]:
     """GeoJSON coordinates of a 2-D geometry (numpy → lists: ~5x faster than `mapping`)."""
-    gtype = geom.geom_type
-    if gtype == "Point":
-        return shapely.get_coordinates(geom)[0].tolist()
-    if gtype in ("LineString", "LinearRing", "MultiPoint"):
-        return shapely.get_coordinates(geom).tolist()
-    if gtype == "Polygon":
+    if isinstance(geom, shapely.Point):
+        point: list[Json] = shapely.get_coordinates(geom)[0].tolist()
+        return point
+    if isinstance(geom, (shapely.LineString, shapely.MultiPoint)):  # a LinearRing is a line
+        line: list[Json] = shapely.get_coordinates(geom).tolist()
+        return line
+    if isinstance(geom, shapely.Polygon):
         rings = [geom.exterior, *geom.interiors]
         return [shapely.get_coordinates(ring).tolist() for ring in rings]
-    return [_coordinates(part) for part in geom.geoms]
+    if isinstance(geom, BaseMultipartGeometry):
+        return [_coordinates(part) for part in geom.geoms]
+    raise TypeError(f"not a 2-D geometry: {geom.geom_type}")
 
 
-def _mapping(geom: shapely.Geometry) -> dict:
-    if geom.geom_type == "GeometryCollection":
+def _mapping(geom: BaseGeometry) -> dict[str, Json]:
+    if isinstance(geom, shapely.GeometryCollection) and geom.geom_type == "GeometryCollection":
         return {"type": "GeometryCollection", "geometries": [_mapping(g) for g in geom.geoms]}
     return {"type": geom.geom_type, "coordinates": _coordinates(geom)}
 
 
-def geometry_to_geojson(geom: shapely.Geometry | None) -> dict | None:
+def geometry_to_geojson(geom: BaseGeometry | None) -> dict[str, Json] | None:
     """One RFC 7946 geometry mapping (see `rfc7946_geometries`), None for no geometry."""
     fixed = rfc7946_geometries([geom])[0]
     return None if fixed is None else _mapping(fixed)
@@ -117,7 +198,7 @@ def _property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
 _PLAIN = frozenset({str, int, float, bool})
 
 
-def _json_columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:
+def _json_columns(frame: pd.DataFrame, columns: list[str]) -> list[list[Json]]:
     """Each column as a list of JSON-ready values (column-wise: far faster than per cell)."""
     out = []
     for column in columns:
@@ -177,12 +258,13 @@ def export_geojson_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes
 
 def to_csv(gdf: gpd.GeoDataFrame) -> str:
     """Items as CSV: the schema columns, then `lon`, `lat` (the point, or a point on the line
-    or area) and `geometry` as WKT, all at 6 decimals; unlocated rows have them empty."""
+    or area) and `geometry` as WKT, all at 6 decimals and valid, as in the GeoJSON; unlocated
+    rows have them empty. Text cells a spreadsheet would run as a formula are neutralised."""
     items = _as_items(gdf)
     columns = _property_columns(items)
-    table = pd.DataFrame({c: items[c] for c in columns})
-    geoms = items.geometry.array
-    located = ~(items.geometry.isna() | items.geometry.is_empty).to_numpy()
+    table = pd.DataFrame({c: neutralise_formulas(items[c]) for c in columns})
+    geoms = rfc7946_geometries(items.geometry.array)
+    located = _present(geoms)
     points = np.full(len(items), None, dtype=object)
     points[located] = shapely.point_on_surface(geoms[located])
     table["lon"] = [round(p.x, DECIMALS) if p is not None else None for p in points]
@@ -190,7 +272,25 @@ def to_csv(gdf: gpd.GeoDataFrame) -> str:
     wkt = np.full(len(items), None, dtype=object)
     wkt[located] = shapely.to_wkt(geoms[located], rounding_precision=DECIMALS, trim=True)
     table["geometry"] = wkt
-    return table.to_csv(index=False, lineterminator="\n")
+    # RFC 4180 line ends: with CRLF Python's writer quotes a cell holding a bare CR as well as
+    # LF (with LF alone it would not, and a carriage return in a quote would break the row).
+    return table.to_csv(index=False, lineterminator="\r\n")
+
+
+def neutralise_formulas(column: pd.Series) -> pd.Series:
+    """Text cells starting with `= + - @`, a tab or a carriage return, prefixed with `'`.
+
+    OWASP's rule against CSV injection: a report title such as `=HYPERLINK(…)` must reach a
+    spreadsheet as text, not as a formula. Numbers are left alone (a negative number is not a
+    formula); only CSV needs this: GeoJSON and GeoPackage keep the text as it is."""
+    if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+        return column
+    values = column.to_numpy(dtype=object, copy=True)
+    risky = [i for i, v in enumerate(values) if isinstance(v, str) and v.startswith(FORMULA_STARTS)]
+    if not risky:
+        return column
+    values[risky] = ["'" + values[i] for i in risky]
+    return pd.Series(values, index=column.index, name=column.name)
 
 
 def export_csv_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
@@ -201,29 +301,98 @@ def export_csv_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
 # --------------------------------------------------------------------------- atomic writes
 
 
-@contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it to `path` only if the block succeeds."""
-    target = Path(path)
-    directory = target.parent
-    if not directory.is_dir():
-        raise ExportError(f"cannot write {target}: directory {directory} does not exist")
-    if target.is_dir():
-        raise ExportError(f"cannot write {target}: it is a directory")
+#: what a path that is not a regular file is, for the one-line refusal
+_NODE_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _node_kind(mode: int) -> str:
+    return next((name for test, name in _NODE_KINDS if test(mode)), "not a regular file")
+
+
+def writable_target(path: PathArg) -> tuple[Path, os.stat_result | None]:
+    """The file a write to `path` replaces and its current status (None for a new path).
+
+    Only a regular file, a new path in an existing writable directory, or a symlink to a regular
+    file (resolved: the link is kept and its target written) are accepted; a device, FIFO,
+    socket, directory, dangling or odd symlink and a read-only file are refused with one line.
+    Root's writes ignore modes, so "read-only" is read from the mode bits, not `os.access`."""
+    given = Path(path)
+    target = given
+    if given.is_symlink():
+        target = Path(os.path.realpath(given))
+        try:
+            mode = target.stat().st_mode
+        except OSError:
+            raise ExportError(f"cannot write {given}: it is a symlink to nothing") from None
+        if not stat.S_ISREG(mode):
+            raise ExportError(f"cannot write {given}: it is a symlink to {_node_kind(mode)}")
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
+        status: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        status = None
     except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise ExportError(f"cannot write {given}: {_reason(exc)}") from exc
+    if status is None:
+        directory = target.parent
+        if not directory.is_dir():
+            raise ExportError(f"cannot write {given}: directory {directory} does not exist")
+        if not os.access(directory, os.W_OK):
+            raise ExportError(f"cannot write {given}: directory {directory} is not writable")
+    elif not stat.S_ISREG(status.st_mode):
+        kind = _node_kind(status.st_mode)
+        refusal = "it is a directory" if kind == "a directory" else f"it is {kind}, not a file"
+        raise ExportError(f"cannot write {given}: {refusal}")
+    elif not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise ExportError(f"cannot write {given}: it is read-only")
+    return target, status
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux tells it (threads of the page
+    may be creating files); elsewhere set and restored at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_path(path: PathArg) -> Iterator[Path]:
+    """Yield a temporary path beside the target; rename it into place only if the block
+    succeeds. The target is checked (`writable_target`) before and again just before the
+    rename; a replaced file keeps its permission bits, a new one gets the umask's."""
+    given = Path(path)
+    target, status = writable_target(given)
+    mode = stat.S_IMODE(status.st_mode) if status is not None else 0o666 & ~_umask()
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent
+        )
+    except OSError as exc:
+        raise ExportError(f"cannot write {given}: {_reason(exc)}") from exc
     os.close(fd)
     tmp = Path(name)
     tmp.unlink()  # writers (GDAL in particular) create the file themselves
     try:
         yield tmp
+        writable_target(given)  # nothing swapped in meanwhile (a FIFO, a link)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except ExportError:
         raise
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
+        raise ExportError(f"cannot write {given}: {_reason(exc)}") from exc
     finally:
         for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
@@ -234,22 +403,22 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(text).split())
 
 
-def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+def write_bytes(data: bytes, path: PathArg) -> Path:
     """Write `data` to `path` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 
 
-def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+def write_geojson(gdf: gpd.GeoDataFrame, path: PathArg) -> Path:
     return write_bytes(to_geojson(gdf).encode("utf-8"), path)
 
 
-def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+def write_csv(gdf: gpd.GeoDataFrame, path: PathArg) -> Path:
     return write_bytes(to_csv(gdf).encode("utf-8-sig"), path)
 
 
-def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike) -> Path:
+def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: PathArg) -> Path:
     """Write several layers into one GeoPackage, atomically and reproducibly (fixed timestamp)."""
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": settings.gpkg_date})
@@ -264,11 +433,21 @@ def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.Pat
     return Path(path)
 
 
-def write_gpkg(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str = "items") -> Path:
-    return write_gpkg_layers({layer: gdf}, path)
+def write_gpkg(gdf: gpd.GeoDataFrame, path: PathArg, layer: str = "items") -> Path:
+    """One layer of exported items: geometries rounded and valid, as in the GeoJSON and CSV."""
+    return write_gpkg_layers({layer: export_geometries(gdf)}, path)
 
 
-WRITERS: dict[str, Callable[[gpd.GeoDataFrame, str | os.PathLike], Path]] = {
+def export_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """`gdf` in WGS84 with its geometries as exported (`rfc7946_geometries`)."""
+    out = gdf.to_crs(CRS) if gdf.crs is not None else gdf.set_crs(CRS)
+    out = out.copy()
+    fixed = rfc7946_geometries(out.geometry.array)
+    out[out.geometry.name] = gpd.GeoSeries(fixed, index=out.index, crs=CRS)
+    return out
+
+
+WRITERS: dict[str, Callable[[gpd.GeoDataFrame, PathArg], Path]] = {
     "geojson": write_geojson,
     "gpkg": write_gpkg,
     "csv": write_csv,
@@ -299,30 +478,29 @@ EXPORTERS: dict[str, Callable[[gpd.GeoDataFrame, flt.Filters], bytes]] = {
 LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
 
 
-def _bad_atlas(path: object, why: str) -> ExportError:
-    return ExportError(f"cannot read atlas {path}: {why}")
-
-
-def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoDataFrame]:
-    """The layers of an atlas GeoPackage or PostGIS URL (`geo.store`); `items` conformed to
-    the schema and in row order.
-
-    A file that is not a GeoPackage, has no `items` layer, or whose items lack a schema column
-    (other than `LATER_COLUMNS`) is refused with one line naming the file and what is wrong
-    (`ExportError`), never loaded half-way. `OPTIONAL_ATLAS_LAYERS` missing from the file are
-    empty; a missing `threads` layer is derived (`geo.threads.with_threads`)."""
+def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of an atlas GeoPackage or PostGIS URL (`geo.store`; default
+    `settings.atlas_path`); `items` conformed to the schema and in row order. A missing, corrupt
+    or incomplete file is an `ExportError`."""
+    path = settings.atlas_path if path is None else path
     if store.is_url(path):
         return with_threads(store.read_atlas(str(path)))
     if not Path(path).is_file():
-        raise _bad_atlas(path, "no such file")
+        raise ExportError(f"cannot read atlas {path}: no such file")
     try:
         present = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise _bad_atlas(path, f"not a readable GeoPackage ({_reason(exc)})") from exc
+        why = f"not a readable GeoPackage ({_reason(exc)})"
+        raise ExportError(f"cannot read atlas {path}: {why}") from exc
     if "items" not in present:
         shown = ", ".join(sorted(present)) or "none"
-        raise _bad_atlas(path, f"it has no 'items' layer (layers: {shown})")
+        raise ExportError(f"cannot read atlas {path}: it has no 'items' layer (layers: {shown})")
+    is_file = True
     try:
+        required = ("subdistricts", "zones", "district")  # threads are derived, roads optional
+        absent = [name for name in required if is_file and name not in present]
+        if absent:
+            raise ExportError(f"cannot read atlas {path}: layers missing: {', '.join(absent)}")
         layers = {
             name: gpd.read_file(path, layer=name)
             if name in present
@@ -331,24 +509,25 @@ def read_atlas(path: str | os.PathLike = DEFAULT_ATLAS) -> dict[str, gpd.GeoData
             if name in present or name in OPTIONAL_ATLAS_LAYERS
         }
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise _bad_atlas(path, _reason(exc)) from exc
+        raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
     columns = layers["items"].columns
     missing = [c for c in ITEM_COLUMNS if c not in columns and c not in LATER_COLUMNS]
     if missing:
-        raise _bad_atlas(path, f"the items layer lacks column(s) {', '.join(missing)}")
+        lacks = ", ".join(missing)
+        raise ExportError(f"cannot read atlas {path}: the items layer lacks column(s) {lacks}")
     built_before_threads = "thread" not in columns
     try:
         layers["items"] = conform_items(layers["items"])
-    except (ValueError, TypeError) as exc:
-        raise _bad_atlas(path, f"the items layer has malformed values ({_reason(exc)})") from exc
+    except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
+        raise ExportError(f"cannot read atlas {path}: malformed items: {_reason(exc)}") from exc
     return with_threads(layers, relink=built_before_threads)
 
 
-def read_items(path: str | os.PathLike = DEFAULT_ATLAS) -> gpd.GeoDataFrame:
+def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
     return read_atlas(path)["items"]
 
 
-def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list]:
+def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list[Any]]:
     """Values a filter may name even when no item has them (every kind, every zone …)."""
     names = {
         key: layers[key]["name"].dropna().tolist() if key in layers else []
@@ -378,7 +557,7 @@ def area_names(layer: gpd.GeoDataFrame) -> dict[str, str]:
 def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]) -> flt.Filters:
     """`filters` with 街道 and zone aliases replaced by names (`--subdistrict 彭浦新村`,
     `--zone 大宁地区`); unknown values are left for `validate` to report."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for field, layer in (("subdistrict", "subdistricts"), ("zone", "zones")):
         if getattr(filters, field) and layer in layers:
             lookup = area_names(layers[layer])
@@ -403,9 +582,12 @@ def cli_selection(
 # --------------------------------------------------------------------------- CLI
 
 
-def infer_format(path: str | os.PathLike, given: str | None) -> str:
+def infer_format(path: PathArg, given: str | None) -> str:
+    """`--format` when given, else the suffix's; standard output (`-`) defaults to GeoJSON."""
     if given:
         return given
+    if str(path) == STDOUT:
+        return "geojson"
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
@@ -414,38 +596,57 @@ def infer_format(path: str | os.PathLike, given: str | None) -> str:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", required=True, help="file to write")
+    parser.add_argument("-o", "--output", required=True, help="file to write, - for stdout")
     parser.add_argument("--format", choices=sorted(set(FORMATS.values())), default=None)
     parser.add_argument(
-        "--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage or postgresql:// URL to read"
+        "--atlas", default=None, help="atlas GeoPackage or postgresql:// URL (default: settings)"
     )
     flt.add_filter_arguments(parser)
 
 
+def export_bytes(items: gpd.GeoDataFrame, filters: flt.Filters, fmt: str) -> bytes:
+    """The file of a text format (GeoJSON, CSV): the very functions behind the app's downloads,
+    so the CLI and the page give the same bytes."""
+    export = {"geojson": export_geojson_bytes, "csv": export_csv_bytes}[fmt]
+    return export(items, filters)
+
+
 def main(args: argparse.Namespace) -> int:
-    try:
-        fmt = infer_format(args.output, args.format)
-        layers, filters = cli_selection(args)
-        # The very function behind the app's download, so both give the same bytes.
-        write_bytes(EXPORTERS[fmt](layers["items"], filters), args.output)
-    except (ExportError, flt.FilterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, flt.FilterError) else 1
-    count = int(flt.mask(layers["items"], filters).sum())
-    print(f"wrote {count} items to {args.output} ({fmt})", file=sys.stderr)
+    """Write the selection; errors are raised (`atlas.cli.run` prints them)."""
+    output = str(args.output)
+    fmt = infer_format(output, args.format)
+    if output == STDOUT and fmt == "gpkg":
+        raise UsageError("a GeoPackage cannot be written to standard output (-o -): name a file")
+    if output != STDOUT:
+        writable_target(output)  # refuse a device or a read-only file before reading the atlas
+    layers, filters = cli_selection(args)
+    items = layers["items"]
+    if fmt == "gpkg":
+        write_gpkg(flt.apply_filters(items, filters), output)
+    elif output == STDOUT:
+        sys.stdout.buffer.write(export_bytes(items, filters, fmt))
+        sys.stdout.buffer.flush()
+    else:
+        write_bytes(export_bytes(items, filters, fmt), output)
+    count = int(flt.mask(items, filters).sum())
+    where = "standard output" if output == STDOUT else output
+    print(f"wrote {count} items to {where} ({fmt})", file=sys.stderr)
     return 0
 
 
 __all__ = [
     "CRS",
     "ExportError",
+    "export_bytes",
     "export_csv_bytes",
     "export_geojson_bytes",
     "export_gpkg_bytes",
     "read_atlas",
     "read_items",
+    "rfc7946_geometries",
     "to_csv",
     "to_geojson",
+    "writable_target",
     "write_csv",
     "write_geojson",
     "write_gpkg",

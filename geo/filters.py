@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -51,12 +51,12 @@ def split_multi(value: object) -> list[str]:
     return [part for part in str(value).split(MULTI_SEP) if part]
 
 
-def valid_values(items: pd.DataFrame, column: str) -> list:
+def valid_values(items: pd.DataFrame, column: str) -> list[Any]:
     """The values a filter on `column` may take, sorted, as found in the data."""
     if column not in items.columns:
         return []
     if column in MULTI_VALUED:
-        values: set = {v for cell in items[column] for v in split_multi(cell)}
+        values: set[Any] = {v for cell in items[column] for v in split_multi(cell)}
     else:
         values = set(items[column].dropna().tolist())
     if column == "year":
@@ -65,12 +65,13 @@ def valid_values(items: pd.DataFrame, column: str) -> list:
 
 
 def validate(
-    items: pd.DataFrame, filters: Filters, vocab: dict[str, Iterable] | None = None
+    items: pd.DataFrame, filters: Filters, vocab: Mapping[str, Iterable[Any]] | None = None
 ) -> None:
     """Raise `FilterError` naming the valid values when a filter asks for an unknown one.
 
     `vocab` may widen the valid values per column (e.g. every known zone, even if no item lies
     in it), so that a legitimate but empty selection is not an error."""
+    validate_year_range(items, filters.year_range, (vocab or {}).get("year", ()))
     for name in CHOICE_FIELDS:
         wanted = getattr(filters, name)
         if not wanted:
@@ -82,6 +83,25 @@ def validate(
             raise FilterError(
                 f"unknown {name} value(s): {', '.join(map(str, unknown))}; valid values: {shown}"
             )
+
+
+def validate_year_range(
+    items: pd.DataFrame, year_range: tuple[int, int] | None, known: Iterable[Any] = ()
+) -> None:
+    """`--year-range FROM TO`: FROM ≤ TO and both within the data's years (those of `items`
+    and the `known` ones, e.g. a database's), else `FilterError` naming the valid range (as an
+    unknown `--year` names the valid years)."""
+    if year_range is None:
+        return
+    lo, hi = year_range
+    years = sorted(set(valid_values(items, "year")) | {int(y) for y in known})
+    span = f"{years[0]}–{years[-1]}" if years else "none (no item has a year)"
+    if lo > hi:
+        raise FilterError(f"year range {lo} {hi}: FROM is after TO; valid range: {span}")
+    outside = [y for y in (lo, hi) if not years or not years[0] <= y <= years[-1]]
+    if outside:
+        shown = ", ".join(map(str, dict.fromkeys(outside)))
+        raise FilterError(f"year range {lo} {hi}: {shown} out of range; valid range: {span}")
 
 
 def _matches_any(series: pd.Series, wanted: Sequence[str]) -> pd.Series:

@@ -166,7 +166,7 @@ class LocalPostgres:
             dbname=database or self.database,
             autocommit=True,
         ) as conn:
-            conn.execute(statement, params or None)  # type: ignore[arg-type]
+            conn.execute(statement, params or None)
 
     def stop(self) -> None:
         if self.started:

@@ -16,10 +16,12 @@ OSM is WGS84: no datum conversion. Everything is ODbL-1.0.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import osmium
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from atlas.errors import DataError
 from geo.sources import (
@@ -91,10 +93,13 @@ def read_osm(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
     if not path.is_file():
         raise OsmError(f"{path}: OSM file not found")
     wkb = osmium.geom.WKBFactory()
-    admin, roads, places = [], [], []
+    admin: list[dict[str, Any]] = []
+    roads: list[dict[str, Any]] = []
+    places: list[dict[str, Any]] = []
     source = path.name
     try:
         processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
+        obj: Any  # osmium yields a union of entity types; is_node()/is_way() tell them apart
         for obj in processor:
             tags = _tags(obj)
             name = _name(tags)
@@ -130,7 +135,7 @@ def _coverage(path: Path, geoms: list) -> gpd.GeoDataFrame:
         raise OsmError(f"{path}: {exc}") from exc
     if box.valid():
         bl, tr = box.bottom_left, box.top_right
-        geom = shapely.box(bl.lon, bl.lat, tr.lon, tr.lat)
+        geom: BaseGeometry = shapely.box(bl.lon, bl.lat, tr.lon, tr.lat)
     elif geoms:
         geom = shapely.envelope(shapely.union_all(geoms))
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
+from geo.protocols import Geocoder, Resolved
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -45,7 +47,7 @@ CONTEXT_BELOW = 4
 class Placement:
     """Where an item goes: its geometry (None = unlocated), precision code and method."""
 
-    geometry: shapely.Geometry | None = None
+    geometry: BaseGeometry | None = None
     precision: int | None = None
     method: str = UNLOCATED
     missing_sides: str | None = None
@@ -57,25 +59,27 @@ class Placement:
     zone: str | None = None
 
 
-def as_shape(value: object) -> shapely.Geometry | None:
+def as_shape(value: object) -> BaseGeometry | None:
     """A shapely geometry from a geometry or a GeoJSON mapping; None when empty or absent."""
     if value is None:
         return None
-    geom = shape(value) if isinstance(value, Mapping) else value
-    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+    geom = shape(dict(value)) if isinstance(value, Mapping) else value
+    if not isinstance(geom, BaseGeometry) or geom.is_empty:
         return None
     return geom
 
 
-def _shape_rank(kind: str, geom: shapely.Geometry) -> int:
+def _shape_rank(kind: str, geom: BaseGeometry | None) -> int:
     """Which shape a kind prefers at equal precision: roads their line, the rest their area."""
+    if geom is None:
+        return 3
     gtype = geom.geom_type
     if kind == "road":
         return 0 if gtype in LINES else 1 if gtype in AREAS else 2
     return 0 if gtype in AREAS else 1 if gtype in LINES else 2
 
 
-def natural_shape(kind: str, resolution: Any) -> shapely.Geometry | None:
+def natural_shape(kind: str, resolution: Any) -> BaseGeometry | None:
     """The geometry a geocoder `Resolution` gives an item of `kind`.
 
     Areas and lines are kept only when they *are* the item: a zone's polygon, a road's line, a
@@ -118,7 +122,7 @@ def road_names(roads: gpd.GeoDataFrame) -> dict[str, int]:
 
 def street_lines(
     text: str, roads: gpd.GeoDataFrame, names: Mapping[str, int]
-) -> shapely.Geometry | None:
+) -> BaseGeometry | None:
     """The union of the gazetteer roads named in `text` (longest names first, no overlaps).
 
     "江宁路街道" names a 街道, not the road, so a name directly followed by 街道 is skipped; roads
@@ -152,10 +156,12 @@ def _join_sides(missing: object) -> str | None:
             f"{side}: {', '.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
             for side, v in missing.items()
         )
-    return MULTI_SEP.join(str(side) for side in missing)
+    if isinstance(missing, Iterable):
+        return MULTI_SEP.join(str(side) for side in missing)
+    return str(missing)
 
 
-def in_district(geom: shapely.Geometry, clip: shapely.Geometry | None) -> shapely.Geometry | None:
+def in_district(geom: BaseGeometry, clip: BaseGeometry | None) -> BaseGeometry | None:
     """`geom` as far as it lies in the district `clip`: a point within `DISTRICT_TOLERANCE` of it
     as is; a line or area cut to its in-district part; None when nothing is inside (a
     same-name place elsewhere in Shanghai is not this item: better unlocated than wrong)."""
@@ -184,7 +190,7 @@ def place_item(
     resolve: Callable[[str], Any],
     roads: gpd.GeoDataFrame,
     names: Mapping[str, int],
-    clip: shapely.Geometry | None = None,
+    clip: BaseGeometry | None = None,
     context: Callable[[str], Any] | None = None,
 ) -> Placement:
     """Place one item in the shape natural to its kind.
@@ -215,7 +221,7 @@ def place_item(
             return Placement(geom, int(result.precision), BOUNDARY_METHOD, missing_sides)
     candidates: list[Placement] = []
 
-    def consider(resolution: Any, geom: shapely.Geometry | None, precision: int, method: str):
+    def consider(resolution: Any, geom: BaseGeometry | None, precision: int, method: str):
         geom = in_district(geom, clip) if geom is not None else None
         if geom is None:
             return
@@ -249,7 +255,7 @@ def place_item(
     return best if best is not None else Placement(missing_sides=missing_sides)
 
 
-def _is_own_shape(kind: str, resolution: Any, geom: shapely.Geometry) -> bool:
+def _is_own_shape(kind: str, resolution: Any, geom: BaseGeometry) -> bool:
     """Whether `geom` is the item itself (a 四至 or street shape, an exact place, a zone's or
     park's own polygon, a road item's line) rather than where it lies somewhere in."""
     if resolution is None:
@@ -268,7 +274,7 @@ def _is_own_shape(kind: str, resolution: Any, geom: shapely.Geometry) -> bool:
 def locate_items(
     items: pd.DataFrame,
     roads: gpd.GeoDataFrame,
-    geocoder: Any,
+    geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text),
@@ -277,9 +283,9 @@ def locate_items(
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
     bounds 四至 estimates. With a `_paragraph` column and a geocoder that has
     `resolve_in_context`, the item's quote and paragraph are its context."""
-    cache: dict[str, Any] = {}
+    cache: dict[str, Resolved] = {}
 
-    def resolve(query: str) -> Any:
+    def resolve(query: str) -> Resolved:
         if query not in cache:
             cache[query] = geocoder.resolve(query)
         return cache[query]
@@ -321,8 +327,10 @@ def locate_items(
         )
     out = items.drop(columns=["_paragraph"], errors="ignore").copy()
     geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
-    out["precision"] = pd.array([p.precision for p in placements], dtype="Int64")
     out["uncertainty_m"] = uncertainty(geometry, placements)
+    out["precision"] = honest_precision(
+        pd.array([p.precision for p in placements], dtype="Int64"), out["uncertainty_m"]
+    )
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
@@ -349,6 +357,23 @@ _NOT_AN_AREA_STEM = "(?!" + "|".join((*SUBDISTRICT_ENDINGS, *ZONE_SUFFIXES)) + "
 def _squeeze(text: str) -> str:
     """NFKC without whitespace, as the geocoder reads text ("中华新路 817 弄" = "中华新路817弄")."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+#: the radius precision 2 promises ("on the named road, or within ~250 m")
+STREET_RADIUS_M = 250.0
+
+
+def honest_precision(
+    precision: pd.api.extensions.ExtensionArray, uncertainty_m: Sequence[float | None] | pd.Series
+) -> pd.api.extensions.ExtensionArray:
+    """Precision 2 where the radius exceeds 250 m becomes 5 (an estimate): the code must never
+    promise more than the point can hold, whichever step placed it."""
+    out = pd.Series(precision, dtype="Int64")
+    radius = pd.to_numeric(pd.Series(list(uncertainty_m), dtype="float64"), errors="coerce")
+    too_wide = (out == STREET_PRECISION).fillna(False).to_numpy(bool) & (
+        radius.to_numpy(float) > STREET_RADIUS_M
+    )
+    return out.mask(too_wide, 5).array
 
 
 def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[float | None]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-CRS = "EPSG:4326"
+from atlas.settings import settings
+
+#: the stored CRS: WGS84 lon/lat (RFC 7946), from `atlas.settings`
+CRS = settings.crs
 
 KINDS: tuple[str, ...] = ("project", "beautiful_block", "park", "zone", "road")
 PERIODS: tuple[str, ...] = ("review", "plan", "multi-year")

@@ -112,7 +112,7 @@ def read_district(source_dir: Path | str) -> gpd.GeoDataFrame:
     if len(gdf) != 1:
         raise SourceError(f"{OUTLINE_FILE}: expected 1 feature, got {len(gdf)}")
     row = gdf.iloc[0]
-    name = clean(row.get("name")) or "静安区"
+    name = clean(row.get("name")) or settings.district
     return frame(
         [
             {
@@ -144,8 +144,8 @@ def read_subdistricts(source_dir: Path | str) -> gpd.GeoDataFrame:
         code = clean(row["nbs_code_2023"])
         rel = int(row["osm_relation_id"])
         if name in codes.index:
-            ref = codes.loc[name]
-            if clean(ref["nbs_code_2023"]) != code or int(ref["osm_relation_id"]) != rel:
+            ref_code, ref_rel = codes.at[name, "nbs_code_2023"], codes.at[name, "osm_relation_id"]
+            if clean(ref_code) != code or int(str(ref_rel)) != rel:
                 raise SourceError(f"{SUBDISTRICTS_FILE}: {name} disagrees with the codes CSV")
         short = clean(row.get("short_name")) or name
         kind = "town" if clean(row.get("type")) == "town" or name.endswith("镇") else "subdistrict"
@@ -407,8 +407,8 @@ def osm_place_kind(tags: dict) -> str:
 
 def osm_aliases(name: str, tags: dict) -> str:
     """Aliases from the OSM name variants people actually write."""
-    keys = ("name:zh", "name:zh-Hans", "alt_name", "alt_name:zh", "old_name", "short_name")
-    keys += ("official_name", "name:en", "alt_name:en", "short_name:en")
+    keys: tuple[str, ...] = ("name:zh", "name:zh-Hans", "alt_name", "alt_name:zh", "old_name")
+    keys += ("short_name", "official_name", "name:en", "alt_name:en", "short_name:en")
     return join_aliases(name, *(tags.get(k) for k in keys))
 
 

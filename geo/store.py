@@ -621,7 +621,7 @@ def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame],
         filters = canonical_areas(filters, areas)
         vocab: dict[str, Iterable] = dict(filter_vocabulary(areas))
         for name in flt.CHOICE_FIELDS:
-            if getattr(filters, name):
+            if getattr(filters, name) or (name == "year" and filters.year_range):
                 vocab[name] = [*vocab.get(name, ()), *reader.distinct(name)]
         flt.validate(pd.DataFrame(), filters, vocab)
         return {"items": reader.layer("items", filters), **areas}, filters

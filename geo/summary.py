@@ -120,10 +120,8 @@ def render(items: pd.DataFrame, tables: Sequence[str] = ("year", "zone")) -> str
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from geo.export import DEFAULT_ATLAS
-
     parser.add_argument(
-        "--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage or postgresql:// URL to read"
+        "--atlas", default=None, help="atlas GeoPackage or postgresql:// URL (default: settings)"
     )
     parser.add_argument(
         "--by",
@@ -136,12 +134,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from geo.export import ExportError, cli_selection
+    """Print the tables; errors are raised (`atlas.cli.run` prints them)."""
+    from geo.export import cli_selection
 
-    try:
-        layers, filters = cli_selection(args)
-    except (ExportError, flt.FilterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, flt.FilterError) else 1
+    layers, filters = cli_selection(args)
     sys.stdout.write(render(flt.apply_filters(layers["items"], filters), args.by))
     return 0

@@ -1,4 +1,13 @@
-"""`LocalNominatim`: a real HTTP server on 127.0.0.1 that answers like Nominatim's `/search`.
+"""Test helpers: the one factory of synthetic data, and `LocalNominatim`, a real HTTP server on
+127.0.0.1 that answers like Nominatim's `/search`.
+
+Synthetic data (cf. `geopandas.testing`): `frame(rows, **defaults)` makes any layer (gazetteer,
+atlas reference layers), `items_frame(rows)` an items layer conformed to the schema,
+`write_layers(layers, path)` a GeoPackage as the build writes it, and `geojson_*` the raw
+GeoJSON of source files. Every synthetic fixture of the tests is built with these, so a
+schema change is made in one place.
+
+`LocalNominatim`:
 
 Used by the online-geocoder tests and by the benchmark's online baseline, so that no test or
 measurement ever talks to the internet. It is a `http.server.ThreadingHTTPServer` on an
@@ -26,10 +35,71 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
 ACTIONS: tuple[str, ...] = ("hit", "miss", "429", "500", "slow", "malformed")
+
+
+# --------------------------------------------------------------------------- synthetic data
+
+
+def frame(
+    rows: Sequence[Mapping[str, Any]], crs: str | None = None, **defaults: Any
+) -> gpd.GeoDataFrame:
+    """A GeoDataFrame of `rows` (dicts with a shapely `geometry`), each completed by `defaults`
+    (a row's own value wins), in `crs` (default: the stored CRS, WGS84)."""
+    import geopandas as gpd
+
+    from geo.schema import CRS
+
+    records = [{**defaults, **row} for row in rows]
+    return gpd.GeoDataFrame(records, geometry="geometry", crs=crs or CRS)
+
+
+def items_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> gpd.GeoDataFrame:
+    """An `items` layer as the build writes it: `rows` (dicts, or a frame with a `geometry`
+    column) conformed to `geo.schema.ITEM_COLUMNS` (missing columns null, integer dtypes)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.schema import CRS, conform_items
+
+    if isinstance(rows, pd.DataFrame):
+        return conform_items(gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS))
+    return conform_items(frame(rows))
+
+
+def write_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+    """The layers in one GeoPackage, written like the build's (atomic, fixed timestamp)."""
+    from geo.export import write_gpkg_layers
+
+    return write_gpkg_layers(layers, path)
+
+
+def geojson_point(lon: float, lat: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def geojson_square(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """A MultiPolygon mapping of the box `(west, south, east, north)`."""
+    x0, y0, x1, y1 = bounds
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    return {"type": "MultiPolygon", "coordinates": [[ring]]}
+
+
+def geojson_feature(properties: Mapping[str, Any], geometry: Mapping[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "properties": dict(properties), "geometry": dict(geometry)}
+
+
+def geojson_collection(features: Sequence[Mapping[str, Any]], **members: Any) -> dict[str, Any]:
+    """A FeatureCollection (`members`: extra top-level members, e.g. a legacy `crs`)."""
+    return {"type": "FeatureCollection", **members, "features": list(features)}
 
 
 def nominatim_place(
@@ -161,7 +231,7 @@ class LocalNominatim:
             self.requests.append(params)
 
     def _results(self, query: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
-        found = list(self.places.get(query, []))
+        found = [dict(p) for p in self.places.get(query, [])]
         if self.honour_viewbox and params.get("bounded") == "1" and params.get("viewbox"):
             found = [p for p in found if _in_viewbox(p, params["viewbox"])]
         limit = params.get("limit")

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz
+from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
 from extract.normalise import fold_char
@@ -211,7 +212,9 @@ def _text(value: object) -> str:
 
 
 def _int(value: object, default: int = 0) -> int:
-    return default if value is None or pd.isna(value) else int(cast(float, value))
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return default
+    return int(cast(float, value))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -229,7 +232,7 @@ def _feature(row: Mapping, key: str, geom: object) -> object:
     """The gazetteer feature an item is placed on *by its own name*, else None."""
     if _text(row.get("method")) not in NAME_METHODS or _int(row.get("precision"), 0) != 1:
         return None
-    if name_key(row.get("location")) != key or geom is None or shapely.is_empty(geom):
+    if name_key(row.get("location")) != key or not isinstance(geom, BaseGeometry) or geom.is_empty:
         return None
     matched = _text(row.get("matched"))
     return ("matched", matched) if matched else ("wkb", shapely.to_wkb(geom, hex=True))
@@ -726,16 +729,20 @@ def _near_threads(
     """Per thread, the candidate links to other threads (best score per thread pair)."""
     links = candidate_links(items, published)
     links = links[~links["linked"]]
-    thread_of = dict(zip(items["id"].astype(str), items["thread"].astype(str), strict=True))
-    label_of = dict(zip(items["id"].astype(str), items["name"].astype(str), strict=True))
+    thread_of: dict[str, str] = dict(
+        zip(items["id"].astype(str), items["thread"].astype(str), strict=True)
+    )
+    label_of: dict[str, str] = dict(
+        zip(items["id"].astype(str), items["name"].astype(str), strict=True)
+    )
     best: dict[tuple[str, str], dict] = {}
     for row in links.itertuples(index=False):
-        ta, tb = thread_of.get(row.a), thread_of.get(row.b)
+        ta, tb = thread_of.get(str(row.a)), thread_of.get(str(row.b))
         if ta is None or tb is None or ta == tb:
             continue
         for mine, other, other_id in ((ta, tb, row.b), (tb, ta, row.a)):
-            entry = {"thread": other, "label": label_of[other_id], "rule": row.rule}
-            entry["score"] = float(row.score)
+            entry = {"thread": other, "label": label_of[str(other_id)], "rule": row.rule}
+            entry["score"] = float(cast(float, row.score))
             if (mine, other) not in best or entry["score"] > best[(mine, other)]["score"]:
                 best[(mine, other)] = entry
     out: dict[str, list[dict]] = defaultdict(list)

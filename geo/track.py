@@ -8,6 +8,7 @@ year, report, period, status (and a plan's outcome), quote.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Iterable
 
@@ -22,7 +23,9 @@ class TrackError(UsageError):
 
 
 def _cell(value: object) -> str:
-    return "" if value is None or value is pd.NA or pd.isna(value) else str(value)  # type: ignore[arg-type]
+    if value is None or value is pd.NA:
+        return ""
+    return "" if isinstance(value, float) and math.isnan(value) else str(value)
 
 
 def _one_line(text: object) -> str:
@@ -76,9 +79,7 @@ def listing(threads: pd.DataFrame, min_reports: int = 2) -> Iterable[str]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from geo.export import DEFAULT_ATLAS
-
-    parser.add_argument("--atlas", default=str(DEFAULT_ATLAS), help="atlas GeoPackage to read")
+    parser.add_argument("--atlas", default=None, help="atlas GeoPackage (default: settings)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--thread", metavar="ID", help="a thread id (T…)")
     which.add_argument("--name", metavar="TEXT", help="threads with a mention named like TEXT")

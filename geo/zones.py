@@ -21,6 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from atlas.errors import DataError
 from geo.sources import ALIAS_SEP, COMMON_COLUMNS, CRS, METRIC_CRS, frame
@@ -282,7 +283,7 @@ def resolve_anchor(
     raise ValueError(f"unknown anchor type: {anchor}")
 
 
-def river_corridor(names: list[str], roads: gpd.GeoDataFrame, district) -> shapely.Geometry:
+def river_corridor(names: list[str], roads: gpd.GeoDataFrame, district) -> BaseGeometry:
     """A ±RIVER_BUFFER_M buffer of the named river lines, clipped to `district` (may be empty)."""
     rivers = roads[(roads["kind"] == "river") & roads["name"].isin(names)]
     if rivers.empty:

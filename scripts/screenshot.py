@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from atlas.settings import settings  # noqa: E402
 from geo.export import read_items  # noqa: E402
 from tests.devserver import chromium, map_container, streamlit_app, wait_for_map  # noqa: E402
 
@@ -48,7 +49,7 @@ def candidates(atlas: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "screenshot.png")
-    parser.add_argument("--atlas", type=Path, default=ROOT / "data" / "atlas.gpkg")
+    parser.add_argument("--atlas", type=Path, default=Path(settings.atlas_path))
     parser.add_argument("--item", help="id of the item to click (default: a located project)")
     args = parser.parse_args(argv)
     if not cjk_fonts():

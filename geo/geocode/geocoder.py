@@ -20,6 +20,7 @@ from geo.geocode.index import gazetteer_index
 from geo.geocode.name import resolve_name
 from geo.geocode.text import resolve_text
 from geo.geocode.types import MAX_QUERY_CHARS, Resolution, normalise_name, unlocated
+from geo.protocols import OnlineRefiner
 
 #: The steps, in order; the first answer wins.
 STEPS: tuple[Step, ...] = (resolve_name, resolve_fuzzy, resolve_address, resolve_text, resolve_area)
@@ -48,7 +49,7 @@ class AtlasGeocoder(Geocoder):
         self,
         gazetteer: Any = None,
         *,
-        online: Any = None,
+        online: OnlineRefiner | None = None,
         steps: Sequence[Step] = STEPS,
         **kwargs: Any,
     ):

@@ -9,11 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 from shapely.geometry import LineString, Point, box
 
-from geo.export import write_gpkg_layers
-from geo.schema import CRS, conform_items
+from geo import testing
 
 SCRIPT_NAME = "<script>alert(1)</script>静安测试项目"
 SCRIPT_QUOTE = "推进<script>alert(1)</script>静安测试项目建设"
@@ -82,14 +80,11 @@ ROWS = [
 
 def items_frame() -> gpd.GeoDataFrame:
     """The items layer, conformed to the schema like the build's output."""
-    rows = [_item(i, *row) for i, row in enumerate(ROWS, start=1)]
-    frame = pd.DataFrame(rows)
-    return conform_items(gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS))
+    return testing.items_frame([_item(i, *row) for i, row in enumerate(ROWS, start=1)])
 
 
 def reference_frames() -> dict[str, gpd.GeoDataFrame]:
-    def frame(rows: list[dict]) -> gpd.GeoDataFrame:
-        return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=CRS)
+    frame = testing.frame
 
     common = {"aliases": "", "source": "synthetic", "licence": "CC0"}
     return {
@@ -156,13 +151,13 @@ def write_atlas(path: Path) -> Path:
         "zones": ref["zones"],
         "district": ref["district"],
     }
-    return write_gpkg_layers(layers, path)
+    return testing.write_layers(layers, path)
 
 
 def write_gazetteer(path: Path) -> Path:
     ref = reference_frames()
     order = ("district", "subdistricts", "zones", "roads", "places")
-    return write_gpkg_layers({k: ref[k] for k in order}, path)
+    return testing.write_layers({k: ref[k] for k in order}, path)
 
 
 #: Markup that would run if any path sent it to HTML or JS unescaped.
@@ -199,7 +194,7 @@ def hostile_layers() -> dict[str, gpd.GeoDataFrame]:
     )
     unknown["kind"] = HOSTILE + "kind"
     rows.append(unknown)
-    items = conform_items(gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=CRS))
+    items = testing.items_frame(rows)
     ref = reference_frames()
     out = {"items": items}
     for key in ("subdistricts", "zones", "district", "roads"):
@@ -212,4 +207,4 @@ def hostile_layers() -> dict[str, gpd.GeoDataFrame]:
 
 
 def write_layers(layers: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
-    return write_gpkg_layers(layers, path)
+    return testing.write_layers(layers, path)

@@ -13,81 +13,60 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from geo.schema import CRS, conform_items
+from geo import testing
 
 X0, Y0, STEP = 121.40, 31.20, 0.01  # 0.01° ≈ 1 km
 
 
+#: columns every synthetic layer row carries (the gazetteer's common columns)
+COMMON = {"aliases": "", "source": "test", "licence": "CC0"}
+
+
 def district() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {
-            "name": ["测试区"],
-            "aliases": [""],
-            "kind": ["district"],
-            "source": ["test"],
-            "licence": ["CC0"],
-        },
-        geometry=[box(X0, Y0, X0 + 2 * STEP, Y0 + 2 * STEP)],
-        crs=CRS,
-    )
+    square = box(X0, Y0, X0 + 2 * STEP, Y0 + 2 * STEP)
+    return testing.frame([{"name": "测试区", "geometry": square}], kind="district", **COMMON)
 
 
 def subdistricts() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {
-            "name": ["西街道", "东街道"],
-            "aliases": ["", ""],
-            "kind": ["subdistrict"] * 2,
-            "source": ["test"] * 2,
-            "licence": ["CC0"] * 2,
-        },
-        geometry=[
-            box(X0, Y0, X0 + STEP, Y0 + 2 * STEP),
-            box(X0 + STEP, Y0, X0 + 2 * STEP, Y0 + 2 * STEP),
-        ],
-        crs=CRS,
-    )
+    rows = [
+        {"name": "西街道", "geometry": box(X0, Y0, X0 + STEP, Y0 + 2 * STEP)},
+        {"name": "东街道", "geometry": box(X0 + STEP, Y0, X0 + 2 * STEP, Y0 + 2 * STEP)},
+    ]
+    return testing.frame(rows, kind="subdistrict", **COMMON)
 
 
 def zones() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
+    rows = [
         {
-            "name": ["中区", "北区"],
-            "aliases": ["中部|中心", ""],
-            "kind": ["functional_zone"] * 2,
-            "source": ["test"] * 2,
-            "licence": ["CC0"] * 2,
-            "derivation": ["box"] * 2,
-            "justification": ["—"] * 2,
+            "name": "中区",
+            "aliases": "中部|中心",
+            "geometry": box(X0 + 0.5 * STEP, Y0 + 0.5 * STEP, X0 + 1.5 * STEP, Y0 + 1.5 * STEP),
         },
-        geometry=[
-            box(X0 + 0.5 * STEP, Y0 + 0.5 * STEP, X0 + 1.5 * STEP, Y0 + 1.5 * STEP),
-            box(X0 + 0.5 * STEP, Y0 + STEP, X0 + 1.5 * STEP, Y0 + 2 * STEP),
-        ],
-        crs=CRS,
-    )
+        {
+            "name": "北区",
+            "geometry": box(X0 + 0.5 * STEP, Y0 + STEP, X0 + 1.5 * STEP, Y0 + 2 * STEP),
+        },
+    ]
+    extra = {"kind": "functional_zone", "derivation": "box", "justification": "—"}
+    return testing.frame(rows, **COMMON, **extra)
 
 
 def roads() -> gpd.GeoDataFrame:
     """甲路/乙路/丙路 run north–south at x = 0.2, 1.0, 1.8 km; 子路/丑路/寅路 east–west."""
-    names, lines = [], []
-    for name, f in (("甲路", 0.2), ("乙路", 1.0), ("丙路", 1.8)):
-        names.append(name)
-        lines.append(LineString([(X0 + f * STEP, Y0), (X0 + f * STEP, Y0 + 2 * STEP)]))
-    for name, f in (("子路", 0.2), ("丑路", 1.0), ("寅路", 1.8)):
-        names.append(name)
-        lines.append(LineString([(X0, Y0 + f * STEP), (X0 + 2 * STEP, Y0 + f * STEP)]))
-    return gpd.GeoDataFrame(
+    rows = [
         {
-            "name": names,
-            "aliases": [""] * 6,
-            "kind": ["road"] * 6,
-            "source": ["test"] * 6,
-            "licence": ["CC0"] * 6,
-        },
-        geometry=lines,
-        crs=CRS,
-    )
+            "name": name,
+            "geometry": LineString([(X0 + f * STEP, Y0), (X0 + f * STEP, Y0 + 2 * STEP)]),
+        }
+        for name, f in (("甲路", 0.2), ("乙路", 1.0), ("丙路", 1.8))
+    ] + [
+        {
+            "name": name,
+            "geometry": LineString([(X0, Y0 + f * STEP), (X0 + 2 * STEP, Y0 + f * STEP)]),
+        }
+        for name, f in (("子路", 0.2), ("丑路", 1.0), ("寅路", 1.8))
+    ]
+    return testing.frame(rows, kind="road", **COMMON)
 
 
 def gazetteer() -> dict[str, gpd.GeoDataFrame]:
@@ -180,5 +159,4 @@ def items() -> gpd.GeoDataFrame:
     frame["doc_title"] = frame["doc"].map({"r1.txt": "报告一", "r2.txt": "报告二"})
     frame["start"] = range(0, 120, 10)
     frame["end"] = frame["start"] + 8
-    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
-    return conform_items(gdf)
+    return testing.items_frame(frame)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from geo import testing
 from geo.crs import wgs84_to_gcj02
 
 # Each square is 0.01° (~950 m) wide.
@@ -16,22 +17,10 @@ WEST = (121.44, 31.22, 121.45, 31.23)
 EAST = (121.45, 31.22, 121.46, 31.23)
 
 
-def square(box: tuple[float, float, float, float]) -> dict:
-    x0, y0, x1, y1 = box
-    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
-    return {"type": "MultiPolygon", "coordinates": [[ring]]}
-
-
-def _fc(features: list[dict], **extra) -> dict:
-    return {"type": "FeatureCollection", **extra, "features": features}
-
-
-def _feature(props: dict, geometry: dict) -> dict:
-    return {"type": "Feature", "properties": props, "geometry": geometry}
-
-
-def _point(lon: float, lat: float) -> dict:
-    return {"type": "Point", "coordinates": [lon, lat]}
+square = testing.geojson_square
+_fc = testing.geojson_collection
+_feature = testing.geojson_feature
+_point = testing.geojson_point
 
 
 def write_geodata(root: Path) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
+from geo import testing
 from geo.geocode import LAYERS
 
 CRS = "EPSG:4326"
@@ -15,8 +16,7 @@ W, S, E, N = 121.40, 31.20, 121.50, 31.30
 
 
 def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
-    base = {"aliases": "", "kind": "", "source": "synthetic", "licence": "CC0-1.0"}
-    return gpd.GeoDataFrame([{**base, **row} for row in rows], geometry="geometry", crs=CRS)
+    return testing.frame(rows, crs=CRS, aliases="", kind="", source="synthetic", licence="CC0-1.0")
 
 
 def synthetic_layers() -> dict[str, gpd.GeoDataFrame]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -170,13 +172,14 @@ def test_exit_code_through_the_interpreter(atlas, tmp_path):
 def test_export_of_the_committed_atlas(tmp_path):
     """The default atlas (data/atlas.gpkg): every item, unlocated ones with null geometry."""
     out = tmp_path / "all.geojson"
-    assert run("export", "-o", str(out)) == 0
-    items = export.read_items(REPO / "data" / "atlas.gpkg")
+    shipped = str(REPO / "data" / "atlas.gpkg")
+    assert run("export", "-o", str(out), "--atlas", shipped) == 0
+    items = export.read_items(shipped)
     features = json.loads(out.read_text(encoding="utf-8"))["features"]
     assert [f["id"] for f in features] == items["id"].tolist()
     assert sum(f["geometry"] is None for f in features) == int(items.geometry.isna().sum())
     parks = tmp_path / "parks.csv"
-    assert run("export", "-o", str(parks), "--kind", "park") == 0
+    assert run("export", "-o", str(parks), "--kind", "park", "--atlas", shipped) == 0
     table = pd.read_csv(parks, encoding="utf-8-sig")
     assert table["id"].tolist() == items[items["kind"] == "park"]["id"].tolist()
 
@@ -208,3 +211,67 @@ def test_zone_alias_selects_the_zone(atlas, tmp_path):
     assert run("export", "-o", str(by_name), "--zone", "中区", "--atlas", str(atlas)) == 0
     assert by_alias.read_bytes() == by_name.read_bytes()
     assert len(json.loads(by_name.read_text())["features"]) == 5
+
+
+# --------------------------------------------------------------------------- -o -, targets, years
+
+
+@pytest.mark.parametrize(("fmt", "export_bytes"), [("geojson", export.export_geojson_bytes),
+                                                  ("csv", export.export_csv_bytes)])  # fmt: skip
+def test_dash_writes_to_standard_output(atlas, fmt, export_bytes, capsysbinary):
+    argv = ["export", "-o", "-", "--format", fmt, "--kind", "project", "--atlas", str(atlas)]
+    assert run(*argv) == 0
+    captured = capsysbinary.readouterr()
+    expected = export_bytes(export.read_items(atlas), Filters(kind=("project",)))
+    assert captured.out == expected
+    assert captured.err.decode() == f"wrote 5 items to standard output ({fmt})\n"
+
+
+def test_dash_defaults_to_geojson(atlas, capsysbinary):
+    assert run("export", "-o", "-", "--atlas", str(atlas)) == 0
+    assert len(json.loads(capsysbinary.readouterr().out)["features"]) == len(fakes.items())
+
+
+def test_a_geopackage_refuses_standard_output(atlas, capsysbinary):
+    assert run("export", "-o", "-", "--format", "gpkg", "--atlas", str(atlas)) == 2
+    captured = capsysbinary.readouterr()
+    assert captured.out == b""
+    err = captured.err.decode()
+    assert err.count("\n") == 1 and "GeoPackage cannot be written to standard output" in err
+
+
+def test_export_onto_a_fifo_or_read_only_file_is_refused(atlas, tmp_path, capsys):
+    fifo = tmp_path / "pipe.geojson"
+    os.mkfifo(fifo)
+    locked = tmp_path / "locked.csv"
+    locked.write_text("old")
+    locked.chmod(0o444)
+    for target, says in ((fifo, "a FIFO"), (locked, "read-only")):
+        assert run("export", "-o", str(target), "--atlas", str(atlas)) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: cannot write {target}: ") and says in err
+        assert err.count("\n") == 1
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and locked.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locked.csv", "pipe.geojson"]
+
+
+@pytest.mark.parametrize(
+    ("years", "says"),
+    [
+        (("2030", "2021"), "year range 2030 2021: FROM is after TO; valid range: 2021–2026"),
+        (("2019", "2024"), "year range 2019 2024: 2019 out of range; valid range: 2021–2026"),
+        (("2021", "2099"), "year range 2021 2099: 2099 out of range; valid range: 2021–2026"),
+    ],
+)
+def test_a_bad_year_range_is_an_error_naming_the_valid_range(atlas, tmp_path, capsys, years, says):
+    out = tmp_path / "x.geojson"
+    for command in (["export", "-o", str(out)], ["summary"]):
+        assert run(*command, "--year-range", *years, "--atlas", str(atlas)) == 2
+        assert capsys.readouterr().err == f"error: {says}\n"
+    assert not out.exists()
+
+
+def test_a_year_range_inside_the_data_selects(atlas, tmp_path):
+    out = tmp_path / "x.geojson"
+    assert run("export", "-o", str(out), "--year-range", "2021", "2022", "--atlas", str(atlas)) == 0
+    assert [f["id"] for f in json.loads(out.read_text())["features"]] == ["a1", "a4", "a10"]

@@ -114,6 +114,20 @@ def test_validate_accepts_vocabulary_without_items(items):
         validate(items, Filters(year=(1999,)))
 
 
+@pytest.mark.parametrize(
+    ("year_range", "says"),
+    [
+        ((2030, 2021), r"^year range 2030 2021: FROM is after TO; valid range: 2021–2026$"),
+        ((1999, 2030), r"^year range 1999 2030: 1999, 2030 out of range; valid range: 2021–2026$"),
+    ],
+)
+def test_validate_year_range_names_the_valid_range(items, year_range, says):
+    with pytest.raises(FilterError, match=says):
+        validate(items, Filters(year_range=year_range))
+    validate(items, Filters(year_range=(2021, 2026)))  # the whole span is fine
+    validate(items, Filters(year_range=(2024, 2024)))
+
+
 def test_split_multi():
     assert flt.split_multi("a;b;") == ["a", "b"]
     assert flt.split_multi(None) == [] and flt.split_multi(float("nan")) == []

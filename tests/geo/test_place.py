@@ -148,3 +148,14 @@ def test_same_name_place_outside_the_district_is_not_used():
         DISTRICT,
     )
     assert got == pl.Placement()
+
+
+def test_precision_two_never_claims_more_than_250_m():
+    import pandas as pd
+
+    from geo.place import honest_precision
+
+    precision = pd.array([2, 2, 1, 3, None, 2], dtype="Int64")
+    radius = [249.0, 756.9, 900.0, 1200.0, None, None]
+    out = honest_precision(precision, radius)
+    assert out.tolist() == [2, 5, 1, 3, pd.NA, 2]

@@ -220,7 +220,7 @@ FILTERS = [
     flt.Filters(text="'); drop"),
     flt.Filters(text="%"),
     flt.Filters(located_only=True),
-    flt.Filters(located_only=True, kind=("park",), year_range=(2020, 2030)),
+    flt.Filters(located_only=True, kind=("park",), year_range=(2021, 2026)),
     flt.Filters(kind=("road",), zone=("北区",)),
 ]
 
@@ -442,7 +442,7 @@ def test_unreachable_server_is_one_line(capsys):
     from geo.localpg import free_port
 
     dsn = f"postgresql://someone:pw@127.0.0.1:{free_port()}/atlas"
-    code = run(geo_cli.main, ["export", "-o", os.devnull, "--format", "csv", "--atlas", dsn])
+    code = run(geo_cli.main, ["export", "-o", "-", "--format", "csv", "--atlas", dsn])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "cannot connect" in err and ":pw@" not in err
 
