@@ -160,7 +160,9 @@ def _no_items(path: Path) -> None:
 
 def _missing_columns(path: Path) -> None:
     items = items_frame().drop(columns=["status", "quote"])
-    write_gpkg_layers({"items": gpd.GeoDataFrame(items, geometry="geometry")}, path)
+    ref = reference_frames()
+    layers = {k: ref[k] for k in ("subdistricts", "zones", "district")}
+    write_gpkg_layers({"items": gpd.GeoDataFrame(items, geometry="geometry"), **layers}, path)
 
 
 @pytest.mark.parametrize(
