@@ -9,9 +9,9 @@ the same paragraph, the ring road whose "two wings" it is — looked up in the g
 anchors are all absent is left out and reported missing rather than guessed.
 
 River corridors (the Σ生态绣带 along 苏州河—彭越浦—走马塘) are buffers of `kind == "river"`
-lines in the roads layer, drawn only when every river it names is there: the shared geodata
-has 苏州河 (as a water area) but not 彭越浦 or 走马塘, so the corridor appears only when an OSM
-extract with those waterways is supplied (`--osm`).
+lines in the roads layer. The shared geodata has 苏州河 only as a water area and neither
+彭越浦 nor 走马塘, so the corridor appears only when an OSM extract with those waterways is
+supplied (`--osm`).
 """
 
 from __future__ import annotations
