@@ -9,8 +9,9 @@ the same paragraph, the ring road whose "two wings" it is — looked up in the g
 anchors are all absent is left out and reported missing rather than guessed.
 
 River corridors (the Σ生态绣带 along 苏州河—彭越浦—走马塘) are buffers of `kind == "river"`
-lines in the roads layer; the shared geodata has no river geometry, so the corridor only
-appears when an OSM extract with waterways is supplied (`--osm`).
+lines in the roads layer. The shared geodata has 苏州河 only as a water area and neither
+彭越浦 nor 走马塘, so the corridor appears only when an OSM extract with those waterways is
+supplied (`--osm`).
 """
 
 from __future__ import annotations
