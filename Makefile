@@ -1,5 +1,8 @@
 # Two entry points do all the set-up on a fresh machine: `make run` and `make test`.
 PY ?= python3
+# `make run` listens on loopback only; `make run ADDRESS=0.0.0.0` serves the whole network.
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,7 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false \
+		--server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh

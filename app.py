@@ -1,190 +1,203 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
-Thin on purpose: load the atlas (cached), turn the sidebar into a `geo.filters.Filters`, apply
-the one shared filter, and draw the map (mapview), table, charts, unlocated list and downloads.
-`ATLAS_PATH` and `GAZETTEER_PATH` point the page at another dataset (the tests use fixtures).
+Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
+a `geo.filters.Filters`, apply the one shared filter, and draw the map (mapview), table, charts,
+the items not on the map and the downloads. The map's data goes to the browser once per atlas
+version (a static file); a rerun sends only the selection. `ATLAS_PATH` points the page at
+another atlas (the tests use fixtures).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.errors import AtlasError
 from atlas.settings import Settings
 from geo import filters as flt
-from geo.export import export_csv_bytes, export_geojson_bytes, filter_vocabulary, read_atlas
+from geo.export import EXPORTERS, filter_vocabulary, read_atlas
 from geo.store import atlas_stamp, shown
-from mapview import charts, panels, threadmap, timeline, upload
+from mapview import build_map, charts, data_url, panels, threadmap, timeline, upload
 from mapview.assets import Assets, install_static, static_base_url
-from mapview.basemaps import BASEMAPS
-from mapview.layers import Reference, assemble_map, items_payload, reference_payload
+from mapview.basemaps import BASEMAPS, offline_label
+from mapview.component import atlas_map
+from mapview.payload import draw_reasons, escape, has_roads_and_water
 
-ROOT = Path(__file__).resolve().parent
-#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect
-_settings = Settings.from_env()
+#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
 #: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
+_settings = Settings.from_env()
 ATLAS_PATH = _settings.atlas_path
+#: the gazetteer geocodes uploaded reports (mapview.upload); the map itself never reads it
 GAZETTEER_PATH = Path(_settings.gazetteer_path)
-#: `geo.export.export_geojson_bytes` or `export_csv_bytes`: (items, filters) → file bytes.
-Export = Callable[[gpd.GeoDataFrame, flt.Filters], bytes]
+#: The table leads with what a planner reads first; the id comes last.
 TABLE_COLUMNS = [
-    "id", "name", "kind", "category", "year", "period", "status", "location",
-    "subdistrict", "zone", "precision", "method", "doc_title",
+    "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
+    "location", "precision", "method", "doc_title", "id",
 ]  # fmt: skip
+TABLE_LABELS = {"subdistrict": "街道", "doc_title": "document"}
+#: Rows shown in the table at most (the downloads hold every row of the selection).
+TABLE_ROWS = 5_000
+#: format → (label, file extension, MIME type) of the download buttons.
+DOWNLOADS = {
+    "geojson": ("GeoJSON", "geojson", "application/geo+json"),
+    "csv": ("CSV", "csv", "text/csv"),
+    "gpkg": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
+}
 
 
 def _stamp(path: Path) -> float:
-    """Modification time: part of every cache key, so a rebuilt atlas is reloaded."""
+    """Modification time: part of the upload cache key, so a rebuilt gazetteer is reloaded."""
     return path.stat().st_mtime if path.exists() else -1.0
 
 
-@st.cache_resource(show_spinner="Loading the atlas…")
+@st.cache_resource(show_spinner="Loading the atlas…", max_entries=2)
 def load_layers(path: str, stamp: str) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers, read once per file version and shared read-only by all sessions."""
     return read_atlas(path)
 
 
-@st.cache_resource(show_spinner=False)
-def load_roads(path: str, stamp: float) -> gpd.GeoDataFrame:
-    """Roads, elevated roads and the river from the gazetteer (the offline basemap's lines)."""
-    if stamp < 0:
-        return gpd.GeoDataFrame({"name": [], "kind": []}, geometry=[], crs="EPSG:4326")
-    return pyogrio.read_dataframe(path, layer="roads", columns=["name", "kind"])
+@st.cache_resource(show_spinner=False, max_entries=2)
+def reasons_of(path: str, stamp: str) -> pd.Series:
+    """Why each item cannot be drawn ("" when it can), once per atlas version."""
+    return draw_reasons(load_layers(path, stamp)["items"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def map_items(path: str, stamp: str, filters: flt.Filters, gcj02: bool):
-    """The drawn features for a filter state (cached: reruns that keep the filters are free)."""
-    items = load_layers(path, stamp)["items"]
-    return items_payload(flt.apply_filters(items, filters), gcj02=gcj02)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def map_reference(path: str, stamp: str, roads_path: str, roads_stamp: float, gcj02: bool):
+@st.cache_resource(show_spinner=False, max_entries=2)
+def choices_of(path: str, stamp: str) -> dict[str, list]:
+    """The sidebar's choices, once per atlas version (not a column scan per rerun)."""
     layers = load_layers(path, stamp)
-    reference = Reference(
-        layers["district"],
-        layers["subdistricts"],
-        layers["zones"],
-        load_roads(roads_path, roads_stamp),
-    )
-    return reference_payload(reference, gcj02=gcj02)
+    return panels.filter_choices(layers["items"], filter_vocabulary(layers))
 
 
-def selection_bytes(
-    export: Export,
-    path: str,
-    stamp: str,
-    filters: flt.Filters,
-) -> bytes:
-    """The selection as `export` writes it (`export_geojson_bytes`: the same bytes as
-    `python -m geo export`). Bound with `functools.partial` as a download button's `data`, it
-    runs only when the user clicks (on a server thread), not on every rerun."""
-    return export(load_layers(path, stamp)["items"], filters)
+@st.cache_resource(show_spinner=False, max_entries=2)
+def offline_of(path: str, stamp: str) -> str:
+    """The offline basemap's label: only the reference lines this atlas can draw."""
+    return offline_label(*has_roads_and_water(load_layers(path, stamp)))
 
 
-def download_button(
-    label: str, export: Export, extension: str, mime: str, selected: tuple[str, str, flt.Filters]
-) -> None:
-    """A sidebar button whose file is built only when clicked (deferred `data`)."""
-    st.sidebar.download_button(
-        label,
-        functools.partial(selection_bytes, export, *selected),
-        f"jingan-atlas.{extension}",
-        mime,
-        key=f"dl_{extension}",
-        on_click="ignore",
-    )
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def map_file(path: str, stamp: str, gcj02: bool, base_url: str) -> str:
+    """URL of the published map data file (every item + reference layers), once per atlas
+    version and datum; browsers fetch it once and keep it between reruns."""
+    layers = load_layers(path, stamp)
+    return data_url(layers["items"], layers, gcj02=gcj02, assets=Assets(base_url))
+
+
+def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> bytes:
+    """The selection as `python -m geo export --format FMT` writes it (the same function).
+    Bound with `functools.partial` as a download button's `data`, it runs only when the user
+    clicks, not on every rerun."""
+    return EXPORTERS[fmt](load_layers(path, stamp)["items"], filters)
+
+
+def downloads(path: str, stamp: str, filters: flt.Filters) -> None:
+    bar = st.sidebar
+    bar.header("Download the selection")
+    for fmt, (label, extension, mime) in DOWNLOADS.items():
+        bar.download_button(
+            label,
+            functools.partial(selection_bytes, fmt, path, stamp, filters),
+            f"jingan-atlas.{extension}",
+            mime,
+            key=f"dl_{extension}",
+            on_click="ignore",
+        )
+    bar.caption("The same files from the command line (`.gpkg` or `.csv` for the others):")
+    bar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
+
+
+def table_focus(table: pd.DataFrame, key: str) -> None:
+    """A new table row selection selects that item and asks the map to zoom to it."""
+    state = st.session_state.get(key)
+    rows = list(state["selection"]["rows"]) if state else []
+    if rows and rows != st.session_state.get("_table_rows") and rows[0] < len(table):
+        chosen = str(table["id"].iloc[rows[0]])
+        st.session_state[panels.SELECTED] = chosen
+        n = st.session_state.get("_focus", {}).get("n", 0) + 1
+        st.session_state["_focus"] = {"id": escape(chosen), "n": n}
+    st.session_state["_table_rows"] = rows
 
 
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
     install_static()
+    path = str(ATLAS_PATH)
     try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
-        stamp = atlas_stamp(ATLAS_PATH)
-    except AtlasError as exc:
-        st.error(str(exc))
+        stamp = atlas_stamp(path)
+        if stamp is None:
+            st.error(
+                f"No atlas at {shown(path)}. Build it with `make build` (python -m geo build)."
+            )
+            st.stop()
+        layers = load_layers(path, stamp)
+    except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
+        st.error(f"The atlas cannot be opened — {exc}. Rebuild it with `make build`.")
         st.stop()
-    if stamp is None:
-        st.error(
-            f"No atlas at {shown(ATLAS_PATH)}. Build it with `make build` (python -m geo build)."
-        )
-        st.stop()
-    layers = load_layers(str(ATLAS_PATH), stamp)
     items = layers["items"]
 
-    filters, basemap = panels.sidebar(items, filter_vocabulary(layers))
+    filters, basemap = panels.sidebar(choices_of(path, stamp), offline_of(path, stamp))
     filters = replace(filters, outcome=timeline.outcome_filter(items))  # issue 12
     show_threads = timeline.threads_toggle()
-    reports = upload.sidebar(
-        GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{ATLAS_PATH}:{stamp}", layers
-    )
-    user = upload.user_layers(reports, filters)
-    selection = flt.apply_filters(items, filters)
-    located = ~(selection.geometry.isna() | selection.geometry.is_empty)
-    unlocated = selection[~located]
+    reports = upload.sidebar(GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers)
+    user = upload.user_layers(reports, filters)  # issue 13: uploaded reports, filtered
+    keep = flt.mask(items, filters).to_numpy()
+    selection = items[keep]
+    reasons = reasons_of(path, stamp)[keep]
+    off_map = selection[(reasons != "").to_numpy()].assign(reason=reasons[reasons != ""])
 
     st.title("Jing'an Atlas 静安图志")
     st.caption(
         "What the reports of Jing'an District promise and build — every feature links to the "
         "sentence it comes from. Boundaries, roads and places © OpenStreetMap contributors (ODbL)."
     )
-    count = panels.count_line(len(selection), len(unlocated), len(items))
+    count = panels.count_line(len(selection), len(off_map), len(items))
     st.sidebar.markdown(count)
     st.markdown(count)
 
-    gcj02 = BASEMAPS[basemap].gcj02
-    payload = map_items(str(ATLAS_PATH), stamp, filters, gcj02)
-    if show_threads:  # one feature per thread instead of one per mention
-        payload = items_payload(selection.iloc[:0], gcj02=gcj02)
-    reference = map_reference(
-        str(ATLAS_PATH), stamp, str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH), gcj02
-    )
-    assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
-    atlas_map = assemble_map(payload, reference, basemap, assets, upload.payloads(user, gcj02))
-    if show_threads:
-        features = threadmap.thread_features(layers["threads"], selection)
-        threadmap.add_thread_layer(atlas_map, features, gcj02)
+    table_key = f"table-{st.session_state.get(panels.TABLE_GENERATION, 0)}"
+    table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
+    table_focus(table, table_key)
 
+    assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
+    gcj02 = BASEMAPS[basemap].gcj02
+    overlays = []
+    if show_threads:  # one feature per thread instead of one per mention
+        features = threadmap.thread_features(layers["threads"], selection)
+        overlays = [(threadmap.LAYER_NAME, threadmap.thread_items(features))]
+    args = build_map(
+        items,
+        selection=keep & (not show_threads),
+        basemap=basemap,
+        assets=assets,
+        focus=st.session_state.get("_focus"),
+        url=map_file(path, stamp, gcj02, assets.base_url),
+        filters=filters,
+        user_layers=[(layer.label, layer.selection) for layer in user],
+        overlays=overlays,
+    )
     map_col, detail_col = st.columns([5, 2])
     with map_col:
-        state = st_folium(
-            atlas_map,
-            key="atlas-map",
-            height=640,
-            use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip"],
-        )
-    clicked = panels.id_from_tooltip((state or {}).get("last_object_clicked_tooltip"))
-    if clicked and clicked != st.session_state.get("_map_clicked"):
-        st.session_state["_map_clicked"] = clicked
-        st.session_state["selected_id"] = clicked
+        clicked = atlas_map(args)
+    if clicked and clicked.get("n") != st.session_state.get("_map_click"):
+        st.session_state["_map_click"] = clicked.get("n")
+        st.session_state[panels.SELECTED] = clicked.get("id")
 
-    table_tab, chart_tab, unlocated_tab = st.tabs(
-        ["Table", "Charts", f"Unlocated ({len(unlocated)})"]
-    )
+    table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
     with table_tab:
-        table = selection.reindex(columns=TABLE_COLUMNS)
-        event = st.dataframe(
-            pd.DataFrame(table),
+        if len(selection) > TABLE_ROWS:
+            st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
+        st.dataframe(
+            pd.DataFrame(table).rename(columns=TABLE_LABELS),
             hide_index=True,
-            key="table",
+            key=table_key,
             on_select="rerun",
             selection_mode="single-row",
         )
-        rows = list(event.selection.rows) if event is not None else []
-        if rows and rows != st.session_state.get("_table_rows"):
-            st.session_state["selected_id"] = str(table["id"].iloc[rows[0]])
-        st.session_state["_table_rows"] = rows
     with chart_tab:
         left, right = st.columns(2)
         left.altair_chart(charts.year_kind_chart(selection), width="stretch")
@@ -197,24 +210,19 @@ def main() -> None:
         left, right = st.columns(2)
         left.altair_chart(charts.plan_outcome_chart(selection, "year"), width="stretch")
         right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
-    with unlocated_tab:
-        panels.unlocated_list(unlocated)
+    with off_tab:
+        panels.not_drawn_list(off_map)
     upload.report_panels(user, filters, TABLE_COLUMNS)
 
     with detail_col:
-        chosen = upload.lookup(items, user, st.session_state.get("selected_id"))
+        chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))
         if len(chosen):
             panels.item_details(chosen.iloc[0].to_dict())
             timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
 
-    selected = (str(ATLAS_PATH), stamp, filters)
-    st.sidebar.header("Download the selection")
-    download_button("GeoJSON", export_geojson_bytes, "geojson", "application/geo+json", selected)
-    st.sidebar.caption("The same GeoJSON from the command line:")
-    st.sidebar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
-    download_button("CSV", export_csv_bytes, "csv", "text/csv", selected)
+    downloads(path, stamp, filters)
 
 
 main()

@@ -1,15 +1,24 @@
-"""Child process of the browser figures: the real app server and a real browser.
+"""Child process of the browser figures: the real app server and real Chromium pages.
 
-Starts `streamlit run app.py` with ATLAS_PATH (mapview.devserver, the browser test's helper),
-opens it in headless Chromium, and times navigation → the Leaflet map drawn with its feature
-counts (server script, websocket, iframe, Leaflet drawing), for the first visitor after the
-server starts and for a second one. Reads the server's peak resident memory (VmHWM in /proc)
-before stopping it. Prints one JSON line.
+    python bench/browser_child.py [SESSIONS]
+
+Starts `streamlit run app.py` with ATLAS_PATH (tests/devserver.py, the browser tests' helper)
+and opens SESSIONS (default 1) browser sessions at once (Playwright's async API, one
+Chromium, a context per session). Each session times
+
+- first map: navigation → the Leaflet map drawn with its per-kind counts;
+- filter → map: choosing the kind "Projects" in the sidebar → the map's counts showing exactly
+  the located projects (measured inside the map frame on animation frames);
+
+then, with SESSIONS == 1, a second visitor (caches warm). Reads the server's peak resident
+memory (VmHWM) before stopping it. Prints one JSON line.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -17,9 +26,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mapview.devserver import chromium, streamlit_app, wait_for_map  # noqa: E402
+from tests.devserver import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, streamlit_app  # noqa: E402
 
 TIMEOUT_MS = 240_000
+KIND = "project"
+KIND_LABEL = "Projects 项目"
+
+
+def expected_projects() -> int:
+    """Located, drawable projects of the atlas: what the map must show after the change."""
+    from atlas.settings import Settings
+    from geo.export import read_atlas
+    from mapview.payload import draw_reasons
+
+    items = read_atlas(Settings.from_env().atlas_path)["items"]
+    return int(((items["kind"] == KIND) & (draw_reasons(items) == "")).sum())
 
 
 def server_peak_bytes(port: str) -> int:
@@ -39,25 +60,86 @@ def server_peak_bytes(port: str) -> int:
     raise LookupError(f"no streamlit process on port {port}")
 
 
-def visit(browser: object, url: str) -> tuple[float, dict]:
-    """Seconds from navigation (a new browser session) to the drawn map, and its counts."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+COUNTS = "document.getElementById('map') && document.getElementById('map').dataset.atlasCounts"
+PROJECTS_ONLY = f"""(n) => {{
+  const c = {COUNTS};
+  if (!c) return false;
+  const k = JSON.parse(c);
+  return Object.keys(k).length === 1 && k.{KIND} && k.{KIND}.drawn === n;
+}}"""
+
+
+async def map_frame(page):
+    """The map component's frame, once it exists."""
+    handle = await page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS, state="attached")
+    frame = await handle.content_frame()
+    while frame is None:
+        await asyncio.sleep(0.05)
+        frame = await handle.content_frame()
+    return frame
+
+
+async def session(browser, url: str, projects: int, change: bool = True) -> dict:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     t0 = time.perf_counter()
-    page.goto(url, wait_until="domcontentloaded")
-    counts = json.loads(wait_for_map(page, timeout_ms=TIMEOUT_MS))
-    seconds = time.perf_counter() - t0
-    page.context.close()
-    return seconds, counts
+    await page.goto(url, wait_until="domcontentloaded")
+    frame = await map_frame(page)
+    await frame.wait_for_function(f"() => !!({COUNTS})", timeout=TIMEOUT_MS, polling="raf")
+    out = {"first_map": time.perf_counter() - t0}
+    out["first_timing"] = await frame.evaluate("() => window.ATLAS.state.timing")
+    if change:
+        await page.locator("[data-testid='stMultiSelect']").nth(1).click()  # Kind
+        option = page.get_by_role("option", name=KIND_LABEL)
+        await option.wait_for()
+        t1 = time.perf_counter()
+        await option.click()
+        await frame.wait_for_function(
+            PROJECTS_ONLY, arg=projects, timeout=TIMEOUT_MS, polling="raf"
+        )
+        out["filter_to_map"] = time.perf_counter() - t1
+        out["change_timing"] = await frame.evaluate("() => window.ATLAS.state.timing.select")
+    await context.close()
+    return out
+
+
+async def run(sessions: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    projects = expected_projects()
+    with streamlit_app() as url:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                results = await asyncio.gather(
+                    *(session(browser, url, projects) for _ in range(sessions))
+                )
+                again = None
+                if sessions == 1:
+                    again = (await session(browser, url, projects, change=False))["first_map"]
+            finally:
+                await browser.close()
+        peak = server_peak_bytes(url.rsplit(":", 1)[1])
+    first = [r["first_map"] for r in results]
+    change = [r["filter_to_map"] for r in results]
+    return {
+        "sessions": sessions,
+        "first_map": statistics.median(first),
+        "first_map_max": max(first),
+        "filter_to_map": statistics.median(change),
+        "filter_to_map_max": max(change),
+        "again": again,
+        "server_peak": peak,
+        "projects": projects,
+        "first_timing": results[0]["first_timing"],
+        "change_select_ms": statistics.median(r["change_timing"] for r in results),
+    }
 
 
 def main() -> int:
-    with streamlit_app() as url, chromium() as browser:
-        first, counts = visit(browser, url)  # the server's first run: imports, atlas load
-        again, _ = visit(browser, url)  # a second visitor: caches warm
-        peak = server_peak_bytes(url.rsplit(":", 1)[1])
-    features = sum(v.get("features", 0) for v in counts.values())
-    print(json.dumps({"drawn": first, "again": again, "server_peak": peak, "features": features}))
+    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    print(json.dumps(asyncio.run(run(sessions))))
     return 0
 
 

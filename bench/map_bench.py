@@ -17,15 +17,11 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import pyogrio
 import streamlit_folium  # noqa: F401  (imports folium.plugins, as in the app)
 
-from atlas.settings import settings
 from bench.measure import best_of, profile, timed
 from bench.report import Figure
 from bench.synthetic import located
-
-GAZETTEER = settings.gazetteer_path
 
 KB = 1000
 #: A typical filter change: a year range and two kinds (see filter_figures).
@@ -70,33 +66,35 @@ def naive_map(items: gpd.GeoDataFrame) -> folium.Map:
 
 @dataclass(frozen=True)
 class AppMap:
-    """The app's map pipeline (app.py): the reference payload is cached once per atlas; a
-    filter change recomputes the items payload, assembles the map and calls st_folium."""
+    """The app's map pipeline (app.py): the data file (every item + reference layers) is
+    published once per atlas; a filter change computes the selection bitmap and the
+    component's small arguments."""
 
-    reference: Any  # mapview.layers.ReferencePayload
+    layers: dict[str, gpd.GeoDataFrame]
 
     @classmethod
     def over(cls, atlas: Path) -> AppMap:
         from geo.export import read_atlas
-        from mapview.layers import Reference as MapReference
-        from mapview.layers import reference_payload
 
-        layers = read_atlas(atlas)
-        roads = pyogrio.read_dataframe(GAZETTEER, layer="roads", columns=["name", "kind"])
-        ref = MapReference(layers["district"], layers["subdistricts"], layers["zones"], roads)
-        return cls(reference_payload(ref, gcj02=False))
+        return cls(read_atlas(atlas))
 
-    def build(self, items: gpd.GeoDataFrame) -> folium.Map:
-        from mapview.assets import Assets, static_base_url
-        from mapview.basemaps import DEFAULT_BASEMAP
-        from mapview.layers import assemble_map, items_payload
+    def data(self, items: gpd.GeoDataFrame) -> str:
+        """The static data file's text for `items` (fetched once per browser session)."""
+        from mapview.payload import map_data
 
-        payload = items_payload(items, gcj02=False)
-        return assemble_map(payload, self.reference, DEFAULT_BASEMAP, Assets(static_base_url(None)))
+        return map_data(items, self.layers)
+
+    def args(self, items: gpd.GeoDataFrame, filters: Any) -> dict[str, Any]:
+        """What a rerun sends: the map component's arguments for `filters` over `items`."""
+        from geo.filters import mask
+        from mapview import build_map
+
+        keep = mask(items, filters).to_numpy()
+        return build_map(items, selection=keep, url="/app/static/data/map-x.json").as_dict()
 
 
 def to_browser(m: folium.Map) -> dict[str, Any]:
-    """What app.py does with a built map: hand it to st_folium with the same arguments."""
+    """The baseline's st_folium call (what the app did before issue 14)."""
     return st_folium_args(
         m,
         key="atlas-map",
@@ -106,56 +104,37 @@ def to_browser(m: folium.Map) -> dict[str, Any]:
     )
 
 
-def item_bytes(items: gpd.GeoDataFrame) -> dict[str, int]:
-    """Where the app's item bytes go: geometry text, property text, and the quotes in it."""
-    from mapview.layers import ITEM_TOLERANCE, geometry_texts, item_properties, js_literal
-
-    drawn = items[located(items)]
-    props = item_properties(drawn)
-    texts = geometry_texts(drawn.geometry, ITEM_TOLERANCE)
-    return {
-        "geometry": sum(len(t.encode()) for t in texts),
-        "distinct": sum(len(t.encode()) for t in set(texts)),
-        "properties": sum(len(js_literal(p).encode()) for p in props),
-        "quotes": sum(len(js_literal(p["q"]).encode()) for p in props),
-    }
-
-
 # --- figures ------------------------------------------------------------------------------
 
 
 def payload_figures(atlas: Path) -> list[Figure]:
     """payload.map: the whole real atlas, the app's map vs a naive GeoJson map."""
     from geo.export import read_atlas
+    from geo.filters import Filters
 
     real = read_atlas(atlas)["items"]
     app = AppMap.over(atlas)
-    ours = to_browser(app.build(real))
-    empty = to_browser(app.build(real.iloc[:0]))
+    data = app.data(real).encode("utf-8")
+    args = payload_bytes(app.args(real, Filters()))
     naive = to_browser(naive_map(real))
-    ours_b, naive_b, empty_b = map(payload_bytes, (ours, naive, empty))
-    gz = len(gzip.compress(json.dumps(ours, ensure_ascii=False, default=str).encode()))
+    naive_b = payload_bytes(naive)
+    gz = len(gzip.compress(data))
     gz_naive = len(gzip.compress(json.dumps(naive, ensure_ascii=False, default=str).encode()))
     n_located = int(located(real).sum())
-    parts = item_bytes(real)
     return [
         Figure(
             "payload.map",
-            ours_b / KB,
+            (len(data) + args) / KB,
             "kB",
             naive_b / KB,
             details=[
-                f"{len(real)} items ({n_located} located); JSON of the st_folium component "
-                "arguments (script, header, html, asset links) as app.py calls it, vs "
-                "folium.Map + folium.GeoJson(items) of every column at full precision through "
-                "the same st_folium; JS/CSS files excluded on both sides",
-                f"of which {empty_b / KB:.1f} kB is the app's map with no items (reference "
-                f"layers: roads, outlines, labels; legend; controls); gzip: {gz / KB:.1f} kB vs "
-                f"{gz_naive / KB:.1f} kB",
-                f"item shapes at the app's simplification: {parts['distinct'] / KB:.1f} kB "
-                f"distinct, {parts['geometry'] / KB:.1f} kB if each item carried its own; item "
-                f"properties {parts['properties'] / KB:.1f} kB, of which quotes "
-                f"{parts['quotes'] / KB:.1f} kB",
+                f"{len(real)} items ({n_located} located): the map's static data file (every "
+                f"item, reference layers, labels; {len(data) / KB:.1f} kB, fetched once per "
+                f"session) + the component arguments of a rerun ({args / KB:.2f} kB: selection "
+                "bitmap, basemap, asset links), vs folium.Map + folium.GeoJson(items) of every "
+                "column at full precision through st_folium, sent on every change; JS/CSS "
+                "files excluded on both sides",
+                f"gzip: {gz / KB:.1f} kB vs {gz_naive / KB:.1f} kB",
             ],
         )
     ]
@@ -168,7 +147,7 @@ def filter_figures(label: str, items: gpd.GeoDataFrame, app: AppMap, quick: bool
     filters = Filters(**TYPICAL)
 
     def ours() -> dict:
-        return to_browser(app.build(apply_filters(items, filters)))
+        return app.args(items, filters)
 
     def naive() -> dict:
         return to_browser(naive_map(apply_filters(items, filters)))
@@ -188,8 +167,8 @@ def filter_figures(label: str, items: gpd.GeoDataFrame, app: AppMap, quick: bool
             baseline,
             details=[
                 f"{len(items)} items; year 2018–2025 + kind project/park keeps {len(selected)} "
-                f"({drawn} drawn); apply_filters + items_payload + assemble_map + st_folium "
-                f"arguments, reference payload cached as in app.py (best of {repeat}) vs the "
+                f"({drawn} drawn); geo.filters.mask + the selection bitmap + the component "
+                f"arguments, data file published once as in app.py (best of {repeat}) vs the "
                 f"same filter + naive folium.GeoJson through st_folium; payload "
                 f"{payload_bytes(warm) / KB:.0f} kB",
                 prof.summary(),

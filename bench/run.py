@@ -40,7 +40,7 @@ SCALES = (10, 100)
 QUICK_SCALES = (10,)
 #: Groups of figures (`--only`): scale includes the app children (rerun, memory); growth feeds
 #: 10 kB … 1 MB of awkward input to the extractor and the geocoder (bench/growth.py).
-GROUPS = ("build", "payload", "scale", "upload", "growth")
+GROUPS = ("build", "payload", "scale", "upload", "growth", "browser")
 
 
 def section(name: str, fn: Callable[[], list[Figure]], echo: bool = True) -> list[Figure]:
@@ -110,10 +110,21 @@ def scale_figures(quick: bool, atlas: Path | None, workdir: Path) -> list[Figure
         note = "quick: 10x data, children side by side; the full run measures 100x" if quick else ""
         runs = {"1x": atlas, **{f"{k}x": p for k, p in atlases.items()}}
         figures += section("app", lambda: app_bench.figures(runs, parallel=quick, note=note))
-        if not quick:  # a real server and browser: ~1 min at 100x, full runs only
-            top = f"{max(scales)}x"
-            figures += section("browser", lambda: browser_bench.figures(runs[top], atlas, top))
     return figures
+
+
+def browser_figures(atlas: Path | None, workdir: Path, scale: int = max(SCALES)) -> list[Figure]:
+    """Real server + Chromium on the synthetic atlas of `scale` (full runs, `--only browser`)."""
+    label = f"{scale}x"
+    if atlas is None:
+        return [missing(f"browser.first_map.{label}", "s", "no 1x atlas for baseline")]
+    ref = synthetic.load_reference(atlas)
+    real = synthetic.load_real_items(atlas)
+    items = synthetic.label(
+        synthetic.synthesize(len(real) * scale, ref, template=real, seed=scale), ref
+    )
+    big = synthetic.write_atlas(items, ref, workdir / f"browser-{label}" / "atlas.gpkg")
+    return browser_bench.figures(big, atlas, label)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "growth" in args.only:  # growth.figures prints each line as it is measured
             figures += section("growth", lambda: growth.figures(args.quick), echo=False)
+        if "browser" in args.only and not args.quick:  # ~2 min: full runs only
+            figures += section("browser", lambda: browser_figures(atlas, workdir))
     seconds = time.perf_counter() - T0
     print(f"# {mode} run: {seconds:.0f} s", flush=True)
     if not (args.no_save or partial):

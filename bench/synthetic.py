@@ -305,7 +305,9 @@ def synthesize(
         boundary=None,
         missing_sides=None,
     )
-    return gpd.GeoDataFrame(items[list(ITEM_COLUMNS[:-1])], geometry=list(geoms), crs=CRS)
+    # later schema columns (uncertainty, thread, outcome) the template may lack: null
+    items = items.reindex(columns=list(ITEM_COLUMNS[:-1]))
+    return gpd.GeoDataFrame(items, geometry=list(geoms), crs=CRS)
 
 
 def label(items: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoDataFrame:

@@ -58,17 +58,19 @@ class Page:
     app) + the report's payload, assembled and handed to st_folium."""
 
     def __init__(self, atlas_path: Path, items: Any) -> None:
-        from bench.map_bench import AppMap
         from mapview.layers import items_payload
+
+        from bench.map_bench import AppMap
 
         self.app = AppMap.over(atlas_path)
         self.items = items_payload(items)
 
     def draw(self, label: str, items: Any) -> Any:
+        from mapview.layers import assemble_map, items_payload
+
         from bench.map_bench import to_browser
         from mapview.assets import Assets, static_base_url
         from mapview.basemaps import DEFAULT_BASEMAP
-        from mapview.layers import assemble_map, items_payload
 
         user = [(label, items_payload(items))]
         m = assemble_map(
@@ -151,7 +153,7 @@ def _same_items(items: Any, base: Any) -> str:
 def page_figures(atlas: Path, files: dict[str, Path], results: dict[str, Any]) -> list[Figure]:
     """Chromium: file handed to the uploader → the report's layer drawn (its features counted
     by the map's `data-user-counts`), each format in a fresh session of one warm server."""
-    from mapview.devserver import chromium, streamlit_app, wait_for_map
+    from tests.devserver import chromium, streamlit_app, wait_for_map
 
     env = {"ATLAS_PATH": str(atlas), "GAZETTEER_PATH": str(GAZETTEER)}
     seconds: dict[str, float] = {}
@@ -204,7 +206,7 @@ def _filter_redraw(browser: Any, url: str, wait_for_map) -> float:
 
 
 def _page_upload(browser: Any, url: str, path: Path, want: dict | None, wait_for_map) -> float:
-    from mapview.devserver import MAP_FRAME
+    from tests.devserver import MAP_FRAME
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()

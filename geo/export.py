@@ -454,7 +454,28 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, PathArg], Path]] = {
 }
 
 
+def export_gpkg_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
+    """The GeoPackage of the selection (layer `items`), as bytes: what the CLI writes and the
+    app downloads (fixed GDAL timestamp, so the same selection gives the same bytes)."""
+    with tempfile.TemporaryDirectory(prefix="atlas-export-") as tmp:
+        path = write_gpkg(flt.apply_filters(items, filters), Path(tmp) / "selection.gpkg")
+        return path.read_bytes()
+
+
+#: format → (items, filters) → file bytes: the one function per format behind the CLI export
+#: and the page's downloads, so both write the same bytes for the same filters.
+EXPORTERS: dict[str, Callable[[gpd.GeoDataFrame, flt.Filters], bytes]] = {
+    "geojson": export_geojson_bytes,
+    "gpkg": export_gpkg_bytes,
+    "csv": export_csv_bytes,
+}
+
+
 # --------------------------------------------------------------------------- reading
+
+
+#: Item columns of later schema versions: an older atlas gets them null (threads relinked).
+LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
 
 
 def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
@@ -464,10 +485,18 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     path = settings.atlas_path if path is None else path
     if store.is_url(path):
         return with_threads(store.read_atlas(str(path)))
+    if not Path(path).is_file():
+        raise ExportError(f"cannot read atlas {path}: no such file")
     try:
-        is_file = Path(path).is_file()
-        present = set(pyogrio.list_layers(path)[:, 0]) if is_file else set()
-        present |= {"items"}  # a file without it fails here, with GDAL's reason
+        present = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        why = f"not a readable GeoPackage ({_reason(exc)})"
+        raise ExportError(f"cannot read atlas {path}: {why}") from exc
+    if "items" not in present:
+        shown = ", ".join(sorted(present)) or "none"
+        raise ExportError(f"cannot read atlas {path}: it has no 'items' layer (layers: {shown})")
+    is_file = True
+    try:
         required = ("subdistricts", "zones", "district")  # threads are derived, roads optional
         absent = [name for name in required if is_file and name not in present]
         if absent:
@@ -481,7 +510,12 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
         }
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
-    built_before_threads = "thread" not in layers["items"].columns
+    columns = layers["items"].columns
+    missing = [c for c in ITEM_COLUMNS if c not in columns and c not in LATER_COLUMNS]
+    if missing:
+        lacks = ", ".join(missing)
+        raise ExportError(f"cannot read atlas {path}: the items layer lacks column(s) {lacks}")
+    built_before_threads = "thread" not in columns
     try:
         layers["items"] = conform_items(layers["items"])
     except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
@@ -606,6 +640,7 @@ __all__ = [
     "export_bytes",
     "export_csv_bytes",
     "export_geojson_bytes",
+    "export_gpkg_bytes",
     "read_atlas",
     "read_items",
     "rfc7946_geometries",

@@ -150,38 +150,89 @@ def filter_fields() -> list[str]:
     return [f.name for f in fields(Filters) if not f.name.startswith("_")]
 
 
+@dataclass(frozen=True)
+class Option:
+    """One filter option of the CLIs: the `Filters` field it sets and how argparse reads it.
+
+    `OPTIONS` is the one table that `add_filter_arguments` (the parser), `filters_from_args`
+    (parsed options → `Filters`) and `filter_arguments` (`Filters` → the option list, e.g. the
+    page's "equivalent command") are built from, so the three cannot drift apart."""
+
+    field: str
+    form: str  # "many" (nargs="+", repeatable), "pair" (two values), "text", "flag"
+    help: str
+    metavar: str | tuple[str, str] | None = None
+    type: type = str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.field.replace("_", "-")
+
+    def argparse_kwargs(self) -> dict:
+        if self.form == "many":
+            return {"nargs": "+", "action": "extend", "default": [], "type": self.type,
+                    "metavar": self.metavar, "help": self.help}  # fmt: skip
+        if self.form == "pair":
+            return {"nargs": 2, "type": self.type, "metavar": self.metavar, "help": self.help}
+        if self.form == "flag":
+            return {"action": "store_true", "help": self.help}
+        return {"default": "", "help": self.help}
+
+    def value(self, parsed: Any) -> Any:
+        """The `Filters` value of what argparse parsed."""
+        if self.form == "many":
+            return tuple(parsed or ())
+        if self.form == "pair":
+            return tuple(parsed) if parsed else None
+        if self.form == "flag":
+            return bool(parsed)
+        return parsed or ""
+
+    def arguments(self, value: Any) -> list[str]:
+        """The command-line words that make argparse parse `value` (none for the default)."""
+        if self.form == "flag":
+            return [self.flag] if value else []
+        if self.form == "text":
+            # `--text=VALUE`: a value starting with "-" is not taken for an option
+            return [f"{self.flag}={value}"] if value else []
+        words = [str(v) for v in (value or ())]
+        if not words:
+            return []
+        if self.form == "many" and any(w.startswith("-") for w in words):
+            return [f"{self.flag}={w}" for w in words]  # a value like "-x" is not an option
+        return [self.flag, *words]
+
+
+#: The filter options shared by `python -m geo export` and `python -m geo summary`, in order.
+OPTIONS: tuple[Option, ...] = (
+    Option("year", "many", "year(s) the statement is about", "Y", int),
+    Option("year_range", "pair", "years, inclusive", ("FROM", "TO"), int),
+    Option("kind", "many", "project, beautiful_block, park, zone, road", "K"),
+    Option("category", "many", "e.g. education, health, greening", "C"),
+    Option("status", "many", "planned, started, completed, ongoing, mentioned", "S"),
+    Option("period", "many", "review, plan, multi-year", "P"),
+    Option("subdistrict", "many", "街道/镇 the item lies in", "NAME"),
+    Option("zone", "many", "functional zone the item lies in", "NAME"),
+    Option("outcome", "many", f"what became of a plan: {', '.join(OUTCOMES)}", "O"),
+    Option("text", "text", "search name, location and quote"),
+    Option("located_only", "flag", "drop unlocated items"),
+)
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """The filter options shared by `python -m geo export` and `python -m geo summary`.
 
     Each may be repeated or given several values (`--year 2024 2025`); values are OR-ed."""
-    many: dict[str, Any] = {"nargs": "+", "action": "extend", "default": []}
-    add = parser.add_argument
-    add("--year", type=int, metavar="Y", help="year(s) the statement is about", **many)
-    add("--year-range", type=int, nargs=2, metavar=("FROM", "TO"), help="years, inclusive")
-    add("--kind", metavar="K", help="project, beautiful_block, park, zone, road", **many)
-    add("--category", metavar="C", help="e.g. education, health, greening", **many)
-    add("--status", metavar="S", help="planned, started, completed, ongoing, mentioned", **many)
-    add("--period", metavar="P", help="review, plan, multi-year", **many)
-    add("--subdistrict", metavar="NAME", help="街道/镇 the item lies in", **many)
-    add("--zone", metavar="NAME", help="functional zone the item lies in", **many)
-    outcomes = ", ".join(OUTCOMES)
-    add("--outcome", metavar="O", help=f"what became of a plan: {outcomes}", **many)
-    parser.add_argument("--text", default="", help="search name, location and quote")
-    parser.add_argument("--located-only", action="store_true", help="drop unlocated items")
+    for option in OPTIONS:
+        parser.add_argument(option.flag, **option.argparse_kwargs())
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
     """`Filters` from the options of `add_filter_arguments`."""
-    return Filters(
-        year=tuple(args.year),
-        year_range=tuple(args.year_range) if args.year_range else None,
-        kind=tuple(args.kind),
-        category=tuple(args.category),
-        status=tuple(args.status),
-        period=tuple(args.period),
-        subdistrict=tuple(args.subdistrict),
-        zone=tuple(args.zone),
-        outcome=tuple(getattr(args, "outcome", ())),
-        text=args.text,
-        located_only=args.located_only,
-    )
+    return Filters(**{o.field: o.value(getattr(args, o.field)) for o in OPTIONS})
+
+
+def filter_arguments(filters: Filters) -> list[str]:
+    """The options that select `filters` (the inverse of `filters_from_args`): parsing them
+    with `add_filter_arguments` gives `filters` back."""
+    return [word for o in OPTIONS for word in o.arguments(getattr(filters, o.field))]

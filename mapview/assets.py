@@ -1,11 +1,11 @@
 """Leaflet and Leaflet.markercluster served from the installed `xstatic-*` packages.
 
-Folium (and streamlit-folium, which loads every element's `default_js`/`default_css` in the map
-iframe) fetch Leaflet, jQuery, Bootstrap and awesome-markers from CDNs; with no internet nothing
-draws. The app therefore copies the few files it needs from the installed xstatic packages into a
-git-ignored `static/` directory beside `app.py` (Streamlit serves it at `app/static/` when
-`server.enableStaticServing` is on) and points every map element at those local URLs. Nothing of
-the JS/CSS lives in the repository: it comes from the packages at start-up.
+With no internet a CDN link draws nothing, so the app copies the few files the map needs from
+the installed xstatic packages into a git-ignored `static/` directory beside `app.py`
+(Streamlit serves it at `app/static/` when `server.enableStaticServing` is on); the map frame
+loads them from there. Nothing of the third-party JS/CSS lives in the repository: it comes
+from the packages at start-up. The map's data files are published into the same folder
+(`mapview.component.publish`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import branca
-import folium
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
@@ -132,40 +130,6 @@ def install_static(static_dir: str | os.PathLike = STATIC_DIR) -> Path:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return root
-
-
-def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
-
-
-def localize(m: folium.Map, assets: Assets) -> folium.Map:
-    """Point every JS/CSS resource of `m` at the local copies and drop the ones it never uses.
-
-    The map draws with CircleMarkers, DivIcons and plain HTML, so jQuery, Bootstrap, glyphicons
-    and awesome-markers are not needed; the item layers bring their own (local) MarkerCluster
-    links. Raises if an element asks for any other resource, rather than letting the map
-    silently fail offline."""
-    for element in _walk(m):
-        if isinstance(element, folium.Map):
-            element.default_js = assets.leaflet_js
-            element.default_css = assets.leaflet_css
-        else:
-            links = [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
-            remote = [url for _, url in links if not url.startswith(assets.base_url)]
-            if remote:
-                raise ValueError(f"{type(element).__name__} would load {remote[0]} from a CDN")
-    return m
-
-
-def resource_urls(m: folium.Map) -> list[str]:
-    """Every JS/CSS URL the map asks the browser to load (what streamlit-folium injects)."""
-    urls: list[str] = []
-    for element in _walk(m):
-        urls += [u for _, u in getattr(element, "default_js", [])]
-        urls += [u for _, u in getattr(element, "default_css", [])]
-    return list(dict.fromkeys(urls))
 
 
 def asset_files(static_dir: str | os.PathLike = STATIC_DIR) -> Iterable[Path]:

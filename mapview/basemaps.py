@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import folium
-
 
 @dataclass(frozen=True)
 class Basemap:
@@ -30,7 +28,7 @@ class Basemap:
 BASEMAPS: dict[str, Basemap] = {
     b.key: b
     for b in (
-        Basemap("offline", "Offline — outlines, roads and river (no tiles)", None),
+        Basemap("offline", "Offline — outlines (no tiles)", None),
         Basemap(
             "osm",
             "OpenStreetMap",
@@ -69,15 +67,8 @@ def get_basemap(key: str) -> Basemap:
         raise ValueError(f"unknown basemap {key!r}; choose one of {', '.join(BASEMAPS)}") from None
 
 
-def add_tiles(m: folium.Map, basemap: Basemap) -> None:
-    """Add the basemap's tile layer (nothing for the offline basemap)."""
-    if basemap.offline:
-        return
-    folium.TileLayer(
-        tiles=basemap.url,
-        attr=basemap.attribution,
-        name=basemap.label,
-        subdomains=basemap.subdomains,
-        max_zoom=basemap.max_zoom,
-        control=False,
-    ).add_to(m)
+def offline_label(roads: bool, water: bool) -> str:
+    """The offline basemap's label, promising only the reference lines the atlas has."""
+    lines = ["outlines", *(["roads"] if roads else []), *(["river"] if water else [])]
+    text = ", ".join(lines[:-1]) + " and " + lines[-1] if len(lines) > 1 else lines[0]
+    return f"Offline — {text} (no tiles)"

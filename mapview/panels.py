@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -31,9 +32,11 @@ KEYS = {
     "text": "f_text",
     "basemap": "basemap",
 }
+#: Session state behind the widgets that Reset clears too (selection, table generation).
+SELECTED = "selected_id"
+TABLE_GENERATION = "_table_generation"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-_TIP_ID = re.compile(r"\[\[(.+?)\]\]")
 
 
 def md_escape(value: object) -> str:
@@ -41,14 +44,6 @@ def md_escape(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return ""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def id_from_tooltip(tooltip: object) -> str | None:
-    """The item id hidden in a map tooltip's text (`[[id]]`), as returned by st_folium."""
-    if not isinstance(tooltip, str):
-        return None
-    match = _TIP_ID.search(tooltip)
-    return match.group(1) if match else None
 
 
 def _options(items: pd.DataFrame, column: str, vocab: Mapping[str, Sequence]) -> list:
@@ -61,33 +56,72 @@ def _options(items: pd.DataFrame, column: str, vocab: Mapping[str, Sequence]) ->
     return sorted({*known, *present}, key=str)
 
 
-def reset_filters() -> None:
-    for key in KEYS.values():
-        if key != KEYS["basemap"]:
-            st.session_state.pop(key, None)
+#: The multi-choice filters of the sidebar, in order.
+CHOICE_COLUMNS = ("period", "kind", "category", "status", "subdistrict", "zone")
 
 
-def sidebar(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> tuple[flt.Filters, str]:
-    """Draw the filter sidebar; return the selection and the chosen basemap key."""
+def filter_choices(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> dict[str, list]:
+    """Every filter's choices (and the years present), computed once per atlas version by the
+    app: at 100x the data, scanning the columns on every rerun would delay each change."""
+    choices = {column: _options(items, column, vocab) for column in CHOICE_COLUMNS}
+    choices["year"] = flt.valid_values(items, "year")
+    return choices
+
+
+def filter_defaults(choices: Mapping[str, list]) -> dict[str, Any]:
+    """The value of every filter widget when nothing is filtered."""
+    years = choices["year"]
+    defaults: dict[str, Any] = {
+        KEYS[k]: [] for k in ("period", "kind", "category", "status", "subdistrict", "zone")
+    }
+    defaults[KEYS["text"]] = ""
+    if len(years) >= 2:
+        defaults[KEYS["year"]] = (min(years), max(years))
+    return defaults
+
+
+def reset_filters(defaults: Mapping[str, Any]) -> None:
+    """Reset (a button callback): set every filter widget to its default value — setting, not
+    deleting, so the browser's copy of each widget is replaced too and cannot bring an old
+    value back — and clear the state behind them (selected item, table selection)."""
+    for key, value in defaults.items():
+        st.session_state[key] = value
+    if "f_outcome" in st.session_state:  # the outcome filter (mapview.timeline)
+        st.session_state["f_outcome"] = []
+    st.session_state.pop(SELECTED, None)
+    st.session_state.pop("_focus", None)
+    st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1
+
+
+def sidebar(choices: Mapping[str, list], offline: str | None = None) -> tuple[flt.Filters, str]:
+    """Draw the filter sidebar over `filter_choices`; return the selection and the basemap key.
+
+    `offline`: the offline basemap's label (what the atlas' reference layers can draw)."""
     bar = st.sidebar
     bar.header("Filters")
-    years = flt.valid_values(items, "year")
+    defaults = filter_defaults(choices)
+    for key, value in defaults.items():  # widgets read their value from the state only
+        if key not in st.session_state:
+            st.session_state[key] = value
+    years = choices["year"]
     year_range = None
     if len(years) >= 2:
-        lo, hi = bar.slider(
-            "Year", min(years), max(years), (min(years), max(years)), key=KEYS["year"]
-        )
+        lo, hi = st.session_state[KEYS["year"]]
+        if not min(years) <= lo <= hi <= max(years):  # another atlas: a stale range
+            st.session_state[KEYS["year"]] = defaults[KEYS["year"]]
+        lo, hi = bar.slider("Year", min(years), max(years), key=KEYS["year"])
         if (lo, hi) != (min(years), max(years)):
             year_range = (int(lo), int(hi))
     elif years:
         bar.caption(f"Year: {years[0]}")
 
     def pick(column: str, label: str, fmt=str) -> tuple:
-        return tuple(
-            bar.multiselect(
-                label, _options(items, column, vocab), key=KEYS[column], format_func=fmt
-            )
-        )
+        options = choices[column]
+        key = KEYS[column]
+        kept = [v for v in st.session_state[key] if v in options]
+        if kept != list(st.session_state[key]):  # values of another atlas
+            st.session_state[key] = kept
+        return tuple(bar.multiselect(label, options, key=key, format_func=fmt))
 
     filters = flt.Filters(
         year_range=year_range,
@@ -99,13 +133,13 @@ def sidebar(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> tuple[flt.Fil
         zone=pick("zone", "Functional zone (lies in)"),
         text=bar.text_input("Search name, location and quote", key=KEYS["text"]).strip(),
     )
-    bar.button("Reset filters", on_click=reset_filters)
+    bar.button("Reset filters", on_click=reset_filters, args=(defaults,), key="reset")
     bar.header("Basemap")
     basemap = bar.radio(
         "Basemap",
         list(BASEMAPS),
         index=list(BASEMAPS).index(DEFAULT_BASEMAP),
-        format_func=lambda k: BASEMAPS[k].label,
+        format_func=lambda k: offline if offline and BASEMAPS[k].offline else BASEMAPS[k].label,
         key=KEYS["basemap"],
         label_visibility="collapsed",
     )
@@ -120,29 +154,16 @@ def sidebar(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> tuple[flt.Fil
 
 
 def cli_command(filters: flt.Filters, output: str = "selection.geojson") -> str:
-    """The `python -m geo export` command that writes the same selection as the download."""
-    parts = ["python", "-m", "geo", "export", "-o", output]
-    years = list(filters.year)
-    if filters.year_range is not None:
-        lo, hi = filters.year_range
-        years = [y for y in range(lo, hi + 1) if not years or y in years]
-    if years:
-        parts += ["--year", *map(str, years)]
-    for name in ("kind", "category", "status", "period", "subdistrict", "zone", "outcome"):
-        values = getattr(filters, name)
-        if values:
-            parts += [f"--{name}", *map(str, values)]
-    if filters.text:
-        parts += ["--text", filters.text]
-    if filters.located_only:
-        parts.append("--located-only")
-    return shlex.join(parts)
+    """The `python -m geo export` command that writes the same selection as the download,
+    from the option table the CLI parses (`geo.filters.filter_arguments`)."""
+    return shlex.join(["python", "-m", "geo", "export", "-o", output,
+                       *flt.filter_arguments(filters)])  # fmt: skip
 
 
-def count_line(matching: int, unlocated: int, total: int) -> str:
+def count_line(matching: int, not_drawn: int, total: int) -> str:
     return (
-        f"**{matching}** of {total} items match · **{unlocated}** of them unlocated "
-        "(not on the map, listed below)"
+        f"**{matching}** of {total} items match · **{not_drawn}** of them not on the map "
+        "(listed below with the reason)"
     )
 
 
@@ -176,20 +197,22 @@ def item_details(row: Mapping) -> None:
     st.markdown("  \n".join(lines))
 
 
-def unlocated_list(unlocated: pd.DataFrame) -> None:
-    """Items that could not be placed, each with its quote, so none silently disappears."""
-    if unlocated.empty:
+def not_drawn_list(rows: pd.DataFrame) -> None:
+    """Items the map cannot draw (unlocated, unknown kind …), each with its reason and quote,
+    so none silently disappears."""
+    if rows.empty:
         st.caption("Every matching item is on the map.")
         return
     st.caption(
-        f"{len(unlocated)} matching items name a place the gazetteer does not know; "
-        "they are kept in the data and the downloads with an empty geometry."
+        f"{len(rows)} matching items are not on the map; they are kept in the data and the "
+        "downloads (unlocated ones with an empty geometry)."
     )
-    for row in unlocated.to_dict("records"):
+    for row in rows.to_dict("records"):
         year = row.get("year")
         when = "" if pd.isna(year) else f", {int(year)}"
         st.markdown(
             f"**{md_escape(row.get('name'))}** — {md_escape(row.get('doc_title'))}{when}"
             f" · location: {md_escape(row.get('location')) or '–'}  \n"
+            f"*{md_escape(row.get('reason'))}*  \n"
             f"> {md_escape(row.get('quote'))}"
         )

@@ -53,3 +53,18 @@ def status_label(status: object) -> str:
 def kind_colors() -> tuple[list[str], list[str]]:
     """(domain, range) for an Altair colour scale that matches the map."""
     return list(KINDS), [KIND_STYLE[k][0] for k in KINDS]
+
+
+#: Reference layers: key → (legend and layer-control label, Leaflet path style). The offline
+#: basemap draws roads and water under the items; outlines are drawn above the item fills.
+REFERENCE_STYLE: dict[str, tuple[str, dict[str, object]]] = {
+    "district": ("District boundary 静安区", {"color": "#333", "weight": 2.5, "fill": False,
+                                            "opacity": 0.9}),
+    "subdistricts": ("街道 boundaries", {"color": "#666", "weight": 1.2, "dashArray": "4 3",
+                                        "fill": False, "opacity": 0.9}),
+    "zones": ("Functional zone outlines 功能区", {"color": "#b36b00", "weight": 1.5,
+                                                 "dashArray": "7 4", "fill": False}),
+    "roads": ("Roads 道路 (reference)", {"color": "#c4bcaa", "weight": 1.6, "opacity": 0.9}),
+    "water": ("River / water 河道", {"color": "#6fa8dc", "weight": 3, "opacity": 0.85,
+                                    "fillColor": "#a9cdee", "fillOpacity": 0.6, "fill": True}),
+}  # fmt: skip

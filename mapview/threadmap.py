@@ -46,6 +46,34 @@ def thread_features(threads: gpd.GeoDataFrame, items: pd.DataFrame) -> gpd.GeoDa
     )
 
 
+def thread_items(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """`features` (from `thread_features`) as item rows the map component draws as a layer of
+    its own: one feature per thread, named by its label, its popup saying mentions, reports and
+    the outcome of its first plan; a click selects its latest selected mention (`pick`)."""
+    rows = features.to_dict("records")
+    what = [
+        outcome_label(r.get("outcome")) if isinstance(r.get("outcome"), str) else "no plan"
+        for r in rows
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "id": features["pick"].tolist() if len(features) else [],
+            "name": [r.get("label") for r in rows],
+            "kind": [r.get("kind") for r in rows],
+            "category": what,
+            "year": [r.get("last_year") for r in rows],
+            "status": [r.get("latest_status") for r in rows],
+            "location": [None] * len(rows),
+            "quote": [
+                f"{r.get('mentions')} mentions in {r.get('reports')} reports · {w}"
+                for r, w in zip(rows, what, strict=True)
+            ],
+        },
+        geometry=list(features.geometry),
+        crs=CRS,
+    )
+
+
 def _color(outcome: object) -> str:
     return OUTCOME_COLORS.get(str(outcome), NO_PLAN_COLOR)
 

@@ -27,7 +27,7 @@ from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes
 from geo.upload import UploadContext, UploadResult, upload_report
 from mapview import panels
-from mapview.layers import ItemsPayload, items_payload
+from mapview.payload import not_drawn
 
 #: Widget key of the uploader (tests drive it through it).
 KEY = "byo_files"
@@ -130,11 +130,6 @@ def user_layers(results: Sequence[UploadResult], filters: flt.Filters) -> list[U
     ]
 
 
-def payloads(layers: Sequence[UserLayer], gcj02: bool = False) -> list[tuple[str, ItemsPayload]]:
-    """What `mapview.layers.assemble_map(user_layers=…)` draws."""
-    return [(layer.label, items_payload(layer.selection, gcj02=gcj02)) for layer in layers]
-
-
 def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: object) -> pd.DataFrame:
     """The row with `item_id` in the atlas, else in the user's reports (for the details)."""
     for frame in (atlas_items, *(layer.result.items for layer in layers)):
@@ -177,7 +172,7 @@ def _report_panel(
             key=f"byo_table_{index}",
         )
     with unlocated_tab:
-        panels.unlocated_list(selection[~located])
+        panels.not_drawn_list(not_drawn(selection))
     _downloads(result, filters, index)
 
 

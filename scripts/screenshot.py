@@ -4,13 +4,16 @@
 
 Opens the page, waits for the map, opens the popup of one located item (by default the first
 precisely placed project drawn outside a cluster) to show a source sentence, and saves a
-full-page screenshot at 1400 px wide.
+full-page screenshot at 1400 px wide. Refuses to run without a CJK font (`fc-list :lang=zh`;
+`bash scripts/ensure-chromium.sh` installs Debian's fonts-noto-cjk): Chinese would be boxes.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,7 +23,15 @@ sys.path.insert(0, str(ROOT))
 
 from atlas.settings import settings  # noqa: E402
 from geo.export import read_items  # noqa: E402
-from mapview.devserver import MAP_FRAME, chromium, streamlit_app, wait_for_map  # noqa: E402
+from tests.devserver import chromium, map_container, streamlit_app, wait_for_map  # noqa: E402
+
+
+def cjk_fonts() -> list[str]:
+    """Font families that cover Chinese, as fontconfig reports them."""
+    if shutil.which("fc-list") is None:
+        return []
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return sorted({line.strip() for line in out.stdout.splitlines() if line.strip()})
 
 
 def candidates(atlas: Path) -> list[str]:
@@ -41,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--atlas", type=Path, default=Path(settings.atlas_path))
     parser.add_argument("--item", help="id of the item to click (default: a located project)")
     args = parser.parse_args(argv)
+    if not cjk_fonts():
+        print(
+            "error: no CJK font (fc-list :lang=zh is empty): Chinese would render as boxes; "
+            "run `bash scripts/ensure-chromium.sh` (Debian fonts-noto-cjk) first",
+            file=sys.stderr,
+        )
+        return 1
     # A SIGTERM (e.g. from `timeout`) must still stop the app server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ids = [args.item] if args.item else candidates(args.atlas)
@@ -50,12 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         page.goto(url, wait_until="domcontentloaded")
         counts = wait_for_map(page)
         print(f"map drawn: {counts}", file=sys.stderr)
-        map_div = page.frame_locator(MAP_FRAME).locator("#map_div")
-        item = map_div.evaluate(
-            "(el, ids) => ids.find((id) => window.ATLAS.alone(id)) || ids[0] || null", ids
+        container = map_container(page)
+        item = container.evaluate(
+            "(el, ids) => ids.find((id) => window.ATLAS.alone(id)) || null", ids
         )
         if item:  # a click on a crowded spot would hit a cluster icon: open the popup in JS
-            map_div.evaluate("(el, id) => { window.ATLAS.find(id).openPopup(); }", item)
+            container.evaluate("(el, id) => window.ATLAS.open(id)", item)
             time.sleep(1)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.output), full_page=True)

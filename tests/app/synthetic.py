@@ -158,3 +158,53 @@ def write_gazetteer(path: Path) -> Path:
     ref = reference_frames()
     order = ("district", "subdistricts", "zones", "roads", "places")
     return testing.write_layers({k: ref[k] for k in order}, path)
+
+
+#: Markup that would run if any path sent it to HTML or JS unescaped.
+HOSTILE = '<img src=x onerror="window.parent.__pwned=1;alert(1)">\'"&</script><b>x'
+
+
+def hostile_layers() -> dict[str, gpd.GeoDataFrame]:
+    """A crafted atlas: the hostile string in every text column of every layer (the id and
+    document too), on items of every kind, plus one item of an unknown kind."""
+    rows = []
+    for n, row in enumerate(ROWS[:-1], start=1):
+        item = _item(n, *row)
+        for column in (
+            "name",
+            "category",
+            "status",
+            "location",
+            "quote",
+            "doc",
+            "doc_title",
+            "method",
+            "subdistrict",
+            "zone",
+            "boundary",
+            "missing_sides",
+            "period",
+        ):
+            item[column] = f"{HOSTILE}{column}{n}"
+        item["id"] = f"{HOSTILE}{n}"
+        rows.append(item)
+    where = Point(121.44, 31.24)
+    unknown = _item(
+        99, "神秘", "kind", "x", 2024, "plan", "planned", "x", "引文", where, None, None
+    )
+    unknown["kind"] = HOSTILE + "kind"
+    rows.append(unknown)
+    items = testing.items_frame(rows)
+    ref = reference_frames()
+    out = {"items": items}
+    for key in ("subdistricts", "zones", "district", "roads"):
+        frame = ref[key].copy()
+        for column in frame.columns.drop("geometry"):
+            frame[column] = [f"{HOSTILE}{key}{i}" for i in range(len(frame))]
+        out[key] = frame
+    out["water"] = out["roads"].iloc[:1].assign(name=HOSTILE + "water")
+    return out
+
+
+def write_layers(layers: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
+    return testing.write_layers(layers, path)

@@ -136,16 +136,23 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
     at.slider(key="f_year").set_range(2024, 2025)
     at.multiselect(key="f_kind").set_value(["project", "beautiful_block"]).run()
     assert not at.exception
-    assert set(downloads.buttons) == {"jingan-atlas.geojson", "jingan-atlas.csv"}
+    assert set(downloads.buttons) == {
+        "jingan-atlas.geojson",
+        "jingan-atlas.csv",
+        "jingan-atlas.gpkg",
+    }
     assert not downloads.stored  # nothing is exported until a button is clicked
     geojson = downloads.click("jingan-atlas.geojson")
-    out = tmp_path / "cli.geojson"
-    args = ["export", "-o", str(out), "--atlas", str(fixture_paths[0]), "--year", "2024", "2025"]
-    assert geo_cli.main([*args, "--kind", "project", "beautiful_block"]) == 0
-    assert geojson == out.read_bytes()
+    atlas = str(fixture_paths[0])
+    for suffix in ("geojson", "csv", "gpkg"):  # each download = the CLI export, byte for byte
+        out = tmp_path / f"cli.{suffix}"
+        args = ["export", "-o", str(out), "--atlas", atlas, "--year-range", "2024", "2025"]
+        assert geo_cli.main([*args, "--kind", "project", "beautiful_block"]) == 0
+        assert downloads.click(f"jingan-atlas.{suffix}") == out.read_bytes(), suffix
     # the command the sidebar shows writes the same bytes
     shown = shlex.split(at.sidebar.code[0].value)
     assert shown[:4] == ["python", "-m", "geo", "export"]
+    assert "--year-range" in shown and "--year" not in shown
     again = tmp_path / "shown.geojson"
     shown[shown.index("-o") + 1] = str(again)
     assert geo_cli.main([*shown[3:], "--atlas", str(fixture_paths[0])]) == 0
@@ -206,21 +213,34 @@ def test_the_shipped_atlas_renders(monkeypatch: pytest.MonkeyPatch):
 
 
 def map_component(at: AppTest) -> tuple[str, dict]:
-    """(element id, arguments) of the st_folium component on the page."""
+    """(element id, arguments) of the map component on the page."""
     component = at.get("component_instance")[0]
     return component.proto.id, json.loads(component.proto.json_args)
 
 
-def test_map_is_not_remounted_by_reruns_that_keep_the_selection():
+def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     at = run_app()
     first_id, first = map_component(at)
-    at.radio(key="chart_by").set_value("zone").run()  # an unrelated widget: same map
-    assert not at.exception
-    again_id, again = map_component(at)
-    assert again_id == first_id and again["script"] == first["script"]
     local = Assets()
-    assert first["js_links"] == [url for _, url in local.leaflet_js + local.cluster_js]
-    assert first["returned_objects"] == ["last_object_clicked_tooltip"]
+    assert first["assets"]["js"] == [url for _, url in local.leaflet_js + local.cluster_js]
+    assert first["data"].startswith(local.base_url + "/data/map-")
+    at.radio(key="chart_by").set_value("zone").run()  # an unrelated widget: same arguments
+    assert not at.exception
+    assert map_component(at) == (first_id, first)
     at.multiselect(key="f_kind").set_value(["park"]).run()
     park_id, park = map_component(at)
-    assert park_id != first_id and park["script"] != first["script"]
+    assert park_id == first_id  # the same frame: not remounted
+    assert park["data"] == first["data"]  # the geometry is not sent again
+    assert park["selection"] != first["selection"]
+    assert len(json.dumps(park)) < 2_000  # a few hundred bytes, whatever the atlas size
+    items = items_frame()
+    assert decode_bits(park["selection"], len(items)) == (items["kind"] == "park").tolist()
+
+
+def decode_bits(text: str, n: int) -> list[bool]:
+    import base64
+
+    import numpy as np
+
+    raw = np.frombuffer(base64.b64decode(text), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:n].astype(bool).tolist()

@@ -1,36 +1,65 @@
 """The page in a real browser: headless Debian Chromium, no network but 127.0.0.1.
 
-Starts `streamlit run app.py` on the synthetic atlas, waits for the Leaflet map in the
-st_folium iframe, compares the drawn features with the filtered items, changes a filter, opens a
-popup and reads its quote, and checks that markup in a name renders as text.
+Starts `streamlit run app.py` on the synthetic atlas, waits for the Leaflet map in the map
+component's frame, compares the drawn features with the filtered items, changes a filter,
+opens a popup and reads its quote, selects a table row, resets the filters, and opens a
+crafted atlas whose every string is markup. Every wait is a Playwright retrying assertion
+(`expect(...)`) or a poll with a deadline, never a single read.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from geo.filters import Filters, apply_filters
-from mapview.devserver import CHROMIUM, MAP_FRAME, chromium, streamlit_app, wait_for_map
-from tests.app.synthetic import SCRIPT_NAME, SCRIPT_QUOTE, items_frame
+from tests.app.synthetic import (
+    HOSTILE,
+    SCRIPT_NAME,
+    SCRIPT_QUOTE,
+    hostile_layers,
+    items_frame,
+    write_layers,
+)
+from tests.devserver import (
+    CHROMIUM,
+    MAP_FRAME,
+    chromium,
+    map_container,
+    streamlit_app,
+    wait_for_map,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+HAVE_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
+
+if IN_CI and not (CHROMIUM.exists() and HAVE_PLAYWRIGHT):  # in CI a missing browser fails
+    raise RuntimeError(f"browser tests need {CHROMIUM} and playwright (run make test)")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("playwright") is None, reason="playwright not installed"
-    ),
+    pytest.mark.skipif(not HAVE_PLAYWRIGHT, reason="playwright not installed"),
 ]
+
+
+def expect(locator):
+    from playwright.sync_api import expect as pw_expect
+
+    pw_expect.set_options(timeout=30_000)  # a loaded 2-core machine; retried, not slept
+    return pw_expect(locator)
 
 
 @pytest.fixture(scope="module")
 def app_url(fixture_paths: tuple[Path, Path]):
-    atlas, gazetteer = fixture_paths
+    atlas, gazetteer = (
+        fixture_paths  # the gazetteer geocodes uploaded reports (test_upload_browser)
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     env = {"ATLAS_PATH": str(atlas), "GAZETTEER_PATH": str(gazetteer)}
     with streamlit_app(env, log=ARTIFACTS / "streamlit.log") as url:
@@ -43,8 +72,7 @@ def browser():
         yield b
 
 
-@pytest.fixture
-def page(browser, app_url):
+def open_page(browser, url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -52,9 +80,15 @@ def page(browser, app_url):
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.requests = []
     page.on("request", lambda r: page.requests.append(r.url))
-    page.goto(app_url, wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+@pytest.fixture
+def page(browser, app_url):
+    page = open_page(browser, app_url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def expected_counts(filters: Filters) -> dict[str, int]:
@@ -67,54 +101,109 @@ def drawn(counts_json: str) -> dict[str, int]:
     return {k: v["drawn"] for k, v in json.loads(counts_json).items() if v["drawn"]}
 
 
+def table_rows(page):
+    return page.locator("[data-testid='stDataFrame'] [role='row']")
+
+
+def search(page, text: str) -> None:
+    box = page.get_by_label("Search name, location and quote")
+    box.fill(text)
+    box.press("Enter")
+
+
 def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     counts = wait_for_map(page)
     assert drawn(counts) == expected_counts(Filters())
     assert all(v["features"] == v["drawn"] for v in json.loads(counts).values())
     frame = page.frame_locator(MAP_FRAME)
-    assert frame.locator(".leaflet-control-layers").count() == 1
-    assert "Projects" in frame.locator(".atlas-legend").inner_text()
+    expect(frame.locator(".leaflet-control-layers")).to_have_count(1)
+    legend = frame.locator(".atlas-legend")
+    for words in ("Projects", "District boundary", "街道 boundaries", "Functional zone", "Status"):
+        expect(legend).to_contain_text(words)
+    expect(legend).not_to_contain_text("River")  # the fixture atlas has no water layer
+    # full 街道 names, in a pane above the cluster bubbles
+    expect(frame.locator(".atlas-label", has_text="西街道")).to_have_count(1)
+    z = map_container(page).evaluate(
+        "(el) => [window.map.getPane('atlasLabels').style.zIndex,"
+        " getComputedStyle(window.map.getPane('markerPane')).zIndex].map(Number)"
+    )
+    assert z[0] > z[1]
     # every request stayed on the app's server (Leaflet came from /app/static)
     assert any("/app/static/leaflet-" in u for u in page.requests)
+    assert any("/app/static/data/map-" in u for u in page.requests)
     assert all(u.startswith(("http://127.0.0.1", "ws://127.0.0.1")) for u in page.requests)
-    page.get_by_text("of 11 items match").first.wait_for()
+    expect(page.get_by_text("of 11 items match").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "app-default.png"), full_page=True)
+    data_requests = sum("/app/static/data/map-" in u for u in page.requests)
 
-    search = page.get_by_label("Search name, location and quote")
-    search.fill("测试")
-    search.press("Enter")
+    search(page, "测试")
     counts = wait_for_map(page, previous=counts)
     assert drawn(counts) == expected_counts(Filters(text="测试"))
-    # the count and the table follow: the table's accessible grid lists the matching rows
+    # the count and the table follow (retrying assertions: the table re-renders after the map)
     matching = len(apply_filters(items_frame(), Filters(text="测试")))
-    page.get_by_text(f"{matching} of 11 items match").first.wait_for()
-    grid = page.locator("[data-testid='stDataFrame'] [role='row']")
-    assert grid.count() == 1 + matching
+    expect(page.get_by_text(f"{matching} of 11 items match").first).to_be_visible()
+    expect(table_rows(page)).to_have_count(1 + matching)
+    # the filter change sent the selection only: the data file was not fetched again
+    assert sum("/app/static/data/map-" in u for u in page.requests) == data_requests
     page.screenshot(path=str(ARTIFACTS / "app-filtered.png"), full_page=True)
 
 
 def test_popup_shows_the_quote_and_markup_renders_as_text(page):
     before = wait_for_map(page)
-    search = page.get_by_label("Search name, location and quote")
-    search.fill("alert")
-    search.press("Enter")
-    page.get_by_text("1 of 11 items match").first.wait_for()
+    search(page, "alert")
+    expect(page.get_by_text("1 of 11 items match").first).to_be_visible()
     counts = wait_for_map(page, previous=before)
     assert drawn(counts) == {"project": 1}
     frame = page.frame_locator(MAP_FRAME)
-    map_div = frame.locator("#map_div")
-    point = map_div.evaluate("(el) => window.ATLAS.pixel(window.map, 't02')")
-    map_div.click(position={"x": point["x"], "y": point["y"]})
+    container = map_container(page)
+    point = container.evaluate("(el) => window.ATLAS.pixel('t02')")
+    container.hover(position={"x": point["x"], "y": point["y"]})
+    expect(frame.locator(".leaflet-tooltip")).to_have_count(1)
+    container.click(position={"x": point["x"], "y": point["y"]})
     popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for()
-    text = popup.inner_text()
-    assert SCRIPT_QUOTE in text and SCRIPT_NAME in text
-    assert "2025年重点工作安排" in text and "precision 1" in text
-    assert popup.locator("script").count() == 0
+    expect(popup).to_contain_text(SCRIPT_QUOTE)
+    expect(popup).to_contain_text(SCRIPT_NAME)
+    expect(popup).to_contain_text("2025年重点工作安排")
+    expect(popup).to_contain_text("precision 1")
+    expect(popup.locator("script")).to_have_count(0)
+    expect(frame.locator(".leaflet-tooltip")).to_have_count(0)  # the tooltip closed
     # the click selects the item: the details panel shows its name as text
-    page.get_by_role("heading", name=SCRIPT_NAME).wait_for()
+    expect(page.get_by_role("heading", name=SCRIPT_NAME)).to_be_visible()
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "app-popup.png"), full_page=True)
+
+
+def test_a_table_row_selects_zooms_to_and_opens_its_feature(page):
+    wait_for_map(page)
+    search(page, "测试公园")
+    expect(table_rows(page)).to_have_count(2)
+    grid = page.locator("[data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # the row marker column of the first data row (header and rows are 35 px high)
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("建成测试公园")
+    expect(page.get_by_role("heading", name="测试公园")).to_be_visible()
+    zoom = map_container(page).evaluate("(el) => window.map.getZoom()")
+    assert zoom >= 15
+
+
+def test_reset_clears_the_sidebar_and_the_next_change_starts_fresh(page):
+    counts = wait_for_map(page)
+    search(page, "测试")
+    matching = len(apply_filters(items_frame(), Filters(text="测试")))
+    expect(page.get_by_text(f"{matching} of 11 items match").first).to_be_visible()
+    page.get_by_role("button", name="Reset filters").click()
+    expect(page.get_by_text("11 of 11 items match").first).to_be_visible()
+    expect(page.get_by_label("Search name, location and quote")).to_have_value("")
+    assert wait_for_map(page, previous=None) == counts
+    # a new filter: only it applies (the old search does not come back)
+    page.locator("[data-testid='stMultiSelect']").nth(1).click()  # Kind
+    page.get_by_role("option", name="Parks & green space 公园绿地").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text("2 of 11 items match").first).to_be_visible()
+    expect(page.get_by_label("Search name, location and quote")).to_have_value("")
 
 
 def test_amap_basemap_draws_the_same_features_shifted_to_gcj02(page):
@@ -122,22 +211,69 @@ def test_amap_basemap_draws_the_same_features_shifted_to_gcj02(page):
         "(el) => { var l = window.ATLAS && window.ATLAS.find('t01'); return l && l.getLatLng(); }"
     )
     before = wait_for_map(page)
-    wgs84 = page.frame_locator(MAP_FRAME).locator("#map_div").evaluate(where)
+    container = map_container(page)
+    wgs84 = container.evaluate(where)
     page.get_by_text("AMap 高德 (GCJ-02)").click()
     shifted = None
     for _ in range(240):  # the counts stay the same: wait for the redrawn, shifted point
         page.wait_for_timeout(250)
-        if page.locator(MAP_FRAME).count() != 1:
-            continue
-        try:
-            shifted = page.frame_locator(MAP_FRAME).locator("#map_div").evaluate(where)
-        except Exception:  # the iframe is being replaced
-            continue
+        shifted = container.evaluate(where)
         if shifted and abs(shifted["lng"] - wgs84["lng"]) > 1e-4:
             break
     else:
         pytest.fail(f"the map did not redraw in GCJ-02 (last: {shifted})")
-    frame = page.frame_locator(MAP_FRAME)
-    assert frame.locator(".leaflet-container").get_attribute("data-atlas-counts") == before
+    assert container.get_attribute("data-atlas-counts") == before
     assert 0.002 < shifted["lng"] - wgs84["lng"] < 0.01  # ~470 m east, as GCJ-02 in Shanghai
-    assert frame.locator(".leaflet-tile-pane img").count() > 0  # tiles asked for (and blocked)
+    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-tile-pane img").first).to_be_attached()
+
+
+# --------------------------------------------------------------------------- crafted atlas
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory):
+    path = write_layers(hostile_layers(), tmp_path_factory.mktemp("hostile") / "atlas.gpkg")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_app({"ATLAS_PATH": str(path)}, log=ARTIFACTS / "streamlit-hostile.log") as url:
+        yield url
+
+
+def test_a_crafted_atlas_runs_no_script_in_tooltip_popup_legend_or_labels(browser, hostile_url):
+    page = open_page(browser, hostile_url)
+    try:
+        counts = json.loads(wait_for_map(page))
+        assert sum(v["drawn"] for v in counts.values()) == 10  # the unknown kind is not drawn
+        frame = page.frame_locator(MAP_FRAME)
+        container = map_container(page)
+        ids = container.evaluate(
+            "(el) => Object.keys(window.ATLAS.state.built.byId)"
+            ".filter((id) => window.ATLAS.find(id))"
+        )
+        assert len(ids) == 10
+        for item in ids:  # every feature's tooltip and popup
+            container.evaluate(
+                "(el, id) => { window.map.closePopup(); window.ATLAS.hover(id); }", item
+            )
+            expect(frame.locator(".leaflet-tooltip")).to_contain_text("onerror")
+            container.evaluate("(el, id) => window.ATLAS.open(id)", item)
+            expect(frame.locator(".leaflet-popup-content")).to_contain_text("onerror")
+        expect(frame.locator(".atlas-label").first).to_contain_text("onerror")
+        expect(frame.locator(".atlas-legend")).to_contain_text("River")  # the water layer
+        # markup arrived as text: no element was created from it, no handler ran
+        for selector in ("img", "b", "script"):
+            expect(frame.locator(f".leaflet-container {selector}")).to_have_count(0)
+        assert container.evaluate("(el) => window.parent.__pwned || window.__pwned || null") is None
+        assert page.dialogs == []
+        expect(page.get_by_text("unknown kind").first).to_be_attached()
+        assert HOSTILE not in page.content()  # the page itself shows it escaped too
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "app-hostile.png"), full_page=True)
+        page.context.close()
+
+
+def test_a_cjk_font_is_installed_for_screenshots():
+    """Without one, Chinese renders as boxes (scripts/ensure-chromium.sh installs it)."""
+    import subprocess
+
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    assert out.stdout.strip(), "no CJK font: run bash scripts/ensure-chromium.sh"

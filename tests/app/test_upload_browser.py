@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from extract.testing import write_docx, write_pdf
-from mapview.devserver import CHROMIUM, MAP_FRAME, streamlit_app, wait_for_map
 from tests.app import test_browser
+from tests.devserver import CHROMIUM, MAP_FRAME, streamlit_app, wait_for_map
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,7 @@
 """Run the app on a free 127.0.0.1 port and open it in headless Debian Chromium.
 
-Shared by the browser test and `scripts/screenshot.py`. Chromium is the system one
+A test and benchmark tool (not part of the runtime package): shared by the browser tests,
+`scripts/screenshot.py` and the browser figures of `bench/`. Chromium is the system one
 (`/usr/bin/chromium`, never downloaded) and resolves no host but 127.0.0.1, so a page that
 needed a CDN or a tile server would show it.
 """
@@ -100,21 +101,31 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+#: The map component's frame (`mapview.component`; Streamlit titles it by the component name).
+MAP_FRAME = "iframe[title='mapview.component.atlas_map']"
+
+
+def map_container(page):
+    """The Leaflet container inside the map frame (a Playwright locator)."""
+    return page.frame_locator(MAP_FRAME).locator("#map")
 
 
 def wait_for_map(page, timeout_ms: float = 60_000, previous: str | None = None) -> str:
-    """Wait until exactly one st_folium iframe shows a drawn Leaflet map whose per-kind feature
-    counts (JSON text, returned) differ from `previous`, when given. While Streamlit swaps a
-    remounted map, two iframes exist for a moment; those states are skipped."""
+    """Wait until the map frame shows a drawn Leaflet map whose per-kind feature counts (JSON
+    text, returned) differ from `previous`, when given. The frame stays mounted across reruns,
+    so this polls one element's attribute."""
     deadline = time.monotonic() + timeout_ms / 1000
     counts = None
+    container = map_container(page)
     while time.monotonic() < deadline:
-        if page.locator(MAP_FRAME).count() == 1:
-            container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
-            with contextlib.suppress(Exception):
-                counts = container.get_attribute("data-atlas-counts", timeout=1_000)
-            if counts is not None and counts != previous:
-                return counts
-        time.sleep(0.25)
+        with contextlib.suppress(Exception):
+            counts = container.get_attribute("data-atlas-counts", timeout=1_000)
+        if counts is not None and counts != previous:
+            return counts
+        error = None
+        with contextlib.suppress(Exception):
+            error = container.get_attribute("data-atlas-error", timeout=200)
+        if error:
+            raise RuntimeError(f"the map failed: {error}")
+        time.sleep(0.05)
     raise TimeoutError(f"no drawn map with new counts (last seen: {counts})")

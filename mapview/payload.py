@@ -1,0 +1,349 @@
+"""What the map needs, as plain data: pure functions over GeoDataFrames, no Streamlit.
+
+- `map_data` — every item and the reference geography as one JSON text (the static file the
+  app publishes once per atlas version; the browser fetches it once and keeps it): each
+  distinct geometry once (simplified to ~5 m, 6 decimals), items as short rows in atlas order.
+- `selection_bits` — a selection as a bitmap over that order (what a rerun sends: ~4.6 kB
+  for 36,700 items, instead of the features).
+- `not_drawn` — the items the map cannot draw, each with the reason, for the page to list.
+- `user_payload` — small extra layers (uploaded reports) sent inline with the arguments.
+
+Every string that leaves here for the browser is HTML-escaped (`escape`) — names, quotes,
+statuses, categories, ids, documents, layer names — whatever the pipeline could produce or not,
+so the browser script only concatenates escaped text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.schema import KINDS, PRECISION
+from mapview import style
+
+#: Decimal places of drawn coordinates (~10 cm), as in the GeoJSON export.
+DECIMALS = 6
+#: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
+#: vertex). Items and reference layers share it, so an item drawn on a zone or 街道 polygon
+#: and that polygon's outline share one entry of the geometry table.
+TOLERANCE = 5e-5
+#: Number of longest roads labelled from zoom 13.5 (the others from zoom 15.5).
+MAIN_ROADS = 25
+#: Geometry types the map draws.
+DRAWN_TYPES = frozenset(
+    {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+)
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def escape(value: object) -> str:
+    """HTML-escaped text (quotes too); missing values become ""."""
+    return "" if _missing(value) else html.escape(str(value), quote=True)
+
+
+def js_literal(value: object) -> str:
+    """Compact JSON safe to embed in a <script> (no `<`, `>`, `&` or line separators)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def escape_column(values: pd.Series) -> list[str]:
+    """`escape` of every cell, each distinct value escaped once (names and quotes repeat)."""
+    cells = values.astype(object).where(values.notna(), None).tolist()
+    done = {v: escape(v) for v in set(cells)}
+    return [done[v] for v in cells]
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if _missing(value) else int(value)  # type: ignore[call-overload]
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def located_mask(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    if gdf.geometry.name not in gdf.columns or len(gdf) == 0:
+        return np.zeros(len(gdf), dtype=bool)
+    geoms = gdf.geometry
+    return ~(geoms.isna() | geoms.is_empty).to_numpy()
+
+
+def draw_reasons(items: gpd.GeoDataFrame) -> pd.Series:
+    """Why each item cannot be drawn ("" when it can): an unknown kind, no geometry, or a
+    geometry type the map does not draw (vectorised: linear in the items)."""
+    kinds = items["kind"] if "kind" in items.columns else pd.Series(None, index=items.index)
+    reasons = np.full(len(items), "", dtype=object)
+    types = items.geometry.geom_type.to_numpy() if len(items) else np.array([], dtype=object)
+    odd_type = ~pd.Series(types, dtype=object).isin(DRAWN_TYPES).to_numpy()
+    reasons[odd_type] = [f"geometry type {t} is not drawn" for t in types[odd_type]]
+    reasons[~located_mask(items)] = "unlocated: no place found for its name or location"
+    unknown = ~kinds.isin(KINDS).to_numpy()
+    known = ", ".join(KINDS)
+    reasons[unknown] = [f"unknown kind {k!r}: the map draws {known}" for k in kinds[unknown]]
+    return pd.Series(reasons, index=items.index, dtype=object)
+
+
+def not_drawn(items: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The items the map cannot draw, with a `reason` column (nothing silently disappears)."""
+    reasons = draw_reasons(items)
+    return items[reasons != ""].assign(reason=reasons[reasons != ""])
+
+
+def geometry_texts(geoms: Iterable, tolerance: float = TOLERANCE) -> list[str]:
+    """GeoJSON geometry strings: simplified (topology kept), rounded to `DECIMALS` places."""
+    array = np.asarray(list(geoms), dtype=object)
+    if len(array) == 0:
+        return []
+    if tolerance > 0:
+        array = shapely.simplify(array, tolerance, preserve_topology=True)
+    array = shapely.transform(array, lambda coords: np.round(coords, DECIMALS))
+    return list(shapely.to_geojson(array))
+
+
+class GeometryTable:
+    """Distinct geometry texts in order of first use; rows refer to them by index.
+
+    Many items share one shape (everything placed on the same 街道 or zone): each is sent once,
+    and the browser draws each distinct shape of a kind once, listing its items."""
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+
+    def add(self, texts: Iterable[str]) -> list[int]:
+        return [self._index.setdefault(t, len(self._index)) for t in texts]
+
+    def text(self) -> str:
+        return "[" + ",".join(self._index) + "]"
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Shift to GCJ-02 for AMap tiles (geo.crs), keeping rows and columns."""
+    from geo.crs import gdf_to_gcj02  # imported lazily: only the AMap basemap needs it
+
+    return gdf_to_gcj02(gdf) if len(gdf) else gdf
+
+
+def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]] | None:
+    located = gdf[located_mask(gdf)]
+    if located.empty:
+        return None
+    minx, miny, maxx, maxy = (round(float(v), DECIMALS) for v in located.total_bounds)
+    return [[miny, minx], [maxy, maxx]]
+
+
+# --------------------------------------------------------------------------- item rows
+
+
+def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
+    """One row per item, in order: `[geometry index, kind, id, name, category, year, status,
+    status label, location, quote, doc, precision]`, strings escaped; an item the map cannot
+    draw (`draw_reasons`) is `[-1, kind, id]` (the page lists it; the bitmap keeps its place)."""
+    drawable = (draw_reasons(items) == "").to_numpy()
+    index = np.full(len(items), -1, dtype=int)
+    if drawable.any():
+        index[drawable] = table.add(geometry_texts(items.geometry[drawable]))
+    frame = items.reindex(columns=["kind", "id", "name", "category", "year", "status",
+                                    "location", "quote", "doc", "precision"])  # fmt: skip
+    text = {c: escape_column(frame[c]) for c in ("kind", "id", "name", "category", "status",
+                                                 "location", "quote", "doc")}  # fmt: skip
+    labels = escape_column(frame["status"].map(style.status_label, na_action="ignore"))
+    years = [_int_or_none(v) for v in frame["year"].tolist()]
+    precisions = [_int_or_none(v) for v in frame["precision"].tolist()]
+    return [
+        list(row) if row[0] >= 0 else list(row[:3])  # not drawn: only what finds it
+        for row in zip(
+            index.tolist(), text["kind"], text["id"], text["name"], text["category"], years,
+            text["status"], labels, text["location"], text["quote"], text["doc"], precisions,
+            strict=True,
+        )
+    ]  # fmt: skip
+
+
+def _docs(items: pd.DataFrame) -> dict[str, str]:
+    if "doc" not in items.columns or "doc_title" not in items.columns:
+        return {}
+    pairs = items[["doc", "doc_title"]].dropna(subset=["doc"]).drop_duplicates("doc")
+    return {escape(d): escape(t) for d, t in pairs.itertuples(index=False, name=None)}
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _frame(layers: Mapping[str, gpd.GeoDataFrame], key: str) -> gpd.GeoDataFrame:
+    gdf = layers.get(key)
+    if gdf is None or len(gdf) == 0 or gdf.geometry.name not in gdf.columns:
+        return gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    return gdf[located_mask(gdf)]
+
+
+def _column(gdf: pd.DataFrame, name: str, default: str = "") -> list:
+    return gdf[name].tolist() if name in gdf.columns else [default] * len(gdf)
+
+
+def reference_rows(gdf: gpd.GeoDataFrame, table: GeometryTable, extra: str = "") -> list[list]:
+    """`[geometry index, escaped name(, escaped extra column)]` per feature."""
+    index = table.add(geometry_texts(gdf.geometry))
+    names = [escape(n) for n in _column(gdf, "name")]
+    if not extra:
+        return [[g, n] for g, n in zip(index, names, strict=True)]
+    values = [escape(v) for v in _column(gdf, extra)]
+    return [[g, n, v] for g, n, v in zip(index, names, values, strict=True)]
+
+
+def subdistrict_labels(subdistricts: gpd.GeoDataFrame) -> list[list]:
+    """`[lat, lon, full escaped name]` at a point inside each 街道 (…街道 / 彭浦镇)."""
+    if subdistricts.empty:
+        return []
+    points = subdistricts.geometry.representative_point()
+    return [
+        [round(p.y, DECIMALS), round(p.x, DECIMALS), escape(n)]
+        for p, n in zip(points, _column(subdistricts, "name"), strict=True)
+    ]
+
+
+def road_labels(roads: gpd.GeoDataFrame, main: int = MAIN_ROADS) -> list[list]:
+    """`[lat, lon, escaped name, 1 if among the `main` longest roads else 0]`, one label per
+    named road at the middle of its longest part."""
+    if roads.empty or "name" not in roads.columns:
+        return []
+    named = roads[roads["name"].notna() & (roads["name"].astype(str).str.strip() != "")]
+    if named.empty:
+        return []
+    from atlas.settings import settings
+
+    metric = named.to_crs(settings.metric_crs)
+    parts = metric.explode(index_parts=False)
+    parts = parts.assign(length=parts.geometry.length).sort_values("length", ascending=False)
+    longest = parts.drop_duplicates("name")
+    total = metric.assign(length=metric.geometry.length).groupby("name")["length"].sum()
+    rank = total.rank(ascending=False, method="first")
+    middles = shapely.line_interpolate_point(
+        longest.geometry.array, 0.5, normalized=True
+    )  # works for lines; a polygon's boundary is not labelled
+    points = gpd.GeoSeries(middles, crs=metric.crs).to_crs("EPSG:4326")
+    return [
+        [round(p.y, DECIMALS), round(p.x, DECIMALS), escape(n), int(rank[n] <= main)]
+        for p, n in zip(points, longest["name"], strict=True)
+        if p is not None and not p.is_empty
+    ]
+
+
+def _roads_and_water(layers: Mapping[str, gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, ...]:
+    """The atlas' `roads` and `water` layers; river lines kept in `roads` (kind "river", the
+    gazetteer's layout) count as water."""
+    roads, water = _frame(layers, "roads"), _frame(layers, "water")
+    if "kind" in roads.columns:
+        river = roads["kind"] == "river"
+        if river.any():
+            water = pd.concat([water, roads[river]], ignore_index=True)
+            roads = roads[~river]
+    return roads, gpd.GeoDataFrame(water, geometry=water.geometry.name, crs="EPSG:4326")
+
+
+def has_roads_and_water(layers: Mapping[str, gpd.GeoDataFrame]) -> tuple[bool, bool]:
+    """Whether the atlas has roads and river/water to draw (the offline basemap's promise)."""
+    roads, water = _roads_and_water(layers)
+    return len(roads) > 0, len(water) > 0
+
+
+# --------------------------------------------------------------------------- the data file
+
+
+def map_data(
+    items: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, gcj02: bool = False
+) -> str:
+    """Every item (drawn or not, in `items` order) and the reference layers of `layers`
+    (`district`, `subdistricts`, `zones`, `roads`, `water`; each may be missing or empty), as
+    the JSON text of the map's static data file. With `gcj02` every geometry is shifted for
+    GCJ-02 tiles (AMap)."""
+    frames = {k: _frame(layers, k) for k in ("district", "subdistricts", "zones")}
+    frames["roads"], frames["water"] = _roads_and_water(layers)
+    if gcj02:
+        items = to_gcj02(items)
+        frames = {k: to_gcj02(v) for k, v in frames.items()}
+    table = GeometryTable()
+    rows = item_rows(items, table)
+    reference = {
+        "district": reference_rows(frames["district"], table),
+        "subdistricts": reference_rows(frames["subdistricts"], table),
+        "zones": reference_rows(frames["zones"], table),
+        "roads": reference_rows(frames["roads"], table, extra="kind"),
+        "water": reference_rows(frames["water"], table),
+    }
+    drawable = items[(draw_reasons(items) == "").to_numpy()]
+    rest = {
+        "items": rows,
+        "reference": reference,
+        "labels": {
+            "subdistricts": subdistrict_labels(frames["subdistricts"]),
+            "roads": road_labels(frames["roads"]),
+        },
+        "kinds": {
+            k: {"color": c, "label": escape(lab)} for k, (c, lab) in style.KIND_STYLE.items()
+        },
+        "statuses": {
+            escape(s): {
+                **{k: v for k, v in st.items() if k != "label"},
+                "label": escape(st["label"]),
+            }
+            for s, st in style.STATUS_STYLE.items()
+        },
+        "precision": {str(k): escape(v) for k, v in PRECISION.items()},
+        "docs": _docs(items),
+        "reference_styles": {
+            k: {"label": escape(label), "path": path}
+            for k, (label, path) in style.REFERENCE_STYLE.items()
+        },
+        "draw_order": list(style.DRAW_ORDER),
+        "legend_kinds": list(KINDS),
+        "bounds": _bounds(drawable) or _bounds(frames["district"]),
+    }
+    return '{"geoms":' + table.text() + "," + js_literal(rest)[1:]
+
+
+def selection_bits(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
+    """A selection over the items in `map_data` order, as base64 of a little-endian bitmap."""
+    bits = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
+    return base64.b64encode(bits.tobytes()).decode("ascii")
+
+
+def user_payload(
+    user_layers: Sequence[tuple[str, gpd.GeoDataFrame]],
+    *,
+    gcj02: bool = False,
+    prefix: str = "your report: ",
+) -> list[dict]:
+    """Extra layers drawn on top, each `{"label", "geoms", "items"}` ("your report: <title>");
+    rows as in `item_rows`, so popups and tooltips read the same way."""
+    out = []
+    for label, items in user_layers:
+        shifted = to_gcj02(items) if gcj02 else items
+        table = GeometryTable()
+        rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
+        out.append(
+            {
+                "label": escape(label if label.startswith(prefix) else prefix + label),
+                "geoms": json.loads(table.text()),
+                "items": rows,
+            }
+        )
+    return out
