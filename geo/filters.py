@@ -168,7 +168,7 @@ class Option:
     def flag(self) -> str:
         return "--" + self.field.replace("_", "-")
 
-    def argparse_kwargs(self) -> dict:
+    def argparse_kwargs(self) -> dict[str, Any]:
         if self.form == "many":
             return {"nargs": "+", "action": "extend", "default": [], "type": self.type,
                     "metavar": self.metavar, "help": self.help}  # fmt: skip
