@@ -183,6 +183,8 @@ def main() -> None:
     map_col, detail_col = st.columns([5, 2])
     with map_col:
         clicked = atlas_map(args)
+        if show_threads:  # the outcome colours of the thread markers
+            st.html(threadmap.legend_html())
     if clicked and clicked.get("n") != st.session_state.get("_map_click"):
         st.session_state["_map_click"] = clicked.get("n")
         st.session_state[panels.SELECTED] = clicked.get("id")

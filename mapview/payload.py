@@ -19,6 +19,7 @@ import base64
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
@@ -326,24 +327,36 @@ def selection_bits(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
     return base64.b64encode(bits.tobytes()).decode("ascii")
 
 
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
 def user_payload(
     user_layers: Sequence[tuple[str, gpd.GeoDataFrame]],
     *,
     gcj02: bool = False,
     prefix: str = "your report: ",
 ) -> list[dict]:
-    """Extra layers drawn on top, each `{"label", "geoms", "items"}` ("your report: <title>");
-    rows as in `item_rows`, so popups and tooltips read the same way."""
+    """Extra layers drawn on top, each `{"label", "geoms", "items", "colors"}` ("your report:
+    <title>"); rows as in `item_rows`, so popups and tooltips read the same way. A `color`
+    column (e.g. a thread's outcome) fills each feature with its own colour; only `#rrggbb`
+    values pass, anything else is null (the kind's colour)."""
     out = []
     for label, items in user_layers:
         shifted = to_gcj02(items) if gcj02 else items
         table = GeometryTable()
-        rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
+        all_rows = item_rows(shifted, table)
+        keep = [i for i, r in enumerate(all_rows) if r[0] >= 0]
+        given = items["color"].tolist() if "color" in items.columns else [None] * len(items)
         out.append(
             {
                 "label": escape(label if label.startswith(prefix) else prefix + label),
                 "geoms": json.loads(table.text()),
-                "items": rows,
+                "items": [all_rows[i] for i in keep],
+                "colors": [_hex_color(given[i]) for i in keep],
             }
         )
     return out
+
+
+def _hex_color(value: object) -> str | None:
+    return value if isinstance(value, str) and _HEX_COLOR.fullmatch(value) else None

@@ -68,6 +68,7 @@ def thread_items(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 f"{r.get('mentions')} mentions in {r.get('reports')} reports · {w}"
                 for r, w in zip(rows, what, strict=True)
             ],
+            "color": [_color(r.get("outcome")) for r in rows],
         },
         geometry=list(features.geometry),
         crs=CRS,

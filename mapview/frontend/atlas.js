@@ -400,10 +400,12 @@
     S.user = []; S.userInfo = [];
     (user || []).forEach(function (layer) {
       var group = L.featureGroup();
-      layer.items.forEach(function (r) {
+      layer.items.forEach(function (r, n) {
         var g = layer.geoms[r[G]];
         if (!g) { return; }
         var rows = [r], st = itemStyle(r[K], r[ST], /Polygon/.test(g.type), false);
+        var own = layer.colors && layer.colors[n];  // "#rrggbb" checked by the server, or null
+        if (own) { st = Object.assign({}, st, {fillColor: own, fillOpacity: 0.85}); }
         var l = L.geoJSON(g, {style: function () { return Object.assign({}, st, {color: "#111"}); },
           pointToLayer: function (f, ll) {
             return L.circleMarker(ll, Object.assign({}, st, {radius: 7, color: "#111", weight: 2.5}));

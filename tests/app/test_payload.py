@@ -190,3 +190,51 @@ def test_styles_cover_every_kind_and_status():
 def test_markdown_escaping():
     assert md_escape(SCRIPT_NAME).startswith(r"\<script\>")
     assert md_escape(None) == ""
+
+
+def test_user_layer_colours_pass_only_as_hex():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from mapview.payload import user_payload
+
+    items = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "name": ["甲", "乙", "丙"],
+            "kind": ["project"] * 3,
+            "color": ["#009E73", "red;background:url(x)", None],
+        },
+        geometry=[Point(121.45, 31.23), Point(121.46, 31.24), None],
+        crs="EPSG:4326",
+    )
+    (layer,) = user_payload([("threads", items)], prefix="")
+    assert layer["colors"] == [
+        "#009E73",
+        None,
+    ]  # the undrawable third row is dropped with its colour
+    assert [r[2] for r in layer["items"]] == ["a", "b"]
+
+
+def test_thread_markers_are_coloured_by_outcome():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from mapview.charts import OUTCOME_COLORS
+    from mapview.threadmap import NO_PLAN_COLOR, thread_items
+
+    features = gpd.GeoDataFrame(
+        {
+            "pick": ["i1", "i2"],
+            "label": ["彭一小区", "某公园"],
+            "kind": ["project", "park"],
+            "outcome": ["delivered", None],
+            "last_year": [2025, 2024],
+            "latest_status": ["completed", "mentioned"],
+            "mentions": [7, 1],
+            "reports": [4, 1],
+        },
+        geometry=[Point(121.45, 31.23), Point(121.46, 31.24)],
+        crs="EPSG:4326",
+    )
+    assert thread_items(features)["color"].tolist() == [OUTCOME_COLORS["delivered"], NO_PLAN_COLOR]
