@@ -17,6 +17,7 @@ memory (VmHWM) before stopping it. Prints one JSON line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import statistics
 import sys
@@ -25,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from playwright.async_api import Error as PlaywrightError  # noqa: E402
 
 from tests.devserver import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, streamlit_app  # noqa: E402
 
@@ -70,13 +73,23 @@ PROJECTS_ONLY = f"""(n) => {{
 
 
 async def map_frame(page):
-    """The map component's frame, once it exists."""
+    """The map component's frame, once its own document runs (`window.ATLAS` defined).
+
+    The iframe element appears first with its initial about:blank document and navigates to the
+    component's index.html later. A `wait_for_function` started on the frame before that
+    navigation can miss it: with 10 sessions at once, one in ten such waits never resolved
+    although the map was drawn (the load figure then timed out at TIMEOUT_MS). So this polls,
+    bounded by TIMEOUT_MS, until the component's script is the frame's document."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
     handle = await page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS, state="attached")
-    frame = await handle.content_frame()
-    while frame is None:
-        await asyncio.sleep(0.05)
+    while time.monotonic() < deadline:
         frame = await handle.content_frame()
-    return frame
+        if frame is not None and "/component/" in frame.url:
+            with contextlib.suppress(PlaywrightError):  # the context may be replaced meanwhile
+                if await frame.evaluate("() => !!window.ATLAS"):
+                    return frame
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"the map frame's document did not start in {TIMEOUT_MS} ms")
 
 
 async def session(browser, url: str, projects: int, change: bool = True) -> dict:
