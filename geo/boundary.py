@@ -19,8 +19,6 @@ All work is done in UTM 51N (metres); results are EPSG:4326.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +29,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, nearest_points, substring
+
+from geo.geocode.types import squeeze
 
 __all__ = ["CLOSE_TOL_M", "METRIC_CRS", "BoundaryGeometry", "boundary_geometry"]
 
@@ -89,12 +89,6 @@ def boundary_geometry(
 # --- roads -------------------------------------------------------------------------------
 
 
-def _key(name: object) -> str:
-    """Exact matching, up to width (NFKC) and stray whitespace; no fuzzy guessing."""
-    text = name if isinstance(name, str) else ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 class _RoadLookup:
     """Road and river lines by exact (normalised) name or alias, in metres."""
 
@@ -104,11 +98,11 @@ class _RoadLookup:
         aliases = roads["aliases"] if "aliases" in roads.columns else [""] * len(roads)
         for pos, (name, alias) in enumerate(zip(roads["name"], aliases, strict=True)):
             extra = alias.split("|") if isinstance(alias, str) else []
-            for n in {_key(name), *(_key(a) for a in extra)} - {""}:
+            for n in {squeeze(name), *(squeeze(a) for a in extra)} - {""}:
                 self._rows.setdefault(n, []).append(pos)
 
     def get(self, name: str) -> BaseGeometry | None:
-        rows = self._rows.get(_key(name))
+        rows = self._rows.get(squeeze(name))
         if not rows:
             return None
         geoms = self._roads.iloc[sorted(set(rows))].geometry.to_crs(METRIC_CRS)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
+from geo.geocode.types import squeeze
 from geo.protocols import Geocoder, Resolved
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
@@ -303,7 +303,7 @@ def locate_items(
     ):
         if kind != "zone":  # a zone item may well be its neighbours' setting
             named.setdefault(doc, set()).update(
-                _squeeze(t) for t in (name, location) if isinstance(t, str) and len(t) >= 2
+                squeeze(t) for t in (name, location) if isinstance(t, str) and len(t) >= 2
             )
     for kind, name, location, boundary, quote, paragraph, doc in zip(
         items["kind"],
@@ -315,7 +315,7 @@ def locate_items(
         docs,
         strict=True,
     ):
-        own = {_squeeze(t) for t in (name, location) if isinstance(t, str)}
+        own = {squeeze(t) for t in (name, location) if isinstance(t, str)}
         others = named.get(doc, set()) - own
         texts = [mask(t, others) for t in (quote, paragraph) if isinstance(t, str) and t]
 
@@ -343,7 +343,7 @@ def locate_items(
 def mask(text: str, names: set[str]) -> str:
     """`text` with the other items' names and locations blotted out: a place that is itself
     an item of the sentence ("彭三小区、中华新路817弄项目") is not the setting of its neighbours."""
-    text = _squeeze(text)
+    text = squeeze(text)
     for other in sorted(names, key=len, reverse=True):
         if other in text:  # not where it is the stem of an area's name (静安寺 in 静安寺街道)
             pattern = re.escape(other) + _NOT_AN_AREA_STEM
@@ -352,11 +352,6 @@ def mask(text: str, names: set[str]) -> str:
 
 
 _NOT_AN_AREA_STEM = "(?!" + "|".join((*SUBDISTRICT_ENDINGS, *ZONE_SUFFIXES)) + ")"
-
-
-def _squeeze(text: str) -> str:
-    """NFKC without whitespace, as the geocoder reads text ("中华新路 817 弄" = "中华新路817弄")."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 #: the radius precision 2 promises ("on the named road, or within ~250 m")
