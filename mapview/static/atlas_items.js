@@ -81,6 +81,26 @@
       return null;
     },
 
+    // The feature of row `row` of layer `key`: its pixel, tooltip and popup (tests, screenshot).
+    pixel: function (key, row) {
+      var f = atlas.find(key, row);
+      return f ? atlas.map.latLngToContainerPoint(f.layer.atlasAnchor()) : null;
+    },
+    hover: function (key, row) {
+      var f = atlas.find(key, row);
+      if (f) { f.owner._tooltip._source = f.layer; f.owner.openTooltip(f.layer.atlasAnchor()); }
+    },
+    open: function (key, row) {
+      var f = atlas.find(key, row);
+      if (f) { f.owner._open(f.layer, f.layer.atlasAnchor(), atlas.state.details); }
+    },
+    /** Whether the feature is drawn on its own (not inside a cluster bubble). */
+    alone: function (key, row) {
+      var f = atlas.find(key, row);
+      return !!f && (!f.owner._cluster.hasLayer(f.layer)
+                     || f.owner._cluster.getVisibleParent(f.layer) === f.layer);
+    },
+
     /** Zoom to a feature (a point until it is drawn on its own) and open its popup. */
     reveal: function (key, row, details) {
       var f = atlas.find(key, row), map = atlas.map;
