@@ -19,9 +19,8 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.settings import Settings
+from geo import EXPORTERS, atlas_stamp, filter_vocabulary, read_atlas, shown
 from geo import filters as flt
-from geo.export import EXPORTERS, filter_vocabulary, read_atlas
-from geo.store import atlas_stamp, shown
 from mapview import charts, panels, threadmap, timeline, upload
 from mapview.assets import Assets, served_assets, static_base_url
 from mapview.atlasmap import build_map, clicked_item, show_map

@@ -22,8 +22,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo import KINDS
 from geo import filters as flt
-from geo.schema import KINDS
 from mapview import labels as lbl
 from mapview import payload, style
 from mapview.assets import Assets
@@ -384,7 +384,7 @@ def build_map(
 def _shifted(lat: float, lon: float, gcj02: bool) -> tuple[float, float]:
     if not gcj02:
         return lat, lon
-    from geo.crs import wgs84_to_gcj02
+    from geo import wgs84_to_gcj02
 
     glon, glat = wgs84_to_gcj02(lon, lat)
     return float(glat), float(glon)

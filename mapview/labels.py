@@ -13,8 +13,9 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from geo.schema import KINDS, OUTCOMES, PRECISION
+from geo import KINDS, OUTCOMES, PRECISION
 from mapview import style
+from mapview.timeline import OUTCOME_LABEL
 
 Labels = dict[str, Any]
 
@@ -27,12 +28,6 @@ CLUSTER = {
     "road": "{n} roads",
     "*": "{n} items",
 }
-OUTCOME = {
-    "delivered": "delivered 已兑现",
-    "in_progress": "in progress 推进中",
-    "replanned": "replanned 再计划",
-    "no_later_mention": "no later mention 未再提及",
-}
 
 
 def default_labels() -> Labels:
@@ -41,7 +36,7 @@ def default_labels() -> Labels:
         "kinds": {k: style.KIND_STYLE[k][1] for k in KINDS},
         "statuses": {s: str(v["label"]) for s, v in style.STATUS_STYLE.items()},
         "categories": {},  # code → word; codes are shown as they are when missing
-        "outcomes": {o: OUTCOME.get(o, o) for o in OUTCOMES},
+        "outcomes": {o: OUTCOME_LABEL.get(o, o) for o in OUTCOMES},
         "precision": {str(k): v for k, v in PRECISION.items()},
         "cluster": dict(CLUSTER),
         "layers": {key: label for key, (label, _) in style.REFERENCE_STYLE.items()}
