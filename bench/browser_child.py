@@ -63,7 +63,9 @@ def server_peak_bytes(port: str) -> int:
     raise LookupError(f"no streamlit process on port {port}")
 
 
-COUNTS = "document.getElementById('map') && document.getElementById('map').dataset.atlasCounts"
+COUNTS = (
+    "document.getElementById('map_div') && document.getElementById('map_div').dataset.atlasCounts"
+)
 PROJECTS_ONLY = f"""(n) => {{
   const c = {COUNTS};
   if (!c) return false;
@@ -73,7 +75,7 @@ PROJECTS_ONLY = f"""(n) => {{
 
 
 async def map_frame(page):
-    """The map component's frame, once its own document runs (`window.ATLAS` defined).
+    """The map component's frame, once its own document runs (`L.atlas` defined).
 
     The iframe element appears first with its initial about:blank document and navigates to the
     component's index.html later. A `wait_for_function` started on the frame before that
@@ -86,7 +88,7 @@ async def map_frame(page):
         frame = await handle.content_frame()
         if frame is not None and "/component/" in frame.url:
             with contextlib.suppress(PlaywrightError):  # the context may be replaced meanwhile
-                if await frame.evaluate("() => !!window.ATLAS"):
+                if await frame.evaluate("() => !!(window.L && window.L.atlas)"):
                     return frame
         await asyncio.sleep(0.05)
     raise TimeoutError(f"the map frame's document did not start in {TIMEOUT_MS} ms")
@@ -101,7 +103,7 @@ async def session(browser, url: str, projects: int, change: bool = True) -> dict
     frame = await map_frame(page)
     await frame.wait_for_function(f"() => !!({COUNTS})", timeout=TIMEOUT_MS, polling="raf")
     out = {"first_map": time.perf_counter() - t0}
-    out["first_timing"] = await frame.evaluate("() => window.ATLAS.state.timing")
+    out["first_timing"] = await frame.evaluate("() => L.atlas.timing || {}")
     if change:
         await page.locator("[data-testid='stMultiSelect']").nth(1).click()  # Kind
         option = page.get_by_role("option", name=KIND_LABEL)
@@ -112,7 +114,7 @@ async def session(browser, url: str, projects: int, change: bool = True) -> dict
             PROJECTS_ONLY, arg=projects, timeout=TIMEOUT_MS, polling="raf"
         )
         out["filter_to_map"] = time.perf_counter() - t1
-        out["change_timing"] = await frame.evaluate("() => window.ATLAS.state.timing.select")
+        out["change_timing"] = await frame.evaluate("() => (L.atlas.timing || {}).select || 0")
     await context.close()
     return out
 

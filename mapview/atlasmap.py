@@ -324,13 +324,15 @@ def build_map(
     targets: dict[str, list[str]] = {"items": items["id"].astype(str).tolist()}
     dynamic: list[folium.FeatureGroup] = []
 
-    def inline_layer(key: str, name: str, frame: gpd.GeoDataFrame, outline: str | None) -> None:
+    def inline_layer(
+        key: str, name: str, title: str, frame: gpd.GeoDataFrame, outline: str | None
+    ) -> None:
         drawable = frame[(payload.draw_reasons(frame) == "").to_numpy()]
         targets[key] = drawable["id"].astype(str).tolist()
         group = folium.FeatureGroup(name=name)
         group.add_child(
             AtlasItems(
-                name, assets=assets, key=key, outline=outline,
+                name, assets=assets, key=key, outline=outline, title=title,
                 inline=payload.inline_rows(drawable, gcj02=base.gcj02),
             )
         )  # fmt: skip
@@ -341,9 +343,10 @@ def build_map(
         n = int((payload.draw_reasons(chosen) == "").sum())
         if n:
             text = lbl.merged(labels)["layers"]["user"].format(label=label, n=n)
-            inline_layer(f"user{i}", html.escape(text), chosen, USER_OUTLINE)
+            inline_layer(f"user{i}", html.escape(text), html.escape(label), chosen, USER_OUTLINE)
     if threads is not None:
-        inline_layer("threads", words["layers"]["threads"], threads, None)
+        name = words["layers"]["threads"]
+        inline_layer("threads", name, name, threads, None)
 
     options: dict[str, Any] = {
         "bits": bits,

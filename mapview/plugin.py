@@ -31,7 +31,8 @@ from mapview.assets import Assets
 
 class AtlasItems(JSCSSMixin, Layer):
     """One layer of atlas items: `data` (the published data file's URL, with `kind`) or
-    `inline` (`payload.inline_rows`). `key` names the layer in click reports (`⟦key:row⟧`)."""
+    `inline` (`payload.inline_rows`). `key` names the layer in click reports (`⟦key:row⟧`);
+    `title` (escaped) names an inline layer in the map's counts."""
 
     _template = Template(
         """
@@ -51,6 +52,7 @@ class AtlasItems(JSCSSMixin, Layer):
         data: str | None = None,
         inline: Mapping[str, Any] | None = None,
         outline: str | None = None,
+        title: str | None = None,
         show: bool = True,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
@@ -60,6 +62,7 @@ class AtlasItems(JSCSSMixin, Layer):
             "kind": kind,
             "data": data,
             "outline": outline,
+            "title": title,
             **(dict(inline) if inline else {}),
         }
         # instance lists: folium's class lists are shared and point at CDNs

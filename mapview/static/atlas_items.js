@@ -17,9 +17,14 @@
   var files = {};  // url → promise of the parsed data file
   function load(url) {
     if (!files[url]) {
+      var t0 = performance.now();  // where the first map's time goes (bench/browser_child.py)
       files[url] = fetch(url).then(function (response) {
         if (!response.ok) { throw new Error("cannot load " + url + ": " + response.status); }
-        return response.json();
+        return response.text();
+      }).then(function (text) {
+        var t1 = performance.now(), data = JSON.parse(text);
+        atlas.timing = {fetch: t1 - t0, parse: performance.now() - t1, bytes: text.length};
+        return data;
       });
     }
     return files[url];
@@ -31,6 +36,7 @@
 
   var atlas = L.atlas = {
     layers: [], bits: null, state: {}, map: null, popup: null, handled: {}, labels: {},
+    timing: {},
     styles: {},
 
     /** The words (escaped by Python) and style table shared by every item layer. */
@@ -41,8 +47,10 @@
       var changed = options.bits !== atlas.state.bits || !!options.threads !== !!atlas.state.threads;
       atlas.state = options;
       if (changed) {  // a rerun that only carries details leaves the drawn features alone
+        var t = performance.now();
         atlas.bits = decode(options.bits || "");
         atlas.layers.forEach(function (layer) { layer._apply(); });
+        atlas.timing.select = performance.now() - t;
       }
       var c = atlas.map && atlas.map.getContainer();
       if (c) { c.classList.toggle("atlas-threads", !!options.threads); }
@@ -88,7 +96,10 @@
     },
     hover: function (key, row) {
       var f = atlas.find(key, row);
-      if (f) { f.owner._tooltip._source = f.layer; f.owner.openTooltip(f.layer.atlasAnchor()); }
+      if (!f) { return; }
+      atlas.tip = atlas.tip || L.tooltip({direction: "top"});
+      atlas.map.openTooltip(atlas.tip.setContent(f.owner._tip(f.layer))
+                            .setLatLng(f.layer.atlasAnchor()));
     },
     open: function (key, row) {
       var f = atlas.find(key, row);
@@ -124,7 +135,10 @@
         if (!n) { return; }
         var drawn = atlas.map && atlas.map.hasLayer(l) ? n : 0;
         if (l.options.kind) { out[l.options.kind] = {features: n, drawn: drawn}; }
-        else { user[l.options.key] = {features: n, drawn: drawn}; }
+        else {  // inline layers by their title, as text (it arrives escaped)
+          var text = new DOMParser().parseFromString(l.options.title || l.options.key, "text/html");
+          user[text.documentElement.textContent] = {features: n, drawn: drawn};
+        }
       });
       var c = atlas.map && atlas.map.getContainer();
       if (c) {
@@ -186,7 +200,8 @@
   }
 
   L.AtlasItems = L.FeatureGroup.extend({
-    options: {key: "items", kind: null, data: null, rows: null, geoms: null, outline: null},
+    options: {key: "items", kind: null, data: null, rows: null, geoms: null, outline: null,
+              title: null},
 
     initialize: function (options) {
       L.FeatureGroup.prototype.initialize.call(this, []);
@@ -210,18 +225,22 @@
       atlas.layers.push(this);
     },
 
-    // Leaflet 1.9 gives a group's tooltip focus listeners through each child's getElement(),
-    // which a cluster group lacks; canvas features take no keyboard focus (the table is the
-    // keyboard route), so this layer skips them.
+    // Leaflet 1.9 wires a group's tooltip to each child's getElement() (keyboard focus and
+    // aria-describedby), which a cluster group lacks; canvas features take no keyboard focus
+    // (the table is the keyboard route), so this layer skips both.
     _addFocusListeners: function () {},
     _removeFocusListeners: function () {},
+    _setAriaDescribedByOnLayer: function () {},
 
     onAdd: function (map) {
       atlas.map = map;
       if (!atlas.popup) {
         atlas.popup = L.popup({maxWidth: 380, autoPanPadding: [20, 20]});
         map.on("popupclose", function () { atlas.popupFor = null; });
-        map.on("popupopen", function () { map.eachLayer(function (l) { l.closeTooltip && l.closeTooltip(); }); });
+        map.on("popupopen", function () {  // a popup closes the tooltip: it would cover it
+          map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
+          if (atlas.tip) { map.closeTooltip(atlas.tip); }
+        });
       }
       L.FeatureGroup.prototype.onAdd.call(this, map);
     },
