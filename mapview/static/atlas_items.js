@@ -39,8 +39,17 @@
     timing: {},
     styles: {},
 
-    /** The words (escaped by Python) and style table shared by every item layer. */
-    configure: function (labels, styles) { atlas.labels = labels; atlas.styles = styles; },
+    /** The words (escaped by Python) and style table shared by every item layer, and the map's
+     *  panes (bottom to top: roads and river, item shapes, outlines, labels above bubbles). */
+    configure: function (map, labels, styles) {
+      atlas.labels = labels;
+      atlas.styles = styles;
+      Object.keys(styles.panes).forEach(function (name) {
+        var pane = map.createPane(name);
+        pane.style.zIndex = styles.panes[name];
+        pane.style.pointerEvents = "none";
+      });
+    },
 
     /** A new selection (and view request) from Python; applied now or once data is in. */
     select: function (options) {
@@ -48,7 +57,7 @@
       atlas.state = options;
       if (changed) {  // a rerun that only carries details leaves the drawn features alone
         var t = performance.now();
-        atlas.bits = decode(options.bits || "");
+        atlas.bits = decode(options.bits || "b:");
         atlas.layers.forEach(function (layer) { layer._apply(); });
         atlas.timing.select = performance.now() - t;
       }
@@ -149,13 +158,49 @@
       return out;
     },
 
-    /** The on-map legend (an L.control); its HTML is built and escaped by Python. */
-    legend: function (html, title) {
+    /** The on-map legend (an L.control): kinds, statuses (or, in threads mode, outcomes: CSS
+     *  shows one section) and the reference lines this atlas draws (`present`); every word is
+     *  from Python's labels, every colour from its style table. */
+    legend: function (present) {
+      var w = atlas.labels, s = atlas.styles, rows = [];
+      var svg = function (inner) {
+        return '<div><svg width="22" height="14" aria-hidden="true">' + inner + "</svg>";
+      };
+      var dash = function (d) { return d ? ' stroke-dasharray="' + d.replace(/ /g, ",") + '"' : ""; };
+      rows.push('<div class="h">' + w.legend.items + "</div>");
+      Object.keys(s.kinds).forEach(function (k) {
+        var c = s.kinds[k].color;
+        rows.push(svg('<circle cx="7" cy="7" r="5.5" fill="' + c + '" stroke="' + c + '"/>'
+          + '<circle cx="17" cy="7" r="4.5" fill="' + c + '" fill-opacity=".88" stroke="#fff"/>')
+          + (w.kinds[k] || k) + "</div>");
+      });
+      rows.push('<div class="atlas-mentions-only"><div class="h">' + w.legend.status + "</div>");
+      Object.keys(s.statuses).forEach(function (k) {
+        var st = s.statuses[k];
+        rows.push(svg('<circle cx="7" cy="7" r="5" fill="#555" fill-opacity="' + st.fill
+          + '" stroke="#555" stroke-width="1.5"' + dash(st.dash) + "/>") + (w.statuses[k] || k)
+          + "</div>");
+      });
+      rows.push('</div><div class="atlas-threads-only"><div class="h">' + w.legend.threads + "</div>");
+      Object.keys(s.outcomes).forEach(function (k) {
+        rows.push(svg('<circle cx="7" cy="7" r="5.5" fill="' + s.outcomes[k] + '"/>')
+          + (k ? w.outcomes[k] || k : w.legend.no_plan) + "</div>");
+      });
+      rows.push("</div>");
+      var lines = present.filter(function (k) { return s.reference[k]; });
+      if (lines.length) { rows.push('<div class="h">' + w.legend.reference + "</div>"); }
+      lines.forEach(function (k) {
+        var p = s.reference[k];
+        rows.push(svg(k === "water"
+          ? '<rect x="1" y="3" width="20" height="8" fill="' + p.fillColor + '" stroke="' + p.color + '"/>'
+          : '<line x1="1" y1="7" x2="21" y2="7" stroke="' + p.color + '" stroke-width="'
+            + Math.min(p.weight || 1, 4) + '"' + dash(p.dashArray) + "/>") + w.layers[k] + "</div>");
+      });
       var control = L.control({position: "bottomright"});
       control.onAdd = function () {
         var div = L.DomUtil.create("details", "atlas-legend");
         div.open = true;
-        div.innerHTML = "<summary>" + title + "</summary>" + html;
+        div.innerHTML = "<summary>" + w.legend.title + "</summary>" + rows.join("");
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -167,6 +212,9 @@
     fill: function (layer, url, key) {
       load(url).then(function (data) { layer.addData(data.reference[key]); });
     },
+
+    /** `style` of the reference layers: each feature carries its own (from Python). */
+    pathStyle: function (feature) { return feature.properties.style; },
 
     /** `pointToLayer` of the label layers: a name in the label pane, above cluster bubbles. */
     label: function (feature, latlng) {
@@ -188,9 +236,25 @@
     }
   };
 
+  // A selection from Python (payload.selection_code): "b:" + a little-endian bitmap, or "r:" +
+  // run lengths (unselected first) as LEB128 varints; one 0/1 per data-file row.
   function decode(text) {
-    var raw = atob(text), out = new Uint8Array(raw.length * 8);
-    for (var i = 0; i < out.length; i++) { out[i] = (raw.charCodeAt(i >> 3) >> (i & 7)) & 1; }
+    var raw = atob(text.slice(2)), out, i;
+    if (text.slice(0, 2) !== "r:") {
+      out = new Uint8Array(raw.length * 8);
+      for (i = 0; i < out.length; i++) { out[i] = (raw.charCodeAt(i >> 3) >> (i & 7)) & 1; }
+      return out;
+    }
+    var runs = [], value = 0, shift = 0, total = 0;
+    for (i = 0; i < raw.length; i++) {
+      var c = raw.charCodeAt(i);
+      value += (c & 0x7f) * Math.pow(2, shift);
+      if (c & 0x80) { shift += 7; } else { runs.push(value); total += value; value = 0; shift = 0; }
+    }
+    out = new Uint8Array(total);
+    for (i = 0, total = 0; i < runs.length; total += runs[i], i++) {
+      if (i % 2) { out.fill(1, total, total + runs[i]); }
+    }
     return out;
   }
   function fill(template, values) {

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from geo.filters import Filters, apply_filters
+from mapview.payload import row_order
 from tests.app.synthetic import (
     HOSTILE,
     SCRIPT_NAME,
@@ -116,8 +117,9 @@ def search(page, text: str) -> None:
 
 
 def row_of(item_id: str) -> int:
-    """The item's row in the map's data file (the atlas order)."""
-    return items_frame()["id"].tolist().index(item_id)
+    """The item's row in the map's data file (sorted by kind and year)."""
+    items = items_frame()
+    return items["id"].to_numpy()[row_order(items)].tolist().index(item_id)
 
 
 def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
