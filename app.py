@@ -10,10 +10,11 @@ another atlas (the tests use fixtures).
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -133,6 +134,67 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
     st.session_state["_table_rows"] = rows
 
 
+@dataclass(frozen=True)
+class View:
+    """What the map, its details panel and the table show for the current filters."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    keep: np.ndarray
+    filters: flt.Filters
+    basemap: str
+    assets: Assets
+    url: str
+    present: tuple[str, ...]
+    user: list[upload.UserLayer]
+    threads: gpd.GeoDataFrame | None
+
+
+@st.fragment
+def explore(view: View) -> None:
+    """Map, details and table: a click on the map or a table row reruns only this part (the
+    charts, lists and downloads below do not change with the selected item)."""
+    items = view.layers["items"]
+    selection = items[view.keep]
+    table_key = f"table-{st.session_state.get(panels.TABLE_GENERATION, 0)}"
+    table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
+    table_focus(table, table_key)
+    clicked = clicked_item()
+    if clicked:
+        st.session_state[panels.SELECTED] = clicked
+    atlas_map = build_map(
+        items,
+        selection=view.keep,
+        filters=view.filters,
+        basemap=view.basemap,
+        assets=view.assets,
+        data_url=view.url,
+        present=view.present,
+        user_layers=[(layer.label, layer.result.drawable) for layer in view.user],
+        threads=view.threads,
+        selected=st.session_state.get(panels.SELECTED),
+        reveal=st.session_state.get("_reveal", 0),
+    )
+    map_col, detail_col = st.columns([5, 2])
+    with map_col:
+        show_map(atlas_map)
+    with detail_col:
+        chosen = upload.lookup(items, view.user, st.session_state.get(panels.SELECTED))
+        if len(chosen):
+            panels.item_details(chosen.iloc[0].to_dict())
+            timeline.render_thread(items, view.layers["threads"], chosen.iloc[0].to_dict())
+        else:
+            st.caption("Click a feature on the map or a row of the table to read its source.")
+    if len(selection) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
+    st.dataframe(
+        pd.DataFrame(table).rename(columns=TABLE_LABELS),
+        hide_index=True,
+        key=table_key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+
+
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
     path = str(ATLAS_PATH)
@@ -168,10 +230,6 @@ def main() -> None:
     st.sidebar.markdown(count)
     st.markdown(count)
 
-    table_key = f"table-{st.session_state.get(panels.TABLE_GENERATION, 0)}"
-    table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
-    table_focus(table, table_key)
-
     assets = served_assets(static_base_url(st.get_option("server.baseUrlPath")))
     gcj02 = BASEMAPS[basemap].gcj02
     url = (
@@ -179,41 +237,14 @@ def main() -> None:
         if assets.media
         else map_url(path, stamp, gcj02, assets)
     )
-    clicked = clicked_item()
-    if clicked:
-        st.session_state[panels.SELECTED] = clicked
     threads = None
     if show_threads:  # one feature per thread instead of one per mention
-        features = threadmap.thread_features(layers["threads"], selection)
-        threads = threadmap.thread_items(features)
-    atlas_map = build_map(
-        items,
-        selection=keep,
-        filters=filters,
-        basemap=basemap,
-        assets=assets,
-        data_url=url,
-        present=present_of(path, stamp),
-        user_layers=[(layer.label, layer.result.drawable) for layer in user],
-        threads=threads,
-        selected=st.session_state.get(panels.SELECTED),
-        reveal=st.session_state.get("_reveal", 0),
+        threads = threadmap.thread_items(threadmap.thread_features(layers["threads"], selection))
+    explore(
+        View(layers, keep, filters, basemap, assets, url, present_of(path, stamp), user, threads)
     )
-    map_col, detail_col = st.columns([5, 2])
-    with map_col:
-        show_map(atlas_map)
 
-    table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
-    with table_tab:
-        if len(selection) > TABLE_ROWS:
-            st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
-        st.dataframe(
-            pd.DataFrame(table).rename(columns=TABLE_LABELS),
-            hide_index=True,
-            key=table_key,
-            on_select="rerun",
-            selection_mode="single-row",
-        )
+    chart_tab, off_tab = st.tabs(["Charts", f"Not on the map ({len(off_map)})"])
     with chart_tab:
         left, right = st.columns(2)
         left.altair_chart(charts.year_kind_chart(selection), width="stretch")
@@ -229,15 +260,6 @@ def main() -> None:
     with off_tab:
         panels.not_drawn_list(off_map)
     upload.report_panels(user, filters, TABLE_COLUMNS)
-
-    with detail_col:
-        chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))
-        if len(chosen):
-            panels.item_details(chosen.iloc[0].to_dict())
-            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())
-        else:
-            st.caption("Click a feature on the map or a row of the table to read its source.")
-
     downloads(path, stamp, filters)
 
 

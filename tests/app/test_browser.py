@@ -273,7 +273,8 @@ def test_threads_mode_keeps_one_legend_on_the_map_and_fills_translucent(browser,
 
 def test_amap_basemap_draws_the_same_features_shifted_to_gcj02(page):
     where = (
-        "(el) => { var f = window.L && L.atlas.find('items', 0); return f && f.layer.getLatLng(); }"
+        f"(el) => {{ var f = window.L && L.atlas.find('items', {row_of('t01')});"
+        " return f && f.layer.getLatLng(); }"
     )
     before = wait_for_map(page)
     container = map_container(page)
