@@ -1,10 +1,11 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
 Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
-a `geo.filters.Filters`, apply the one shared filter, and draw the map (mapview), table, charts,
-the items not on the map and the downloads. The map's data goes to the browser once per atlas
-version (a static file); a rerun sends only the selection. `ATLAS_PATH` points the page at
-another atlas (the tests use fixtures).
+a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
+streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
+downloads. The map's data goes to the browser once per atlas version (a static file); a rerun
+sends only the selection; a click on the map reruns only the map and its details
+(`st.fragment`). `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
 
 @dataclass(frozen=True)
 class View:
-    """What the map, its details panel and the table show for the current filters."""
+    """What the map and its details panel show for the current filters."""
 
     layers: dict[str, gpd.GeoDataFrame]
     keep: np.ndarray
@@ -151,13 +152,9 @@ class View:
 
 @st.fragment
 def explore(view: View) -> None:
-    """Map, details and table: a click on the map or a table row reruns only this part (the
-    charts, lists and downloads below do not change with the selected item)."""
+    """The map and the details panel: a click on the map reruns only them (the table, charts,
+    lists and downloads do not change with the selected item)."""
     items = view.layers["items"]
-    selection = items[view.keep]
-    table_key = f"table-{st.session_state.get(panels.TABLE_GENERATION, 0)}"
-    table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
-    table_focus(table, table_key)
     clicked = clicked_item()
     if clicked:
         st.session_state[panels.SELECTED] = clicked
@@ -184,15 +181,6 @@ def explore(view: View) -> None:
             timeline.render_thread(items, view.layers["threads"], chosen.iloc[0].to_dict())
         else:
             st.caption("Click a feature on the map or a row of the table to read its source.")
-    if len(selection) > TABLE_ROWS:
-        st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
-    st.dataframe(
-        pd.DataFrame(table).rename(columns=TABLE_LABELS),
-        hide_index=True,
-        key=table_key,
-        on_select="rerun",
-        selection_mode="single-row",
-    )
 
 
 def main() -> None:
@@ -230,6 +218,10 @@ def main() -> None:
     st.sidebar.markdown(count)
     st.markdown(count)
 
+    table_key = f"table-{st.session_state.get(panels.TABLE_GENERATION, 0)}"
+    table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
+    table_focus(table, table_key)
+
     assets = served_assets(static_base_url(st.get_option("server.baseUrlPath")))
     gcj02 = BASEMAPS[basemap].gcj02
     url = (
@@ -244,7 +236,17 @@ def main() -> None:
         View(layers, keep, filters, basemap, assets, url, present_of(path, stamp), user, threads)
     )
 
-    chart_tab, off_tab = st.tabs(["Charts", f"Not on the map ({len(off_map)})"])
+    table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
+    with table_tab:
+        if len(selection) > TABLE_ROWS:
+            st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
+        st.dataframe(
+            pd.DataFrame(table).rename(columns=TABLE_LABELS),
+            hide_index=True,
+            key=table_key,
+            on_select="rerun",
+            selection_mode="single-row",
+        )
     with chart_tab:
         left, right = st.columns(2)
         left.altair_chart(charts.year_kind_chart(selection), width="stretch")

@@ -135,8 +135,9 @@ def payload_figures(atlas: Path) -> list[Figure]:
             details=[
                 f"{len(real)} items ({n_located} located): the map's static data file (every "
                 f"item, reference layers, labels; {len(data) / KB:.1f} kB, fetched once per "
-                f"session) + the component arguments of a rerun ({args / KB:.2f} kB: selection "
-                "bitmap, basemap, asset links), vs folium.Map + folium.GeoJson(items) of every "
+                f"session) + st_folium's arguments of a rerun ({args / KB:.2f} kB: the mounted "
+                "map's script, the selection, the layer control, asset links), vs folium.Map + "
+                "folium.GeoJson(items) of every "
                 "column at full precision through st_folium, sent on every change; JS/CSS "
                 "files excluded on both sides",
                 f"gzip: {gz / KB:.1f} kB vs {gz_naive / KB:.1f} kB",
