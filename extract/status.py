@@ -41,6 +41,8 @@ class StatusRules:
     not_locatives: tuple[str, ...]
     preparatory: tuple[str, ...]
     plan_targets: frozenset[str]
+    task_nouns: tuple[str, ...]
+    serial: frozenset[str]
     table: dict[str, dict[str, str]]
     pattern: re.Pattern[str]
 
@@ -71,6 +73,8 @@ def rules() -> StatusRules:
         tuple(raw["not_locatives"]),
         tuple(raw["preparatory"]),
         frozenset(raw["plan_targets"]),
+        tuple(raw["task_nouns"]),
+        frozenset(raw["serial"]),
         table,
         pattern,
     )
@@ -91,14 +95,21 @@ def governing_class(sentence: str, start: int, end: int, period: str = "review")
     rel_start, rel_end = start - c0, end - c0
     after: list[tuple[int, str]] = []
     before: list[tuple[int, str, int]] = []
+    complement = -1  # end of a serial verb: the verb starting there is its complement
     for m in r.pattern.finditer(clause):
         word, cls = m.group(), r.word_class[m.group()]
+        if m.start() == complement:
+            complement = m.end() if cls in r.serial else -1
+            continue  # 启动创建, 不断升级: the first of two verbs in series governs
+        complement = m.end() if cls in r.serial else -1
         if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
             continue  # 新建工程, 提升工程, 新建、改造: describes the project
         if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
             continue  # 实现(西区)开工: 实现 is an auxiliary, the next word is the predicate
         if cls == "milestone" and clause.startswith(r.preparatory, m.end()):
             cls = "start"  # 完成征收: the preparation is done, the works begin
+        elif clause.startswith(r.task_nouns, m.end()):
+            continue  # 收尾验收工作, 规划设计: a task noun, not a predicate
         if m.start() >= rel_end:
             if word in r.objects and clause.startswith(_COMPOUND_NEXT, m.end()):
                 continue

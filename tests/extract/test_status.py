@@ -80,6 +80,15 @@ CASES = [
     ("creation", "review", "实施静安公园改造", "静安公园", "completed"),
     ("continuation", "plan", "加快北站新城、天目路西地块等项目建设", "北站新城", "ongoing"),
     ("creation", "plan", "实施北横通道二期等景观灯光提升改造", "北横通道二期", "planned"),
+    # aspect and scope (issue 22): task nouns, serial verbs, progressive adverbs, intentions
+    ("promotion", "review", "临汾路小学项目做好收尾验收工作", "临汾路小学", "ongoing"),
+    ("promotion", "review", "开展曹家渡-02更新单元规划设计", "曹家渡-02更新单元", "ongoing"),
+    ("promotion", "plan", "有序开展洛川中路小区居民回搬工作", "洛川中路小区", "planned"),
+    ("launch", "review", "市北医院启动创建三级医院", "市北医院", "started"),
+    ("continuation", "review", "江宁路街道社区文化中心不断完善服务", "江宁路街道社区文化中心", "ongoing"),
+    ("continuation", "review", "宝山路红色街区逐步建成开放", "宝山路红色街区", "ongoing"),
+    ("planning", "review", "统筹考虑海防路地块开发利用", "海防路地块", "planned"),
+    ("milestone", "review", "广延路绿地完成收尾", "广延路绿地", "completed"),
 ]
 
 
