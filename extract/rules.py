@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from atlas.settings import settings
 
 from . import lexicon as lx
+from .structure import slogan_matches, with_heads
 from .vocab import RIVER_ENDINGS, ROAD_SUFFIXES, SUBDISTRICT_ENDINGS
 
 _CJK = r"\u3400-\u9fff"
@@ -695,9 +696,11 @@ _PRIORITY = {
     "suffix": 3,
     "known": 4,
     "designation": 4,
+    "paragraph": 4,
     "unplaced": 4,
     "brand": 5,
     "quoted": 5,
+    "slogan": 5,
     "list": 6,
 }
 
@@ -730,13 +733,27 @@ def known_spans(s: str, places: re.Pattern[str] | None) -> list[Span]:
     return spans
 
 
+def slogan_spans(s: str) -> list[Span]:
+    """Quoted slogans standing for a place ("“一河两岸”沿线"), located by the slogan itself
+    (the gazetteer's aliases say which place it is)."""
+    return [
+        Span(a, b, name, "zone", "streetscape", "slogan", location)
+        for a, b, name, location in slogan_matches(s)
+    ]
+
+
 def find_spans(
-    s: str, known: frozenset[str] = frozenset(), places: re.Pattern[str] | None = None
+    s: str,
+    known: frozenset[str] = frozenset(),
+    places: re.Pattern[str] | None = None,
+    setting: str = "",
 ) -> list[Span]:
-    """All recognisers, overlaps resolved: address/segment first, then longer spans."""
+    """All recognisers, overlaps resolved: address/segment first, then longer spans; names
+    keep their head and part (`extract.structure`). ``setting`` is the place the sentence's
+    paragraph is about: a designation its own sentence does not place takes it."""
     raw = address_spans(s) + road_spans(s) + enumeration_spans(s) + suffix_spans(s, known)
     raw += counted_spans(s)
-    raw += quoted_spans(s) + known_spans(s, places)
+    raw += quoted_spans(s) + known_spans(s, places) + slogan_spans(s)
     chosen: list[Span] = []
     for span in sorted(raw, key=lambda x: (-(x.end - x.start), _PRIORITY[x.rule])):
         clash = [c for c in chosen if c.start < span.end and span.start < c.end]
@@ -748,7 +765,7 @@ def find_spans(
             if c.start == span.start and c.end == span.end and span.rule == "enum":
                 chosen[chosen.index(c)] = span
     chosen += list_neighbours(s, chosen, known)
-    chosen = place_designations(s, chosen)
+    chosen = place_designations(s, chosen, setting)
     chosen = [
         c
         for c in chosen
@@ -756,7 +773,7 @@ def find_spans(
     ]
     # A quoted brand right before its own typed name ("“美创静界”美妆健康创新生态社区").
     chosen = [c for c in chosen if not (c.rule == "quoted" and _named_after(c, chosen))]
-    return sorted((strip_district(c) for c in chosen), key=lambda x: x.start)
+    return sorted((strip_district(c) for c in with_heads(s, chosen)), key=lambda x: x.start)
 
 
 #: Verbs that put a designation on a place: 依托X…建设Y, 围绕X，打造Y, 在X建成Y.
@@ -782,8 +799,9 @@ def _anchor(s: str, chosen: list[Span], designation: Span) -> Span | None:
     return None
 
 
-def place_designations(s: str, chosen: list[Span]) -> list[Span]:
-    """Keep an unplaced designation when its sentence places it; ``location`` is that place."""
+def place_designations(s: str, chosen: list[Span], setting: str = "") -> list[Span]:
+    """Keep an unplaced designation when its sentence places it, else when its paragraph has
+    a ``setting``; ``location`` is that place."""
     out = []
     for c in chosen:
         if c.rule != "unplaced":
@@ -792,6 +810,8 @@ def place_designations(s: str, chosen: list[Span]) -> list[Span]:
         anchor = _anchor(s, chosen, c)
         if anchor is not None:
             out.append(dataclasses.replace(c, rule="designation", location=anchor.name))
+        elif setting:
+            out.append(dataclasses.replace(c, rule="paragraph", location=setting))
     return out
 
 

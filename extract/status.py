@@ -99,9 +99,9 @@ def governing_class(sentence: str, start: int, end: int, period: str = "review")
     for m in r.pattern.finditer(clause):
         word, cls = m.group(), r.word_class[m.group()]
         if m.start() == complement:
-            complement = m.end() if cls in r.serial else -1
+            complement = m.end() if word in r.serial else -1
             continue  # 启动创建, 不断升级: the first of two verbs in series governs
-        complement = m.end() if cls in r.serial else -1
+        complement = m.end() if word in r.serial else -1
         if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
             continue  # 新建工程, 提升工程, 新建、改造: describes the project
         if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
