@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo.schema import CRS
 from geo.threads import link_threads
@@ -30,7 +31,7 @@ def _row(mention: dict, start: int) -> dict:
     """An item row as the build writes it (unlocated unless the mention says otherwise)."""
     quote = mention["quote"]
     row = {
-        "id": f"{mention['doc'][:4]}-{start}",
+        "id": f"{mention['doc'][:4]}-{start}-{mention['name']}",
         "category": "other",
         "year": int(mention["doc"][:4]),
         "location": mention["name"],
@@ -42,13 +43,19 @@ def _row(mention: dict, start: int) -> dict:
         "geometry": None,
         **mention,
     }
+    if "wkt" in row:  # placed on a gazetteer feature: its shape
+        row["geometry"] = shapely.from_wkt(row.pop("wkt"))
     return row
 
 
 def linked(case: dict) -> bool:
     """Whether the linker puts the case's two mentions in one thread."""
     mentions = [case["a"], case["b"], *case["context"]]
-    rows = [_row(m, 1000 * i) for i, m in enumerate(mentions)]
+    sentences: dict[tuple[str, str], int] = {}  # one sentence of one report: one span
+    rows = [
+        _row(m, sentences.setdefault((m["doc"], m["quote"]), 1000 * len(sentences)))
+        for m in mentions
+    ]
     df = pd.DataFrame(rows)
     items = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(df["geometry"], crs=CRS), crs=CRS)
     threads = link_threads(items)["thread"].tolist()
