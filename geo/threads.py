@@ -48,7 +48,13 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
 from extract.normalise import fold_char
-from extract.vocab import PROJECT_SUFFIXES, ROAD_SUFFIXES
+from extract.vocab import (
+    GENERIC_PREFIXES,
+    NAME_HEADS,
+    PROJECT_SUFFIXES,
+    ROAD_SUFFIXES,
+    STAGE_WORDS,
+)
 from geo.address import parse_address
 from geo.schema import CRS, OUTCOMES, THREAD_COLUMNS
 
@@ -62,8 +68,23 @@ MARKERS = re.compile(
     r"[一二三四五六七八九十\d]+期|(?:[东西南北中]|[\u4e00-\u9fff]{2})段|[东西南北中]区|首开区"
     r"|[东西南北]岸|\d+(?:号线|号|弄|街坊)|[A-Za-z\d]+地块|分部|分校|分院|校区|院区"
 )
-#: Trailing words meaning "the area of X" (the issue's 愚园路街区 / 愚园路片区).
-AREA_WORDS: tuple[str, ...] = ("功能区", "片区", "地区", "区域", "街区", "一带", "板块")
+#: Trailing words meaning "the area of X": the area heads of the shared vocabulary (功能区 ≈
+#: 地区 ≈ 片区 ≈ 商圈 ≈ 街区 …; 愚园路街区 / 愚园路片区, 巨富长片区 / 巨富长风貌区).
+AREA_WORDS: tuple[str, ...] = tuple(
+    sorted((w for w, (sort, _, _) in NAME_HEADS.items() if sort == "area"), key=len, reverse=True)
+)
+#: Heads that make a name a thing of its own on a place (景观灯光, 市民园艺中心, 更新单元 …).
+THING_HEADS: tuple[str, ...] = tuple(
+    sorted((w for w, (sort, _, _) in NAME_HEADS.items() if sort != "area"), key=len, reverse=True)
+)
+#: A part at the end of a name, looked for in its last few characters only (linear).
+_PART_END = re.compile(rf"(?:{MARKERS.pattern})$")
+_PART_WINDOW = 12
+#: Every head, longest first (a name's head is the longest it ends with).
+HEADS_LONGEST: tuple[str, ...] = tuple(sorted(NAME_HEADS, key=len, reverse=True))
+#: A short quoted epithet of an area ("千亿商圈" of 南京西路“千亿商圈”): the area itself.
+_AREA_ALT = "|".join(AREA_WORDS)
+EPITHET = re.compile(rf"^(.+)[“\"]([^“”\"]{{0,2}}(?:{_AREA_ALT}))[”\"]$")
 #: Trailing generic words of a site ("自仪厂地块" is the 自仪厂 site).
 SITE_WORDS: tuple[str, ...] = ("地块",)
 #: Words that qualify without changing the thing (…配套完全中学 = …完全中学, …示范创建街区 =
@@ -102,16 +123,20 @@ RULES: dict[str, float] = {
     "same_feature": 1.0,
     "same_address": 0.95,
     "same_name": 0.9,
+    "renamed": 0.85,
     "contains_same_location": 0.8,
     "enumeration_context": 0.7,
 }
 
 
 def _district_prefixes() -> tuple[str, ...]:
-    """静安区, 静安, 区 (from `settings.district`): a prefix that only says "of the district"."""
-    district = settings.district
+    """上海市静安区, 上海, 静安区, 静安, 区 (from `settings.city` and `settings.district`): a
+    prefix that only says "of the city / district"."""
+    district, city = settings.district, settings.city
     short = district[:-1] if district.endswith(("区", "县")) else district
-    return tuple(dict.fromkeys((f"上海市{district}", district, short, "区")))
+    city_short = city[:-1] if city.endswith("市") else city
+    names = (f"{city}{district}", f"{city_short}{district}", district, city, city_short, short)
+    return tuple(dict.fromkeys((*names, "区")))
 
 
 def _strip_suffixes(text: str, words: Iterable[str], keep: int = 2) -> str:
@@ -130,15 +155,30 @@ def _strip_suffixes(text: str, words: Iterable[str], keep: int = 2) -> str:
 def name_key(name: object) -> str:
     """The normalised name: folded, no quotes/brackets/spaces, one dash, no district prefix,
     no trailing project words, facility synonyms unified. `same_name` compares these."""
-    text = _DROP.sub("", fold_char(str(name or "")))
+    text = fold_char(str(name or ""))
+    epithet = EPITHET.match(text)
+    if epithet:  # 南京西路“千亿商圈” is 南京西路's 商圈
+        text = epithet.group(1) + next(w for w in AREA_WORDS if epithet.group(2).endswith(w))
+    text = _DROP.sub("", text)
     text = _DASH.sub("—", text)
-    for prefix in _district_prefixes():
-        rest = text[len(prefix) :]
-        if text.startswith(prefix) and len(rest) >= 3 and not rest.startswith(("域", "块")):
-            text = rest
+    stripped = True
+    while stripped:  # 上海静安雕塑公园 → 静安雕塑公园 → 雕塑公园
+        stripped = False
+        for prefix in _district_prefixes():
+            rest = text[len(prefix) :]
+            least = 4 if prefix == _district_prefixes()[-2] else 3  # 静安寺商圈 is not 寺商圈
+            if text.startswith(prefix) and len(rest) >= least and not rest.startswith(("域", "块")):
+                text, stripped = rest, True
+                break
+    for word in GENERIC_PREFIXES:
+        if text.startswith(word) and len(text) - len(word) >= 3:
+            text = text[len(word) :]  # 城市航站楼 = 航站楼
             break
     for word in FILLER_WORDS:
         text = text.replace(word, "")
+    for stage in STAGE_WORDS:  # 张园东区首开区 is the 东区's works
+        if text.endswith(stage) and MARKERS.search(text[: -len(stage)]):
+            text = text[: -len(stage)]
     for word, canonical in FACILITY_SYNONYMS.items():
         text = text.replace(word, canonical)
     return _strip_suffixes(text, PROJECT_WORDS)
@@ -147,6 +187,19 @@ def name_key(name: object) -> str:
 def name_core(key: str) -> str:
     """`key` without trailing area and site words: the place itself (愚园路街区 → 愚园路)."""
     return _strip_suffixes(key, (*AREA_WORDS, *SITE_WORDS, *PROJECT_WORDS))
+
+
+def name_head(key: str) -> str:
+    """The head `key` ends with, before any part (苏河湾商务更新单元 → 商务更新单元, 中兴公园市民
+    园艺中心 → 市民园艺中心, 张园东区 → ""): what kind of thing the name is."""
+    body = key
+    for _ in range(3):  # a part, a phase, a stage: at most a few, each a few characters
+        window = body[-_PART_WINDOW:]
+        tail = _PART_END.search(window)
+        if tail is None or len(window) - tail.start() >= len(body):
+            break
+        body = body[: len(body) - len(window) + tail.start()]
+    return next((h for h in HEADS_LONGEST if body.endswith(h) and len(body) > len(h)), "")
 
 
 def markers(key: str) -> frozenset[str]:
@@ -196,6 +249,11 @@ class Mention:
     key: str
     core: str
     markers: frozenset[str]
+    #: the name's head (商圈, 市民园艺中心, 景观灯光 …; "" when none) and its sort (area …)
+    head: str
+    sort: str
+    #: the core without its parts (丰盛里 of 丰盛里东区): what two parts of one place share
+    base: str
     kind: str
     doc: str
     pub: tuple
@@ -271,6 +329,9 @@ def mentions(items: pd.DataFrame, published: Mapping[str, object] | None = None)
                 key=key,
                 core=name_core(key),
                 markers=markers(key),
+                head=(head := name_head(key)),
+                sort=NAME_HEADS[head][0] if head else "",
+                base=MARKERS.sub("", name_core(key)) or key,
                 kind=_text(row.get("kind")),
                 doc=docs[pos],
                 pub=order[docs[pos]],
@@ -303,22 +364,36 @@ def kinds_compatible(a: Mention, b: Mention) -> bool:
     return not (is_road_name(a.key) or is_road_name(b.key))
 
 
-def incompatible(a: Mention, b: Mention) -> bool:
-    """True when two names can never be one thing (what `cannot_link` checks besides the
+def apart_reason(a: Mention, b: Mention) -> str | None:
+    """Why two names can never be one thing, or None (what `cannot_link` checks besides the
     sentence): it depends only on the names, kinds, addresses and 街道, so it is decided once
-    per pair of distinct signatures."""
+    per pair of distinct signatures. The reason is kept with the refused candidate."""
     if not kinds_compatible(a, b):
-        return True
+        return "road_vs_other" if ROAD_KINDS & {a.kind, b.kind} else "different_kind"
     if a.subdistricts and b.subdistricts and not a.subdistricts & b.subdistricts:
-        return True  # placed in different 街道
+        return "different_subdistrict"
     if a.key == b.key:
-        return False
-    if a.markers != b.markers and (a.core in b.key or b.core in a.key):
-        return True  # 南京西路东段 / 西段, 张园 / 张园西区, 彭三小区四期 / 五期
+        return None
+    if a.markers != b.markers and (a.base in b.key or b.base in a.key):
+        return "different_part"  # 南京西路东段 / 西段, 张园 / 张园西区, 彭三小区四期 / 五期
     if a.address and b.address and a.address[:4] != b.address[:4]:
-        return True  # 汶水路8号 / 汶水路801号
-    # 彭一小区 / 彭一小区养老院, 南京西路 / 南京西路商圈: one name plus a specific word
-    return a.core != b.core and (a.key in b.key or b.key in a.key)
+        return "different_address"  # 汶水路8号 / 汶水路801号
+    if a.feature is not None and a.feature == b.feature:
+        return None  # one gazetteer feature: a rename, whatever the words
+    if (
+        a.head != b.head
+        and {a.sort, b.sort} - {"area", ""}
+        and (a.core in b.key or b.core in a.key)
+    ):
+        return "different_head"  # 南京西路商圈 / …商圈景观灯光, 苏河湾功能区 / 苏河湾商务更新单元
+    if a.core != b.core and (a.key in b.key or b.key in a.key):
+        return "facility_or_part"  # 彭一小区 / 彭一小区养老院: one name plus a specific word
+    return None
+
+
+def incompatible(a: Mention, b: Mention) -> bool:
+    """True when two names can never be one thing (`apart_reason` has a reason)."""
+    return apart_reason(a, b) is not None
 
 
 def cannot_link(a: Mention, b: Mention) -> bool:
@@ -348,6 +423,37 @@ def pair_rule(a: Mention, b: Mention) -> str | None:
 def _only_area_words(a: Mention, b: Mention) -> bool:
     """Both names are the core plus area/site words only (愚园路街区 / 愚园路片区)."""
     return all(name_core(m.key) == m.core for m in (a, b))
+
+
+#: An explicit rename: "X更名为Y", "X（现更名为Y）".
+RENAMED = re.compile(r"(?:已|正式|现)?更名为")
+#: How far before and after 更名为 the two names may reach.
+_RENAME_REACH = 20
+
+
+def renames(members: list[Mention]) -> list[tuple[int, int]]:
+    """(old, new) mention positions for every "X更名为Y" sentence whose X and Y are names of
+    mentions (normalised): the one evidence besides an address or a feature that links two
+    different names. Each sentence is read once; each side tries at most `_RENAME_REACH` cuts."""
+    by_key: dict[str, int] = {}
+    for m in members:
+        by_key.setdefault(m.key, m.pos)
+    pairs = []
+    for quote in dict.fromkeys(m.quote for m in members if "更名" in m.quote):
+        for hit in RENAMED.finditer(quote):
+            before = quote[max(0, hit.start() - _RENAME_REACH) : hit.start()].rstrip("（(，,")
+            after = quote[hit.end() : hit.end() + _RENAME_REACH]
+            old = next(
+                (k for n in range(len(before), 1, -1) if (k := name_key(before[-n:])) in by_key),
+                None,
+            )
+            new = next(
+                (k for n in range(len(after), 1, -1) if (k := name_key(after[:n])) in by_key),
+                None,
+            )
+            if old and new and old != new:
+                pairs.append((by_key[old], by_key[new]))
+    return pairs
 
 
 def similarity(a: Mention, b: Mention) -> float:
@@ -491,6 +597,7 @@ def link(
         rule = pair_rule(reps[sa], reps[sb])
         if rule is not None:
             direct.append(Link(groups[sa][0], groups[sb][0], rule, RULES[rule]))
+    direct += [Link(a, b, "renamed", RULES["renamed"]) for a, b in renames(members)]
     direct.sort(key=lambda lk: (-lk.score, lk.a, lk.b))
     refused: list[Link] = []
     for lk in direct:
@@ -518,7 +625,9 @@ def link(
         if roots[a.pos] == roots[b.pos] or (a.pos, b.pos) in tried:
             continue
         if score >= CANDIDATE_RATIO or a.key in b.key or b.key in a.key:
-            candidates.append(Link(a.pos, b.pos, "similar_name", round(score / 100, 2)))
+            reason = apart_reason(a, b)  # the evidence of a refusal: why they stay apart
+            rule = f"apart:{reason}" if reason else "similar_name"
+            candidates.append(Link(a.pos, b.pos, rule, round(score / 100, 2)))
     return members, roots, made, candidates
 
 
