@@ -90,8 +90,13 @@ SITE_WORDS: tuple[str, ...] = ("地块",)
 #: Words that qualify without changing the thing (…配套完全中学 = …完全中学, …示范创建街区 =
 #: …示范街区).
 FILLER_WORDS: tuple[str, ...] = ("配套", "创建")
-#: Facility words with one meaning (养护院 and 养老院 are both care homes).
-FACILITY_SYNONYMS: dict[str, str] = {"养护院": "养老院", "敬老院": "养老院"}
+#: Head words with one meaning (养护院 and 养老院 are both care homes; a 商务单元 is the
+#: 商务更新单元).
+FACILITY_SYNONYMS: dict[str, str] = {
+    "养护院": "养老院",
+    "敬老院": "养老院",
+    "商务单元": "商务更新单元",
+}
 #: Words trailing a project name that do not change what it is (phases excluded).
 PROJECT_WORDS: tuple[str, ...] = tuple(
     sorted((w for w in PROJECT_SUFFIXES if not PHASE.fullmatch(w)), key=len, reverse=True)
