@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from geo.schema import CRS
-from geo.threads import link_threads
+from geo.threads.links import link_threads
 
 LINKS = Path(__file__).parent / "fixtures" / "links_heldout.jsonl"
 

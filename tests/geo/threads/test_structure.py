@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from geo.threads import apart_reason, candidate_links, mentions, name_head, name_key
+from geo.threads.links import apart_reason, candidate_links, mentions, name_head, name_key
 
 from .link_scoring import load_cases, score_links
-from .test_threads import D1, D2, D3, frame, item, linked
+from .test_links import D1, D2, D3, frame, item, linked
 
 #: Floors just below the measured figures on the held-out link sample (labelled before the
 #: v3 rules; before them: precision 1.000, recall 0.700, 0 of 42 look-alikes joined).
