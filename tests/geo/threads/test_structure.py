@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from geo.threads.links import apart_reason, candidate_links, mentions, name_head, name_key
+from geo.threads.links import candidate_links
+from geo.threads.mentions import mentions
+from geo.threads.names import name_head, name_key
+from geo.threads.rules import apart_reason
 
 from .link_scoring import load_cases, score_links
 from .test_links import D1, D2, D3, frame, item, linked
