@@ -19,6 +19,7 @@ import shapely
 
 from geo.schema import CRS
 from geo.threads.links import link_threads
+from tests.extract.scoring import Counts
 
 LINKS = Path(__file__).parent / "fixtures" / "links_heldout.jsonl"
 
@@ -63,21 +64,10 @@ def linked(case: dict) -> bool:
 
 
 @dataclass
-class LinkScore:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class LinkScore(Counts):
     lookalikes_joined: int = 0
     lookalikes: int = 0
     wrong: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 def score_links(cases: list[dict]) -> LinkScore:
