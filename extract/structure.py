@@ -42,7 +42,7 @@ _SHARED_MAX = 4
 
 
 class SpanLike(Protocol):
-    """What this module reads of a span (`extract.rules.Span`, frozen)."""
+    """What this module reads of a span (`extract.spans.Span`, frozen)."""
 
     @property
     def start(self) -> int: ...
