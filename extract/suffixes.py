@@ -4,7 +4,9 @@ leftwards from the suffix; one linear scan finds the longest suffix at each posi
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import dataclass
 
 from atlas.settings import settings
 
@@ -98,78 +100,114 @@ def _suffix_matches(s: str) -> list[_Match]:
     return keep
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """A name scanned leftwards from a suffix at ``at``: ``s[start:end]``."""
+
+    s: str
+    suffix: str
+    at: int
+    start: int
+    end: int
+
+    @property
+    def modifier(self) -> str:
+        return self.s[self.start : self.at]
+
+    @property
+    def name(self) -> str:
+        return self.s[self.start : self.end]
+
+    @property
+    def after(self) -> int:
+        return self.at + len(self.suffix)
+
+
 def suffix_spans(s: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Names ending in a typed suffix, scanned leftwards from it."""
     spans: list[Span] = []
     for m in _suffix_matches(s):
-        suffix = m.group(0)
-        start = extend_left(s, m.start())
-        start = _trim_generic_head(s, start, m.start())
-        end = extend_right(s, m.end())
-        modifier = s[start : m.start()]
-        name = s[start:end]
-        if not modifier and "—" in s[m.end() : end] and lx.SUFFIXES[suffix][0] != "project":
-            # 生态绣带（苏州河—彭越浦—走马塘）: a bare designation placed by its bracket
-            spans.append(Span(start, end, name, *lx.SUFFIXES[suffix], "suffix"))
+        start = _trim_generic_head(s, extend_left(s, m.start()), m.start())
+        c = _Candidate(s, m.group(0), m.start(), start, extend_right(s, m.end()))
+        quoted = _bracketed_or_quoted(c)
+        if isinstance(quoted, Span):
+            spans.append(quoted)
             continue
-        opened = s.rfind("“", max(0, start - 12), start)
-        if (
-            opened >= 0
-            and "”" not in s[opened:start]
-            and s[end : end + 1] == "”"
-            and _place_before_quote(s, opened)
-        ):
-            start = opened + 1  # 南京西路“离境退税示范创建街区”: the quote is one name
-            modifier, name = s[start : m.start()], s[start:end]
-        if s[start - 1 : start] == "“" and s[end : end + 1] == "”":
-            place = _place_before_quote(s, start - 1)
-            if place and lx.SUFFIXES[suffix][0] in ("zone", "beautiful_block"):
-                name = f"{place}“{name}”"
-                spans.append(
-                    Span(
-                        start - 1 - len(place), end + 1, name, *suffix_kind(name, suffix), "suffix"
-                    )
-                )
-                continue
-        if not modifier or is_generic(modifier) or counted(s, start, modifier):
+        c = quoted
+        if _generic(c) or _not_a_place_name(c):
             continue
-        if len(modifier) < 2 and not modifier.startswith("区") and suffix != "园":
-            continue
-        nxt = s[m.end() : m.end() + 1]
-        if nxt and nxt in lx.NEXT_BLOCKS.get(suffix, ""):
-            continue
-        if suffix == "园" and (len(modifier) > 4 or (len(modifier) < 3 and _cjk_after(s, m.end()))):
-            continue
-        if suffix in lx.WEAK_SUFFIXES and s[end : end + 1] == "的":
-            continue
-        if (
-            suffix in lx.SUFFIXES
-            and lx.SUFFIXES[suffix][0] == "zone"
-            and modifier in (settings.district, settings.district.removesuffix("区"))
-        ):
-            continue
-        if s[m.end() : m.end() + 1] in _NOUN_CONTINUES or s[m.end() : m.end() + 2] == "街道":
-            continue
-        if "·" in name or _inside_quotes_alone(s, start, end) or _inside_brand(s, start, end):
-            continue
-        if any(w in modifier for w in lx.NON_PLACE_WORDS):
-            continue
-        if _NUMERAL.search(modifier) and not _NUMBERED_ROAD.search(modifier):
-            continue
-        if any(b in name for b in BLOCKED_NAMES):
-            continue
-        if suffix in lx.WEAK_SUFFIXES - {"园"} and len(modifier) < 2:
-            continue
-        if suffix in lx.PLACE_REQUIRED and not names_place(modifier, known):
-            if suffix in lx.DESIGNATIONS and not non_place_designation(modifier):
+        if c.suffix in lx.PLACE_REQUIRED and not names_place(c.modifier, known):
+            if c.suffix in lx.DESIGNATIONS and not non_place_designation(c.modifier):
                 # placed, or not, by its sentence: resolved in find_spans
-                spans.append(Span(start, end, name, *suffix_kind(name, suffix), "unplaced"))
+                spans.append(
+                    Span(c.start, c.end, c.name, *suffix_kind(c.name, c.suffix), "unplaced")
+                )
             continue
-        if suffix == "站" and not (modifier.endswith("路") or "号线" in modifier):
+        if c.suffix == "站" and not (c.modifier.endswith("路") or "号线" in c.modifier):
             continue
-        kind, category = suffix_kind(name, suffix)
-        spans.append(Span(start, end, name, kind, category, "suffix"))
+        spans.append(Span(c.start, c.end, c.name, *suffix_kind(c.name, c.suffix), "suffix"))
     return spans
+
+
+def _bracketed_or_quoted(c: _Candidate) -> Span | _Candidate:
+    """A bare designation placed by its bracket, or a quoted name after a road (a span of its
+    own); else the candidate, its start moved to an opening quote that makes one name."""
+    s, suffix, kind = c.s, c.suffix, lx.SUFFIXES[c.suffix][0]
+    if not c.modifier and "—" in s[c.after : c.end] and kind != "project":
+        # 生态绣带（苏州河—彭越浦—走马塘）: a bare designation placed by its bracket
+        return Span(c.start, c.end, c.name, *lx.SUFFIXES[suffix], "suffix")
+    opened = s.rfind("“", max(0, c.start - 12), c.start)
+    if (
+        opened >= 0
+        and "”" not in s[opened : c.start]
+        and s[c.end : c.end + 1] == "”"
+        and _place_before_quote(s, opened)
+    ):
+        c = dataclasses.replace(c, start=opened + 1)  # 南京西路“离境退税示范创建街区”: one name
+    if s[c.start - 1 : c.start] == "“" and s[c.end : c.end + 1] == "”":
+        place = _place_before_quote(s, c.start - 1)
+        if place and kind in ("zone", "beautiful_block"):
+            name = f"{place}“{c.name}”"
+            return Span(
+                c.start - 1 - len(place), c.end + 1, name, *suffix_kind(name, suffix), "suffix"
+            )
+    return c
+
+
+def _generic(c: _Candidate) -> bool:
+    """No specific modifier: generic words, a count, too short for its suffix, or the word
+    goes on after the suffix ("地区总部", "园区的")."""
+    s, suffix, modifier = c.s, c.suffix, c.modifier
+    if not modifier or is_generic(modifier) or counted(s, c.start, modifier):
+        return True
+    if len(modifier) < 2 and not modifier.startswith("区") and suffix != "园":
+        return True
+    nxt = s[c.after : c.after + 1]
+    if nxt and nxt in lx.NEXT_BLOCKS.get(suffix, ""):
+        return True
+    if suffix == "园" and (len(modifier) > 4 or (len(modifier) < 3 and _cjk_after(s, c.after))):
+        return True
+    if suffix in lx.WEAK_SUFFIXES and s[c.end : c.end + 1] == "的":
+        return True
+    return suffix in lx.WEAK_SUFFIXES - {"园"} and len(modifier) < 2
+
+
+def _not_a_place_name(c: _Candidate) -> bool:
+    """The district's own zone, a noun going on (…馆, …街道), a slogan or brand in quotes, an
+    event or programme word, a numeral, a blocked name."""
+    s, modifier, name = c.s, c.modifier, c.name
+    district = (settings.district, settings.district.removesuffix("区"))
+    if lx.SUFFIXES[c.suffix][0] == "zone" and modifier in district:
+        return True
+    if s[c.after : c.after + 1] in _NOUN_CONTINUES or s[c.after : c.after + 2] == "街道":
+        return True
+    if "·" in name or _inside_quotes_alone(s, c.start, c.end) or _inside_brand(s, c.start, c.end):
+        return True
+    if any(w in modifier for w in lx.NON_PLACE_WORDS):
+        return True
+    if _NUMERAL.search(modifier) and not _NUMBERED_ROAD.search(modifier):
+        return True
+    return any(b in name for b in BLOCKED_NAMES)
 
 
 def _cjk_after(s: str, end: int) -> bool:

@@ -179,8 +179,19 @@ def link(
             lk = Link(*found, "enumeration_context", RULES["enumeration_context"])
             (made if threads.union(*found) else refused).append(lk)
     roots = [threads.find(i) for i in range(len(members))]
+    return members, roots, made, refused + _near_misses(reps, roots, scores, refused)
+
+
+def _near_misses(
+    reps: list[Mention],
+    roots: list[int],
+    scores: Mapping[tuple[int, int], float],
+    refused: list[Link],
+) -> list[Link]:
+    """Pairs of similar names (or one inside the other) left in two threads, each with its
+    rule: `apart:<reason>` when a check keeps them apart, else `similar_name`."""
     tried = {(lk.a, lk.b) for lk in refused}
-    candidates = refused[:]
+    out = []
     for (sa, sb), score in scores.items():
         a, b = reps[sa], reps[sb]
         if roots[a.pos] == roots[b.pos] or (a.pos, b.pos) in tried:
@@ -188,5 +199,5 @@ def link(
         if score >= CANDIDATE_RATIO or a.key in b.key or b.key in a.key:
             reason = apart_reason(a, b)  # the evidence of a refusal: why they stay apart
             rule = f"apart:{reason}" if reason else "similar_name"
-            candidates.append(Link(a.pos, b.pos, rule, round(score / 100, 2)))
-    return members, roots, made, candidates
+            out.append(Link(a.pos, b.pos, rule, round(score / 100, 2)))
+    return out
