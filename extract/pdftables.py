@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,87 +200,338 @@ def find_grids(horizontal: Sequence[Rule], vertical: Sequence[Rule]) -> list[Gri
     return grids
 
 
-# --------------------------------------------------------------------------- text
+# --------------------------------------------------------------------------- glyphs
 
 _GENERATED = -1
+#: A gap wider than this (in font sizes) between two glyphs of a line is a space …
+SPACE = 0.15
+#: … and wider than this, a column gap (a cell's padding on both sides; a word space is
+#: about a quarter of the font size).
+GUTTER = 0.45
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A character drawn on the page: its index in PDFium's text stream and its box (the
+    font's box: line height and advance, so neighbours in a word touch)."""
+
+    index: int
+    char: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+    size: float
+
+    @property
+    def x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def y(self) -> float:
+        return (self.bottom + self.top) / 2
+
+
+def glyphs(textpage: Any) -> list[Glyph]:
+    """The page's drawn, non-blank characters in stream order (PDFium's generated spaces and
+    line breaks, and blank characters, are left out: gaps say the same)."""
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    rect = raw.FS_RECTF()
+    out = []
+    for i in range(textpage.count_chars()):
+        if raw.FPDFText_IsGenerated(handle, i):
+            continue
+        char = chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD)
+        if char.isspace() or not raw.FPDFText_GetLooseCharBox(handle, i, rect):
+            continue
+        if rect.right <= rect.left or rect.top <= rect.bottom:
+            continue
+        size = raw.FPDFText_GetFontSize(handle, i) or (rect.top - rect.bottom)
+        out.append(Glyph(i, char, rect.left, rect.bottom, rect.right, rect.top, size))
+    return out
+
+
+def cell_text(chars: Sequence[Glyph]) -> str:
+    """The text of glyphs in reading order: a gap makes a space, a wrapped line joins with a
+    space (dropped between Chinese characters by the normaliser, as for a .docx cell)."""
+    out: list[str] = []
+    previous: Glyph | None = None
+    for g in chars:
+        if previous is not None:
+            wrapped = not previous.bottom < g.y < previous.top or g.left < previous.left
+            if wrapped or g.left - previous.right > SPACE * g.size:
+                out.append(" ")
+        out.append(g.char)
+        previous = g
+    return " ".join("".join(out).replace("\t", " ").split())
+
+
+# --------------------------------------------------------------------------- ruled tables
+
+
+def grid_lines(grid: Grid, chars: Sequence[Glyph]) -> list[str]:
+    """One tab-separated line per row of a ruled table (empty rows dropped), a merged cell
+    once: its text in the row where it starts, an empty cell in the rows it spans below. A
+    table ruled only around (and under its header) has its rows found as an unruled one's."""
+    layout = grid.cells()
+    origin: dict[int, list[Glyph]] = {}
+    where: dict[int, tuple[int, int]] = {}
+    for g in chars:
+        r, c = grid.cell_at(g.x, g.y)
+        where[g.index] = layout[r][c]
+        origin.setdefault(layout[r][c][0], []).append(g)
+    lines = []
+    for r, row in enumerate(layout):
+        positions = [cell for c, cell in enumerate(row) if not c or cell != row[c - 1]]
+
+        def column(g: Glyph, positions: list[tuple[int, int]] = positions) -> int:
+            return positions.index(where[g.index])
+
+        visual = _visual_lines(origin.get(r, []))
+        rows = _split_rows(visual, column) if len(grid.ys) <= 3 else [visual]
+        lines += [_row_text(group, column, len(positions)) for group in rows]
+    return [line for line in lines if line.strip()]
+
+
+def _split_rows(
+    lines: Sequence[_Line], column: Callable[[Glyph], int], rules: Sequence[float] = ()
+) -> list[list[_Line]]:
+    """Lines grouped into table rows. With horizontal ``rules`` (y) across the table, a row
+    is what lies between two; without, a row starts at each line with text in two columns or
+    in the first: a line with text in one later column only is a cell wrapped from above."""
+    rows: list[list[_Line]] = []
+    band: int | None = None
+    for line in lines:
+        used = {column(g) for g in line.glyphs}
+        here = sum(r > line.top - TOLERANCE for r in rules)  # rules above this line
+        new_row = here != band if rules else (len(used) > 1 or 0 in used)
+        if new_row or not rows:
+            rows.append([])
+            band = here
+        rows[-1].append(line)
+    return rows
+
+
+def _row_text(lines: Sequence[_Line], column: Callable[[Glyph], int], columns: int) -> str:
+    cells: list[list[Glyph]] = [[] for _ in range(columns)]
+    for line in lines:
+        for g in line.glyphs:
+            cells[column(g)].append(g)
+    return "\t".join(cell_text(cell) for cell in cells)
+
+
+# --------------------------------------------------------------------------- aligned tables
 
 
 @dataclass
-class _Cell:
-    chars: list[tuple[str, float, float, float]]  # (char, bottom, top, left)
+class _Line:
+    """Glyphs on one baseline, left to right, and the runs they form (split at gutters)."""
 
-    def text(self) -> str:
-        """The cell's characters in stream order; a wrapped line joins with a space (dropped
-        between Chinese characters by the normaliser, as for a .docx cell's lines)."""
-        out: list[str] = []
-        previous: tuple[str, float, float, float] | None = None
-        for char in self.chars:
-            _, bottom, top, left = char
-            if previous is not None:
-                _, p_bottom, p_top, p_left = previous
-                middle = (bottom + top) / 2
-                if middle < p_bottom or middle > p_top or left < p_left - TOLERANCE:
-                    out.append(" ")
-            out.append(char[0])
-            previous = char
-        return " ".join("".join(out).replace("\t", " ").split())
+    glyphs: list[Glyph]
+
+    @property
+    def top(self) -> float:
+        return max(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return min(g.bottom for g in self.glyphs)
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+    def runs(self) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for g in self.glyphs:
+            if out and g.left - out[-1][1] <= GUTTER * g.size:
+                out[-1] = (out[-1][0], max(out[-1][1], g.right))
+            else:
+                out.append((g.left, g.right))
+        return out
 
 
-def table_lines(grid: Grid, cells: dict[tuple[int, int], _Cell]) -> list[str]:
-    """One tab-separated line per row (empty rows dropped), a merged cell once: its text in
-    the row where it starts, an empty cell in the rows it spans below."""
-    layout = grid.cells()
-    lines = []
-    for r, row in enumerate(layout):
-        out = []
-        for c, origin in enumerate(row):
-            if c and origin == row[c - 1]:
-                continue
-            cell = cells.get(origin)
-            out.append(cell.text() if cell is not None and origin[0] == r else "")
-        if any(out):
-            lines.append("\t".join(out))
+def _visual_lines(chars: Sequence[Glyph]) -> list[_Line]:
+    """Glyphs grouped into lines by their vertical middle, top to bottom."""
+    lines: list[_Line] = []
+    middle = 0.0
+    for g in sorted(chars, key=lambda g: -g.y):
+        if lines and middle - g.y <= 0.3 * g.size:
+            lines[-1].glyphs.append(g)
+        else:
+            lines.append(_Line([g]))
+            middle = g.y
+    for line in lines:
+        line.glyphs.sort(key=lambda g: g.left)
     return lines
 
 
-def page_text(page: Any, textpage: Any) -> str:
-    """The page's text as PDFium gives it, with every ruled table replaced, where it starts,
-    by its rows (one tab-separated line each)."""
-    rules = _rules(page)
-    grids = find_grids(*rules) if rules else []
-    if not grids:
-        return textpage.get_text_range()
-    import pypdfium2.raw as raw
+def _gaps(runs: Iterable[tuple[float, float]], width: float) -> list[tuple[float, float]]:
+    """Gaps of at least ``width`` between the union of ``runs``."""
+    out = []
+    end: float | None = None
+    for lo, hi in sorted(runs):
+        if end is not None and lo - end >= width:
+            out.append((end, lo))
+        end = hi if end is None else max(end, hi)
+    return out
 
-    count = textpage.count_chars()
-    owner: list[int | None] = [None] * count  # the grid each character belongs to
-    cells: list[dict[tuple[int, int], _Cell]] = [{} for _ in grids]
-    left, right = ctypes.c_double(), ctypes.c_double()
-    bottom, top = ctypes.c_double(), ctypes.c_double()
-    last: tuple[int, tuple[int, int]] | None = None  # grid and cell of the last glyph
-    for i in range(count):
-        if raw.FPDFText_IsGenerated(textpage.raw, i):
-            owner[i] = _GENERATED
+
+@dataclass
+class _Region:
+    """Lines that share column gaps (gutters): a table drawn without vertical rules."""
+
+    lines: list[_Line]
+    runs: list[tuple[float, float]]
+    gutters: list[tuple[float, float]]
+
+    @classmethod
+    def start(cls, line: _Line) -> _Region:
+        runs = line.runs()
+        return cls([line], runs, _gaps(runs, GUTTER * line.size))
+
+    def take(self, line: _Line) -> bool:
+        """Add ``line`` if it is close below and keeps every gutter open."""
+        last = self.lines[-1]
+        if last.bottom - line.top > 1.2 * line.size:
+            return False
+        runs = self.runs + line.runs()
+        gaps = _gaps(runs, GUTTER * line.size)
+        kept = [g for g in gaps if any(g[0] < b and a < g[1] for a, b in self.gutters)]
+        if len(kept) < len(self.gutters):
+            return False
+        self.lines.append(line)
+        self.runs, self.gutters = runs, kept
+        return True
+
+    def is_table(self) -> bool:
+        """Two lines with text in two columns at least, and a narrow column (two columns of
+        prose side by side are not a table)."""
+        if not self.gutters or sum(len(line.runs()) > 1 for line in self.lines) < 2:
+            return False
+        edges = [min(a for a, _ in self.runs), *(x for g in self.gutters for x in g)]
+        edges.append(max(b for _, b in self.runs))
+        widths = [edges[i + 1] - edges[i] for i in range(0, len(edges), 2)]
+        return min(widths) <= 0.4 * (edges[-1] - edges[0])
+
+
+def region_lines(region: _Region, horizontal: Sequence[Rule]) -> list[str]:
+    """One tab-separated line per row of an unruled (or horizontally ruled) table."""
+    left = min(a for a, _ in region.runs)
+    right = max(b for _, b in region.runs)
+    rules = [
+        r.at
+        for r in horizontal
+        if r.lo <= left + TOLERANCE
+        and r.hi >= right - TOLERANCE
+        and region.lines[-1].bottom < r.at < region.lines[0].top
+    ]
+    middles = [(a + b) / 2 for a, b in region.gutters]
+
+    def column(g: Glyph) -> int:
+        return bisect.bisect_right(middles, g.x)
+
+    rows = _split_rows(region.lines, column, rules)
+    lines = [_row_text(group, column, len(middles) + 1) for group in rows]
+    return [line for line in lines if line.strip()]
+
+
+def aligned_regions(lines: Sequence[_Line]) -> list[_Region]:
+    """Runs of lines whose text keeps to columns: tables drawn without vertical rules."""
+    out: list[_Region] = []
+    region: _Region | None = None
+    for line in lines:
+        if region is not None and region.take(line):
             continue
-        char = chr(raw.FPDFText_GetUnicode(textpage.raw, i) or 0xFFFD)
-        box = raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
-        if char.isspace() or not box or right.value <= left.value:
-            if last is not None:  # a space inside a cell stays in it
-                owner[i] = last[0]
-                cells[last[0]][last[1]].chars.append((" ", bottom.value, top.value, left.value))
+        if region is not None and region.is_table():
+            out.append(region)
+        region = _Region.start(line) if len(line.runs()) > 1 else None
+    if region is not None and region.is_table():
+        out.append(region)
+    return out
+
+
+def gapped_rows(lines: Sequence[_Line]) -> list[_Line]:
+    """Lines of a table whose columns do not line up (cells set apart by spaces): two or more
+    lines in a row, each with cells apart by a column gap and one cell of two characters at
+    least (a title spaced out letter by letter is not a table). A justified line of prose
+    spreads its word spaces evenly to the right margin: not a row either."""
+    margin = max((line.glyphs[-1].right for line in lines), default=0.0)
+
+    def gapped(line: _Line) -> bool:
+        runs = line.runs()
+        if len(runs) < 2 or all(b - a <= 1.5 * line.size for a, b in runs):
+            return False
+        gaps = [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
+        justified = max(gaps) - min(gaps) <= 0.1 * line.size
+        return not (justified and runs[-1][1] >= margin - line.size)
+
+    out: list[_Line] = []
+    streak: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and gapped(line):
+            if streak and streak[-1].bottom - line.top > 1.2 * line.size:
+                out += streak if len(streak) >= 2 else []
+                streak = []
+            streak.append(line)
             continue
-        x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
-        last = None
-        for g, grid in enumerate(grids):
-            if grid.contains(x, y):
-                key = grid.cell_at(x, y)
-                cells[g].setdefault(key, _Cell([])).chars.append(
-                    (char, bottom.value, top.value, left.value)
-                )
-                owner[i] = g
-                last = (g, key)
-                break
-    return _splice(textpage, owner, [table_lines(g, c) for g, c in zip(grids, cells, strict=True)])
+        if len(streak) >= 2:
+            out += streak
+        streak = []
+    return out
+
+
+def gapped_text(line: _Line) -> str:
+    cells: list[list[Glyph]] = []
+    for g in line.glyphs:
+        if cells and g.left - cells[-1][-1].right <= GUTTER * g.size:
+            cells[-1].append(g)
+        else:
+            cells.append([g])
+    return "\t".join(cell_text(cell) for cell in cells)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def page_text(page: Any, textpage: Any) -> str:
+    """The page's text as PDFium gives it, with every table replaced, where it starts, by its
+    rows (one tab-separated line each): ruled tables first, then tables whose columns show
+    only in the alignment of their text."""
+    chars = glyphs(textpage)
+    rules = _rules(page)
+    horizontal, vertical = rules if rules else ([], [])
+    grids = find_grids(horizontal, vertical)
+    owner: list[int | None] = [_GENERATED] * textpage.count_chars()
+    tables: list[list[str]] = []
+    inside: list[list[Glyph]] = [[] for _ in grids]
+    rest = []
+    for g in chars:
+        where = next((k for k, grid in enumerate(grids) if grid.contains(g.x, g.y)), None)
+        owner[g.index] = where
+        if where is None:
+            rest.append(g)
+        else:
+            inside[where].append(g)
+    tables = [grid_lines(grid, cells) for grid, cells in zip(grids, inside, strict=True)]
+    if rules is not None:
+        lines = _visual_lines(rest)
+        regions = aligned_regions(lines)
+        for region in regions:
+            for line in region.lines:
+                for g in line.glyphs:
+                    owner[g.index] = len(tables)
+            tables.append(region_lines(region, horizontal))
+        taken = {id(line) for region in regions for line in region.lines}
+        for line in gapped_rows([line for line in lines if id(line) not in taken]):
+            for g in line.glyphs:
+                owner[g.index] = len(tables)
+            tables.append([gapped_text(line)])
+    if not tables:
+        return textpage.get_text_range()
+    return _splice(textpage, owner, tables)
 
 
 def _splice(textpage: Any, owner: list[int | None], tables: list[list[str]]) -> str:

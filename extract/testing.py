@@ -153,6 +153,7 @@ def write_pdf(
             borders_layout=borders,
             first_row_as_headings=False,
             text_align="LEFT",
+            v_align="TOP",
             line_height=line_height,
             col_widths=[min(max(n, 2), 24) for n in longest],
         ) as table:
