@@ -407,14 +407,26 @@ class _Region:
         return True
 
     def is_table(self) -> bool:
-        """Two lines with text in two columns at least, and a narrow column (two columns of
-        prose side by side are not a table)."""
-        if not self.gutters or sum(len(line.runs()) > 1 for line in self.lines) < 2:
+        """Two lines with text in two columns at least; a narrow column and no column wider
+        than four fifths of the table. Prose is neither two columns side by side nor a
+        justified paragraph whose word spaces line up by chance."""
+        multi = [line for line in self.lines if len(line.runs()) > 1]
+        if not self.gutters or len(multi) < 2:
             return False
         edges = [min(a for a, _ in self.runs), *(x for g in self.gutters for x in g)]
         edges.append(max(b for _, b in self.runs))
         widths = [edges[i + 1] - edges[i] for i in range(0, len(edges), 2)]
-        return min(widths) <= 0.4 * (edges[-1] - edges[0])
+        total = edges[-1] - edges[0]
+        if min(widths) > 0.4 * total or max(widths) > 0.8 * total:
+            return False
+        return 2 * sum(_justified(line, edges[-1]) for line in multi) < len(multi)
+
+
+def _justified(line: _Line, margin: float) -> bool:
+    """A line of justified prose: its spaces stretched evenly to end exactly at the margin."""
+    runs = line.runs()
+    gaps = [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
+    return max(gaps) - min(gaps) <= 0.1 * line.size and abs(runs[-1][1] - margin) <= 0.5
 
 
 def region_lines(region: _Region, horizontal: Sequence[Rule]) -> list[str]:
@@ -464,9 +476,7 @@ def gapped_rows(lines: Sequence[_Line]) -> list[_Line]:
         runs = line.runs()
         if len(runs) < 2 or all(b - a <= 1.5 * line.size for a, b in runs):
             return False
-        gaps = [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
-        justified = max(gaps) - min(gaps) <= 0.1 * line.size
-        return not (justified and runs[-1][1] >= margin - line.size)
+        return not _justified(line, margin)
 
     out: list[_Line] = []
     streak: list[_Line] = []
