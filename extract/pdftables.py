@@ -254,14 +254,16 @@ def glyphs(textpage: Any) -> list[Glyph]:
 
 
 def cell_text(chars: Sequence[Glyph]) -> str:
-    """The text of glyphs in reading order: a gap makes a space, a wrapped line joins with a
-    space (dropped between Chinese characters by the normaliser, as for a .docx cell)."""
+    """The text of glyphs in reading order: a gap makes a space; a line wrapped inside the
+    cell joins its next without one, unless both ends are Latin letters or digits (a word
+    wrapped at a space), as the cell reads in the .docx."""
     out: list[str] = []
     previous: Glyph | None = None
     for g in chars:
         if previous is not None:
             wrapped = not previous.bottom < g.y < previous.top or g.left < previous.left
-            if wrapped or g.left - previous.right > SPACE * g.size:
+            words = previous.char.isascii() and g.char.isascii()
+            if (wrapped and words) or (not wrapped and g.left - previous.right > SPACE * g.size):
                 out.append(" ")
         out.append(g.char)
         previous = g
@@ -299,19 +301,55 @@ def _split_rows(
     lines: Sequence[_Line], column: Callable[[Glyph], int], rules: Sequence[float] = ()
 ) -> list[list[_Line]]:
     """Lines grouped into table rows. With horizontal ``rules`` (y) across the table, a row
-    is what lies between two; without, a row starts at each line with text in two columns or
-    in the first: a line with text in one later column only is a cell wrapped from above."""
+    is what lies between two. Without, a line continues the row above only if each of its
+    cells continues a cell wrapped on the line above: one whose text ran so close to the
+    column's widest text that the next word would not have fitted (cells start on a row's
+    first line, as Word, WPS and LibreOffice align them)."""
+    cells = [_by_column(line, column) for line in lines]
+    limit: dict[int, float] = {}
+    for line_cells in cells:
+        for c, glyphs in line_cells.items():
+            limit[c] = max(limit.get(c, glyphs[-1].right), glyphs[-1].right)
     rows: list[list[_Line]] = []
     band: int | None = None
-    for line in lines:
-        used = {column(g) for g in line.glyphs}
-        here = sum(r > line.top - TOLERANCE for r in rules)  # rules above this line
-        new_row = here != band if rules else (len(used) > 1 or 0 in used)
+    for i, line in enumerate(lines):
+        if rules:
+            here = sum(r > line.top - TOLERANCE for r in rules)  # rules above this line
+            new_row = here != band
+            band = here
+        else:
+            above = cells[i - 1] if i else {}
+            new_row = not all(
+                c in above and above[c][-1].right + _lead(glyphs) > limit[c] + 0.5
+                for c, glyphs in cells[i].items()
+            )
         if new_row or not rows:
             rows.append([])
-            band = here
         rows[-1].append(line)
     return rows
+
+
+def _by_column(line: _Line, column: Callable[[Glyph], int]) -> dict[int, list[Glyph]]:
+    out: dict[int, list[Glyph]] = {}
+    for g in line.glyphs:
+        out.setdefault(column(g), []).append(g)
+    return out
+
+
+#: Characters that may not start a line (Chinese line breaking moves one more onto it).
+_NO_START = set("，。、；：？！）》」』”’%")
+
+
+def _lead(glyphs: Sequence[Glyph]) -> float:
+    """Width of what a line wrap moved down: the first word (Latin letters and digits wrap
+    whole), or the first character and a following one that may not start a line."""
+    end = 1
+    if glyphs[0].char.isascii() and glyphs[0].char.isalnum():
+        while end < len(glyphs) and glyphs[end].char.isascii() and glyphs[end].char.isalnum():
+            end += 1
+    elif len(glyphs) > 1 and glyphs[0].char in _NO_START:
+        end = 2
+    return glyphs[end - 1].right - glyphs[0].left
 
 
 def _row_text(lines: Sequence[_Line], column: Callable[[Glyph], int], columns: int) -> str:
@@ -513,7 +551,11 @@ def page_text(page: Any, textpage: Any) -> str:
     chars = glyphs(textpage)
     rules = _rules(page)
     horizontal, vertical = rules if rules else ([], [])
-    grids = find_grids(horizontal, vertical)
+    grids = [
+        grid  # a cross of two strokes or a frame around a word is not a table
+        for grid in find_grids(horizontal, vertical)
+        if len({grid.cell_at(g.x, g.y) for g in chars if grid.contains(g.x, g.y)}) > 1
+    ]
     owner: list[int | None] = [_GENERATED] * textpage.count_chars()
     tables: list[list[str]] = []
     inside: list[list[Glyph]] = [[] for _ in grids]
@@ -573,10 +615,14 @@ def _splice(textpage: Any, owner: list[int | None], tables: list[list[str]]) -> 
         while j < count and resolved[j] == g:
             j += 1
         if g is None:
-            out.append(textpage.get_text_range(i, j - i))
+            run = textpage.get_text_range(i, j - i)
+            if out and out[-1].endswith("\t\n") and run[:1] in ("\r", "\n"):
+                run = run.lstrip("\r\n")  # the break after a table's last row is written
+            out.append(run)
         elif g not in written:
             written.add(g)
             if tables[g]:
-                out.append("\n" + "\n".join(tables[g]) + "\n")
+                before = "" if not out or out[-1].endswith(("\r\n", "\n")) else "\n"
+                out.append(before + "\n".join(tables[g]) + "\t\n")
         i = j
-    return "".join(out)
+    return "".join(out).replace("\t\n", "\n")

@@ -155,7 +155,7 @@ def write_pdf(
             text_align="LEFT",
             v_align="TOP",
             line_height=line_height,
-            col_widths=[min(max(n, 2), 24) for n in longest],
+            col_widths=[min(max(n, 3), 24) for n in longest],
         ) as table:
             for cells in block:
                 row = table.row()
