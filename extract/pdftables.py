@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,9 +59,8 @@ class Grid:
 
     def cell_at(self, x: float, y: float) -> tuple[int, int]:
         column = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
-        down = [-v for v in self.ys]  # ascending for bisect
-        row = min(max(bisect.bisect_right(down, -y) - 1, 0), len(self.ys) - 2)
-        return row, column
+        row = len(self.ys) - 1 - bisect.bisect_left(self.ys[::-1], y)  # ys run downwards
+        return min(max(row, 0), len(self.ys) - 2), column
 
     def _ruled(self, rules: Iterable[Rule], at: float, across: float) -> bool:
         return any(abs(r.at - at) <= TOLERANCE and r.covers(across) for r in rules)
@@ -406,20 +406,25 @@ def _visual_lines(chars: Sequence[Glyph]) -> list[_Line]:
     return lines
 
 
-def _gaps(runs: Iterable[tuple[float, float]], width: float) -> list[tuple[float, float]]:
-    """Gaps of at least ``width`` between the union of ``runs``."""
-    out = []
-    end: float | None = None
+def _union(runs: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
     for lo, hi in sorted(runs):
-        if end is not None and lo - end >= width:
-            out.append((end, lo))
-        end = hi if end is None else max(end, hi)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
     return out
+
+
+def _gaps(union: Sequence[tuple[float, float]], width: float) -> list[tuple[float, float]]:
+    """Gaps of at least ``width`` between the intervals of a `_union`."""
+    return [(a[1], b[0]) for a, b in itertools.pairwise(union) if b[0] - a[1] >= width]
 
 
 @dataclass
 class _Region:
-    """Lines that share column gaps (gutters): a table drawn without vertical rules."""
+    """Lines that share column gaps (gutters): a table drawn without vertical rules.
+    ``runs`` is the union of its lines' runs (a few intervals, whatever its length)."""
 
     lines: list[_Line]
     runs: list[tuple[float, float]]
@@ -427,7 +432,7 @@ class _Region:
 
     @classmethod
     def start(cls, line: _Line) -> _Region:
-        runs = line.runs()
+        runs = _union(line.runs())
         return cls([line], runs, _gaps(runs, GUTTER * line.size))
 
     def take(self, line: _Line) -> bool:
@@ -435,7 +440,7 @@ class _Region:
         last = self.lines[-1]
         if last.bottom - line.top > 1.2 * line.size:
             return False
-        runs = self.runs + line.runs()
+        runs = _union(self.runs + line.runs())
         gaps = _gaps(runs, GUTTER * line.size)
         kept = [g for g in gaps if any(g[0] < b and a < g[1] for a, b in self.gutters)]
         if len(kept) < len(self.gutters):

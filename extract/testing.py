@@ -1,10 +1,11 @@
 """Real report files for tests and benchmarks: .docx (python-docx) and PDF (fpdf2) from text.
 
 The files are made the way reports reach users, so that `extract.documents` is tested on what
-Word and PDF libraries really produce: a .docx with paragraphs and tables; a PDF with ruled
-tables (cells wrapped in their columns) and a Chinese text layer in an embedded TrueType font, running page headers and "— N —" page
-numbers, optionally with Kangxi radicals in its ToUnicode map (⼀ for 一, as many PDFs of
-Chinese government sites return) and optionally encrypted; a PDF that is one image (a scan).
+Word and PDF libraries really produce: a .docx with paragraphs and tables; a PDF with tables
+drawn as tables (ruled or not, cells wrapped in their columns) and a Chinese text layer in an
+embedded TrueType font, running page headers and "— N —" page numbers, optionally with
+Kangxi radicals in its ToUnicode map (⼀ for 一, as many PDFs of Chinese government sites
+return) and optionally encrypted; a PDF that is one image (a scan).
 fpdf2 and the fonts are test dependencies (`pyproject` dev extra; Debian
 `fonts-droid-fallback` + `fonts-dejavu-core`, installed by `scripts/ensure-test-fonts.sh`).
 """

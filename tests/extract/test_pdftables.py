@@ -12,8 +12,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from extract import extract_report, read_report
-from extract import pdftables
+from extract import extract_report, pdftables, read_report
 from extract.pdftables import Rule, find_grids, page_text
 from extract.testing import write_docx, write_pdf
 
