@@ -12,9 +12,9 @@ its name, so a PDF renamed ``.txt`` is read as a PDF and random bytes named ``.p
   line per row like a .docx table (``extract/pdftables.py``), with what PDF libraries
   really return cleaned up: compatibility and Kangxi-radical code points mapped to the
   ordinary characters (NFKC, only for those blocks), full-width letters and digits to
-  ASCII, repeated page headers/footers and page numbers dropped. Line breaks inside sentences are kept in the text
-  and mended by the normaliser exactly as for the PDF debris of a converted ``.txt`` (its
-  offset map points back here). Full-width punctuation stays: the normaliser folds both
+  ASCII, repeated page headers/footers and page numbers dropped. Line breaks inside
+  sentences are kept in the text and mended by the normaliser exactly as for the PDF debris
+  of a converted ``.txt`` (its offset map points back here). Full-width punctuation stays: the normaliser folds both
   widths to one.
 - Anything else is refused with one line naming the file and the reason: an encrypted PDF, a
   PDF without a text layer, a corrupt or truncated file, a .doc/.wps/.rtf, an image, another
