@@ -12,8 +12,9 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from extract import extract_report, pdftables, read_report
-from extract.pdftables import Rule, find_grids, page_text
+from extract import extract_report, pdfrules, read_report
+from extract.pdfrules import Rule, find_grids
+from extract.pdftables import page_text
 from extract.testing import write_docx, write_pdf
 
 from .conftest import RAW
@@ -131,7 +132,7 @@ def test_table_rows_set_apart_by_spaces(tmp_path, pdf_fonts) -> None:
 def test_a_drawing_is_not_read_for_tables(tmp_path, pdf_fonts, monkeypatch) -> None:
     """Past `MAX_SEGMENTS` strokes a page is a chart or a map: read as text, bounded work."""
     path = write_pdf(PLAN, tmp_path / f"{NAME}.pdf")
-    monkeypatch.setattr(pdftables, "MAX_SEGMENTS", 10)
+    monkeypatch.setattr(pdfrules, "MAX_SEGMENTS", 10)
     page = pypdfium2.PdfDocument(path)[0]
     assert page_text(page, page.get_textpage()) == page.get_textpage().get_text_range()
 
