@@ -43,7 +43,7 @@ class _Region:
 
     @classmethod
     def start(cls, line: Line) -> _Region:
-        runs = _union(line.runs())
+        runs = _union(line.runs)
         return cls([line], runs, _gaps(runs, GUTTER * line.size))
 
     def take(self, line: Line) -> bool:
@@ -51,7 +51,7 @@ class _Region:
         last = self.lines[-1]
         if last.bottom - line.top > 1.2 * line.size:
             return False
-        runs = _union(self.runs + line.runs())
+        runs = _union(self.runs + line.runs)
         gaps = _gaps(runs, GUTTER * line.size)
         kept = [g for g in gaps if any(g[0] < b and a < g[1] for a, b in self.gutters)]
         if len(kept) < len(self.gutters):
@@ -64,7 +64,7 @@ class _Region:
         """Two lines with text in two columns at least; a narrow column and no column wider
         than four fifths of the table. Prose is neither two columns side by side nor a
         justified paragraph whose word spaces line up by chance."""
-        multi = [line for line in self.lines if len(line.runs()) > 1]
+        multi = [line for line in self.lines if len(line.runs) > 1]
         if not self.gutters or len(multi) < 2:
             return False
         edges = [min(a for a, _ in self.runs), *(x for g in self.gutters for x in g)]
@@ -78,7 +78,7 @@ class _Region:
 
 def _justified(line: Line, margin: float) -> bool:
     """A line of justified prose: its spaces stretched evenly to end exactly at the margin."""
-    runs = line.runs()
+    runs = line.runs
     gaps = [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
     return max(gaps) - min(gaps) <= 0.1 * line.size and abs(runs[-1][1] - margin) <= 0.5
 
@@ -113,7 +113,7 @@ def aligned_regions(lines: Sequence[Line]) -> list[_Region]:
             continue
         if region is not None and region.is_table():
             out.append(region)
-        region = _Region.start(line) if len(line.runs()) > 1 else None
+        region = _Region.start(line) if len(line.runs) > 1 else None
     if region is not None and region.is_table():
         out.append(region)
     return out
@@ -127,7 +127,7 @@ def gapped_rows(lines: Sequence[Line]) -> list[Line]:
     margin = max((line.glyphs[-1].right for line in lines), default=0.0)
 
     def gapped(line: Line) -> bool:
-        runs = line.runs()
+        runs = line.runs
         if len(runs) < 2 or all(b - a <= 1.5 * line.size for a, b in runs):
             return False
         return not _justified(line, margin)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 #: Positions closer than this (PDF points) are one; a table's rules are ≥ 1 pt apart.
 TOLERANCE = 2.0
@@ -21,46 +22,46 @@ SPACE = 0.15
 GUTTER = 0.45
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     """A character drawn on the page: its index in PDFium's text stream and its box (the
-    font's box: line height and advance, so neighbours in a word touch)."""
+    font's box: line height and advance, so neighbours in a word touch). A tuple: a page
+    makes thousands."""
 
-    index: int
+    at: int
     char: str
     left: float
     bottom: float
     right: float
     top: float
     size: float
-
-    @property
-    def x(self) -> float:
-        return (self.left + self.right) / 2
-
-    @property
-    def y(self) -> float:
-        return (self.bottom + self.top) / 2
+    x: float  # the middle of the box
+    y: float
 
 
 def glyphs(textpage: Any) -> list[Glyph]:
-    """The page's drawn, non-blank characters in stream order (PDFium's generated spaces and
-    line breaks, and blank characters, are left out: gaps say the same)."""
+    """The page's drawn, non-blank characters in stream order. Blanks — spaces, and the spaces
+    and line breaks PDFium generates — are left out: the gaps say the same."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw
     rect = raw.FS_RECTF()
+    unicode, box, font_size = (
+        raw.FPDFText_GetUnicode,
+        raw.FPDFText_GetLooseCharBox,
+        raw.FPDFText_GetFontSize,
+    )
     out = []
     for i in range(textpage.count_chars()):
-        if raw.FPDFText_IsGenerated(handle, i):
-            continue
-        char = chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD)
-        if char.isspace() or not raw.FPDFText_GetLooseCharBox(handle, i, rect):
+        char = chr(unicode(handle, i) or 0xFFFD)
+        if char.isspace() or not box(handle, i, rect):
             continue
         if rect.right <= rect.left or rect.top <= rect.bottom:
             continue
-        size = raw.FPDFText_GetFontSize(handle, i) or (rect.top - rect.bottom)
-        out.append(Glyph(i, char, rect.left, rect.bottom, rect.right, rect.top, size))
+        size = font_size(handle, i) or (rect.top - rect.bottom)
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        out.append(
+            Glyph(i, char, left, bottom, right, top, size, (left + right) / 2, (bottom + top) / 2)
+        )
     return out
 
 
@@ -83,22 +84,24 @@ def cell_text(chars: Sequence[Glyph]) -> str:
 
 @dataclass
 class Line:
-    """Glyphs on one baseline, left to right, and the runs they form (split at gutters)."""
+    """Glyphs on one baseline, left to right, and the runs they form (split at gutters);
+    measured once the line is whole."""
 
     glyphs: list[Glyph]
 
-    @property
+    @cached_property
     def top(self) -> float:
         return max(g.top for g in self.glyphs)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return min(g.bottom for g in self.glyphs)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return max(g.size for g in self.glyphs)
 
+    @cached_property
     def runs(self) -> list[tuple[float, float]]:
         out: list[tuple[float, float]] = []
         for g in self.glyphs:

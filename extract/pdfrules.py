@@ -198,14 +198,14 @@ def grid_lines(grid: Grid, chars: Sequence[Glyph]) -> list[str]:
     where: dict[int, tuple[int, int]] = {}
     for g in chars:
         r, c = grid.cell_at(g.x, g.y)
-        where[g.index] = layout[r][c]
+        where[g.at] = layout[r][c]
         origin.setdefault(layout[r][c][0], []).append(g)
     lines = []
     for r, row in enumerate(layout):
         positions = [cell for c, cell in enumerate(row) if not c or cell != row[c - 1]]
 
         def column(g: Glyph, positions: list[tuple[int, int]] = positions) -> int:
-            return positions.index(where[g.index])
+            return positions.index(where[g.at])
 
         visual = visual_lines(origin.get(r, []))
         rows = split_rows(visual, column) if len(grid.ys) <= 3 else [visual]

@@ -39,10 +39,13 @@ def page_text(page: Any, textpage: Any) -> str:
     owner: list[int | None] = [_GENERATED] * textpage.count_chars()
     tables: list[list[str]] = []
     inside: list[list[Glyph]] = [[] for _ in grids]
-    rest = []
+    rest: list[Glyph] = chars if not grids else []
     for g in chars:
+        if not grids:
+            owner[g.at] = None
+            continue
         where = next((k for k, grid in enumerate(grids) if grid.contains(g.x, g.y)), None)
-        owner[g.index] = where
+        owner[g.at] = where
         if where is None:
             rest.append(g)
         else:
@@ -54,12 +57,12 @@ def page_text(page: Any, textpage: Any) -> str:
         for region in regions:
             for line in region.lines:
                 for g in line.glyphs:
-                    owner[g.index] = len(tables)
+                    owner[g.at] = len(tables)
             tables.append(region_lines(region, horizontal))
         taken = {id(line) for region in regions for line in region.lines}
         for line in gapped_rows([line for line in lines if id(line) not in taken]):
             for g in line.glyphs:
-                owner[g.index] = len(tables)
+                owner[g.at] = len(tables)
             tables.append([gapped_text(line)])
     if not tables:
         return textpage.get_text_range()
