@@ -216,7 +216,7 @@ def details_html(row: Mapping[str, Any], words: Mapping[str, Any]) -> str:
     return '<div class="atlas-popup">' + "".join(lines) + "</div>"
 
 
-def build_map(
+def build_map(  # noqa: PLR0913 (the seams a page sets, keyword-only, each documented)
     items: gpd.GeoDataFrame,
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
