@@ -74,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         row = container.evaluate(
             "(el, rows) => rows.find((r) => L.atlas.alone('items', r)) ?? null", rows
         )
-        if row is not None:  # a click on a crowded spot would hit a cluster icon: open it in JS
-            container.evaluate("(el, row) => L.atlas.open('items', row)", row)
+        if row is not None:  # a point drawn on its own: click it, as a reader would
+            point = container.evaluate("(el, row) => L.atlas.pixel('items', row)", row)
+            container.click(position={"x": point["x"], "y": point["y"]})
+            # the quote arrives with the rerun the click causes
+            container.locator(".leaflet-popup-content blockquote").wait_for(timeout=60_000)
             time.sleep(1)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.output), full_page=True)
