@@ -24,7 +24,6 @@ import folium
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
-from folium.utilities import JsCode
 
 from mapview.assets import Assets
 from mapview.payload import js_literal
@@ -176,7 +175,7 @@ class ReferenceLayer(folium.GeoJson):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson(null, {{ this.options|tojavascript }});
+        var {{ this.get_name() }} = L.geoJson(null, {{ this.compact }});
         L.atlas.fill({{ this.get_name() }}, {{ this.url|tojson }}, {{ this.key|tojson }});
         {% endmacro %}
         """
@@ -185,15 +184,12 @@ class ReferenceLayer(folium.GeoJson):
     def __init__(
         self, name: str, url: str, key: str, pane: str, *, label: bool = False, show: bool = True
     ) -> None:
-        options: dict[str, Any] = {"interactive": False, "pane": pane}
-        if label:
-            options["point_to_layer"] = JsCode("L.atlas.label")
-        else:
-            options["style"] = JsCode("L.atlas.pathStyle")
-        super().__init__(
-            {"type": "FeatureCollection", "features": []}, name=name, show=show, **options
-        )
+        # options as compact JS (the map's script is sent again with every rerun); the
+        # function is one of the plugin's, named, never text from the data
+        function = "pointToLayer:L.atlas.label" if label else "style:L.atlas.pathStyle"
+        super().__init__({"type": "FeatureCollection", "features": []}, name=name, show=show)
         self._name = "ReferenceLayer"
+        self.compact = js_literal({"interactive": False, "pane": pane})[:-1] + f",{function}}}"
         self.url = url
         self.key = key
 
