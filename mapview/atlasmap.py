@@ -155,21 +155,23 @@ def base_map(
             base.url, attr=base.attribution, name=html.escape(base.label),
             subdomains=base.subdomains, max_zoom=base.max_zoom, control=False,
         ).add_to(m)  # fmt: skip
-    m.add_child(AtlasConfig(words, styles()))  # words, styles and panes, before the layers
+    m.add_child(
+        AtlasConfig(words, styles(), data_url)
+    )  # words, styles and panes, before the layers
     for key in payload.REFERENCE:
         if key in present:
-            m.add_child(ReferenceLayer(words["layers"][key], data_url, key, REFERENCE_PANE[key]))
+            m.add_child(ReferenceLayer(words["layers"][key], key, REFERENCE_PANE[key]))
     if "subdistrict_names" in present:
         m.add_child(
             ReferenceLayer(
-                words["layers"]["subdistrict_names"], data_url, "subdistrict_names",
+                words["layers"]["subdistrict_names"], "subdistrict_names",
                 "atlasLabels", label=True,
             )
         )  # fmt: skip
     if "road_names_main" in present:
         group = folium.FeatureGroup(name=words["layers"]["road_names"])
         for key, zoom in ROAD_NAMES_ZOOM.items():
-            layer = ReferenceLayer(key, data_url, key, "atlasLabels", label=True)
+            layer = ReferenceLayer(key, key, "atlasLabels", label=True)
             layer.control = False
             group.add_child(layer)
             group.add_child(FromZoom(m, layer, zoom))
@@ -177,7 +179,7 @@ def base_map(
     for kind in style.DRAW_ORDER:
         color = style.KIND_STYLE[kind][0]
         name = f'<span style="color:{color}">●</span> {words["kinds"].get(kind, kind)}'
-        m.add_child(AtlasItems(name, assets=assets, kind=kind, data=data_url))
+        m.add_child(AtlasItems(name, assets=assets, kind=kind))
     m.add_child(Legend(list(present)))
     return m
 

@@ -38,9 +38,9 @@ SCRIPT_WORDS: dict[str, tuple[str, ...] | None] = {
 
 
 class AtlasItems(JSCSSMixin, Layer):
-    """One layer of atlas items: `data` (the published data file's URL, with `kind`) or
-    `inline` (`payload.inline_rows`). `key` names the layer in click reports (`⟦key:row⟧`);
-    `title` (escaped) names an inline layer in the map's counts."""
+    """One layer of atlas items: of `kind` from the atlas' data file (`AtlasConfig`; `data`:
+    another file's URL) or `inline` (`payload.inline_rows`). `key` names the layer in click
+    reports (`⟦key:row⟧`); `title` (escaped) names an inline layer in the map's counts."""
 
     _template = Template(
         """
@@ -65,7 +65,8 @@ class AtlasItems(JSCSSMixin, Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AtlasItems"
-        options = {"key": key, "kind": kind, "data": data, "outline": outline, "title": title}
+        options = {"key": None if key == "items" else key, "kind": kind, "data": data,
+                   "outline": outline, "title": title}  # fmt: skip
         self.options = js_literal(
             {k: v for k, v in options.items() if v is not None} | (dict(inline) if inline else {})
         )
@@ -81,14 +82,18 @@ class AtlasConfig(folium.MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.atlas.configure({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.styles }});
+        L.atlas.configure({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.styles }},
+                          {{ this.data|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, labels: Mapping[str, Any], styles: Mapping[str, Any]) -> None:
+    def __init__(
+        self, labels: Mapping[str, Any], styles: Mapping[str, Any], data: str | None = None
+    ) -> None:
         super().__init__()
         self._name = "AtlasConfig"
+        self.data = data  # the atlas' data file: item and reference layers read it by default
         # compact JSON, safe inside <script> (CJK as UTF-8, not 6-byte escapes): it is sent
         # again with every rerun
         words = {
@@ -169,20 +174,29 @@ class OfflineBackground(folium.MacroElement):
 
 class ReferenceLayer(folium.GeoJson):
     """A reference layer (outlines, roads, river, names): a `folium.GeoJson` whose features
-    come from the layer `key` of the data file at `url`, so the map's script — sent again with
-    every rerun — stays a few lines long. Styled per feature, never interactive."""
+    come from the layer `key` of the atlas' data file (or the one at `url`), so the map's
+    script — sent again with every rerun — stays a few lines long. Styled per feature, never
+    interactive."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson(null, {{ this.compact }});
-        L.atlas.fill({{ this.get_name() }}, {{ this.url|tojson }}, {{ this.key|tojson }});
+        L.atlas.fill({{ this.get_name() }}, {{ this.key|tojson }}
+                     {%- if this.url %}, {{ this.url|tojson }}{% endif %});
         {% endmacro %}
         """
     )
 
     def __init__(
-        self, name: str, url: str, key: str, pane: str, *, label: bool = False, show: bool = True
+        self,
+        name: str,
+        key: str,
+        pane: str,
+        *,
+        url: str | None = None,
+        label: bool = False,
+        show: bool = True,
     ) -> None:
         # options as compact JS (the map's script is sent again with every rerun); the
         # function is one of the plugin's, named, never text from the data

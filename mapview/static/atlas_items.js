@@ -2,7 +2,7 @@
  *
  * `L.AtlasItems` is a Leaflet layer that folium's `AtlasItems` element creates, one per kind
  * (plus user reports and threads, whose few rows come inline). The atlas' items come once, as a
- * static content-hashed JSON file (`options.data`), fetched once per page and shared by every
+ * static content-hashed JSON file (`L.atlas.configure`), fetched once per page and shared by every
  * layer; a filter change only calls `L.atlas.select(...)` with a bitmap over the file's rows (sent
  * through st_folium's `feature_group_to_add`), so the features never travel again.
  *
@@ -41,9 +41,10 @@
 
     /** The words (escaped by Python) and style table shared by every item layer, and the map's
      *  panes (bottom to top: roads and river, item shapes, outlines, labels above bubbles). */
-    configure: function (map, labels, styles) {
+    configure: function (map, labels, styles, data) {
       atlas.labels = labels;
       atlas.styles = styles;
+      atlas.data = data;  // the atlas' data file, for layers that name no other
       Object.keys(styles.panes).forEach(function (name) {
         var pane = map.createPane(name);
         pane.style.zIndex = styles.panes[name];
@@ -209,8 +210,8 @@
     },
 
     /** Fill a folium.GeoJson with a reference layer of the data file (outlines, roads …). */
-    fill: function (layer, url, key) {
-      load(url).then(function (data) { layer.addData(data.reference[key]); });
+    fill: function (layer, key, url) {
+      load(url || atlas.data).then(function (data) { layer.addData(data.reference[key]); });
     },
 
     /** `style` of the reference layers: each feature carries its own (from Python). */
@@ -283,7 +284,8 @@
       this.on("click", function (e) {
         if (e.layer && e.layer.atlasRows) { this._open(e.layer, e.latlng, null); }
       }, this);
-      this._ready = (options.data ? load(options.data) : Promise.resolve(options))
+      this._inline = !!options.rows;  // else the atlas' data file (or the one named)
+      this._ready = (this._inline ? Promise.resolve(options) : load(options.data || atlas.data))
         .then(function (data) { self._build(data); self._apply(); })
         .catch(function (error) { self._fail(error); });
       atlas.layers.push(this);
@@ -311,7 +313,7 @@
 
     onRemove: function (map) {
       // inline layers (user reports, threads) are replaced by st_folium on each rerun: forget them
-      if (!this.options.data) {
+      if (this._inline) {
         atlas.layers = atlas.layers.filter(function (l) { return l !== this; }, this);
       }
       L.FeatureGroup.prototype.onRemove.call(this, map);
@@ -375,7 +377,7 @@
     /** Show the selected rows: points into the cluster group, shapes with their items. */
     _apply: function () {
       if (!this._built) { return; }
-      var inline = !this.options.data, bits = atlas.bits, threads = !!atlas.state.threads;
+      var inline = this._inline, bits = atlas.bits, threads = !!atlas.state.threads;
       var on = function (i) { return inline || (!threads && bits && bits[i] === 1); };
       var self = this, markers = [], count = 0;
       this._points.forEach(function (i) { if (on(i)) { markers.push(self._features[i]); } });
