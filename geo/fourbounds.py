@@ -124,7 +124,7 @@ def implausible(area: BaseGeometry, sides: Mapping[str, BaseGeometry]) -> str | 
         return thin
     roads = shapely.union_all(list(sides.values()))
     outline = shapely.get_coordinates(shapely.segmentize(area, 50.0))
-    probes = [*shapely.points(outline), area.representative_point()]
+    probes = [*list(shapely.points(outline)), area.representative_point()]
     far = float(max(shapely.distance(np.array(probes, dtype=object), roads)))
     if far > MAX_FAR_M:
         return f"far ({far:.0f} m from the roads named)"

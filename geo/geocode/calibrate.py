@@ -25,9 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 __all__ = [
     "NORTH",
@@ -89,7 +89,7 @@ def disc_shares(
     only the part of the disc inside `district` (when given). A radius of 0 is the point."""
     if radius_m <= 0:
         return {n: 1.0 for n, g in subdistricts.items() if g.intersects(point)}
-    disc = point.buffer(radius_m, quad_segs=_QUAD_SEGS)
+    disc: BaseGeometry = point.buffer(radius_m, quad_segs=_QUAD_SEGS)
     if district is not None:
         inside = disc.intersection(district)
         disc = inside if inside.area > 0 else disc
@@ -124,11 +124,11 @@ def pull_inside(point: Point, district: BaseGeometry, max_m: float = PULL_INSIDE
         return point
     if district.distance(point) > max_m:
         return None
-    edge = shapely.ops.nearest_points(district.boundary, point)[0]
+    edge = nearest_points(district.boundary, point)[0]
     inner = district.buffer(-1.0)
     if inner.is_empty:
         return edge
-    return shapely.ops.nearest_points(inner, edge)[0]
+    return nearest_points(inner, edge)[0]
 
 
 @dataclass(frozen=True)
