@@ -124,8 +124,9 @@ def implausible(area: BaseGeometry, sides: Mapping[str, BaseGeometry]) -> str | 
         return thin
     roads = shapely.union_all(list(sides.values()))
     outline = shapely.get_coordinates(shapely.segmentize(area, 50.0))
-    probes = [*list(shapely.points(outline)), area.representative_point()]
-    far = float(max(shapely.distance(np.array(probes, dtype=object), roads)))
+    rep = area.representative_point()
+    probes = np.vstack([outline, [[rep.x, rep.y]]])
+    far = float(np.max(shapely.distance(shapely.points(probes), roads)))
     if far > MAX_FAR_M:
         return f"far ({far:.0f} m from the roads named)"
     return None
