@@ -2,9 +2,9 @@
 stops themselves, and the residents' committees (居委会) with their 街道.
 
 Built once per gazetteer (by `geo.geocode.index.GazetteerIndex`) from the layers
-`crossings`, `stops` and `committees` (`geo.crossings`, `geo.committees`); an older gazetteer
-without them gives empty evidence. Look-ups cost dict reads; `committee_in_text` scans a
-bounded list of estate names, so it stays linear in the text.
+`crossings`, `stops` and `committees` (`geo.gazetteer.crossings`, `geo.gazetteer.committees`);
+an older gazetteer without them gives empty evidence. Look-ups cost dict reads;
+`committee_in_text` scans a bounded list of estate names, so it stays linear in the text.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from atlas.settings import settings
-from geo.crossings import Stop, road_points
+from geo.geocode.crossings import Stop, road_points
 from geo.geocode.types import ROAD_END, squeeze
 
 __all__ = ["EVIDENCE_LAYERS", "CrossingHit", "Evidence"]

@@ -23,7 +23,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from geo.crossings import chain
+from geo.geocode.crossings import chain
 from geo.geocode.evidence import Evidence, points_array
 from geo.geocode.numbering import LooRow, RoadNumbering
 

@@ -74,7 +74,7 @@ START_EDGE_M = 400.0
 METHOD_INTERPOLATED = "address:interpolated"
 METHOD_MODEL = "address:model"
 METHOD_PRIOR = "address:model:prior"
-#: Counted from the start of a line estimated through bus-stop crossings (`geo.crossings`):
+#: Counted from the start of a line estimated through bus-stop crossings (`geo.geocode.crossings`):
 #: its start is the last crossing known, not the road's end.
 METHOD_ESTIMATED = "address:model:estimated"
 
@@ -111,7 +111,7 @@ class RoadNumbering:
     line: BaseGeometry
     start_cut: bool = False
     anchors: dict[int, Point] = field(default_factory=dict)  # number → metric point
-    estimated: bool = False  # the line is estimated through crossings (`geo.crossings`)
+    estimated: bool = False  # the line is estimated through crossings (`geo.geocode.crossings`)
     ew: bool = True
     start: float = 0.0
     extent: float = 0.0

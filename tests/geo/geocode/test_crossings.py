@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from atlas.settings import settings
-from geo.crossings import (
+from geo.geocode.crossings import (
     CLUSTER_M,
     MAX_HOP_M,
     OFF_LINE_M,

@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from atlas.settings import settings
-from geo.fourbounds import FALLBACK_PRECISION, implausible, resolve_boundary, sliver
+from geo.pipeline.fourbounds import FALLBACK_PRECISION, implausible, resolve_boundary, sliver
 
 X0, Y0 = 350_000.0, 3_460_000.0  # a metric origin in Jing'an (UTM 51N)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.sources import COMMON_COLUMNS, SourceError, clean, frame
+from geo.gazetteer.sources import COMMON_COLUMNS, SourceError, clean, frame
 
 __all__ = ["COMMITTEES_FILE", "COMMITTEE_COLUMNS", "committee_stem", "read_committees"]
 

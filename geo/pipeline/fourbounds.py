@@ -32,8 +32,8 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from atlas.settings import settings
-from geo.boundary import BoundaryGeometry, boundary_geometry
 from geo.geocode.types import squeeze
+from geo.pipeline.boundary import BoundaryGeometry, boundary_geometry
 
 __all__ = [
     "CORNER_GAP_M",
