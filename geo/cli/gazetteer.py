@@ -25,7 +25,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", required=True, type=Path, help="directory of the open geodata (SOURCES.md)"
     )
-    parser.add_argument("--osm", type=Path, help="an OpenStreetMap extract (.osm or .osm.pbf)")
+    parser.add_argument(
+        "--osm",
+        type=Path,
+        nargs="+",
+        help="OpenStreetMap extracts (.osm or .osm.pbf), read as one (a feature in two kept once)",
+    )
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_GAZETTEER)
     parser.add_argument("--aliases", type=Path, default=DEFAULT_ALIASES)
     parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the reports (zones)")

@@ -275,6 +275,16 @@ def _layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame:
     return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
 
 
+def _optional_layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame | None:
+    """A layer an older gazetteer may lack (None then)."""
+    layer = (
+        gazetteer.get(name) if isinstance(gazetteer, Mapping) else getattr(gazetteer, name, None)
+    )
+    if layer is None or not len(layer):
+        return None
+    return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
+
+
 def unique_ids(ids: pd.Series) -> pd.Series:
     """Ids as given; a repeated id (an extractor bug) gets `-2`, `-3` … in row order, logged."""
     counts = ids.groupby(ids).cumcount()
@@ -316,7 +326,11 @@ def build_atlas(
             gazetteer = load_gazetteer_file(gazetteer)
         geocoder = geocoder if geocoder is not None else default_geocoder(gazetteer)
         located = locate_items(
-            items, _layer(gazetteer, "roads"), geocoder, _layer(gazetteer, "district")
+            items,
+            _layer(gazetteer, "roads"),
+            geocoder,
+            _layer(gazetteer, "district"),
+            _optional_layer(gazetteer, "crossings"),
         )
     with timed(timings, "join"):
         zones = atlas_zones(_layer(gazetteer, "zones"), located)

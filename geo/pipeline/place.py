@@ -192,11 +192,14 @@ def place_item(
     names: Mapping[str, int],
     clip: BaseGeometry | None = None,
     context: Callable[[str], Any] | None = None,
+    crossings: gpd.GeoDataFrame | None = None,
 ) -> Placement:
     """Place one item in the shape natural to its kind.
 
-    1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1,
-       or 5 with `missing_sides` when a side's road is unknown).
+    1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1;
+       or an area from known corners, or — when the sides do not close a plausible area —
+       the known sides' road lines near where they meet, precision 5, with `missing_sides`:
+       `geo.pipeline.fourbounds`; `crossings` are the bus-stop crossings that give corners).
     2. Otherwise the candidates are: the geocoder's answer for `location`, then for `name`;
        for 美丽街区 and roads also the line of the street(s) the text names. The lowest
        precision code wins; at equal precision the kind's natural shape (area, or line for a
@@ -211,9 +214,9 @@ def place_item(
     estimate that a missing side leaves open."""
     missing_sides = None
     if boundary:
-        from geo.pipeline.boundary import boundary_geometry
+        from geo.pipeline.fourbounds import resolve_boundary
 
-        result = boundary_geometry(dict(boundary), roads, clip=clip)
+        result = resolve_boundary(dict(boundary), roads, crossings, clip=clip)
         missing_sides = _join_sides(getattr(result, "missing_sides", None))
         geom = as_shape(result.geometry)
         geom = in_district(geom, clip) if geom is not None else None
@@ -276,6 +279,7 @@ def locate_items(
     roads: gpd.GeoDataFrame,
     geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
+    crossings: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text),
     missing_sides, and `_subdistrict` / `_own_shape` for the join (see `Placement`).
@@ -323,7 +327,9 @@ def locate_items(
             return in_context(query, texts) if in_context is not None and texts else None
 
         placements.append(
-            place_item(kind, name, location, boundary, resolve, roads, names, clip, context)
+            place_item(
+                kind, name, location, boundary, resolve, roads, names, clip, context, crossings
+            )
         )
     out = items.drop(columns=["_paragraph"], errors="ignore").copy()
     geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)

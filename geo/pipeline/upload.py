@@ -28,6 +28,7 @@ from extract.meta import issuing_district
 from geo.pipeline.build import (
     BuildTimings,
     _layer,
+    _optional_layer,
     default_geocoder,
     finish_items,
     items_frame,
@@ -70,6 +71,7 @@ class UploadContext:
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     geocoder: Any
+    crossings: gpd.GeoDataFrame | None = None
 
     @classmethod
     def load(
@@ -92,6 +94,7 @@ class UploadContext:
             subdistricts=joins.get("subdistricts", _layer(gazetteer, "subdistricts")),
             zones=joins.get("zones", _layer(gazetteer, "zones")),
             geocoder=geocoder if geocoder is not None else default_geocoder(gazetteer),
+            crossings=_optional_layer(gazetteer, "crossings"),
         )
 
 
@@ -173,7 +176,9 @@ def upload_report(
         frame = items_frame(rows)
     note("geocode", 0.4)
     with timed(timings, "geocode"):
-        located = locate_items(frame, context.roads, context.geocoder, context.district)
+        located = locate_items(
+            frame, context.roads, context.geocoder, context.district, context.crossings
+        )
     note("join", 0.8)
     with timed(timings, "join"):
         items = finish_items(join_items(located, context.subdistricts, context.zones))
