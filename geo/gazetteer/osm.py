@@ -12,7 +12,7 @@ park and POI. Layers returned (EPSG:4326, the gazetteer's common columns):
   (全家, 中国银行 …) is no place by its name — its name is a brand, repeated across the city —
   but one that carries a street and number is an address point named by it (富民路59号), an
   anchor for house numbering;
-- `stops`: named bus stops (points, `name`, `source`): not places — a stop is named after the
+- `stops`: named bus stops (points, kind `bus_stop`): not places — a stop is named after the
   crossing it stands at ("临汾路阳曲路") or a place nearby (`geo.gazetteer.crossings`);
 - `coverage`: the box the extract covers (see `_coverage`).
 
@@ -85,7 +85,7 @@ PLACE_KEYS = (
     "man_made",
 )
 ADMIN_COLUMNS = (*COMMON_COLUMNS, "admin_level", "osm_relation_id")
-STOP_COLUMNS = ("name", "source")
+STOP_COLUMNS = COMMON_COLUMNS
 #: Amenities whose names are brands or services repeated across the city, not places.
 CHAIN_AMENITIES = frozenset(
     {
@@ -146,7 +146,16 @@ def read_osm(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
                 geom = shapely.Point(obj.location.lon, obj.location.lat)
                 ref = f"{source}#node/{obj.id}"
                 if is_bus_stop(tags):
-                    stops.append({"name": name, "source": ref, "geometry": geom})
+                    stops.append(
+                        {
+                            "name": name,
+                            "aliases": "",
+                            "kind": "bus_stop",
+                            "source": ref,
+                            "licence": ODBL,
+                            "geometry": geom,
+                        }
+                    )
                 elif any(k in tags for k in PLACE_KEYS):
                     _add_place(places, name, tags, ref, geom)
             elif obj.is_way():

@@ -76,6 +76,7 @@ class Evidence:
         self._stops = _stops(_frame(layers, "stops"))
         self._lanes: dict[tuple[str, int], str] = {}
         self._stems: dict[str, str] = {}
+        self._stem_order: list[str] = []
         self._committees(_frame(layers, "committees"), set(taken))
 
     # ------------------------------------------------------------------ crossings

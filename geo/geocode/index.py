@@ -249,10 +249,19 @@ class GazetteerIndex:
             return self.subdistrict_at(point)
         if not self._sub_geoms:
             return None
-        metric = {name: self._metric_subdistrict(name) for name in sorted(self._sub_geoms)}
+        metric = self.metric_subdistricts()
         return subdistrict_of_disc(
             cast(Point, self.to_metric(point)), radius_m, metric, self._metric_district(), share
         )
+
+    def metric_subdistricts(self) -> dict[str, BaseGeometry]:
+        """name → 街道 polygon in the metric CRS (for measuring discs and shares)."""
+        return {name: self._metric_subdistrict(name) for name in sorted(self._sub_geoms)}
+
+    @property
+    def metric_district(self) -> BaseGeometry | None:
+        """The district outline in the metric CRS."""
+        return self._metric_district()
 
     def _metric_district(self) -> BaseGeometry | None:
         if self._district_geom is None:
