@@ -98,7 +98,7 @@ def crossing_result(r: Resolver, query: str, crossing: Crossing) -> Resolution |
     if hit is not None:
         point = r.index.pull_inside(hit.point)
         if point is not None:
-            radius = r.index.uncertainty.radius(METHOD_CROSSING, 0.0)
+            radius = r.index.radius(METHOD_CROSSING, 0.0, point)
             label = f"{crossing.road_a}/{crossing.road_b}"
             return r.point_result(
                 query, point, precision_for(radius), METHOD_CROSSING, label, radius
@@ -138,7 +138,7 @@ def address_result(
     if named is not None and not named.geometry.intersects(point):
         # the text names a 街道 the estimate is not in: the road's part inside it
         return road_line_result(r, query, address.road, METHOD_ROAD, label, named)
-    radius = r.index.uncertainty.radius(est.method, est.gap_m)
+    radius = r.index.radius(est.method, est.gap_m, point)
     if road.uncertainty_m and road.derivation:
         radius = max(radius, road.uncertainty_m)  # a line estimated through crossings
     res = r.point_result(query, point, precision_for(radius), est.method, label, radius)
@@ -167,7 +167,7 @@ def lone_crossing_result(r: Resolver, query: str, address: Address) -> Resolutio
     point = r.index.pull_inside(hit.point)
     if point is None:
         return None
-    radius = r.index.uncertainty.radius(METHOD_LONE, 0.0)
+    radius = r.index.radius(METHOD_LONE, 0.0, point)
     label = f"{address.road}{address.number}{address.unit}"
     res = r.point_result(query, point, precision_for(radius), METHOD_LONE, label, radius)
     committee = _lane_committee(r, address)

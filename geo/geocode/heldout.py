@@ -37,6 +37,9 @@ __all__ = [
 
 METHOD_CROSSING = "address:crossing"
 METHOD_LONE = "address:road:crossing"
+#: A road known by one crossing is a short road, or one that mostly lies elsewhere: it is
+#: measured on roads with at most this many crossings (longer roads would overstate the error).
+LONE_MAX_CROSSINGS = 3
 #: Two lines closer than this (metres) meet; a junction further than `SAME_CROSSING_M` from
 #: the stops is another crossing of the same two names.
 MEET_M = 30.0
@@ -92,11 +95,14 @@ def estimated_rows(
 
 
 def lone_rows(numberings: Mapping[str, RoadNumbering], evidence: Evidence) -> list[LooRow]:
-    """Numbered places against every stop-named crossing of their road: how far an answer at
-    a road's one known crossing may be from an address on that road."""
+    """Numbered places against every stop-named crossing of their road (roads with at most
+    `LONE_MAX_CROSSINGS`): how far an answer at a road's one known crossing may be from an
+    address on that road."""
     rows = []
     for name, road in sorted(numberings.items()):
         hits = evidence.crossings_of(name)
+        if len(hits) > LONE_MAX_CROSSINGS:
+            continue
         for n, truth in sorted(road.anchors.items()):
             for hit in hits:
                 error = float(truth.distance(hit.metric))

@@ -21,13 +21,18 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
-from geo.geocode.calibrate import SUBDISTRICT_SHARE, pull_inside, subdistrict_of_disc
+from geo.geocode.calibrate import (
+    SUBDISTRICT_SHARE,
+    Calibration,
+    pull_inside,
+    region_of,
+    subdistrict_of_disc,
+)
 from geo.geocode.evidence import EVIDENCE_LAYERS, Evidence
 from geo.geocode.heldout import crossing_rows, estimated_rows, lone_rows
 from geo.geocode.numbering import (
     LooRow,
     RoadNumbering,
-    Uncertainty,
     leave_one_out,
     prior_rate,
 )
@@ -179,7 +184,6 @@ class GazetteerIndex:
         self.prior_m_per_number = 0.0
         self._loo: list[LooRow] = []
         self._build_roads()
-        self.uncertainty = Uncertainty.fit(self._loo)
         self._fuzzy_keys = tuple(
             k
             for k, hits in self._keys.items()
@@ -198,6 +202,8 @@ class GazetteerIndex:
         self._sub_metric: dict[str, BaseGeometry] = {}
         self._zone_metric: dict[int, BaseGeometry] = {}
         self._district_metric: BaseGeometry | None = None
+        # radii calibrated on the held-out rows, by part of the district (needs the 街道)
+        self.uncertainty = Calibration.fit(self._loo, self._regions(self._loo))
 
     # ------------------------------------------------------------------ read-only API
     @property
@@ -253,6 +259,23 @@ class GazetteerIndex:
         return subdistrict_of_disc(
             cast(Point, self.to_metric(point)), radius_m, metric, self._metric_district(), share
         )
+
+    def region_at(self, point: Point) -> str:
+        """ "north" / "south" / "outside": the part of the district `point` (WGS84) lies in."""
+        return region_of(self.subdistrict_at(point))
+
+    def radius(self, method: str, gap_m: float, point: Point) -> float:
+        """The calibrated radius of an answer by `method` at `point` (WGS84)."""
+        return self.uncertainty.radius(method, gap_m, self.region_at(point))
+
+    def _regions(self, rows: Sequence[LooRow]) -> list[str]:
+        """The part of the district each held-out row's true point lies in."""
+        if not self._sub_geoms:
+            return ["outside"] * len(rows)
+        return [
+            self.region_at(self.point_to_wgs84(r.truth)) if r.truth is not None else "outside"
+            for r in rows
+        ]
 
     def metric_subdistricts(self) -> dict[str, BaseGeometry]:
         """name → 街道 polygon in the metric CRS (for measuring discs and shares)."""
