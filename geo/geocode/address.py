@@ -7,13 +7,14 @@ gazetteer has, placed by the numbering model (`geo.geocode.numbering`).
 * else the model: interpolated between anchors, or modelled from one anchor / the fitted
   rate / the road's start (its real end, or — on a line estimated through bus-stop
   crossings — the last crossing: `address:model:estimated`); `uncertainty_m` is the radius
-  measured on held-out anchors (`geo.geocode.calibrate`), and the precision follows from it
-  alone: 2 when it is ≤ 250 m, whichever method made it, else 5. An estimate a few metres
+  measured on held-out anchors (`geo.geocode.calibrate`), and the precision follows from it:
+  2 when it is ≤ 250 m, whichever method made it, else 3 when the answer's 街道 is known,
+  else 5. An estimate a few metres
   outside the district (a boundary road) is pulled inside;
 * a number the model cannot place (no usable start, beyond the road, off the district) →
   the road's in-district line (`address:road`, precision 5) — with no 街道 from the line:
   the number may lie beyond what the sources draw (a stub), so only the text's own 街道 or
-  committee says which;
+  committee says which (then precision 3);
 * a road no line draws but one bus-stop crossing marks → that crossing, with the measured
   radius of such answers (`address:road:crossing`, precision 5).
 
@@ -36,7 +37,12 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.geocode.base import Query, Resolver
-from geo.geocode.calibrate import ESTIMATE_PRECISION, PRECISION_2_RADIUS_M, precision_for
+from geo.geocode.calibrate import (
+    ESTIMATE_PRECISION,
+    PRECISION_2_RADIUS_M,
+    SUBDISTRICT_PRECISION,
+    precision_for,
+)
 from geo.geocode.heldout import METHOD_CROSSING, METHOD_LONE
 from geo.geocode.index import Feature
 from geo.geocode.parsing import Address, Crossing, parse_address, parse_addresses, parse_crossing
@@ -100,9 +106,8 @@ def crossing_result(r: Resolver, query: str, crossing: Crossing) -> Resolution |
         if point is not None:
             radius = r.index.radius(METHOD_CROSSING, 0.0, point)
             label = f"{crossing.road_a}/{crossing.road_b}"
-            return r.point_result(
-                query, point, precision_for(radius), METHOD_CROSSING, label, radius
-            )
+            res = r.point_result(query, point, 5, METHOD_CROSSING, label, radius)
+            return settled(res)
     a = r.index.roads.get(crossing.road_a)
     b = r.index.roads.get(crossing.road_b)
     if a is None or b is None or a.line is None or b.line is None:
@@ -141,9 +146,14 @@ def address_result(
     radius = r.index.radius(est.method, est.gap_m, point)
     if road.uncertainty_m and road.derivation:
         radius = max(radius, road.uncertainty_m)  # a line estimated through crossings
-    res = r.point_result(query, point, precision_for(radius), est.method, label, radius)
+    res = r.point_result(query, point, 5, est.method, label, radius)
     evidence = named.name if named is not None else committee
-    return replace(res, subdistrict=evidence) if evidence is not None else res
+    return settled(replace(res, subdistrict=evidence) if evidence is not None else res)
+
+
+def settled(res: Resolution) -> Resolution:
+    """`res` with the precision its measured radius and its 街道 allow (`precision_for`)."""
+    return replace(res, precision=precision_for(res.uncertainty_m, res.subdistrict))
 
 
 def _lane_committee(r: Resolver, address: Address) -> str | None:
@@ -169,9 +179,9 @@ def lone_crossing_result(r: Resolver, query: str, address: Address) -> Resolutio
         return None
     radius = r.index.radius(METHOD_LONE, 0.0, point)
     label = f"{address.road}{address.number}{address.unit}"
-    res = r.point_result(query, point, precision_for(radius), METHOD_LONE, label, radius)
+    res = r.point_result(query, point, 5, METHOD_LONE, label, radius)
     committee = _lane_committee(r, address)
-    return replace(res, subdistrict=committee) if committee is not None else res
+    return settled(replace(res, subdistrict=committee) if committee is not None else res)
 
 
 def road_line_result(
@@ -199,9 +209,8 @@ def road_line_result(
     if subdistrict is None:
         subdistrict = committee if method == METHOD_ROAD else r.index.subdistrict_along(line)
     point = representative(line)
-    return r.shape_result(
-        query, line, point, ESTIMATE_PRECISION, method, matched or road.name, subdistrict
-    )
+    precision = SUBDISTRICT_PRECISION if subdistrict else ESTIMATE_PRECISION
+    return r.shape_result(query, line, point, precision, method, matched or road.name, subdistrict)
 
 
 def representative(line: BaseGeometry) -> Point:

@@ -7,7 +7,8 @@ numbered place predicted from the rest of its road; each crossing from the other
 the radius is the `QUANTILE` of error / gap for that method, times the answer's gap, so
 that about 90 % of held-out answers fall inside it (`coverage` checks that, per method and
 per part of the district). An answer whose radius is ≤ `PRECISION_2_RADIUS_M` is precision 2,
-whichever method made it; a wider one is precision 5.
+whichever method made it; a wider one is precision 3 when it is known to lie in one 街道 (the
+rule below), else 5.
 
 **Which 街道.** An estimate names the 街道 holding at least `SUBDISTRICT_SHARE` of its
 uncertainty disc (the part of the disc inside the district: the address is a Jing'an one),
@@ -29,7 +30,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from geo.geocode.numbering import MIN_GAP_M, MIN_SAMPLES, QUANTILE, LooRow, Uncertainty
+from geo.geocode.numbering import MIN_GAP_M, QUANTILE, LooRow, Uncertainty
 
 __all__ = [
     "NORTH",
@@ -49,14 +50,19 @@ __all__ = [
 
 #: Precision 2 ("within ~250 m") when the calibrated radius is at most this.
 PRECISION_2_RADIUS_M = 250.0
-#: Precision of an estimate whose radius is wider.
+#: Precision of an estimate whose radius is wider and whose 街道 is not known.
 ESTIMATE_PRECISION = 5
+#: Precision "the 街道": a wider estimate known to lie in one 街道.
+SUBDISTRICT_PRECISION = 3
 #: The share of an answer's disc one 街道 must hold to be named (chosen by `choose_share` on
 #: the held-out anchors: see README, "Which 街道").
 SUBDISTRICT_SHARE = 0.9
 #: What a named 街道 must achieve on held-out anchors (the issue asks ≥ 97 % right; half a
 #: point of margin).
 TARGET_RIGHT = 0.975
+#: Fewer held-out rows than this for a method in one part of the district: that part uses the
+#: method's radius everywhere (a 90th percentile of a handful of rows is noise).
+MIN_REGIONAL_SAMPLES = 30
 #: Shares `choose_share` tries, loosest last.
 SHARES: tuple[float, ...] = (1.0, 0.99, 0.97, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5)
 #: A point at most this far outside the district (metres) is pulled inside.
@@ -69,11 +75,13 @@ NORTH: frozenset[str] = frozenset(
 _QUAD_SEGS = 16
 
 
-def precision_for(radius_m: float | None) -> int:
-    """Precision 2 when the measured radius is ≤ `PRECISION_2_RADIUS_M`, else 5."""
+def precision_for(radius_m: float | None, subdistrict: str | None = None) -> int:
+    """Precision 2 when the measured radius is ≤ `PRECISION_2_RADIUS_M`; else 3 when the answer
+    is known to lie in one 街道 (`subdistrict`: nearly all of its disc, or its line, or a
+    committee of its address); else 5."""
     if radius_m is not None and radius_m <= PRECISION_2_RADIUS_M:
         return 2
-    return ESTIMATE_PRECISION
+    return SUBDISTRICT_PRECISION if subdistrict else ESTIMATE_PRECISION
 
 
 def region_of(subdistrict: str | None) -> str:
@@ -139,8 +147,8 @@ def pull_inside(point: Point, district: BaseGeometry, max_m: float = PULL_INSIDE
 class Calibration:
     """Radii from held-out errors, by method and by part of the district: the `QUANTILE` of
     error / gap of the rows of one method in one part (north / south) when there are at least
-    `MIN_SAMPLES` of them, else of the method everywhere (`Uncertainty`), so that about 90 %
-    of held-out answers fall inside their radius in the north as in the south."""
+    `MIN_REGIONAL_SAMPLES` of them, else of the method everywhere (`Uncertainty`), so that
+    about 90 % of held-out answers fall inside their radius in the north as in the south."""
 
     base: Uncertainty
     regional: Mapping[tuple[str, str], float]
@@ -156,7 +164,7 @@ class Calibration:
         regional = {
             key: float(np.quantile(v, QUANTILE))
             for key, v in sorted(groups.items())
-            if len(v) >= MIN_SAMPLES and key[1] in ("north", "south")
+            if len(v) >= MIN_REGIONAL_SAMPLES and key[1] in ("north", "south")
         }
         return cls(base, regional)
 
