@@ -210,12 +210,20 @@ def crossings_from_stops(stops: list[Stop]) -> gpd.GeoDataFrame:
 
 
 def road_points(stops: list[Stop]) -> dict[str, list[tuple[str, Point]]]:
-    """road → (the road it crosses, metric point) for each crossing seen from a stop standing
-    on the road: the points an estimated line goes through."""
+    """road → (the road it crosses, metric point): the points an estimated line goes through.
+    A crossing seen from a stop standing on the road is that stop's point (a few metres from
+    its kerb); a crossing named only by the other road's stops ("北宝兴路民晏路" for 民晏路) is
+    the mean of those stops, which stand on the other road near the junction."""
     out: dict[str, list[tuple[str, Point]]] = {}
     for (on, cross), members in _grouped(stops, lambda s: (s.on, s.cross)):
         out.setdefault(on, []).append((cross, _centre(members)[0]))
-    return out
+    for (a, b), members in _grouped(stops, lambda s: (min(s.on, s.cross), max(s.on, s.cross))):
+        centre = _centre(members)[0]
+        for road, other in ((a, b), (b, a)):
+            seen = out.setdefault(road, [])
+            if all(p.distance(centre) > CLUSTER_M for _c, p in seen):
+                seen.append((other, centre))
+    return {road: points for road, points in sorted(out.items())}
 
 
 def _axis_order(points: np.ndarray) -> np.ndarray:

@@ -367,6 +367,9 @@ class GazetteerIndex:
             geoms = frame.geometry
             if layer == "roads" and self._district_geom is not None:
                 geoms = geoms.intersection(self._district_geom).apply(_lines_only)
+            elif layer == "water" and self._district_geom is not None:
+                # a river on the district line (苏州河) stands for its part inside
+                geoms = geoms.intersection(self._district_geom)
             short = frame["short_name"] if "short_name" in frame else [None] * len(frame)
             aliases = frame["aliases"] if "aliases" in frame else [None] * len(frame)
             for name, alias, short_name, geom in zip(

@@ -34,6 +34,7 @@ from extract import FIELDS
 from extract.documents import DOCUMENT_FORMATS
 from geo.geocode.protocols import Geocoder
 from geo.io.export import ExportError, write_geojson, write_gpkg_layers
+from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
 from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
 from geo.threads.links import link_threads, thread_table
@@ -330,7 +331,9 @@ def build_atlas(
             _layer(gazetteer, "roads"),
             geocoder,
             _layer(gazetteer, "district"),
-            _optional_layer(gazetteer, "crossings"),
+            BoundaryEvidence(
+                _optional_layer(gazetteer, "crossings"), _layer(gazetteer, "subdistricts")
+            ),
         )
     with timed(timings, "join"):
         zones = atlas_zones(_layer(gazetteer, "zones"), located)

@@ -13,8 +13,10 @@ district. `resolve_boundary` decides what to draw:
    `sliver`, `far`, `one side`): as `geo.boundary` made it.
 3. **Fallback**, no polygon: the lines of the known sides' roads near where they meet (the
    corners found, else where the lines come closest), precision 5; with no known side, nothing.
-   The 街道 and zone then come from those lines (the build names a 街道 only when nearly all of
-   a line lies in one), never from a sliver.
+   The 街道 and zone then come from those lines, never from a sliver.
+
+An estimate (precision 5) lying ≥ `ONE_SUBDISTRICT_SHARE` in one 街道 (by length or area) is
+known to that 街道: precision 3, as a geocoder answer whose 街道 is known.
 
 All work in the metric CRS; results in EPSG:4326.
 """
@@ -38,6 +40,7 @@ from geo.pipeline.boundary import BoundaryGeometry, boundary_geometry
 __all__ = [
     "CORNER_GAP_M",
     "MIN_WIDTH_M",
+    "BoundaryEvidence",
     "corners",
     "implausible",
     "resolve_boundary",
@@ -62,7 +65,19 @@ ADJACENT: tuple[tuple[str, str], ...] = (
     ("south", "west"),
 )
 FALLBACK_PRECISION = 5
+SUBDISTRICT_PRECISION = 3
+#: An estimate lying at least this share in one 街道 is known to that 街道.
+ONE_SUBDISTRICT_SHARE = 0.9
 SIDES: tuple[str, ...] = ("north", "south", "east", "west")
+
+
+@dataclass(frozen=True)
+class BoundaryEvidence:
+    """What a 四至 is checked against besides the roads: the crossings named by bus stops (the
+    gazetteer's `crossings` layer: corners) and the 街道 (to name the one an estimate is in)."""
+
+    crossings: gpd.GeoDataFrame | None = None
+    subdistricts: gpd.GeoDataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -156,11 +171,42 @@ def _to_metric(geom: BaseGeometry) -> BaseGeometry:
 def resolve_boundary(
     boundary: Mapping,
     roads: gpd.GeoDataFrame,
-    crossings: gpd.GeoDataFrame | None = None,
+    evidence: BoundaryEvidence | None = None,
     clip: BaseGeometry | None = None,
 ) -> BoundaryGeometry:
     """What to draw for a 四至 (see the module docstring); segments and enclosures ("around")
-    go to `geo.boundary` unchanged."""
+    go to `geo.pipeline.boundary` unchanged."""
+    evidence = evidence or BoundaryEvidence()
+    result = _resolve(boundary, roads, evidence.crossings, clip)
+    if result.precision != FALLBACK_PRECISION or result.geometry is None:
+        return result
+    if _in_one(result.geometry, evidence.subdistricts):
+        return BoundaryGeometry(result.geometry, SUBDISTRICT_PRECISION, result.missing_sides)
+    return result
+
+
+def _in_one(geom: BaseGeometry, subdistricts: gpd.GeoDataFrame | None) -> bool:
+    """Whether one 街道 holds at least `ONE_SUBDISTRICT_SHARE` of `geom` (WGS84)."""
+    if subdistricts is None or not len(subdistricts):
+        return False
+    metric = _to_metric(geom)
+    lineal = shapely.get_dimensions(metric) == 1
+    whole = metric.length if lineal else metric.area
+    if whole <= 0:
+        return False
+    for area in subdistricts.to_crs(settings.metric_crs).geometry:
+        part = metric.intersection(area)
+        if (part.length if lineal else part.area) >= ONE_SUBDISTRICT_SHARE * whole:
+            return True
+    return False
+
+
+def _resolve(
+    boundary: Mapping,
+    roads: gpd.GeoDataFrame,
+    crossings: gpd.GeoDataFrame | None,
+    clip: BaseGeometry | None,
+) -> BoundaryGeometry:
     drawn = boundary_geometry(dict(boundary), roads, clip=clip)
     if "along" in boundary or "around" in boundary or drawn.precision == 1:
         return drawn

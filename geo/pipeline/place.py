@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.geocode.protocols import Geocoder, Resolved
 from geo.geocode.types import squeeze
+from geo.pipeline.fourbounds import BoundaryEvidence, resolve_boundary
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -192,14 +193,15 @@ def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
     names: Mapping[str, int],
     clip: BaseGeometry | None = None,
     context: Callable[[str], Any] | None = None,
-    crossings: gpd.GeoDataFrame | None = None,
+    evidence: BoundaryEvidence | None = None,
 ) -> Placement:
     """Place one item in the shape natural to its kind.
 
     1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1;
        or an area from known corners, or — when the sides do not close a plausible area —
        the known sides' road lines near where they meet, precision 5, with `missing_sides`:
-       `geo.pipeline.fourbounds`; `crossings` are the bus-stop crossings that give corners).
+       `geo.pipeline.fourbounds`; `evidence`: the bus-stop crossings that give corners and
+       the 街道 an estimate may be known to, precision 3).
     2. Otherwise the candidates are: the geocoder's answer for `location`, then for `name`;
        for 美丽街区 and roads also the line of the street(s) the text names. The lowest
        precision code wins; at equal precision the kind's natural shape (area, or line for a
@@ -214,9 +216,7 @@ def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
     estimate that a missing side leaves open."""
     missing_sides = None
     if boundary:
-        from geo.pipeline.fourbounds import resolve_boundary
-
-        result = resolve_boundary(dict(boundary), roads, crossings, clip=clip)
+        result = resolve_boundary(dict(boundary), roads, evidence, clip=clip)
         missing_sides = _join_sides(getattr(result, "missing_sides", None))
         geom = as_shape(result.geometry)
         geom = in_district(geom, clip) if geom is not None else None
@@ -279,7 +279,7 @@ def locate_items(
     roads: gpd.GeoDataFrame,
     geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
-    crossings: gpd.GeoDataFrame | None = None,
+    evidence: BoundaryEvidence | None = None,
 ) -> gpd.GeoDataFrame:
     """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text),
     missing_sides, and `_subdistrict` / `_own_shape` for the join (see `Placement`).
@@ -328,7 +328,7 @@ def locate_items(
 
         placements.append(
             place_item(
-                kind, name, location, boundary, resolve, roads, names, clip, context, crossings
+                kind, name, location, boundary, resolve, roads, names, clip, context, evidence
             )
         )
     out = items.drop(columns=["_paragraph"], errors="ignore").copy()

@@ -38,6 +38,7 @@ from geo.pipeline.build import (
     report_rows,
     timed,
 )
+from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import DISTRICT_PRECISION
 
 #: progress(stage, fraction done) — stage is "read", "extract", "geocode", "join" or "done".
@@ -71,7 +72,7 @@ class UploadContext:
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     geocoder: Any
-    crossings: gpd.GeoDataFrame | None = None
+    evidence: BoundaryEvidence | None = None
 
     @classmethod
     def load(
@@ -94,7 +95,9 @@ class UploadContext:
             subdistricts=joins.get("subdistricts", _layer(gazetteer, "subdistricts")),
             zones=joins.get("zones", _layer(gazetteer, "zones")),
             geocoder=geocoder if geocoder is not None else default_geocoder(gazetteer),
-            crossings=_optional_layer(gazetteer, "crossings"),
+            evidence=BoundaryEvidence(
+                _optional_layer(gazetteer, "crossings"), _layer(gazetteer, "subdistricts")
+            ),
         )
 
 
@@ -177,7 +180,7 @@ def upload_report(
     note("geocode", 0.4)
     with timed(timings, "geocode"):
         located = locate_items(
-            frame, context.roads, context.geocoder, context.district, context.crossings
+            frame, context.roads, context.geocoder, context.district, context.evidence
         )
     note("join", 0.8)
     with timed(timings, "join"):

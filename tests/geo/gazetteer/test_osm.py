@@ -263,9 +263,7 @@ def test_several_osm_files_are_read_as_one(tmp_path, osm_file):
 def test_build_with_stops_adds_crossings_and_an_estimated_line(tmp_path, osm_file):
     root = write_geodata(tmp_path / "g")
     poi = write_poi_osm(tmp_path / "poi.osm")
-    layers = build_gazetteer(
-        root, [osm_file, poi], aliases_path=root / "aliases.csv", raw_dir=None
-    )
+    layers = build_gazetteer(root, [osm_file, poi], aliases_path=root / "aliases.csv", raw_dir=None)
     crossings = layers["crossings"].set_index("name")
     assert set(crossings.index) == {"新乙路新丙路", "新乙路新甲路"}
     assert crossings.loc["新乙路新丙路", "stops"] == 2

@@ -162,3 +162,15 @@ def test_line_leave_one_out_measures_interior_crossings_off_the_line() -> None:
     rows = line_leave_one_out({"弯路": pts, "短路": pts[:2]})
     assert [r[0] for r in rows] == ["弯路", "弯路"]
     assert rows[0][1] == pytest.approx(30.0) and rows[1][1] == pytest.approx(15.0, abs=0.1)
+
+
+def test_a_road_named_only_by_the_other_roads_stops_gets_their_crossings() -> None:
+    # no stop stands on 民晏路: the stops of 北宝兴路 and 平型关路 named after it mark where
+    # it meets them
+    stops = parse_stops(_stops([("北宝兴路民晏路", 0, 0), ("平型关路民晏路", 900, 20)]))
+    points = road_points(stops)
+    assert [c for c, _p in points["民晏路"]] == ["北宝兴路", "平型关路"]
+    (est,) = estimate_roads(
+        {"民晏路": points["民晏路"]}, {}, line_uncertainty_m=70, point_uncertainty_m=800
+    )
+    assert est.geometry.geom_type == "LineString" and est.crossings == 2

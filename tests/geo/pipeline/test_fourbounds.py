@@ -7,7 +7,13 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from atlas.settings import settings
-from geo.pipeline.fourbounds import FALLBACK_PRECISION, implausible, resolve_boundary, sliver
+from geo.pipeline.fourbounds import (
+    FALLBACK_PRECISION,
+    BoundaryEvidence,
+    implausible,
+    resolve_boundary,
+    sliver,
+)
 
 X0, Y0 = 350_000.0, 3_460_000.0  # a metric origin in Jing'an (UTM 51N)
 
@@ -91,11 +97,11 @@ def test_crossings_named_by_bus_stops_are_the_corners() -> None:
         road_b=["北二路", "西二路", "南二路", "西二路"],
     )
     sides = {"north": ["北二路"], "south": ["南二路"], "east": ["东二路"], "west": ["西二路"]}
-    result = resolve_boundary(sides, _wgs84(ROADS), crossings, CLIP_WGS84)
+    result = resolve_boundary(sides, _wgs84(ROADS), BoundaryEvidence(crossings), CLIP_WGS84)
     assert result.precision == 2
     assert _metric(result.geometry).area == pytest.approx(1_000_000, rel=0.01)
     three = crossings.iloc[:3]
-    result = resolve_boundary(sides, _wgs84(ROADS), three, CLIP_WGS84)
+    result = resolve_boundary(sides, _wgs84(ROADS), BoundaryEvidence(three), CLIP_WGS84)
     assert result.precision == FALLBACK_PRECISION
     assert _metric(result.geometry).area == pytest.approx(500_000, rel=0.01)
 
@@ -111,3 +117,18 @@ def test_implausible_reasons() -> None:
     assert sliver(box(0, 0, 5000, 100)) is not None and sliver(area) is None
     far = {"north": LineString([(0, 9000), (1, 9000)]), "south": LineString([(0, 8000), (1, 8000)])}
     assert (implausible(area, far) or "").startswith("far")
+
+
+def test_an_estimate_lying_in_one_subdistrict_is_known_to_it() -> None:
+    known = [r for r in ROADS if r[0] != "东一路"]
+    whole = _wgs84([("甲街道", box(X0 - 3000, Y0 - 3000, X0 + 3000, Y0 + 3000))])
+    halves = _wgs84(
+        [
+            ("乙街道", box(X0 - 3000, Y0 - 3000, X0 + 500, Y0 + 3000)),
+            ("丙街道", box(X0 + 500, Y0 - 3000, X0 + 3000, Y0 + 3000)),
+        ]
+    )
+    inside = resolve_boundary(BLOCK, _wgs84(known), BoundaryEvidence(None, whole), CLIP_WGS84)
+    assert inside.precision == 3 and inside.geometry.geom_type == "MultiLineString"
+    split = resolve_boundary(BLOCK, _wgs84(known), BoundaryEvidence(None, halves), CLIP_WGS84)
+    assert split.precision == FALLBACK_PRECISION
