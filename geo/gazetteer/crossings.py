@@ -34,6 +34,8 @@ __all__ = ["ESTIMATE_COLUMNS", "STOP_COLUMNS", "CrossingLayers", "crossing_layer
 STOPS_NEAR_M = 1500.0
 #: Too few held-out crossings to measure an estimated line's offset: use this (metres).
 DEFAULT_LINE_UNCERTAINTY_M = 100.0
+#: An estimated line (or extension) further than this (metres) from the district is left out.
+ESTIMATE_REACH_M = 300.0
 STOP_COLUMNS: tuple[str, ...] = ("name", "aliases", "kind", "source", "licence", "road", "cross")
 #: Columns the roads layer gains: how a line was derived ("" when a source draws it all), how
 #: far its estimated stretch may be off (metres), and whether its numbering start lies on it.
@@ -104,8 +106,15 @@ def crossing_layers(
         points, lines, line_uncertainty_m=line_unc, point_uncertainty_m=float("nan")
     )
     return CrossingLayers(
-        stop_layer, crossings, _with_estimates(roads, estimates, lines, parsed), line_unc
+        stop_layer,
+        crossings,
+        _with_estimates(roads, estimates, lines, parsed, _metric(district)),
+        line_unc,
     )
+
+
+def _metric(geom: BaseGeometry) -> BaseGeometry:
+    return gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
 
 
 def _with_estimates(
@@ -113,9 +122,12 @@ def _with_estimates(
     estimates: list[RoadEstimate],
     lines: Mapping[str, BaseGeometry],
     stops: list[Stop],
+    district: BaseGeometry,
 ) -> gpd.GeoDataFrame:
-    """`roads` with the estimated lines: a drawn stub or gappy road gets its extension, a road
-    no source draws a new row; points (one crossing) are left to the crossings layer."""
+    """`roads` with the estimated lines: a drawn stub or gappy road gets its extension when the
+    extension reaches the district (a drawn road's stretch elsewhere in the city changes
+    nothing here), a road no source draws a new row; points (one crossing) are left to the
+    crossings layer."""
     from geo.geocode.numbering import numbering_start
 
     out = roads.copy()
@@ -132,6 +144,9 @@ def _with_estimates(
             continue
         start = numbering_start(est.geometry)
         known = lines.get(est.name)
+        reach = est.geometry if known is None else est.geometry.difference(known.buffer(1.0))
+        if reach.distance(district) > ESTIMATE_REACH_M:
+            continue
         on_estimate = known is None or known.distance(start) > OFF_LINE_M
         geom = gpd.GeoSeries([est.geometry], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
         file = next((s.source.partition("#")[0] for s in stops if s.on == est.name), "")
