@@ -33,6 +33,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
@@ -57,6 +58,9 @@ CLUSTER_M = 250.0
 MAX_HOP_M = 1500.0
 #: A crossing further than this from a road's drawn line lies beyond it (a stub, a gap).
 OFF_LINE_M = 80.0
+#: A drawn road is extended only through at least this many crossings beyond it: one stop off
+#: a well-drawn line is more often a misplaced or misnamed stop than a missing stretch.
+MIN_EXTENSION_CROSSINGS = 2
 #: Shortest road name (with its ending) a stop name can be split into.
 MIN_ROAD_CHARS = 3
 #: A trailing note in a stop name: "(东)", "（临时站）".
@@ -275,8 +279,8 @@ def estimate_roads(
         pts = np.array([[p.x, p.y] for _c, p in found])
         crossed = [c for c, _p in found]
         if known is not None and not known.is_empty:
-            off = shapely.distance(known, shapely.points(pts)) > OFF_LINE_M
-            if not off.any():
+            off = beyond(known, pts)
+            if off.sum() < MIN_EXTENSION_CROSSINGS:
                 continue
             estimate = _extend(
                 name, known, pts[off], sorted(set(np.array(crossed)[off])), line_uncertainty_m
@@ -335,6 +339,20 @@ def _extend(
         f"{len(off_pts)} bus-stop crossings off that line (with {'、'.join(crossed)})"
     )
     return RoadEstimate(name, geom, float(extra.length), derivation, len(off_pts), line_unc)
+
+
+def beyond(known: BaseGeometry, pts: np.ndarray) -> np.ndarray:
+    """Which points lie off a drawn line (further than `OFF_LINE_M`) *beyond* it: past one of
+    its ends or in a gap, where the nearest point of the line is an end of one of its parts.
+    A point beside the middle of a drawn line is no evidence of a missing stretch."""
+    points = [Point(xy) for xy in pts]
+    off = np.array([known.distance(p) > OFF_LINE_M for p in points], dtype=bool)
+    ends = shapely.boundary(known)
+    if ends.is_empty:
+        return np.zeros(len(pts), dtype=bool)
+    nearest = [shapely.ops.nearest_points(known, p)[0] for p in points]
+    at_end = np.array([ends.distance(q) < 1.0 for q in nearest], dtype=bool)
+    return off & at_end
 
 
 def line_leave_one_out(points_by_road: Mapping[str, np.ndarray]) -> list[tuple[str, float]]:

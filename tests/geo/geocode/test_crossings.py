@@ -174,3 +174,13 @@ def test_a_road_named_only_by_the_other_roads_stops_gets_their_crossings() -> No
         {"民晏路": points["民晏路"]}, {}, line_uncertainty_m=70, point_uncertainty_m=800
     )
     assert est.geometry.geom_type == "LineString" and est.crossings == 2
+
+
+def test_a_stop_beside_a_drawn_road_or_a_single_one_beyond_it_extends_nothing() -> None:
+    full = LineString([(0, 0), (3000, 0)])
+    beside = {"长路": _points([(1000, 300), (2000, 300)])}  # off the line, but beside it
+    assert (
+        estimate_roads(beside, {"长路": full}, line_uncertainty_m=70, point_uncertainty_m=800) == []
+    )
+    one = {"长路": _points([(3900, 0)])}  # a single crossing past its end
+    assert estimate_roads(one, {"长路": full}, line_uncertainty_m=70, point_uncertainty_m=800) == []
