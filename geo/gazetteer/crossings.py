@@ -18,6 +18,7 @@ from geo.geocode.crossings import (
     OFF_LINE_M,
     RoadEstimate,
     Stop,
+    crossing_points,
     crossings_from_stops,
     estimate_roads,
     line_leave_one_out,
@@ -92,25 +93,45 @@ def crossing_layers(
     ).to_crs(settings.crs)
     stop_layer = stop_layer.sort_values(["name", "source"], ignore_index=True)
     crossings = crossings_from_stops(parsed)
-    points = road_points(parsed)
-    arrays = {k: np.array([[p.x, p.y] for _c, p in v]) for k, v in points.items()}
-    offsets = [e for _n, e in line_leave_one_out(arrays)]
-    line_unc = (
-        round(float(np.quantile(offsets, 0.9)), 1)
-        if len(offsets) >= 5
-        else DEFAULT_LINE_UNCERTAINTY_M
-    )
+    # a road some stops stand on: a line through them; a road none stands on: through the
+    # crossings the other roads' stops name (coarser: measured apart)
+    on_road = road_points(parsed)
+    centres = {
+        road: points
+        for road, points in crossing_points(parsed).items()
+        if len(on_road.get(road, [])) < 2
+    }
+    line_unc = _measured(on_road)
+    centre_unc = _measured(crossing_points(parsed))
     metric = roads.to_crs(settings.metric_crs) if len(roads) else roads
     lines = dict(zip(metric["name"], metric.geometry, strict=True)) if len(roads) else {}
-    estimates = estimate_roads(
-        points, lines, line_uncertainty_m=line_unc, point_uncertainty_m=float("nan")
-    )
+    estimates = [
+        *estimate_roads(
+            {r: p for r, p in on_road.items() if len(p) >= 2},
+            lines,
+            line_uncertainty_m=line_unc,
+            point_uncertainty_m=float("nan"),
+        ),
+        *estimate_roads(
+            centres, lines, line_uncertainty_m=centre_unc, point_uncertainty_m=float("nan")
+        ),
+    ]
     return CrossingLayers(
         stop_layer,
         crossings,
         _with_estimates(roads, estimates, lines, parsed, _metric(district)),
         line_unc,
     )
+
+
+def _measured(points: Mapping[str, list]) -> float:
+    """The 90th percentile of each interior crossing's distance from the line through the
+    others (`line_leave_one_out`): how far such an estimated line may be off (metres)."""
+    arrays = {k: np.array([[p.x, p.y] for _c, p in v]) for k, v in points.items()}
+    offsets = [e for _n, e in line_leave_one_out(arrays)]
+    if len(offsets) < 5:
+        return DEFAULT_LINE_UNCERTAINTY_M
+    return round(float(np.quantile(offsets, 0.9)), 1)
 
 
 def _metric(geom: BaseGeometry) -> BaseGeometry:

@@ -43,6 +43,7 @@ from extract.vocab import CJK, ROAD_SUFFIXES
 __all__ = [
     "CROSSING_COLUMNS",
     "Stop",
+    "crossing_points",
     "crossings_from_stops",
     "estimate_roads",
     "line_leave_one_out",
@@ -214,19 +215,23 @@ def crossings_from_stops(stops: list[Stop]) -> gpd.GeoDataFrame:
 
 
 def road_points(stops: list[Stop]) -> dict[str, list[tuple[str, Point]]]:
-    """road → (the road it crosses, metric point): the points an estimated line goes through.
-    A crossing seen from a stop standing on the road is that stop's point (a few metres from
-    its kerb); a crossing named only by the other road's stops ("北宝兴路民晏路" for 民晏路) is
-    the mean of those stops, which stand on the other road near the junction."""
+    """road → (the road it crosses, metric point) for each crossing seen from a stop standing
+    on the road (a few metres from its kerb): the points an estimated line goes through."""
     out: dict[str, list[tuple[str, Point]]] = {}
     for (on, cross), members in _grouped(stops, lambda s: (s.on, s.cross)):
         out.setdefault(on, []).append((cross, _centre(members)[0]))
+    return out
+
+
+def crossing_points(stops: list[Stop]) -> dict[str, list[tuple[str, Point]]]:
+    """road → (the road it crosses, metric point) for every crossing of the road, the mean of
+    the stops named after it whichever road they stand on: for a road no stop stands on
+    ("北宝兴路民晏路", "平型关路民晏路" name 民晏路 from the roads crossing it)."""
+    out: dict[str, list[tuple[str, Point]]] = {}
     for (a, b), members in _grouped(stops, lambda s: (min(s.on, s.cross), max(s.on, s.cross))):
         centre = _centre(members)[0]
-        for road, other in ((a, b), (b, a)):
-            seen = out.setdefault(road, [])
-            if all(p.distance(centre) > CLUSTER_M for _c, p in seen):
-                seen.append((other, centre))
+        out.setdefault(a, []).append((b, centre))
+        out.setdefault(b, []).append((a, centre))
     return {road: points for road, points in sorted(out.items())}
 
 

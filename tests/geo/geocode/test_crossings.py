@@ -13,6 +13,7 @@ from geo.geocode.crossings import (
     MAX_HOP_M,
     OFF_LINE_M,
     chain,
+    crossing_points,
     crossings_from_stops,
     estimate_roads,
     line_leave_one_out,
@@ -168,7 +169,8 @@ def test_a_road_named_only_by_the_other_roads_stops_gets_their_crossings() -> No
     # no stop stands on 民晏路: the stops of 北宝兴路 and 平型关路 named after it mark where
     # it meets them
     stops = parse_stops(_stops([("北宝兴路民晏路", 0, 0), ("平型关路民晏路", 900, 20)]))
-    points = road_points(stops)
+    assert "民晏路" not in road_points(stops)  # no stop stands on it
+    points = crossing_points(stops)
     assert [c for c, _p in points["民晏路"]] == ["北宝兴路", "平型关路"]
     (est,) = estimate_roads(
         {"民晏路": points["民晏路"]}, {}, line_uncertainty_m=70, point_uncertainty_m=800
