@@ -60,6 +60,16 @@ class Placement:
     zone: str | None = None
 
 
+@dataclass(frozen=True)
+class Located:
+    """Placed items and how each was placed (`placements`, aligned with the rows): the one
+    typed seam between placing an item and joining it to 街道 and zones
+    (`geo.pipeline.build.join_items`), instead of private columns on the frame."""
+
+    items: gpd.GeoDataFrame
+    placements: tuple[Placement, ...]
+
+
 def as_shape(value: object) -> BaseGeometry | None:
     """A shapely geometry from a geometry or a GeoJSON mapping; None when empty or absent."""
     if value is None:
@@ -281,11 +291,24 @@ def locate_items(
     district: gpd.GeoDataFrame | None = None,
     evidence: BoundaryEvidence | None = None,
 ) -> gpd.GeoDataFrame:
-    """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text),
-    missing_sides, and `_subdistrict` / `_own_shape` for the join (see `Placement`).
+    """The placed items of `place_items`, without their placements (what a caller that does
+    not join wants)."""
+    return place_items(items, roads, geocoder, district, evidence).items
+
+
+def place_items(
+    items: pd.DataFrame,
+    roads: gpd.GeoDataFrame,
+    geocoder: Geocoder,
+    district: gpd.GeoDataFrame | None = None,
+    evidence: BoundaryEvidence | None = None,
+) -> Located:
+    """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text) and
+    missing_sides, with the `Placement` of each row (what the join reads).
 
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
-    bounds 四至 estimates. With a `_paragraph` column and a geocoder that has
+    bounds 四至 estimates; `evidence` (bus-stop crossings, 街道) checks them
+    (`geo.pipeline.fourbounds`). With a `_paragraph` column and a geocoder that has
     `resolve_in_context`, the item's quote and paragraph are its context."""
     cache: dict[str, Resolved] = {}
 
@@ -342,10 +365,7 @@ def locate_items(
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
-    out["_subdistrict"] = [p.subdistrict for p in placements]
-    out["_own_shape"] = [p.own_shape for p in placements]
-    out["_zone"] = [p.zone for p in placements]
-    return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+    return Located(gpd.GeoDataFrame(out, geometry=geometry, crs=CRS), tuple(placements))
 
 
 #: The method of an item placed by the setting its paragraph states (the extractor's location
