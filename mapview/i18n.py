@@ -97,3 +97,27 @@ def report_title(title: object, doc: object = None) -> str:
     if year is None or _YEAR_IN_TITLE.search(text):
         return text
     return f"{year}年{text}"
+
+
+def _prefixed(prefix: str, lang: str) -> dict[str, str]:
+    """Every label under `prefix.` (raw templates, placeholders kept), keyed by the rest."""
+    labels = vocabulary()["labels"]
+    return {key[len(prefix) + 1 :]: t(key, lang) for key in labels if key.startswith(prefix + ".")}
+
+
+def map_labels(lang: str) -> dict[str, Any]:
+    """Every word the map shows, in `lang`, in the shape the map builder takes
+    (`build_map(labels=...)`): words per code, cluster bubbles, layer, legend and popup
+    phrases. Templates keep their placeholders (`{n}`, `{label}`) for the map to fill."""
+    return {
+        "kinds": words("kind", lang),
+        "statuses": words("status", lang),
+        "categories": words("category", lang),
+        "outcomes": words("outcome", lang),
+        "precision": words("precision", lang),
+        "periods": words("period", lang),
+        "cluster": _prefixed("map.cluster", lang),
+        "layers": words("reference", lang) | _prefixed("map.layer", lang),
+        "legend": _prefixed("map.legend", lang),
+        "popup": _prefixed("map.popup", lang),
+    }
