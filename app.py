@@ -9,6 +9,7 @@ another atlas (the tests use fixtures).
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import replace
 from pathlib import Path
@@ -21,12 +22,27 @@ from atlas.errors import AtlasError
 from atlas.settings import Settings
 from geo import filters as flt
 from geo.export import EXPORTERS, filter_vocabulary, read_atlas
+from geo.geocode import AtlasGeocoder
+from geo.near import to_metric
 from geo.store import atlas_stamp, shown
-from mapview import build_map, charts, data_url, panels, threadmap, timeline, upload
+from mapview import (
+    build_map,
+    charts,
+    data_url,
+    figure,
+    i18n,
+    nearby,
+    panels,
+    share,
+    threadmap,
+    timeline,
+    upload,
+)
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.component import atlas_map
 from mapview.payload import draw_reasons, escape, has_roads_and_water
+from mapview.viewstate import View
 
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
 #: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
@@ -39,7 +55,11 @@ TABLE_COLUMNS = [
     "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
     "location", "precision", "method", "doc_title", "id",
 ]  # fmt: skip
-TABLE_LABELS = {"subdistrict": "街道", "doc_title": "document"}
+#: Columns of codes the table shows as words (the downloads keep the codes).
+WORD_COLUMNS = ("kind", "status", "category", "period", "precision", "method")
+#: The details panel scrolls inside this height (the map's), so selecting an item never
+#: pushes the table down under the reader's pointer.
+DETAILS_HEIGHT = 640
 #: Rows shown in the table at most (the downloads hold every row of the selection).
 TABLE_ROWS = 5_000
 #: format → (label, file extension, MIME type) of the download buttons.
@@ -74,10 +94,24 @@ def choices_of(path: str, stamp: str) -> dict[str, list]:
     return panels.filter_choices(layers["items"], filter_vocabulary(layers))
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def offline_of(path: str, stamp: str) -> str:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def offline_of(path: str, stamp: str, lang: str) -> str:
     """The offline basemap's label: only the reference lines this atlas can draw."""
-    return offline_label(*has_roads_and_water(load_layers(path, stamp)))
+    return offline_label(*has_roads_and_water(load_layers(path, stamp)), lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def metric_items(path: str, stamp: str) -> gpd.GeoDataFrame:
+    """The items in the metric CRS, projected once per atlas version ("near here")."""
+    return to_metric(load_layers(path, stamp)["items"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def geocoder_of(gazetteer_path: str, gazetteer_stamp: float) -> AtlasGeocoder:
+    """The project's own offline geocoder over the shipped gazetteer, once per file version."""
+    from geo.gazetteer import load_gazetteer
+
+    return AtlasGeocoder(load_gazetteer(gazetteer_path))
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
@@ -95,9 +129,18 @@ def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> by
     return EXPORTERS[fmt](load_layers(path, stamp)["items"], filters)
 
 
-def downloads(path: str, stamp: str, filters: flt.Filters) -> None:
+def figure_data(
+    fmt: str, path: str, stamp: str, filters: flt.Filters, lang: str, date: str
+) -> bytes:
+    """The briefing figure of the selection (drawn only when the button is clicked)."""
+    layers = load_layers(path, stamp)
+    selection = flt.apply_filters(layers["items"], filters)
+    return figure.figure_bytes(selection, layers, fmt, filters=filters, lang=lang, date=date)
+
+
+def downloads(path: str, stamp: str, filters: flt.Filters, lang: str) -> None:
     bar = st.sidebar
-    bar.header("Download the selection")
+    bar.header(i18n.t("download.header", lang))
     for fmt, (label, extension, mime) in DOWNLOADS.items():
         bar.download_button(
             label,
@@ -107,8 +150,37 @@ def downloads(path: str, stamp: str, filters: flt.Filters) -> None:
             key=f"dl_{extension}",
             on_click="ignore",
         )
-    bar.caption("The same files from the command line (`.gpkg` or `.csv` for the others):")
+    bar.caption(i18n.t("download.cli", lang))
     bar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
+    bar.header(i18n.t("download.figure_header", lang))
+    date = datetime.date.today().isoformat()  # an input of the figure: same day, same bytes
+    try:
+        figure.cjk_family()
+    except figure.FigureError as exc:  # one line, not a figure of empty boxes
+        bar.error(str(exc))
+        return
+    for fmt, mime in figure.FORMATS.items():
+        bar.download_button(
+            i18n.t(f"download.figure_{fmt}", lang),
+            functools.partial(figure_data, fmt, path, stamp, filters, lang, date),
+            f"jingan-atlas-map-{date}.{fmt}",
+            mime,
+            key=f"dl_figure_{fmt}",
+            on_click="ignore",
+            help=i18n.t("download.figure_help", lang),
+        )
+
+
+def table_words(table: pd.DataFrame, docs: pd.Series, lang: str) -> pd.DataFrame:
+    """The table as the page shows it: words for codes, report titles with their year (`docs`:
+    the rows' report files), headers in `lang` (the selection and downloads keep the codes)."""
+    shown = pd.DataFrame(table).copy()
+    for column in WORD_COLUMNS:
+        words = {c: i18n.word(column, c, lang) for c in shown[column].dropna().unique()}
+        shown[column] = shown[column].astype(object).map(words)
+    pairs = zip(table["doc_title"], docs, strict=True)
+    shown["doc_title"] = [i18n.report_title(t, d) for t, d in pairs]
+    return shown.rename(columns={c: i18n.t(f"column.{c}", lang) for c in shown.columns})
 
 
 def table_focus(table: pd.DataFrame, key: str) -> None:
@@ -123,39 +195,69 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
     st.session_state["_table_rows"] = rows
 
 
+def clear_stale_selection(selected: object, *frames: pd.DataFrame) -> None:
+    """Forget the selected item when no longer in the selection (a filter or Reset dropped
+    it): the details panel shows only an item that matches the filters."""
+    if selected is None:
+        return
+    if not any((frame["id"].astype(str) == str(selected)).any() for frame in frames):
+        st.session_state.pop(panels.SELECTED, None)
+        st.session_state.pop("_focus", None)
+
+
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
     install_static()
+    browser_lang = i18n.lang_of_locale(st.context.locale)
     path = str(ATLAS_PATH)
     try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
         stamp = atlas_stamp(path)
         if stamp is None:
-            st.error(
-                f"No atlas at {shown(path)}. Build it with `make build` (python -m geo build)."
-            )
+            st.error(i18n.t("app.no_atlas", browser_lang, path=shown(path)))
             st.stop()
         layers = load_layers(path, stamp)
     except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
-        st.error(f"The atlas cannot be opened — {exc}. Rebuild it with `make build`.")
+        st.error(i18n.t("app.bad_atlas", browser_lang, error=exc))
         st.stop()
     items = layers["items"]
+    choices = choices_of(path, stamp)
+    dropped = share.restore(choices)  # a shared link: its view into the widgets, once
+    lang = panels.language_switch(browser_lang)
+    if dropped:
+        st.sidebar.warning(i18n.t("filters.unknown_values", lang, values=", ".join(dropped)))
 
-    filters, basemap = panels.sidebar(choices_of(path, stamp), offline_of(path, stamp))
-    filters = replace(filters, outcome=timeline.outcome_filter(items))  # issue 12
-    show_threads = timeline.threads_toggle()
-    reports = upload.sidebar(GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers)
+    filters, basemap = panels.sidebar(choices, offline_of(path, stamp, lang), lang)
+    filters = replace(filters, outcome=timeline.outcome_filter(items, lang))  # issue 12
+    show_threads = timeline.threads_toggle(lang)
+    fit = st.sidebar.toggle(
+        i18n.t("filters.fit", lang),
+        value=True,
+        key=panels.KEYS["fit"],
+        help=i18n.t("filters.fit_help", lang),
+    )
+    near_query, radius = nearby.sidebar(lang)
+    reports = upload.sidebar(
+        GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers, lang
+    )
     user = upload.user_layers(reports, filters)  # issue 13: uploaded reports, filtered
     keep = flt.mask(items, filters).to_numpy()
     selection = items[keep]
     reasons = reasons_of(path, stamp)[keep]
     off_map = selection[(reasons != "").to_numpy()].assign(reason=reasons[reasons != ""])
-
-    st.title("Jing'an Atlas 静安图志")
-    st.caption(
-        "What the reports of Jing'an District promise and build — every feature links to the "
-        "sentence it comes from. Boundaries, roads and places © OpenStreetMap contributors (ODbL)."
+    clear_stale_selection(
+        st.session_state.get(panels.SELECTED), selection, *(layer.selection for layer in user)
     )
-    count = panels.count_line(len(selection), len(off_map), len(items))
+
+    found = None
+    near = selection.iloc[:0]
+    if near_query:
+        found = geocoder_of(str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH)).resolve(near_query)
+        near_rows = nearby.near_table(metric_items(path, stamp)[keep], found, radius)
+        near = selection.loc[near_rows.index].assign(distance_m=near_rows["distance_m"])
+
+    st.title(i18n.t("app.title", lang))
+    st.caption(i18n.t("app.caption", lang))
+    count = panels.count_line(len(selection), len(off_map), len(items), lang)
     st.sidebar.markdown(count)
     st.markdown(count)
 
@@ -189,12 +291,21 @@ def main() -> None:
         st.session_state["_map_click"] = clicked.get("n")
         st.session_state[panels.SELECTED] = clicked.get("id")
 
-    table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
+    if near_query and found is not None:
+        nearby.panel(found, near_query, near, radius, lang)
+
+    table_tab, chart_tab, off_tab = st.tabs(
+        [
+            i18n.t("tabs.table", lang),
+            i18n.t("tabs.charts", lang),
+            i18n.t("tabs.not_drawn", lang, count=len(off_map)),
+        ]
+    )
     with table_tab:
         if len(selection) > TABLE_ROWS:
-            st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
+            st.caption(i18n.t("count.rows_cut", lang, shown=TABLE_ROWS, total=len(selection)))
         st.dataframe(
-            pd.DataFrame(table).rename(columns=TABLE_LABELS),
+            table_words(table, selection["doc"].head(TABLE_ROWS), lang),
             hide_index=True,
             key=table_key,
             on_select="rerun",
@@ -205,26 +316,38 @@ def main() -> None:
         left.altair_chart(charts.year_kind_chart(selection), width="stretch")
         right.altair_chart(charts.status_year_chart(selection), width="stretch")
         by = st.radio(
-            "Count by", ["subdistrict", "zone"], horizontal=True, key="chart_by",
-            format_func=lambda b: "街道" if b == "subdistrict" else "functional zone",
+            i18n.t("charts.count_by", lang), ["subdistrict", "zone"], horizontal=True,
+            key="chart_by", format_func=lambda b: i18n.t(f"charts.by_{b}", lang),
         )  # fmt: skip
         st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
         left, right = st.columns(2)
         left.altair_chart(charts.plan_outcome_chart(selection, "year"), width="stretch")
         right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
     with off_tab:
-        panels.not_drawn_list(off_map)
+        panels.not_drawn_list(off_map, lang)
     upload.report_panels(user, filters, TABLE_COLUMNS)
 
-    with detail_col:
+    with detail_col, st.container(height=DETAILS_HEIGHT, border=False, key="details"):
         chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))
         if len(chosen):
-            panels.item_details(chosen.iloc[0].to_dict())
-            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())
+            panels.item_details(chosen.iloc[0].to_dict(), lang)
+            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict(), lang)
         else:
-            st.caption("Click a feature on the map or a row of the table to read its source.")
+            st.caption(i18n.t("app.pick_hint", lang))
 
-    downloads(path, stamp, filters)
+    downloads(path, stamp, filters, lang)
+    share.sync(
+        View(
+            filters=filters,
+            selected=st.session_state.get(panels.SELECTED),
+            lang=lang,
+            basemap=basemap,
+            threads=show_threads,
+            near=near_query,
+            radius=radius,
+            keep_view=not fit,
+        )
+    )
 
 
 main()

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -26,7 +27,7 @@ from atlas.errors import AtlasError
 from geo import filters as flt
 from geo.export import export_csv_bytes, export_geojson_bytes
 from geo.upload import UploadContext, UploadResult, upload_report
-from mapview import panels
+from mapview import i18n, panels
 from mapview.payload import not_drawn
 
 #: Widget key of the uploader (tests drive it through it).
@@ -78,18 +79,39 @@ def _process(name: str, data: bytes, context: UploadContext) -> UploadResult | s
     return result
 
 
+def distinct_uploads(files: Sequence[Any]) -> tuple[list[tuple[str, bytes, str]], list[str]]:
+    """(name, content, sha256) of each distinct upload, in order, and the names of the files
+    whose content was already there: the same report dropped twice is one layer, not two
+    identical ones (whatever its second name)."""
+    seen: set[str] = set()
+    kept: list[tuple[str, bytes, str]] = []
+    repeated: list[str] = []
+    for upload in files:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            repeated.append(str(upload.name))
+            continue
+        seen.add(digest)
+        kept.append((str(upload.name), data, digest))
+    return kept, repeated
+
+
 def sidebar(
-    gazetteer_path: Path, gazetteer_stamp: float, atlas_key: str, atlas: Mapping
+    gazetteer_path: Path,
+    gazetteer_stamp: float,
+    atlas_key: str,
+    atlas: Mapping,
+    lang: str = "en",
 ) -> list[UploadResult]:
     """The uploader; returns the reports read (errors are shown in the sidebar)."""
     bar = st.sidebar
-    bar.header("Your report")
+    bar.header(i18n.t("upload.header", lang))
     files = bar.file_uploader(
-        "Drop a report (.txt, .docx or .pdf with text) to see its items on the map",
+        i18n.t("upload.drop", lang),
         accept_multiple_files=True,
         key=KEY,
-        help="Read, extracted and placed in memory only: nothing is added to the atlas. "
-        "To keep it, copy it to data/raw/ and run `make build`.",
+        help=i18n.t("upload.help", lang),
     )
     if not files:
         st.session_state.pop(_CACHE, None)
@@ -100,12 +122,14 @@ def sidebar(
     context = upload_context(str(gazetteer_path), gazetteer_stamp, atlas_key, atlas)
     cache: dict = st.session_state.setdefault(_CACHE, {})
     results, keep = [], set()
-    for upload in files:
-        data = upload.getvalue()
-        key = (upload.name, hashlib.sha256(data).hexdigest())
+    distinct, repeated = distinct_uploads(files)
+    for name in repeated:
+        bar.caption(i18n.t("upload.duplicate", lang, name=panels.md_escape(name)))
+    for name, data, digest in distinct:
+        key = (name, digest)
         keep.add(key)
         if key not in cache:
-            cache[key] = _process(upload.name, data, context)
+            cache[key] = _process(name, data, context)
         outcome = cache[key]
         if isinstance(outcome, str):
             bar.error(outcome)
