@@ -1,4 +1,4 @@
-""""What is planned near here" in the page: an address or place typed by a resident, placed
+"""What is planned "near here" in the page: an address or place typed by a resident, placed
 by the project's own geocoder (the shipped gazetteer, offline), and the matching items within
 a chosen distance, nearest first, with their status and outcome.
 
@@ -114,9 +114,7 @@ def sidebar(lang: str) -> tuple[str, int]:
     ).strip()
     if st.session_state.get(RADIUS_KEY) not in RADII:
         st.session_state[RADIUS_KEY] = DEFAULT_RADIUS
-    radius = bar.select_slider(
-        i18n.t("near.radius", lang), options=sorted(RADII), key=RADIUS_KEY
-    )
+    radius = bar.select_slider(i18n.t("near.radius", lang), options=sorted(RADII), key=RADIUS_KEY)
     return query, int(radius)
 
 
