@@ -20,11 +20,17 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.settings import Settings
+from geo import (
+    EXPORTERS,
+    AtlasGeocoder,
+    atlas_stamp,
+    filter_vocabulary,
+    load_gazetteer,
+    read_atlas,
+    shown,
+    to_metric,
+)
 from geo import filters as flt
-from geo.export import EXPORTERS, filter_vocabulary, read_atlas
-from geo.geocode import AtlasGeocoder
-from geo.near import to_metric
-from geo.store import atlas_stamp, shown
 from mapview import (
     build_map,
     charts,
@@ -109,8 +115,6 @@ def metric_items(path: str, stamp: str) -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def geocoder_of(gazetteer_path: str, gazetteer_stamp: float) -> AtlasGeocoder:
     """The project's own offline geocoder over the shipped gazetteer, once per file version."""
-    from geo.gazetteer import load_gazetteer
-
     return AtlasGeocoder(load_gazetteer(gazetteer_path))
 
 

@@ -29,8 +29,8 @@ from matplotlib.patches import Patch
 
 from atlas.errors import AtlasError
 from atlas.settings import settings
+from geo import KINDS, STATUSES
 from geo import filters as flt
-from geo.schema import KINDS, STATUSES
 from mapview import i18n, style
 
 #: Font families tried in order (Simplified Chinese faces of Noto CJK first).

@@ -16,8 +16,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geo.geocode import Resolution
-from geo.near import DISTANCE, items_near, metric_point, to_metric
+from geo import DISTANCE, Resolution, items_near, metric_point, to_metric
 from mapview import i18n, panels
 from mapview.share import RADIUS_KEY
 from mapview.viewstate import DEFAULT_RADIUS, RADII

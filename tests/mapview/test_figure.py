@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from geo import filters as flt
-from geo.export import read_atlas
+from geo import read_atlas
 from mapview import figure
 
 ROOT = Path(__file__).resolve().parents[2]

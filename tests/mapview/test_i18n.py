@@ -11,7 +11,7 @@ import geopandas as gpd
 import pytest
 
 from extract import lexicon
-from geo.schema import KINDS, OUTCOMES, PERIODS, PRECISION, STATUSES
+from geo import KINDS, OUTCOMES, PERIODS, PRECISION, STATUSES
 from mapview import i18n
 from mapview.basemaps import BASEMAPS
 from mapview.style import REFERENCE_STYLE

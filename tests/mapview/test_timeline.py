@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.export import read_atlas
-from geo.threads import timeline
+from geo import read_atlas, timeline
 from mapview.timeline import thread_summary, timeline_html
 
 ROOT = Path(__file__).resolve().parents[2]
