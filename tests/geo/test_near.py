@@ -10,6 +10,7 @@ import pyproj
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from geo.gazetteer import load_gazetteer
 from geo.geocode import AtlasGeocoder
 from geo.near import DISTANCE, items_near, to_metric
 
@@ -87,7 +88,7 @@ def test_at_one_distance_points_lines_then_smaller_areas_come_first():
 @pytest.mark.parametrize("place", ["共和新路3550号", "大宁灵石公园"])
 def test_what_is_planned_near_a_real_address(place: str):
     """The shipped gazetteer places both; the shipped atlas has items around them."""
-    found = AtlasGeocoder().resolve(place)
+    found = AtlasGeocoder(load_gazetteer(ROOT / "data" / "gazetteer.gpkg")).resolve(place)
     assert found.located
     items = gpd.read_file(ROOT / "data" / "atlas.gpkg", layer="items")
     near = items_near(items, found.lon, found.lat, 500)
