@@ -31,23 +31,11 @@ from geo import (
     to_metric,
 )
 from geo import filters as flt
-from mapview import (
-    build_map,
-    charts,
-    data_url,
-    figure,
-    i18n,
-    nearby,
-    panels,
-    share,
-    threadmap,
-    timeline,
-    upload,
-)
-from mapview.assets import Assets, install_static, static_base_url
+from mapview import charts, figure, i18n, nearby, panels, share, threadmap, timeline, upload
+from mapview.assets import Assets, served_assets, static_base_url
+from mapview.atlasmap import build_map, clicked_item, show_map
 from mapview.basemaps import BASEMAPS, offline_label
-from mapview.component import atlas_map
-from mapview.payload import draw_reasons, escape, has_roads_and_water
+from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
 from mapview.viewstate import View
 
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
@@ -119,11 +107,23 @@ def geocoder_of(gazetteer_path: str, gazetteer_stamp: float) -> AtlasGeocoder:
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def map_file(path: str, stamp: str, gcj02: bool, base_url: str) -> str:
-    """URL of the published map data file (every item + reference layers), once per atlas
-    version and datum; browsers fetch it once and keep it between reruns."""
+def map_text(path: str, stamp: str, gcj02: bool) -> str:
+    """The map's data file (every item + reference layers), once per atlas version and datum."""
     layers = load_layers(path, stamp)
-    return data_url(layers["items"], layers, gcj02=gcj02, assets=Assets(base_url))
+    return map_data(layers["items"], layers, gcj02=gcj02)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def map_url(path: str, stamp: str, gcj02: bool, assets: Assets) -> str:
+    """URL of the published data file; browsers fetch it once and keep it between reruns.
+    (Served from memory instead, the file is registered again on every rerun.)"""
+    return assets.data_url(map_text(path, stamp, gcj02))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def present_of(path: str, stamp: str) -> tuple[str, ...]:
+    """The reference layers this atlas can draw."""
+    return present_layers(load_layers(path, stamp))
 
 
 def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> bytes:
@@ -194,8 +194,7 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
     if rows and rows != st.session_state.get("_table_rows") and rows[0] < len(table):
         chosen = str(table["id"].iloc[rows[0]])
         st.session_state[panels.SELECTED] = chosen
-        n = st.session_state.get("_focus", {}).get("n", 0) + 1
-        st.session_state["_focus"] = {"id": escape(chosen), "n": n}
+        st.session_state["_reveal"] = st.session_state.get("_reveal", 0) + 1
     st.session_state["_table_rows"] = rows
 
 
@@ -206,12 +205,10 @@ def clear_stale_selection(selected: object, *frames: pd.DataFrame) -> None:
         return
     if not any((frame["id"].astype(str) == str(selected)).any() for frame in frames):
         st.session_state.pop(panels.SELECTED, None)
-        st.session_state.pop("_focus", None)
 
 
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
-    install_static()
     browser_lang = i18n.lang_of_locale(st.context.locale)
     path = str(ATLAS_PATH)
     try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
@@ -252,10 +249,11 @@ def main() -> None:
         st.session_state.get(panels.SELECTED), selection, *(layer.selection for layer in user)
     )
 
-    found = None
+    found = focus = None
     near = selection.iloc[:0]
     if near_query:
         found = geocoder_of(str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH)).resolve(near_query)
+        focus = nearby.focus_of(found, near_query, lang)
         near_rows = nearby.near_table(metric_items(path, stamp)[keep], found, radius)
         near = selection.loc[near_rows.index].assign(distance_m=near_rows["distance_m"])
 
@@ -269,31 +267,39 @@ def main() -> None:
     table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
     table_focus(table, table_key)
 
-    assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
+    assets = served_assets(static_base_url(st.get_option("server.baseUrlPath")))
     gcj02 = BASEMAPS[basemap].gcj02
-    overlays = []
+    url = (
+        assets.data_url(map_text(path, stamp, gcj02))
+        if assets.media
+        else map_url(path, stamp, gcj02, assets)
+    )
+    clicked = clicked_item()
+    if clicked:
+        st.session_state[panels.SELECTED] = clicked
+    threads = None
     if show_threads:  # one feature per thread instead of one per mention
         features = threadmap.thread_features(layers["threads"], selection)
-        overlays = [(threadmap.LAYER_NAME, threadmap.thread_items(features))]
-    args = build_map(
+        threads = threadmap.thread_items(features)
+    atlas_map = build_map(
         items,
-        selection=keep & (not show_threads),
+        selection=keep,
+        filters=filters,
         basemap=basemap,
         assets=assets,
-        focus=st.session_state.get("_focus"),
-        url=map_file(path, stamp, gcj02, assets.base_url),
-        filters=filters,
-        user_layers=[(layer.label, layer.selection) for layer in user],
-        overlays=overlays,
+        data_url=url,
+        present=present_of(path, stamp),
+        user_layers=[(layer.label, layer.result.drawable) for layer in user],
+        threads=threads,
+        labels=i18n.map_labels(lang),
+        fit_bounds=fit,
+        focus=focus,
+        selected=st.session_state.get(panels.SELECTED),
+        reveal=st.session_state.get("_reveal", 0),
     )
     map_col, detail_col = st.columns([5, 2])
     with map_col:
-        clicked = atlas_map(args)
-        if show_threads:  # the outcome colours of the thread markers
-            st.html(threadmap.legend_html())
-    if clicked and clicked.get("n") != st.session_state.get("_map_click"):
-        st.session_state["_map_click"] = clicked.get("n")
-        st.session_state[panels.SELECTED] = clicked.get("id")
+        show_map(atlas_map)
 
     if near_query and found is not None:
         nearby.panel(found, near_query, near, radius, lang)

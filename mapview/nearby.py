@@ -3,13 +3,11 @@ by the project's own geocoder (the shipped gazetteer, offline), and the matching
 a chosen distance, nearest first, with their status and outcome.
 
 The geocoder's answer is shown as it is: its precision, what it matched and how far off it may
-be — drawn on the map as a circle of that radius (`focus`) — and an address it cannot place
-is one line saying so, never a guessed point. Distances come from `geo.near.items_near`.
+be — drawn on the map as a circle of that radius (`mapview.atlasmap.Focus`) — and an address
+it cannot place is one line saying so, never a guessed point. Distances come from `geo.near.items_near`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -18,6 +16,7 @@ import streamlit as st
 
 from geo import DISTANCE, Resolution, items_near, metric_point, to_metric
 from mapview import i18n, panels
+from mapview.atlasmap import Focus
 from mapview.share import RADIUS_KEY
 from mapview.viewstate import DEFAULT_RADIUS, RADII
 
@@ -25,20 +24,6 @@ from mapview.viewstate import DEFAULT_RADIUS, RADII
 MIN_CIRCLE_M = 25.0
 #: Columns of the list, in order.
 COLUMNS = ("name", "distance_m", "kind", "status", "outcome", "year", "doc_title", "id")
-
-
-@dataclass(frozen=True)
-class Focus:
-    """Where the map goes and what it draws for a placed search: a circle of `radius_m`
-    around (`lon`, `lat`), labelled."""
-
-    lon: float
-    lat: float
-    radius_m: float
-    label: str
-
-    def as_tuple(self) -> tuple[float, float, float, str]:
-        return (self.lon, self.lat, self.radius_m, self.label)
 
 
 def uncertainty_m(found: Resolution) -> float:

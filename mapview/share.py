@@ -10,14 +10,14 @@ from typing import Any
 import streamlit as st
 
 from mapview import panels
-from mapview.payload import escape
 from mapview.viewstate import View, decode, encode
 
 #: Session flag: the link has been read (only on the first run: later the widgets lead).
 LOADED = "_url_loaded"
 #: Widget keys of the view's parts that are not filters.
 RADIUS_KEY = "near_radius"
-FOCUS = "_focus"
+#: The map's counter: a new value zooms to the selected item (`atlasmap.build_map(reveal=)`).
+REVEAL = "_reveal"
 
 
 def read_params() -> dict[str, list[str]]:
@@ -48,9 +48,9 @@ def restore(choices: Mapping[str, Sequence[Any]]) -> list[str]:
     state[panels.NEAR_KEY] = view.near
     state[RADIUS_KEY] = view.radius
     state[panels.KEYS["fit"]] = not view.keep_view
-    if view.selected:
+    if view.selected:  # the map opens the item's popup and zooms to it (a new `reveal`)
         state[panels.SELECTED] = view.selected
-        state[FOCUS] = {"id": escape(view.selected), "n": 1}
+        state[REVEAL] = state.get(REVEAL, 0) + 1
     return dropped
 
 
