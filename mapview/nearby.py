@@ -4,7 +4,8 @@ a chosen distance, nearest first, with their status and outcome.
 
 The geocoder's answer is shown as it is: its precision, what it matched and how far off it may
 be — drawn on the map as a circle of that radius (`mapview.atlasmap.Focus`) — and an address
-it cannot place is one line saying so, never a guessed point. Distances come from `geo.near.items_near`.
+it cannot place is one line saying so, never a guessed point. Distances come from
+`geo.near.items_near`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,10 @@ from mapview import i18n
 
 #: Widget keys (tests drive the widgets through them).
 KEYS = {"outcome": "f_outcome", "threads": "map_threads"}
+#: The bilingual outcome words ("delivered 已兑现"): the map's defaults when no language is given.
+OUTCOME_LABEL: dict[str, str] = {
+    o: f"{i18n.word('outcome', o, 'en')} {i18n.word('outcome', o, 'zh')}" for o in OUTCOMES
+}
 
 _CSS = (
     "<style>.atlas-timeline{list-style:none;padding-left:0;margin:0}"
