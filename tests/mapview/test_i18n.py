@@ -128,3 +128,15 @@ def test_report_titles_carry_their_year():
     items = gpd.read_file(ROOT / "data" / "atlas.gpkg", layer="items")
     for title, doc in set(zip(items["doc_title"], items["doc"], strict=True)):
         assert re.search(r"\d{4}年", i18n.report_title(title, doc)), title
+
+
+def test_the_map_gets_every_word_it_shows_in_both_languages():
+    from mapview.labels import default_labels
+
+    defaults = default_labels()
+    for lang in i18n.LANGS:
+        words = i18n.map_labels(lang)
+        for key, value in defaults.items():
+            if isinstance(value, dict):
+                assert set(value) <= set(words[key]), (lang, key)
+        assert words["cluster"]["project"].format(n=4) in ("4 projects", "4 个项目")
