@@ -138,9 +138,11 @@
     /** The on-map legend (an L.control); its HTML is built and escaped by Python. */
     legend: function (html, title) {
       var control = L.control({position: "bottomright"});
-      control.onAdd = function () {
+      control.onAdd = function (map) {
         var div = L.DomUtil.create("details", "atlas-legend");
-        div.open = true;
+        // open on a wide map; collapsed to its title on a narrow screen (a phone, 390 px),
+        // where it would cover the map: one tap opens it
+        div.open = map.getSize().x >= 600;
         div.innerHTML = "<summary>" + title + "</summary>" + html;
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
