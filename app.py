@@ -51,6 +51,16 @@ TABLE_COLUMNS = [
 ]  # fmt: skip
 #: Columns of codes the table shows as words (the downloads keep the codes).
 WORD_COLUMNS = ("kind", "status", "category", "period", "precision", "method")
+#: On a phone (390 px) the map comes first and fills the width: a smaller title, the caption
+#: (the attribution stays on the map and in the README) folded away; Streamlit stacks the
+#: columns and collapses the sidebar behind its one-tap button by itself.
+NARROW_CSS = (
+    "<style>@media (max-width: 640px) {"
+    " .stMainBlockContainer { padding: 3rem 0.5rem 1rem; }"
+    " .stMainBlockContainer h1 { font-size: 1.35rem; padding: 0; }"
+    " .st-key-page_caption { display: none; }"
+    "}</style>"
+)
 #: The details panel scrolls inside this height (the map's), so selecting an item never
 #: pushes the table down under the reader's pointer.
 DETAILS_HEIGHT = 640
@@ -257,8 +267,9 @@ def main() -> None:
         near_rows = nearby.near_table(metric_items(path, stamp)[keep], found, radius)
         near = selection.loc[near_rows.index].assign(distance_m=near_rows["distance_m"])
 
+    st.html(NARROW_CSS)
     st.title(i18n.t("app.title", lang))
-    st.caption(i18n.t("app.caption", lang))
+    st.container(key="page_caption").caption(i18n.t("app.caption", lang))
     count = panels.count_line(len(selection), len(off_map), len(items), lang)
     st.sidebar.markdown(count)
     st.markdown(count)

@@ -147,10 +147,15 @@ def sidebar(
         if kept != list(st.session_state[key]):  # values of another atlas
             st.session_state[key] = kept
         label = i18n.t(f"filters.{column}", lang)
-        if word is None:
-            return tuple(bar.multiselect(label, options, key=key))
+        shown = (lambda v: i18n.word(word, v, lang)) if word else str
         return tuple(
-            bar.multiselect(label, options, key=key, format_func=lambda v: i18n.word(word, v, lang))
+            bar.multiselect(
+                label,
+                options,
+                key=key,
+                format_func=shown,
+                placeholder=i18n.t("filters.choose", lang),
+            )
         )
 
     filters = flt.Filters(

@@ -146,6 +146,7 @@ def outcome_filter(items: pd.DataFrame, lang: str = "en") -> tuple[str, ...]:
             list(OUTCOMES),
             key=KEYS["outcome"],
             format_func=lambda o: outcome_label(o, lang),
+            placeholder=i18n.t("filters.choose", lang),
         )
     )
 
