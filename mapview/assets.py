@@ -145,7 +145,7 @@ class Assets:
     def plugin_css(self) -> list[tuple[str, str]]:
         return [("atlas_css", self.url(PLUGIN, "atlas.css"))]
 
-    def data_url(self, text: str, static_dir: str | os.PathLike = STATIC_DIR) -> str:
+    def data_url(self, text: str, static_dir: str | os.PathLike | None = None) -> str:
         """URL of a data file holding `text` (published once; named by content hash)."""
         if self.media:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
@@ -153,7 +153,7 @@ class Assets:
         return f"{self.base_url.rstrip('/')}/{publish(text, static_dir)}"
 
 
-def publish(text: str, static_dir: str | os.PathLike = STATIC_DIR, keep: int = KEEP) -> str:
+def publish(text: str, static_dir: str | os.PathLike | None = None, keep: int = KEEP) -> str:
     """Write `text` to `static_dir/data/map-<hash>.json` (atomically, once); return its path
     relative to `static_dir`. The name changes with the content, so browsers may cache it.
 
@@ -162,7 +162,7 @@ def publish(text: str, static_dir: str | os.PathLike = STATIC_DIR, keep: int = K
     bounded however many atlas versions a long-running server publishes."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
     relative = f"{DATA_FOLDER}/map-{digest}.json"
-    target = Path(static_dir) / relative
+    target = Path(static_dir or STATIC_DIR) / relative
     if target.is_file():
         os.utime(target)  # recently used: kept by the next clean-up
     else:
@@ -198,13 +198,13 @@ def static_base_url(base_url_path: str | None) -> str:
 
 
 def served_assets(
-    base_url: str = "/" + STATIC_URL, static_dir: str | os.PathLike = STATIC_DIR
+    base_url: str = "/" + STATIC_URL, static_dir: str | os.PathLike | None = None
 ) -> Assets:
     """The assets of this server: from `static_dir` when it can be written (the files are
     copied there once), else from Streamlit's media endpoint (a read-only checkout)."""
     try:
-        install_static(static_dir)
-        probe = Path(static_dir) / DATA_FOLDER
+        root = install_static(static_dir)
+        probe = root / DATA_FOLDER
         probe.mkdir(exist_ok=True)
         if not os.access(probe, os.W_OK):
             raise PermissionError(f"{probe} is not writable")
@@ -213,14 +213,14 @@ def served_assets(
     return Assets(base_url)
 
 
-def install_static(static_dir: str | os.PathLike = STATIC_DIR) -> Path:
+def install_static(static_dir: str | os.PathLike | None = None) -> Path:
     """Copy the needed files of the installed packages and the plugin into `static_dir`
     (idempotent).
 
     Each package goes to a versioned folder, written to a temporary folder first and renamed into
     place, so concurrent app processes never serve a half-copied file. A `.gitignore` keeps the
     copies out of the repository."""
-    root = Path(static_dir)
+    root = Path(static_dir or STATIC_DIR)
     root.mkdir(parents=True, exist_ok=True)
     ignore = root / ".gitignore"
     if not ignore.exists():
@@ -247,7 +247,7 @@ def install_static(static_dir: str | os.PathLike = STATIC_DIR) -> Path:
     return root
 
 
-def asset_files(static_dir: str | os.PathLike = STATIC_DIR) -> Iterable[Path]:
+def asset_files(static_dir: str | os.PathLike | None = None) -> Iterable[Path]:
     """The installed copies, for checks."""
-    root = Path(static_dir)
+    root = Path(static_dir or STATIC_DIR)
     return [root / p.folder / f for p in PACKAGES for f in p.files]

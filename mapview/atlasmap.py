@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -421,9 +422,11 @@ def publish_data(
     *,
     gcj02: bool = False,
     assets: Assets | None = None,
+    static_dir: str | os.PathLike | None = None,
 ) -> str:
     """Publish the map's data file for `items` over `layers`; its URL on the app's server."""
-    return (assets or Assets()).data_url(payload.map_data(items, layers, gcj02=gcj02))
+    text = payload.map_data(items, layers, gcj02=gcj02)
+    return (assets or Assets()).data_url(text, static_dir)
 
 
 # --------------------------------------------------------------------------- on the page

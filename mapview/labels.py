@@ -44,7 +44,7 @@ def default_labels() -> Labels:
             "subdistrict_names": "街道 names",
             "road_names": "Road names",
             "threads": "Threads (one per place, by outcome)",
-            "user": "◆ your report: {label} ({n})",
+            "user": "◆ {label} ({n})",  # label: "your report: <title>" (geo.UploadResult)
             "focus": "Here",
         },
         "legend": {
