@@ -334,16 +334,16 @@ def main() -> None:
         )
     with chart_tab:
         left, right = st.columns(2)
-        left.altair_chart(charts.year_kind_chart(selection), width="stretch")
-        right.altair_chart(charts.status_year_chart(selection), width="stretch")
+        left.altair_chart(charts.year_kind_chart(selection, lang), width="stretch")
+        right.altair_chart(charts.status_year_chart(selection, lang), width="stretch")
         by = st.radio(
             i18n.t("charts.count_by", lang), ["subdistrict", "zone"], horizontal=True,
             key="chart_by", format_func=lambda b: i18n.t(f"charts.by_{b}", lang),
         )  # fmt: skip
-        st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
+        st.altair_chart(charts.area_kind_chart(selection, by, lang), width="stretch")
         left, right = st.columns(2)
-        left.altair_chart(charts.plan_outcome_chart(selection, "year"), width="stretch")
-        right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
+        left.altair_chart(charts.plan_outcome_chart(selection, "year", lang), width="stretch")
+        right.altair_chart(charts.plan_outcome_chart(selection, "zone", lang), width="stretch")
     with off_tab:
         panels.not_drawn_list(off_map, lang)
     upload.report_panels(user, filters, TABLE_COLUMNS)
