@@ -49,8 +49,6 @@ TABLE_COLUMNS = [
     "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
     "location", "precision", "method", "doc_title", "id",
 ]  # fmt: skip
-#: Columns of codes the table shows as words (the downloads keep the codes).
-WORD_COLUMNS = ("kind", "status", "category", "period", "precision", "method")
 #: On a phone (390 px) the map comes first and fills the width: a smaller title, the caption
 #: (the attribution stays on the map and in the README) folded away; Streamlit stacks the
 #: columns and collapses the sidebar behind its one-tap button by itself.
@@ -185,18 +183,6 @@ def downloads(path: str, stamp: str, filters: flt.Filters, lang: str) -> None:
         )
 
 
-def table_words(table: pd.DataFrame, docs: pd.Series, lang: str) -> pd.DataFrame:
-    """The table as the page shows it: words for codes, report titles with their year (`docs`:
-    the rows' report files), headers in `lang` (the selection and downloads keep the codes)."""
-    shown = pd.DataFrame(table).copy()
-    for column in WORD_COLUMNS:
-        words = {c: i18n.word(column, c, lang) for c in shown[column].dropna().unique()}
-        shown[column] = shown[column].astype(object).map(words)
-    pairs = zip(table["doc_title"], docs, strict=True)
-    shown["doc_title"] = [i18n.report_title(t, d) for t, d in pairs]
-    return shown.rename(columns={c: i18n.t(f"column.{c}", lang) for c in shown.columns})
-
-
 def table_focus(table: pd.DataFrame, key: str) -> None:
     """A new table row selection selects that item and asks the map to zoom to it."""
     state = st.session_state.get(key)
@@ -326,7 +312,7 @@ def main() -> None:
         if len(selection) > TABLE_ROWS:
             st.caption(i18n.t("count.rows_cut", lang, shown=TABLE_ROWS, total=len(selection)))
         st.dataframe(
-            table_words(table, selection["doc"].head(TABLE_ROWS), lang),
+            panels.table_words(table, selection["doc"].head(TABLE_ROWS), lang),
             hide_index=True,
             key=table_key,
             on_select="rerun",
@@ -346,7 +332,7 @@ def main() -> None:
         right.altair_chart(charts.plan_outcome_chart(selection, "zone", lang), width="stretch")
     with off_tab:
         panels.not_drawn_list(off_map, lang)
-    upload.report_panels(user, filters, TABLE_COLUMNS)
+    upload.report_panels(user, filters, TABLE_COLUMNS, lang)
 
     with detail_col, st.container(height=DETAILS_HEIGHT, border=False, key="details"):
         chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))

@@ -206,6 +206,22 @@ def cli_command(filters: flt.Filters, output: str = "selection.geojson") -> str:
                        *flt.filter_arguments(filters)])  # fmt: skip
 
 
+#: Columns of codes the tables show as words (the downloads keep the codes).
+WORD_COLUMNS = ("kind", "status", "category", "period", "precision", "method", "outcome")
+
+
+def table_words(table: pd.DataFrame, docs: pd.Series, lang: str) -> pd.DataFrame:
+    """The table as the page shows it: words for codes, report titles with their year (`docs`:
+    the rows' report files), headers in `lang` (the selection and downloads keep the codes)."""
+    shown = pd.DataFrame(table).copy()
+    for column in (c for c in WORD_COLUMNS if c in shown.columns):
+        words = {c: i18n.word(column, c, lang) for c in shown[column].dropna().unique()}
+        shown[column] = shown[column].astype(object).map(words)
+    pairs = zip(table["doc_title"], docs, strict=True)
+    shown["doc_title"] = [i18n.report_title(t, d) for t, d in pairs]
+    return shown.rename(columns={c: i18n.t(f"column.{c}", lang) for c in shown.columns})
+
+
 def count_line(matching: int, not_drawn: int, total: int, lang: str = "en") -> str:
     return i18n.t("count.line", lang, matching=matching, not_drawn=not_drawn, total=total)
 

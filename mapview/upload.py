@@ -163,17 +163,17 @@ def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: obje
 
 
 def report_panels(
-    layers: Sequence[UserLayer], filters: flt.Filters, columns: Sequence[str]
+    layers: Sequence[UserLayer], filters: flt.Filters, columns: Sequence[str], lang: str = "en"
 ) -> None:
     """Below the map: per report, its count, the district check, table, unlocated list and
     downloads (the same export functions as the atlas, with the same filters)."""
     for index, layer in enumerate(layers):
         with st.container(key=f"byo_report_{index}"):
-            _report_panel(index, layer, filters, columns)
+            _report_panel(index, layer, filters, columns, lang)
 
 
 def _report_panel(
-    index: int, layer: UserLayer, filters: flt.Filters, columns: Sequence[str]
+    index: int, layer: UserLayer, filters: flt.Filters, columns: Sequence[str], lang: str
 ) -> None:
     """One report: heading, district check, count, table, unlocated list, downloads."""
     result, selection = layer.result, layer.selection
@@ -182,24 +182,33 @@ def _report_panel(
         st.warning(result.district.message)
     located = ~(selection.geometry.isna() | selection.geometry.is_empty)
     st.markdown(
-        panels.count_line(len(selection), int((~located).sum()), len(result.drawable))
-        + f" · read as {panels.md_escape(result.format)} in {result.timings.total:.1f} s"
+        panels.count_line(len(selection), int((~located).sum()), len(result.drawable), lang)
+        + " · "
+        + i18n.t(
+            "upload.read_as",
+            lang,
+            format=panels.md_escape(result.format),
+            seconds=result.timings.total,
+        )
     )
     table_tab, unlocated_tab = st.tabs(
-        [f"Table ({len(selection)})", f"Unlocated ({int((~located).sum())})"]
+        [
+            i18n.t("upload.table", lang, count=len(selection)),
+            i18n.t("upload.unlocated", lang, count=int((~located).sum())),
+        ]
     )
     with table_tab:
         st.dataframe(
-            pd.DataFrame(selection.reindex(columns=list(columns))),
+            panels.table_words(selection.reindex(columns=list(columns)), selection["doc"], lang),
             hide_index=True,
             key=f"byo_table_{index}",
         )
     with unlocated_tab:
-        panels.not_drawn_list(not_drawn(selection))
-    _downloads(result, filters, index)
+        panels.not_drawn_list(not_drawn(selection), lang)
+    _downloads(result, filters, index, lang)
 
 
-def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
+def _downloads(result: UploadResult, filters: flt.Filters, index: int, lang: str) -> None:
     stem = Path(result.name).stem or "report"
     left, middle, right = st.columns(3)
     for column, (label, export, ext, mime) in zip(
@@ -211,7 +220,7 @@ def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
         strict=True,
     ):
         column.download_button(
-            f"Download {label}",
+            i18n.t("upload.download", lang, format=label),
             functools.partial(export, result.drawable, filters),
             f"{stem}.{ext}",
             mime,
@@ -219,7 +228,7 @@ def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
             on_click="ignore",
         )
     right.download_button(
-        "Text as read (.txt)",
+        i18n.t("upload.text", lang),
         result.text.encode("utf-8"),
         f"{result.name}.txt",
         "text/plain",
