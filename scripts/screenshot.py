@@ -1,11 +1,12 @@
 """Take docs/screenshot.png: the app on the shipped atlas in headless Debian Chromium (offline).
 
-    .venv/bin/python scripts/screenshot.py [--item ID] [-o docs/screenshot.png]
+    .venv/bin/python scripts/screenshot.py [--item ID] [--lang zh|en] [-o docs/screenshot.png]
 
-Opens the page, waits for the map, opens the popup of one located item (by default the first
-precisely placed project drawn outside a cluster) to show a source sentence, and saves a
-full-page screenshot at 1400 px wide. Refuses to run without a CJK font (`fc-list :lang=zh`;
-`bash scripts/ensure-chromium.sh` installs Debian's fonts-noto-cjk): Chinese would be boxes.
+Opens the page (in Chinese unless `--lang en`, with a browser locale to match), waits for the
+map, opens the popup of one located item (by default the first precisely placed project drawn
+outside a cluster) to show a source sentence, and saves a full-page screenshot at 1400 px wide.
+Refuses to run without a CJK font (`fc-list :lang=zh`; `bash scripts/ensure-chromium.sh`
+installs Debian's fonts-noto-cjk): Chinese would be boxes.
 """
 
 from __future__ import annotations
@@ -34,16 +35,17 @@ def cjk_fonts() -> list[str]:
     return sorted({line.strip() for line in out.stdout.splitlines() if line.strip()})
 
 
-def candidates(atlas: Path) -> list[str]:
-    """Located items, precise projects first: the screenshot opens the first one drawn alone."""
-    items = read_items(atlas)
+def candidates(atlas: Path) -> list[int]:
+    """Rows of located items (positions in the atlas' order, as the map's item layer counts
+    them), precise projects first: the screenshot opens the first one drawn alone."""
+    items = read_items(atlas).reset_index(drop=True)
     located = items[~(items.geometry.isna() | items.geometry.is_empty)]
     rank = (
         (located["kind"] != "project").astype(int) * 4
         + (located.geometry.geom_type != "Point").astype(int) * 2
         + (located["precision"] != 1).astype(int)
     )
-    return located.assign(rank=rank).sort_values("rank", kind="stable")["id"].astype(str).tolist()
+    return located.assign(rank=rank).sort_values("rank", kind="stable").index.tolist()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--atlas", type=Path, default=Path(settings.atlas_path))
     parser.add_argument("--item", help="id of the item to click (default: a located project)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="the page's language")
     args = parser.parse_args(argv)
     if not cjk_fonts():
         print(
@@ -61,19 +64,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # A SIGTERM (e.g. from `timeout`) must still stop the app server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    ids = [args.item] if args.item else candidates(args.atlas)
+    rows = candidates(args.atlas)
+    if args.item:
+        ids = read_items(args.atlas)["id"].astype(str).tolist()
+        rows = [ids.index(args.item)]
+    locale = "zh-CN" if args.lang == "zh" else "en-US"
     with streamlit_app({"ATLAS_PATH": str(args.atlas)}) as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
         page.set_default_timeout(60_000)
-        page.goto(url, wait_until="domcontentloaded")
+        page.goto(f"{url}/?lang={args.lang}", wait_until="domcontentloaded")
         counts = wait_for_map(page)
         print(f"map drawn: {counts}", file=sys.stderr)
         container = map_container(page)
-        item = container.evaluate(
-            "(el, ids) => ids.find((id) => window.ATLAS.alone(id)) || null", ids
+        row = container.evaluate(
+            "(el, rows) => rows.find((r) => L.atlas.alone('items', r)) ?? null", rows
         )
-        if item:  # a click on a crowded spot would hit a cluster icon: open the popup in JS
-            container.evaluate("(el, id) => window.ATLAS.open(id)", item)
+        if row is not None:  # a click on a crowded spot would hit a cluster: open it in JS
+            container.evaluate("(el, row) => L.atlas.open('items', row)", row)
             time.sleep(1)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.output), full_page=True)
