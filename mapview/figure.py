@@ -22,6 +22,7 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -133,9 +134,9 @@ def _extent(items: gpd.GeoDataFrame | None, district: gpd.GeoDataFrame | None) -
     return (cx - half, cy - half_y, cx + half, cy + half_y)
 
 
-def _reference(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> list:
+def _reference(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[Artist]:
     """Water, roads, zones, 街道 and district outlines under the items; legend handles."""
-    handles = []
+    handles: list[Artist] = []
     water = _metric(layers.get("water"))
     if water is not None:
         water.plot(ax=ax, color="#a9cdee", edgecolor="#6fa8dc", linewidth=0.6, zorder=1)

@@ -4,7 +4,7 @@ encoding; this module only moves it between `st.query_params` and `st.session_st
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -25,7 +25,7 @@ def read_params() -> dict[str, list[str]]:
     return {key: list(st.query_params.get_all(key)) for key in st.query_params.keys()}  # noqa: SIM118
 
 
-def restore(choices: Mapping[str, Sequence[Any]]) -> list[str]:
+def restore(choices: Mapping[str, list[Any]]) -> list[str]:
     """On a session's first run, put the link's view into the widgets' state (before they are
     drawn); returns the values the link had that this atlas lacks (shown as one line)."""
     if st.session_state.get(LOADED):
@@ -33,7 +33,8 @@ def restore(choices: Mapping[str, Sequence[Any]]) -> list[str]:
     st.session_state[LOADED] = True
     view, dropped = decode(read_params(), choices)
     state = st.session_state
-    state.update(panels.filter_defaults(choices))
+    for key, value in panels.filter_defaults(choices).items():
+        state[key] = value
     years = choices.get("year") or []
     if view.filters.year_range and len(years) >= 2:
         state[panels.KEYS["year"]] = view.filters.year_range

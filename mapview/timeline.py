@@ -50,7 +50,7 @@ def outcome_label(outcome: object, lang: str = "en") -> str:
 
 
 def _year(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
+    return "" if _text(value) == "" else str(int(str(value).split(".")[0]))
 
 
 def timeline_html(mentions: pd.DataFrame, current_id: object = None, lang: str = "en") -> str:
