@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -117,9 +118,8 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
     glossary: list[bool] = []
     tables = TableReader()
     paragraph, setting = -2, ""
-    for sent in sents:
+    for sent, at in zip(sents, paragraph_starts(norm.text, [s.nstart for s in sents]), strict=True):
         context = setting
-        at = norm.text.rfind("\n", 0, sent.nstart)
         if at != paragraph:  # a paragraph's first sentence states its setting
             paragraph, setting, context = at, paragraph_setting(sent.text, known), ""
         spans = tables.read(sent, find_spans(sent.text, known, places, context))
@@ -158,6 +158,19 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
 
 #: Area heads (功能区, 商圈, 地区 …): a paragraph opening on one such area is about it.
 _AREA_HEADS = tuple(sorted((w for w, v in NAME_HEADS.items() if v[0] == "area"), key=len))
+
+
+def paragraph_starts(text: str, starts: list[int]) -> list[int]:
+    """For each sentence start (ascending), where its paragraph starts: the last newline
+    before it (-1: none). One forward pass over the newlines, so linear in the text even
+    when it is one giant line."""
+    newlines = (m.start() for m in re.finditer("\n", text))
+    out, last, upcoming = [], -1, next(newlines, None)
+    for start in starts:
+        while upcoming is not None and upcoming < start:
+            last, upcoming = upcoming, next(newlines, None)
+        out.append(last)
+    return out
 
 
 def paragraph_setting(sentence: str, known: frozenset[str]) -> str:

@@ -108,16 +108,27 @@ def thread_summary(thread: Mapping, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
+def _near(candidate: Mapping, lang: str) -> str:
+    """One near miss: its label, score and, for a refusal, why it was kept apart (the reason
+    of `geo.threads.rules.apart_reason`, in words)."""
+    rule = str(candidate.get("rule") or "")
+    why = i18n.word("apart", rule.removeprefix("apart:"), lang) if rule.startswith("apart:") else ""
+    score = f"{float(candidate.get('score', 0)):.2f}"
+    apart = "; " + _text(i18n.t("thread.kept_apart", lang, why=why)) if why else ""
+    return f"{_text(candidate.get('label'))} ({score}{apart})"
+
+
 def candidates_html(thread: Mapping, lang: str = "en") -> str:
-    """The near links not made ("possibly the same as …", with scores), escaped; "" if none."""
+    """The near links not made ("possibly the same as …", with scores and the reason a refusal
+    gives), escaped; "" if none."""
     try:
         near = json.loads(str(thread.get("candidates") or "[]"))
     except ValueError:
         return ""
     if not near:
         return ""
-    shown = ", ".join(f"{c.get('label')} ({float(c.get('score', 0)):.2f})" for c in near[:5])
-    return f"<small>{_text(i18n.t('thread.not_linked', lang, names=shown))}</small>"
+    shown = ", ".join(_near(c, lang) for c in near[:5])
+    return f"<small>{_text(i18n.t('thread.not_linked', lang))} {shown}</small>"
 
 
 def render_thread(

@@ -63,6 +63,11 @@ _DROP = re.compile(r"[“”\"'‘’《》「」（）()\[\]【】·•\s]")
 _DASH = re.compile(r"[—–\-－~～]+")
 
 
+#: City, district, 区: at most this many prefixes stand before a name (and a long run of 区
+#: stays linear).
+_PREFIX_PASSES = 3
+
+
 def _district_prefixes() -> tuple[str, ...]:
     """上海市静安区, 上海, 静安区, 静安, 区 (from `settings.city` and `settings.district`): a
     prefix that only says "of the city / district"."""
@@ -85,6 +90,14 @@ def _strip_suffixes(text: str, words: Iterable[str], keep: int = 2) -> str:
     return text
 
 
+def _strippable(text: str, prefix: str) -> bool:
+    """`prefix` only says where `text` is: what follows is a name of its own (3 characters,
+    4 after the district's short name: 静安寺商圈 is not 静安 + 寺商圈) and not 区域 / 区块."""
+    least = 4 if prefix == settings.district.removesuffix("区") else 3
+    rest = text[len(prefix) : len(prefix) + least]
+    return text.startswith(prefix) and len(rest) >= least and not rest.startswith(("域", "块"))
+
+
 @functools.lru_cache(maxsize=65536)
 def name_key(name: object) -> str:
     """The normalised name: folded, no quotes/brackets/spaces, one dash, no district prefix,
@@ -95,15 +108,11 @@ def name_key(name: object) -> str:
         text = epithet.group(1) + next(w for w in AREA_WORDS if epithet.group(2).endswith(w))
     text = _DROP.sub("", text)
     text = _DASH.sub("—", text)
-    stripped = True
-    while stripped:  # 上海静安雕塑公园 → 静安雕塑公园 → 雕塑公园
-        stripped = False
-        for prefix in _district_prefixes():
-            rest = text[len(prefix) :]
-            least = 4 if prefix == _district_prefixes()[-2] else 3  # 静安寺商圈 is not 寺商圈
-            if text.startswith(prefix) and len(rest) >= least and not rest.startswith(("域", "块")):
-                text, stripped = rest, True
-                break
+    for _ in range(_PREFIX_PASSES):  # 上海静安雕塑公园 → 静安雕塑公园 → 雕塑公园
+        prefix = next((p for p in _district_prefixes() if _strippable(text, p)), None)
+        if prefix is None:
+            break
+        text = text[len(prefix) :]
     for word in GENERIC_PREFIXES:
         if text.startswith(word) and len(text) - len(word) >= 3:
             text = text[len(word) :]  # 城市航站楼 = 航站楼

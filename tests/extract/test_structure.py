@@ -67,3 +67,12 @@ def test_no_setting_when_the_paragraph_opens_on_two_areas_or_none() -> None:
     assert "影视演艺示范区" not in names(other)  # another paragraph
     assert paragraph_setting("苏河湾功能区滨水空间品质不断升级", frozenset()) == "苏河湾功能区"
     assert paragraph_setting("推进各项工作", frozenset()) == ""
+
+
+def test_paragraph_starts_in_one_forward_pass() -> None:
+    from extract.pipeline import paragraph_starts
+
+    text = "甲。乙。\n丙。\n\n丁。"
+    starts = [0, 2, 5, 9]
+    assert paragraph_starts(text, starts) == [-1, -1, 4, 8]
+    assert paragraph_starts("无换行。" * 5, [0, 4, 8]) == [-1, -1, -1]

@@ -107,3 +107,8 @@ def test_heldout_link_sample():
     assert result.lookalikes_joined <= 1
     assert (result.precision, result.recall) >= LINK_FLOORS
     assert result.precision >= LINK_FLOORS[0] and result.recall >= LINK_FLOORS[1]
+
+
+def test_prefixes_are_stripped_a_bounded_number_of_times():
+    assert name_key("上海市静安区区图书馆") == "图书馆"
+    assert name_key("区" * 1000 + "图书馆").startswith("区" * 900)  # not eaten one by one
