@@ -1,20 +1,23 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
 Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
-a `geo.filters.Filters`, apply the one shared filter, and draw the map (mapview), table, charts,
-the items not on the map and the downloads. The map's data goes to the browser once per atlas
-version (a static file); a rerun sends only the selection. `ATLAS_PATH` points the page at
-another atlas (the tests use fixtures).
+a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
+streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
+downloads, in the reader's language (`mapview.i18n`), with the view in the URL
+(`mapview.share`). The map's data goes to the browser once per atlas version (a static file); a
+rerun sends only the selection; a click on the map reruns only the map and its details
+(`st.fragment`). `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -31,12 +34,22 @@ from geo import (
     to_metric,
 )
 from geo import filters as flt
-from mapview import charts, figure, i18n, nearby, panels, share, threadmap, timeline, upload
+from mapview import (
+    charts,
+    figure,
+    i18n,
+    nearby,
+    panels,
+    share,
+    threadmap,
+    timeline,
+    upload,
+    viewstate,
+)
 from mapview.assets import Assets, served_assets, static_base_url
-from mapview.atlasmap import build_map, clicked_item, show_map
+from mapview.atlasmap import Focus, build_map, clicked_item, show_map
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
-from mapview.viewstate import View
 
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
 #: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
@@ -194,6 +207,64 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
     st.session_state["_table_rows"] = rows
 
 
+@dataclass(frozen=True)
+class View:
+    """What the map and its details panel show for the current filters."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    keep: np.ndarray
+    filters: flt.Filters
+    basemap: str
+    assets: Assets
+    url: str
+    present: tuple[str, ...]
+    user: list[upload.UserLayer]
+    threads: gpd.GeoDataFrame | None
+    lang: str
+    fit: bool
+    focus: Focus | None
+    #: the page's view as the link holds it (the selected item is added here)
+    link: viewstate.View
+
+
+@st.fragment
+def explore(view: View) -> None:
+    """The map and the details panel: a click on the map reruns only them (the table, charts,
+    lists and downloads do not change with the selected item); the link follows the click."""
+    items = view.layers["items"]
+    clicked = clicked_item()
+    if clicked:
+        st.session_state[panels.SELECTED] = clicked
+    atlas_map = build_map(
+        items,
+        selection=view.keep,
+        filters=view.filters,
+        basemap=view.basemap,
+        assets=view.assets,
+        data_url=view.url,
+        present=view.present,
+        user_layers=[(layer.label, layer.result.drawable) for layer in view.user],
+        threads=view.threads,
+        labels=i18n.map_labels(view.lang),
+        fit_bounds=view.fit,
+        focus=view.focus,
+        selected=st.session_state.get(panels.SELECTED),
+        reveal=st.session_state.get("_reveal", 0),
+    )
+    map_col, detail_col = st.columns([5, 2])
+    with map_col:
+        show_map(atlas_map)
+    with detail_col, st.container(height=DETAILS_HEIGHT, border=False, key="details"):
+        chosen = upload.lookup(items, view.user, st.session_state.get(panels.SELECTED))
+        if len(chosen):
+            row = chosen.iloc[0].to_dict()
+            panels.item_details(row, view.lang)
+            timeline.render_thread(items, view.layers["threads"], row, view.lang)
+        else:
+            st.caption(i18n.t("app.pick_hint", view.lang))
+    share.sync(replace(view.link, selected=st.session_state.get(panels.SELECTED)))
+
+
 def clear_stale_selection(selected: object, *frames: pd.DataFrame) -> None:
     """Forget the selected item when no longer in the selection (a filter or Reset dropped
     it): the details panel shows only an item that matches the filters."""
@@ -271,32 +342,22 @@ def main() -> None:
         if assets.media
         else map_url(path, stamp, gcj02, assets)
     )
-    clicked = clicked_item()
-    if clicked:
-        st.session_state[panels.SELECTED] = clicked
     threads = None
     if show_threads:  # one feature per thread instead of one per mention
-        features = threadmap.thread_features(layers["threads"], selection)
-        threads = threadmap.thread_items(features)
-    atlas_map = build_map(
-        items,
-        selection=keep,
+        threads = threadmap.thread_items(threadmap.thread_features(layers["threads"], selection))
+    link = viewstate.View(
         filters=filters,
+        lang=lang,
         basemap=basemap,
-        assets=assets,
-        data_url=url,
-        present=present_of(path, stamp),
-        user_layers=[(layer.label, layer.result.drawable) for layer in user],
-        threads=threads,
-        labels=i18n.map_labels(lang),
-        fit_bounds=fit,
-        focus=focus,
-        selected=st.session_state.get(panels.SELECTED),
-        reveal=st.session_state.get("_reveal", 0),
+        threads=show_threads,
+        near=near_query,
+        radius=radius,
+        keep_view=not fit,
     )
-    map_col, detail_col = st.columns([5, 2])
-    with map_col:
-        show_map(atlas_map)
+    explore(
+        View(layers, keep, filters, basemap, assets, url, present_of(path, stamp), user, threads,
+             lang, fit, focus, link)
+    )  # fmt: skip
 
     if near_query and found is not None:
         nearby.panel(found, near_query, near, radius, lang)
@@ -334,27 +395,7 @@ def main() -> None:
         panels.not_drawn_list(off_map, lang)
     upload.report_panels(user, filters, TABLE_COLUMNS, lang)
 
-    with detail_col, st.container(height=DETAILS_HEIGHT, border=False, key="details"):
-        chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))
-        if len(chosen):
-            panels.item_details(chosen.iloc[0].to_dict(), lang)
-            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict(), lang)
-        else:
-            st.caption(i18n.t("app.pick_hint", lang))
-
     downloads(path, stamp, filters, lang)
-    share.sync(
-        View(
-            filters=filters,
-            selected=st.session_state.get(panels.SELECTED),
-            lang=lang,
-            basemap=basemap,
-            threads=show_threads,
-            near=near_query,
-            radius=radius,
-            keep_view=not fit,
-        )
-    )
 
 
 main()

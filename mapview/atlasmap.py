@@ -36,8 +36,8 @@ from mapview.plugin import (
     FromZoom,
     Legend,
     OfflineBackground,
+    ReferenceLayer,
     localize,
-    reference_layer,
 )
 
 HEIGHT = 640
@@ -101,9 +101,16 @@ def target_of(tooltip: object, targets: Mapping[str, Sequence[str]]) -> str | No
 
 
 def styles() -> dict[str, Any]:
-    """The item layer's style table (colours and marker styles from `mapview.style`)."""
+    """The map's style table (colours and marker styles from `mapview.style`): item layers,
+    legend and panes."""
+    from mapview.charts import OUTCOME_COLORS  # charts imports altair: only here
+    from mapview.threadmap import NO_PLAN_COLOR
+
     return {
-        "kinds": {k: {"color": c} for k, (c, _) in style.KIND_STYLE.items()},
+        "kinds": {k: {"color": style.KIND_STYLE[k][0]} for k in KINDS},
+        "outcomes": {**OUTCOME_COLORS, "": NO_PLAN_COLOR},
+        "reference": {k: path for k, (_, path) in style.REFERENCE_STYLE.items()},
+        "panes": PANES,
         "statuses": {
             payload.escape(s): {k: v for k, v in st.items() if k != "label"}
             for s, st in style.STATUS_STYLE.items()
@@ -112,70 +119,6 @@ def styles() -> dict[str, Any]:
         "shapeFill": SHAPE_FILL,
         "areaFillMax": AREA_FILL_MAX,
     }
-
-
-# --------------------------------------------------------------------------- legend
-
-
-def _swatch(svg: str) -> str:
-    return f'<div><svg width="22" height="14" aria-hidden="true">{svg}</svg>'
-
-
-def legend_html(words: Mapping[str, Any], present: Sequence[str]) -> str:
-    """The legend's rows (words already escaped): kinds, statuses (mentions mode) or outcomes
-    (threads mode, shown by CSS), and only the reference lines this atlas draws."""
-    rows = [f'<div class="h">{words["legend"]["items"]}</div>']
-    for kind in KINDS:
-        c = style.KIND_STYLE[kind][0]
-        rows.append(
-            _swatch(
-                f'<circle cx="7" cy="7" r="5.5" fill="{c}" stroke="{c}"/>'
-                f'<circle cx="17" cy="7" r="4.5" fill="{c}" fill-opacity=".88" stroke="#fff"/>'
-            )
-            + f"{words['kinds'].get(kind, kind)}</div>"
-        )
-    rows.append(
-        f'<div class="atlas-mentions-only"><div class="h">{words["legend"]["status"]}</div>'
-    )
-    for status, st in style.STATUS_STYLE.items():
-        dash = f' stroke-dasharray="{str(st["dash"]).replace(" ", ",")}"' if st["dash"] else ""
-        rows.append(
-            _swatch(
-                f'<circle cx="7" cy="7" r="5" fill="#555" fill-opacity="{st["fill"]}" '
-                f'stroke="#555" stroke-width="1.5"{dash}/>'
-            )
-            + f"{words['statuses'].get(status, status)}</div>"
-        )
-    rows.append("</div>")
-    rows.append(
-        f'<div class="atlas-threads-only"><div class="h">{words["legend"]["threads"]}</div>'
-    )
-    from mapview.charts import OUTCOME_COLORS  # charts imports altair: only here
-    from mapview.threadmap import NO_PLAN_COLOR
-
-    for outcome, color in [*OUTCOME_COLORS.items(), ("", NO_PLAN_COLOR)]:
-        text = words["outcomes"].get(outcome, outcome) if outcome else words["legend"]["no_plan"]
-        rows.append(_swatch(f'<circle cx="7" cy="7" r="5.5" fill="{color}"/>') + f"{text}</div>")
-    rows.append("</div>")
-    lines = [k for k in ("district", "subdistricts", "zones", "roads", "water") if k in present]
-    if lines:
-        rows.append(f'<div class="h">{words["legend"]["reference"]}</div>')
-    for key in lines:
-        path = style.REFERENCE_STYLE[key][1]
-        if key == "water":
-            svg = (
-                f'<rect x="1" y="3" width="20" height="8" fill="{path["fillColor"]}" '
-                f'stroke="{path["color"]}"/>'
-            )
-        else:
-            dash = path.get("dashArray")
-            dashed = f' stroke-dasharray="{str(dash).replace(" ", ",")}"' if dash else ""
-            svg = (
-                f'<line x1="1" y1="7" x2="21" y2="7" stroke="{path["color"]}" '
-                f'stroke-width="{min(float(path.get("weight", 1)), 4.0)}"{dashed}/>'  # type: ignore[arg-type]
-            )
-        rows.append(_swatch(svg) + f"{words['layers'][key]}</div>")
-    return "".join(rows)
 
 
 # --------------------------------------------------------------------------- the mounted map
@@ -212,14 +155,13 @@ def base_map(
             base.url, attr=base.attribution, name=html.escape(base.label),
             subdomains=base.subdomains, max_zoom=base.max_zoom, control=False,
         ).add_to(m)  # fmt: skip
-    for pane, z in PANES.items():
-        folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
+    m.add_child(AtlasConfig(words, styles()))  # words, styles and panes, before the layers
     for key in payload.REFERENCE:
         if key in present:
-            m.add_child(reference_layer(words["layers"][key], data_url, key, REFERENCE_PANE[key]))
+            m.add_child(ReferenceLayer(words["layers"][key], data_url, key, REFERENCE_PANE[key]))
     if "subdistrict_names" in present:
         m.add_child(
-            reference_layer(
+            ReferenceLayer(
                 words["layers"]["subdistrict_names"], data_url, "subdistrict_names",
                 "atlasLabels", label=True,
             )
@@ -227,17 +169,16 @@ def base_map(
     if "road_names_main" in present:
         group = folium.FeatureGroup(name=words["layers"]["road_names"])
         for key, zoom in ROAD_NAMES_ZOOM.items():
-            layer = reference_layer(key, data_url, key, "atlasLabels", label=True)
+            layer = ReferenceLayer(key, data_url, key, "atlasLabels", label=True)
             layer.control = False
             group.add_child(layer)
             group.add_child(FromZoom(m, layer, zoom))
         m.add_child(group)
-    m.add_child(AtlasConfig(words, styles()))
     for kind in style.DRAW_ORDER:
         color = style.KIND_STYLE[kind][0]
         name = f'<span style="color:{color}">●</span> {words["kinds"].get(kind, kind)}'
         m.add_child(AtlasItems(name, assets=assets, kind=kind, data=data_url))
-    m.add_child(Legend(legend_html(words, present), words["legend"]["title"]))
+    m.add_child(Legend(list(present)))
     return m
 
 
@@ -320,17 +261,20 @@ def build_map(
     if selection is None:
         selection = flt.mask(items, filters).to_numpy()
     selection = np.asarray(selection, dtype=bool)
-    bits = payload.selection_bits(selection)
-    targets: dict[str, list[str]] = {"items": items["id"].astype(str).tolist()}
+    order = payload.row_order(items)  # the data file's rows
+    bits = payload.selection_code(selection[order])
+    targets: dict[str, list[str]] = {"items": items["id"].astype(str).to_numpy()[order].tolist()}
     dynamic: list[folium.FeatureGroup] = []
 
-    def inline_layer(key: str, name: str, frame: gpd.GeoDataFrame, outline: str | None) -> None:
+    def inline_layer(
+        key: str, name: str, title: str, frame: gpd.GeoDataFrame, outline: str | None
+    ) -> None:
         drawable = frame[(payload.draw_reasons(frame) == "").to_numpy()]
         targets[key] = drawable["id"].astype(str).tolist()
         group = folium.FeatureGroup(name=name)
         group.add_child(
             AtlasItems(
-                name, assets=assets, key=key, outline=outline,
+                name, assets=assets, key=key, outline=outline, title=title,
                 inline=payload.inline_rows(drawable, gcj02=base.gcj02),
             )
         )  # fmt: skip
@@ -341,9 +285,10 @@ def build_map(
         n = int((payload.draw_reasons(chosen) == "").sum())
         if n:
             text = lbl.merged(labels)["layers"]["user"].format(label=label, n=n)
-            inline_layer(f"user{i}", html.escape(text), chosen, USER_OUTLINE)
+            inline_layer(f"user{i}", html.escape(text), html.escape(label), chosen, USER_OUTLINE)
     if threads is not None:
-        inline_layer("threads", words["layers"]["threads"], threads, None)
+        name = words["layers"]["threads"]
+        inline_layer("threads", name, name, threads, None)
 
     options: dict[str, Any] = {
         "bits": bits,

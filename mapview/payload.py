@@ -3,8 +3,8 @@
 - `map_data` — every item and the reference geography as one JSON text (the static file the
   app publishes once per atlas version; the browser fetches it once and keeps it): each
   distinct geometry once (simplified to ~5 m, 6 decimals), items as short rows in atlas order.
-- `selection_bits` — a selection as a bitmap over that order (what a rerun sends: ~4.6 kB
-  for 36,700 items, instead of the features).
+- `selection_code` — a selection over the file's rows (sorted by kind and year, `row_order`) as
+  run lengths or a bitmap, whichever is shorter: what a rerun sends instead of the features.
 - `not_drawn` — the items the map cannot draw, each with the reason, for the page to list.
 - `user_payload` — small extra layers (uploaded reports) sent inline with the arguments.
 
@@ -318,7 +318,7 @@ def present_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> tuple[str, ...]:
 def map_data(
     items: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, gcj02: bool = False
 ) -> str:
-    """Every item (drawn or not, in `items` order) and the reference and label layers of
+    """Every item (drawn or not, in `row_order`) and the reference and label layers of
     `layers` (`district`, `subdistricts`, `zones`, `roads`, `water`; each may be missing or
     empty), as the JSON text of the map's static data file. With `gcj02` every geometry is
     shifted for GCJ-02 tiles (AMap)."""
@@ -327,7 +327,7 @@ def map_data(
         items = to_gcj02(items)
         frames = {k: to_gcj02(v) for k, v in frames.items()}
     table = GeometryTable()
-    rows = item_rows(items, table)
+    rows = item_rows(items.iloc[row_order(items)], table)
     reference: dict[str, dict] = {
         k: collection(frames[k], style.REFERENCE_STYLE[k][1]) for k in REFERENCE
     }
@@ -358,10 +358,44 @@ def bounds_of(items: gpd.GeoDataFrame, gcj02: bool = False) -> list[list[float]]
     return _bounds(drawable)
 
 
+def row_order(items: pd.DataFrame) -> np.ndarray:
+    """The order of the items in the data file: by kind, then year (stable). Filters mostly
+    pick kinds and year ranges, so a selection in this order is a few long runs (`selection_code`
+    sends it in a few bytes); the atlas order is kept within equal keys."""
+    kinds = items["kind"].astype(str).to_numpy() if "kind" in items.columns else np.array([])
+    years = pd.to_numeric(items.get("year"), errors="coerce") if "year" in items.columns else None
+    year_key = np.zeros(len(items)) if years is None else years.fillna(1e9).to_numpy()
+    if len(items) == 0:
+        return np.zeros(0, dtype=int)
+    return np.lexsort((np.arange(len(items)), year_key, kinds))
+
+
 def selection_bits(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
-    """A selection over the items in `map_data` order, as base64 of a little-endian bitmap."""
+    """A selection as base64 of a little-endian bitmap (one bit per data-file row)."""
     bits = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
     return base64.b64encode(bits.tobytes()).decode("ascii")
+
+
+def _varints(values: Iterable[int]) -> bytes:
+    out = bytearray()
+    for value in values:
+        while value >= 0x80:
+            out.append((value & 0x7F) | 0x80)
+            value >>= 7
+        out.append(value)
+    return bytes(out)
+
+
+def selection_code(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
+    """A selection over the data file's rows, as sent on a rerun: `r:` + base64 of the run
+    lengths (unselected first, LEB128 varints) when shorter, else `b:` + the bitmap."""
+    selected = np.asarray(mask, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], selected, [not selected[-1]]
+                                                   if len(selected) else [True]))))  # fmt: skip
+    runs = np.diff(np.concatenate(([0], edges))).tolist() if len(selected) else []
+    rle = "r:" + base64.b64encode(_varints(runs)).decode("ascii")
+    bitmap = "b:" + selection_bits(selected)
+    return rle if len(rle) < len(bitmap) else bitmap
 
 
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")

@@ -7,7 +7,7 @@
 - `AtlasSelection` — what a rerun sends (through st_folium's `feature_group_to_add`): the
   selection bitmap and view requests, a few kB whatever the atlas size.
 - `Legend` — the one legend, on the map (a `MacroElement`: folium has no legend class).
-- `FillFrom`, `FromZoom` — a reference `folium.GeoJson` filled from the data file; a layer shown
+- `ReferenceLayer`, `FromZoom` — a `folium.GeoJson` filled from the data file; a layer shown
   from a zoom level on (road names).
 - `localize` — every JS/CSS link of a map pointed at the app's own copies (offline).
 
@@ -27,16 +27,26 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from mapview.assets import Assets
+from mapview.payload import js_literal
+
+#: The groups of words the script itself shows (legend, layer names, bubbles, tooltips); the
+#: popup's details are written by Python.
+SCRIPT_WORDS: dict[str, tuple[str, ...] | None] = {
+    "kinds": None, "statuses": None, "categories": None, "outcomes": None, "cluster": None,
+    "legend": None, "layers": ("district", "subdistricts", "zones", "roads", "water"),
+    "popup": ("items_on_shape", "more_on_shape"),
+}  # fmt: skip
 
 
 class AtlasItems(JSCSSMixin, Layer):
     """One layer of atlas items: `data` (the published data file's URL, with `kind`) or
-    `inline` (`payload.inline_rows`). `key` names the layer in click reports (`⟦key:row⟧`)."""
+    `inline` (`payload.inline_rows`). `key` names the layer in click reports (`⟦key:row⟧`);
+    `title` (escaped) names an inline layer in the map's counts."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.atlasItems({{ this.options|tojson }});
+        var {{ this.get_name() }} = L.atlasItems({{ this.options }});
         {% endmacro %}
         """
     )
@@ -51,30 +61,28 @@ class AtlasItems(JSCSSMixin, Layer):
         data: str | None = None,
         inline: Mapping[str, Any] | None = None,
         outline: str | None = None,
+        title: str | None = None,
         show: bool = True,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AtlasItems"
-        self.options: dict[str, Any] = {
-            "key": key,
-            "kind": kind,
-            "data": data,
-            "outline": outline,
-            **(dict(inline) if inline else {}),
-        }
+        options = {"key": key, "kind": kind, "data": data, "outline": outline, "title": title}
+        self.options = js_literal(
+            {k: v for k, v in options.items() if v is not None} | (dict(inline) if inline else {})
+        )
         # instance lists: folium's class lists are shared and point at CDNs
         self.default_js = [*assets.cluster_js, *assets.plugin_js]
         self.default_css = [*assets.cluster_css, *assets.plugin_css]
 
 
 class AtlasConfig(folium.MacroElement):
-    """`L.atlas.configure(...)`: the words (escaped) and the style table every item layer uses,
-    sent once with the map rather than with each layer."""
+    """`L.atlas.configure(...)`: the words (escaped) and the style table every item layer and
+    the legend use, sent once with the map rather than with each layer; creates the panes."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.atlas.configure({{ this.labels|tojson }}, {{ this.styles|tojson }});
+        L.atlas.configure({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.styles }});
         {% endmacro %}
         """
     )
@@ -82,8 +90,15 @@ class AtlasConfig(folium.MacroElement):
     def __init__(self, labels: Mapping[str, Any], styles: Mapping[str, Any]) -> None:
         super().__init__()
         self._name = "AtlasConfig"
-        self.labels = dict(labels)
-        self.styles = dict(styles)
+        # compact JSON, safe inside <script> (CJK as UTF-8, not 6-byte escapes): it is sent
+        # again with every rerun
+        words = {
+            group: dict(labels[group]) if keys is None else
+            {k: v for k, v in labels[group].items() if k in keys}
+            for group, keys in SCRIPT_WORDS.items() if group in labels
+        }  # fmt: skip
+        self.labels = js_literal(words)
+        self.styles = js_literal(dict(styles))
 
 
 class AtlasSelection(folium.MacroElement):
@@ -104,41 +119,21 @@ class AtlasSelection(folium.MacroElement):
 
 
 class Legend(folium.MacroElement):
-    """The map's one legend, a collapsible control in the bottom-right corner; `html` is built
-    and escaped by Python (`mapview.atlasmap.legend_html`)."""
+    """The map's one legend, a collapsible control in the bottom-right corner, in words and
+    colours from `AtlasConfig`; `present`: the reference layers it explains."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.atlas.legend({{ this.html|tojson }}, {{ this.title|tojson }})
-            .addTo({{ this._parent.get_name() }});
+        L.atlas.legend({{ this.present|tojson }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str, title: str) -> None:
+    def __init__(self, present: list[str]) -> None:
         super().__init__()
         self._name = "Legend"
-        self.html = html
-        self.title = title
-
-
-class FillFrom(folium.MacroElement):
-    """Fill the parent `folium.GeoJson` with the layer `key` of the data file at `url`."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.atlas.fill({{ this._parent.get_name() }}, {{ this.url|tojson }}, {{ this.key|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, url: str, key: str) -> None:
-        super().__init__()
-        self._name = "FillFrom"
-        self.url = url
-        self.key = key
+        self.present = present
 
 
 class FromZoom(folium.MacroElement):
@@ -173,21 +168,34 @@ class OfflineBackground(folium.MacroElement):
     )
 
 
-def reference_layer(
-    name: str, url: str, key: str, pane: str, *, label: bool = False, show: bool = True
-) -> folium.GeoJson:
-    """A reference layer (outlines, roads, river, names): a `folium.GeoJson`, filled from the
-    data file (so the map's script stays small), styled per feature, never interactive."""
-    options: dict[str, Any] = {"interactive": False, "pane": pane}
-    if label:
-        options["point_to_layer"] = JsCode("L.atlas.label")
-    else:
-        options["style"] = JsCode("function (feature) { return feature.properties.style; }")
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": []}, name=name, show=show, **options
+class ReferenceLayer(folium.GeoJson):
+    """A reference layer (outlines, roads, river, names): a `folium.GeoJson` whose features
+    come from the layer `key` of the data file at `url`, so the map's script — sent again with
+    every rerun — stays a few lines long. Styled per feature, never interactive."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {{ this.options|tojavascript }});
+        L.atlas.fill({{ this.get_name() }}, {{ this.url|tojson }}, {{ this.key|tojson }});
+        {% endmacro %}
+        """
     )
-    layer.add_child(FillFrom(url, key))
-    return layer
+
+    def __init__(
+        self, name: str, url: str, key: str, pane: str, *, label: bool = False, show: bool = True
+    ) -> None:
+        options: dict[str, Any] = {"interactive": False, "pane": pane}
+        if label:
+            options["point_to_layer"] = JsCode("L.atlas.label")
+        else:
+            options["style"] = JsCode("L.atlas.pathStyle")
+        super().__init__(
+            {"type": "FeatureCollection", "features": []}, name=name, show=show, **options
+        )
+        self._name = "ReferenceLayer"
+        self.url = url
+        self.key = key
 
 
 def localize(m: folium.Map, assets: Assets) -> folium.Map:

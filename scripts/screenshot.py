@@ -35,17 +35,16 @@ def cjk_fonts() -> list[str]:
     return sorted({line.strip() for line in out.stdout.splitlines() if line.strip()})
 
 
-def candidates(atlas: Path) -> list[int]:
-    """Rows of located items (positions in the atlas' order, as the map's item layer counts
-    them), precise projects first: the screenshot opens the first one drawn alone."""
-    items = read_items(atlas).reset_index(drop=True)
+def candidates(atlas: Path) -> list[str]:
+    """Located items, precise projects first: the screenshot opens the first one drawn alone."""
+    items = read_items(atlas)
     located = items[~(items.geometry.isna() | items.geometry.is_empty)]
     rank = (
         (located["kind"] != "project").astype(int) * 4
         + (located.geometry.geom_type != "Point").astype(int) * 2
         + (located["precision"] != 1).astype(int)
     )
-    return located.assign(rank=rank).sort_values("rank", kind="stable").index.tolist()
+    return located.assign(rank=rank).sort_values("rank", kind="stable")["id"].astype(str).tolist()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,22 +63,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # A SIGTERM (e.g. from `timeout`) must still stop the app server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    rows = candidates(args.atlas)
-    if args.item:
-        ids = read_items(args.atlas)["id"].astype(str).tolist()
-        rows = [ids.index(args.item)]
-    locale = "zh-CN" if args.lang == "zh" else "en-US"
+    ids = [args.item] if args.item else candidates(args.atlas)
     with streamlit_app({"ATLAS_PATH": str(args.atlas)}) as url, chromium() as browser:
+        locale = "zh-CN" if args.lang == "zh" else "en-US"
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
         page.set_default_timeout(60_000)
         page.goto(f"{url}/?lang={args.lang}", wait_until="domcontentloaded")
         counts = wait_for_map(page)
         print(f"map drawn: {counts}", file=sys.stderr)
         container = map_container(page)
+        order = read_items(args.atlas)["id"].tolist()
+        rows = [order.index(i) for i in ids if i in order]
         row = container.evaluate(
             "(el, rows) => rows.find((r) => L.atlas.alone('items', r)) ?? null", rows
         )
-        if row is not None:  # a click on a crowded spot would hit a cluster: open it in JS
+        if row is not None:  # a click on a crowded spot would hit a cluster icon: open it in JS
             container.evaluate("(el, row) => L.atlas.open('items', row)", row)
             time.sleep(1)
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -108,8 +108,9 @@ ATLAS = "L.atlas"
 
 
 def map_container(page):
-    """The Leaflet container inside the map frame (a Playwright locator)."""
-    return page.frame_locator(MAP_FRAME).locator("#map_div")
+    """The Leaflet container inside the map frame (a Playwright locator). A new basemap is a
+    new map: for a moment the old frame is still there, so this takes the latest."""
+    return page.locator(MAP_FRAME).last.content_frame.locator("#map_div")
 
 
 def wait_for_map(page, timeout_ms: float = 60_000, previous: str | None = None) -> str:

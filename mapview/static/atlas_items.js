@@ -17,9 +17,14 @@
   var files = {};  // url → promise of the parsed data file
   function load(url) {
     if (!files[url]) {
+      var t0 = performance.now();  // where the first map's time goes (bench/browser_child.py)
       files[url] = fetch(url).then(function (response) {
         if (!response.ok) { throw new Error("cannot load " + url + ": " + response.status); }
-        return response.json();
+        return response.text();
+      }).then(function (text) {
+        var t1 = performance.now(), data = JSON.parse(text);
+        atlas.timing = {fetch: t1 - t0, parse: performance.now() - t1, bytes: text.length};
+        return data;
       });
     }
     return files[url];
@@ -31,18 +36,30 @@
 
   var atlas = L.atlas = {
     layers: [], bits: null, state: {}, map: null, popup: null, handled: {}, labels: {},
+    timing: {},
     styles: {},
 
-    /** The words (escaped by Python) and style table shared by every item layer. */
-    configure: function (labels, styles) { atlas.labels = labels; atlas.styles = styles; },
+    /** The words (escaped by Python) and style table shared by every item layer, and the map's
+     *  panes (bottom to top: roads and river, item shapes, outlines, labels above bubbles). */
+    configure: function (map, labels, styles) {
+      atlas.labels = labels;
+      atlas.styles = styles;
+      Object.keys(styles.panes).forEach(function (name) {
+        var pane = map.createPane(name);
+        pane.style.zIndex = styles.panes[name];
+        pane.style.pointerEvents = "none";
+      });
+    },
 
     /** A new selection (and view request) from Python; applied now or once data is in. */
     select: function (options) {
       var changed = options.bits !== atlas.state.bits || !!options.threads !== !!atlas.state.threads;
       atlas.state = options;
       if (changed) {  // a rerun that only carries details leaves the drawn features alone
-        atlas.bits = decode(options.bits || "");
+        var t = performance.now();
+        atlas.bits = decode(options.bits || "b:");
         atlas.layers.forEach(function (layer) { layer._apply(); });
+        atlas.timing.select = performance.now() - t;
       }
       var c = atlas.map && atlas.map.getContainer();
       if (c) { c.classList.toggle("atlas-threads", !!options.threads); }
@@ -88,7 +105,10 @@
     },
     hover: function (key, row) {
       var f = atlas.find(key, row);
-      if (f) { f.owner._tooltip._source = f.layer; f.owner.openTooltip(f.layer.atlasAnchor()); }
+      if (!f) { return; }
+      atlas.tip = atlas.tip || L.tooltip({direction: "top"});
+      atlas.map.openTooltip(atlas.tip.setContent(f.owner._tip(f.layer))
+                            .setLatLng(f.layer.atlasAnchor()));
     },
     open: function (key, row) {
       var f = atlas.find(key, row);
@@ -124,7 +144,10 @@
         if (!n) { return; }
         var drawn = atlas.map && atlas.map.hasLayer(l) ? n : 0;
         if (l.options.kind) { out[l.options.kind] = {features: n, drawn: drawn}; }
-        else { user[l.options.key] = {features: n, drawn: drawn}; }
+        else {  // inline layers by their title, as text (it arrives escaped)
+          var text = new DOMParser().parseFromString(l.options.title || l.options.key, "text/html");
+          user[text.documentElement.textContent] = {features: n, drawn: drawn};
+        }
       });
       var c = atlas.map && atlas.map.getContainer();
       if (c) {
@@ -135,15 +158,51 @@
       return out;
     },
 
-    /** The on-map legend (an L.control); its HTML is built and escaped by Python. */
-    legend: function (html, title) {
+    /** The on-map legend (an L.control): kinds, statuses (or, in threads mode, outcomes: CSS
+     *  shows one section) and the reference lines this atlas draws (`present`); every word is
+     *  from Python's labels, every colour from its style table. */
+    legend: function (present) {
+      var w = atlas.labels, s = atlas.styles, rows = [];
+      var svg = function (inner) {
+        return '<div><svg width="22" height="14" aria-hidden="true">' + inner + "</svg>";
+      };
+      var dash = function (d) { return d ? ' stroke-dasharray="' + d.replace(/ /g, ",") + '"' : ""; };
+      rows.push('<div class="h">' + w.legend.items + "</div>");
+      Object.keys(s.kinds).forEach(function (k) {
+        var c = s.kinds[k].color;
+        rows.push(svg('<circle cx="7" cy="7" r="5.5" fill="' + c + '" stroke="' + c + '"/>'
+          + '<circle cx="17" cy="7" r="4.5" fill="' + c + '" fill-opacity=".88" stroke="#fff"/>')
+          + (w.kinds[k] || k) + "</div>");
+      });
+      rows.push('<div class="atlas-mentions-only"><div class="h">' + w.legend.status + "</div>");
+      Object.keys(s.statuses).forEach(function (k) {
+        var st = s.statuses[k];
+        rows.push(svg('<circle cx="7" cy="7" r="5" fill="#555" fill-opacity="' + st.fill
+          + '" stroke="#555" stroke-width="1.5"' + dash(st.dash) + "/>") + (w.statuses[k] || k)
+          + "</div>");
+      });
+      rows.push('</div><div class="atlas-threads-only"><div class="h">' + w.legend.threads + "</div>");
+      Object.keys(s.outcomes).forEach(function (k) {
+        rows.push(svg('<circle cx="7" cy="7" r="5.5" fill="' + s.outcomes[k] + '"/>')
+          + (k ? w.outcomes[k] || k : w.legend.no_plan) + "</div>");
+      });
+      rows.push("</div>");
+      var lines = present.filter(function (k) { return s.reference[k]; });
+      if (lines.length) { rows.push('<div class="h">' + w.legend.reference + "</div>"); }
+      lines.forEach(function (k) {
+        var p = s.reference[k];
+        rows.push(svg(k === "water"
+          ? '<rect x="1" y="3" width="20" height="8" fill="' + p.fillColor + '" stroke="' + p.color + '"/>'
+          : '<line x1="1" y1="7" x2="21" y2="7" stroke="' + p.color + '" stroke-width="'
+            + Math.min(p.weight || 1, 4) + '"' + dash(p.dashArray) + "/>") + w.layers[k] + "</div>");
+      });
       var control = L.control({position: "bottomright"});
       control.onAdd = function (map) {
         var div = L.DomUtil.create("details", "atlas-legend");
         // open on a wide map; collapsed to its title on a narrow screen (a phone, 390 px),
         // where it would cover the map: one tap opens it
         div.open = map.getSize().x >= 600;
-        div.innerHTML = "<summary>" + title + "</summary>" + html;
+        div.innerHTML = "<summary>" + w.legend.title + "</summary>" + rows.join("");
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -155,6 +214,9 @@
     fill: function (layer, url, key) {
       load(url).then(function (data) { layer.addData(data.reference[key]); });
     },
+
+    /** `style` of the reference layers: each feature carries its own (from Python). */
+    pathStyle: function (feature) { return feature.properties.style; },
 
     /** `pointToLayer` of the label layers: a name in the label pane, above cluster bubbles. */
     label: function (feature, latlng) {
@@ -176,9 +238,25 @@
     }
   };
 
+  // A selection from Python (payload.selection_code): "b:" + a little-endian bitmap, or "r:" +
+  // run lengths (unselected first) as LEB128 varints; one 0/1 per data-file row.
   function decode(text) {
-    var raw = atob(text), out = new Uint8Array(raw.length * 8);
-    for (var i = 0; i < out.length; i++) { out[i] = (raw.charCodeAt(i >> 3) >> (i & 7)) & 1; }
+    var raw = atob(text.slice(2)), out, i;
+    if (text.slice(0, 2) !== "r:") {
+      out = new Uint8Array(raw.length * 8);
+      for (i = 0; i < out.length; i++) { out[i] = (raw.charCodeAt(i >> 3) >> (i & 7)) & 1; }
+      return out;
+    }
+    var runs = [], value = 0, shift = 0, total = 0;
+    for (i = 0; i < raw.length; i++) {
+      var c = raw.charCodeAt(i);
+      value += (c & 0x7f) * Math.pow(2, shift);
+      if (c & 0x80) { shift += 7; } else { runs.push(value); total += value; value = 0; shift = 0; }
+    }
+    out = new Uint8Array(total);
+    for (i = 0, total = 0; i < runs.length; total += runs[i], i++) {
+      if (i % 2) { out.fill(1, total, total + runs[i]); }
+    }
     return out;
   }
   function fill(template, values) {
@@ -188,7 +266,8 @@
   }
 
   L.AtlasItems = L.FeatureGroup.extend({
-    options: {key: "items", kind: null, data: null, rows: null, geoms: null, outline: null},
+    options: {key: "items", kind: null, data: null, rows: null, geoms: null, outline: null,
+              title: null},
 
     initialize: function (options) {
       L.FeatureGroup.prototype.initialize.call(this, []);
@@ -212,18 +291,22 @@
       atlas.layers.push(this);
     },
 
-    // Leaflet 1.9 gives a group's tooltip focus listeners through each child's getElement(),
-    // which a cluster group lacks; canvas features take no keyboard focus (the table is the
-    // keyboard route), so this layer skips them.
+    // Leaflet 1.9 wires a group's tooltip to each child's getElement() (keyboard focus and
+    // aria-describedby), which a cluster group lacks; canvas features take no keyboard focus
+    // (the table is the keyboard route), so this layer skips both.
     _addFocusListeners: function () {},
     _removeFocusListeners: function () {},
+    _setAriaDescribedByOnLayer: function () {},
 
     onAdd: function (map) {
       atlas.map = map;
       if (!atlas.popup) {
         atlas.popup = L.popup({maxWidth: 380, autoPanPadding: [20, 20]});
         map.on("popupclose", function () { atlas.popupFor = null; });
-        map.on("popupopen", function () { map.eachLayer(function (l) { l.closeTooltip && l.closeTooltip(); }); });
+        map.on("popupopen", function () {  // a popup closes the tooltip: it would cover it
+          map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
+          if (atlas.tip) { map.closeTooltip(atlas.tip); }
+        });
       }
       L.FeatureGroup.prototype.onAdd.call(this, map);
     },

@@ -15,8 +15,10 @@ from streamlit.testing.v1 import AppTest
 from geo import __main__ as geo_cli
 from geo.filters import Filters, apply_filters
 from mapview.panels import md_escape
+from mapview.payload import row_order
 from tests.app.conftest import APP
 from tests.app.synthetic import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
+from tests.app.test_payload import decode
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -241,14 +243,5 @@ def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     assert park["key"] == first["key"]
     assert park["feature_group"] != first["feature_group"]
     assert len(park["feature_group"]) < 2_000  # the selection, whatever the atlas size
-    items = items_frame()
-    assert decode_bits(selection_of(park), len(items)) == (items["kind"] == "park").tolist()
-
-
-def decode_bits(text: str, n: int) -> list[bool]:
-    import base64
-
-    import numpy as np
-
-    raw = np.frombuffer(base64.b64decode(text), dtype=np.uint8)
-    return np.unpackbits(raw, bitorder="little")[:n].astype(bool).tolist()
+    items = items_frame().iloc[row_order(items_frame())]  # the data file's rows
+    assert decode(selection_of(park), len(items)) == (items["kind"] == "park").tolist()

@@ -127,8 +127,8 @@ def test_thread_layer_draws_one_feature_per_thread_filled_by_outcome_and_escaped
     assert charts.OUTCOME_COLORS["no_later_mention"] in script
     assert sorted(m.targets["threads"]) == ["m3", "m4", "m5"]  # the latest mention of each
     # the one legend, on the map, names the outcome colours (shown in threads mode)
-    legend = args["script"]
-    assert "atlas-threads-only" in legend and "Threads: first plan" in legend
+    script = args["script"]
+    assert "L.atlas.legend(" in script and "Threads: first plan" in script
 
 
 # --------------------------------------------------------------------------- the page
