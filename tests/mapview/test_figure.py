@@ -66,7 +66,7 @@ def test_the_pdf_has_the_chinese_title_filters_and_attribution(layers):
 
 def test_the_english_figure_is_english(layers):
     text = _pdf_text(_figure(layers, "pdf", lang="en"))
-    assert "What the Jing'an reports plan and build" in text and "projects" in text
+    assert "What the Jing'an reports plan and build" in text and "project" in text
 
 
 def test_the_png_decodes_at_a4_size(layers):
