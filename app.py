@@ -307,7 +307,7 @@ def main() -> None:
     reports = upload.sidebar(
         GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers, lang
     )
-    user = upload.user_layers(reports, filters)  # issue 13: uploaded reports, filtered
+    user = upload.user_layers(reports, filters, lang)  # issue 13: uploaded reports, filtered
     keep = flt.mask(items, filters).to_numpy()
     selection = items[keep]
     reasons = reasons_of(path, stamp)[keep]

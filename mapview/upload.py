@@ -139,18 +139,19 @@ def sidebar(
     return results
 
 
-def user_layers(results: Sequence[UploadResult], filters: flt.Filters) -> list[UserLayer]:
-    """Each report's drawable items under the page's filters; two reports with one title are
-    told apart by their file names."""
-    titles = Counter(r.label for r in results)
-    return [
-        UserLayer(
-            r.label if titles[r.label] == 1 else f"{r.label} ({r.name})",
-            r,
-            flt.apply_filters(r.drawable, filters),
-        )
-        for r in results
-    ]
+def user_layers(
+    results: Sequence[UploadResult], filters: flt.Filters, lang: str = "en"
+) -> list[UserLayer]:
+    """Each report's drawable items under the page's filters, labelled "your report: <title>"
+    in `lang`; two reports with one title are told apart by their file names."""
+    titles = Counter(r.title for r in results)
+    layers = []
+    for r in results:
+        label = i18n.t("upload.layer", lang, title=r.title)
+        if titles[r.title] > 1:
+            label = f"{label} ({r.name})"
+        layers.append(UserLayer(label, r, flt.apply_filters(r.drawable, filters)))
+    return layers
 
 
 def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: object) -> pd.DataFrame:
