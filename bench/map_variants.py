@@ -57,10 +57,13 @@ def floor_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.AtlasMa
 
 def documented_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.AtlasMap:
     """The app's map without its item layers; the selection as one `folium.GeoJson`."""
-    base = atlasmap.build_map(items, layers, **kwargs)
+    base = APP_MAP(items, layers, **kwargs)
     for key, child in list(base.map._children.items()):
         if isinstance(child, AtlasItems):
             del base.map._children[key]
+    assets = kwargs.get("assets") or atlasmap.Assets()
+    base.map.default_js = [*base.map.default_js, *assets.plugin_js]  # reference layers, legend
+    base.map.default_css = [*base.map.default_css, *assets.plugin_css]
     base.map.add_child(Counter())
     keep = np.asarray(kwargs.get("selection"), dtype=bool)
     chosen = items[keep & (payload.draw_reasons(items) == "").to_numpy()]
@@ -80,6 +83,8 @@ def documented_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.At
 
 
 VARIANTS = {"floor": floor_map, "documented": documented_map}
+#: The app's own builder, kept before `install` replaces it.
+APP_MAP = atlasmap.build_map
 
 
 def install(name: str) -> None:

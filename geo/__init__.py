@@ -85,6 +85,7 @@ from geo.pipeline import (
 from geo.schema import (
     ATLAS_LAYERS,
     CRS,
+    DECIMALS,
     ITEM_COLUMNS,
     KINDS,
     OUTCOMES,
@@ -106,6 +107,7 @@ from geo.threads import (
 __all__ = [
     "ATLAS_LAYERS",
     "CRS",
+    "DECIMALS",
     "DISTANCE",
     "EXPORTERS",
     "ITEM_COLUMNS",

@@ -193,18 +193,16 @@ def details_html(row: Mapping[str, Any], words: Mapping[str, Any]) -> str:
     """The popup's details of the selected item (its quote, source, precision, location), sent
     with the rerun that selects it: the data file carries only what drawing needs."""
     esc = payload.escape
-    year = row.get("year")
-    precision = row.get("precision")
+    year = payload.int_or_none(row.get("year"))
+    precision = payload.int_or_none(row.get("precision"))
     where = (
-        "–"
-        if payload._missing(precision)
-        else f"{int(precision)} · " + words["precision"].get(str(int(precision)), "")
+        "–" if precision is None else f"{precision} · " + words["precision"].get(str(precision), "")
     )
     location = esc(row.get("location"))
     lines = [
         f"<blockquote>{esc(row.get('quote'))}</blockquote>",
         f'<div class="s">{esc(row.get("doc_title") or row.get("doc"))}'
-        + ("" if payload._missing(year) else f", {int(year)}")
+        + ("" if year is None else f", {year}")
         + f"<br>{words['popup']['precision']} {where}"
         + (
             f"<br>{words['popup']['location']}: {location}"
@@ -216,7 +214,7 @@ def details_html(row: Mapping[str, Any], words: Mapping[str, Any]) -> str:
     return '<div class="atlas-popup">' + "".join(lines) + "</div>"
 
 
-def build_map(
+def build_map(  # noqa: PLR0913 (the seams a page sets, keyword-only, each documented)
     items: gpd.GeoDataFrame,
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
@@ -299,7 +297,7 @@ def build_map(
     if fit_bounds is True:
         chosen_bounds = payload.bounds_of(items[selection], gcj02=base.gcj02)
     elif fit_bounds is not False:
-        chosen_bounds = [list(map(float, p)) for p in fit_bounds]  # type: ignore[union-attr]
+        chosen_bounds = [list(map(float, p)) for p in fit_bounds]
     if focus is not None:
         lat, lon = _shifted(focus.lat, focus.lon, base.gcj02)
         group = folium.FeatureGroup(name=words["layers"]["focus"], control=False)

@@ -27,11 +27,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import KINDS
+from geo import DECIMALS, KINDS
 from mapview import style
 
-#: Decimal places of drawn coordinates (~10 cm), as in the GeoJSON export.
-DECIMALS = 6
 #: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
 #: vertex). Items and reference layers share it, so an item drawn on a zone or 街道 polygon
 #: and that polygon's outline share one entry of the geometry table.
@@ -71,7 +69,8 @@ def escape_column(values: pd.Series) -> list[str]:
     return [done[v] for v in cells]
 
 
-def _int_or_none(value: object) -> int | None:
+def int_or_none(value: object) -> int | None:
+    """An integer cell, or None when missing (years and precision codes)."""
     return None if _missing(value) else int(value)  # type: ignore[call-overload]
 
 
@@ -166,8 +165,8 @@ def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
         index[drawable] = table.add(geometry_texts(items.geometry[drawable]))
     frame = items.reindex(columns=["kind", "name", "category", "year", "status", "precision"])
     text = {c: escape_column(frame[c]) for c in ("kind", "name", "category", "status")}
-    years = [_int_or_none(v) for v in frame["year"].tolist()]
-    precisions = [_int_or_none(v) for v in frame["precision"].tolist()]
+    years = [int_or_none(v) for v in frame["year"].tolist()]
+    precisions = [int_or_none(v) for v in frame["precision"].tolist()]
     given = items["color"].tolist() if "color" in items.columns else [None] * len(items)
     return [
         [g, k, n, c, y, s, p, _hex_color(col)] if g >= 0 else [g, k]
@@ -362,11 +361,14 @@ def row_order(items: pd.DataFrame) -> np.ndarray:
     """The order of the items in the data file: by kind, then year (stable). Filters mostly
     pick kinds and year ranges, so a selection in this order is a few long runs (`selection_code`
     sends it in a few bytes); the atlas order is kept within equal keys."""
-    kinds = items["kind"].astype(str).to_numpy() if "kind" in items.columns else np.array([])
-    years = pd.to_numeric(items.get("year"), errors="coerce") if "year" in items.columns else None
-    year_key = np.zeros(len(items)) if years is None else years.fillna(1e9).to_numpy()
     if len(items) == 0:
         return np.zeros(0, dtype=int)
+    kinds = (
+        items["kind"].astype(str).to_numpy() if "kind" in items.columns else np.zeros(len(items))
+    )
+    year_key = np.zeros(len(items))
+    if "year" in items.columns:
+        year_key = pd.to_numeric(items["year"], errors="coerce").fillna(1e9).to_numpy()
     return np.lexsort((np.arange(len(items)), year_key, kinds))
 
 

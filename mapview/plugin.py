@@ -51,7 +51,7 @@ class AtlasItems(JSCSSMixin, Layer):
         """
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (the layer's options, keyword-only)
         self,
         name: str,
         *,

@@ -14,11 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from geo import __main__ as geo_cli
 from geo.filters import Filters, apply_filters
+from geo.testing.page import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
 from mapview.panels import md_escape
 from mapview.payload import row_order
 from tests.app.conftest import APP
-from tests.app.synthetic import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
-from tests.app.test_payload import decode
+from tests.app.test_payload import decode, selection_options
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -220,13 +220,6 @@ def map_component(at: AppTest) -> tuple[str, dict]:
     return component.proto.id, json.loads(component.proto.json_args)
 
 
-def selection_of(args: dict) -> str:
-    """The selection bitmap the rerun sent (inside st_folium's `feature_group` script)."""
-    match = re.search(r"L\.atlas\.select\((\{.*?\})\);", args["feature_group"], re.S)
-    assert match, args["feature_group"][:300]
-    return json.loads(match.group(1))["bits"]
-
-
 def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     at = run_app()
     first_id, first = map_component(at)
@@ -244,4 +237,4 @@ def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     assert park["feature_group"] != first["feature_group"]
     assert len(park["feature_group"]) < 2_000  # the selection, whatever the atlas size
     items = items_frame().iloc[row_order(items_frame())]  # the data file's rows
-    assert decode(selection_of(park), len(items)) == (items["kind"] == "park").tolist()
+    assert decode(selection_options(park)["bits"], len(items)) == (items["kind"] == "park").tolist()

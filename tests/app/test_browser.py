@@ -21,8 +21,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from geo.filters import Filters, apply_filters
-from mapview.payload import row_order
-from tests.app.synthetic import (
+from geo.testing.page import (
     HOSTILE,
     SCRIPT_NAME,
     SCRIPT_QUOTE,
@@ -30,6 +29,7 @@ from tests.app.synthetic import (
     items_frame,
     write_layers,
 )
+from mapview.payload import row_order
 from tests.devserver import (
     CHROMIUM,
     MAP_FRAME,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +16,11 @@ import pytest
 from geo.crs import wgs84_to_gcj02
 from geo.filters import Filters, mask
 from geo.schema import KINDS, STATUSES
+from geo.testing.page import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
 from mapview import assets, atlasmap, payload, style
 from mapview import labels as lbl
 from mapview.panels import md_escape
 from tests.app.conftest import st_folium_args
-from tests.app.synthetic import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +327,56 @@ def test_thread_markers_are_coloured_by_outcome():
         crs="EPSG:4326",
     )
     assert thread_items(features)["color"].tolist() == [OUTCOME_COLORS["delivered"], NO_PLAN_COLOR]
+
+
+def selection_options(args: dict) -> dict:
+    """What a rerun tells the item layer (the `L.atlas.select` call in st_folium's
+    `feature_group`)."""
+    match = re.search(r"L\.atlas\.select\((\{.*?\})\);", args["feature_group"], re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_view_seams_fit_focus_and_reveal(items, ref, monkeypatch):
+    """What the explorer sets: fit the selection (once per selection), a focus circle with its
+    escaped label, the selected item's details and a reveal request."""
+    kw = {"data_url": "/app/static/data/map-x.json", "present": payload.present_layers(ref)}
+    parks = Filters(kind=("park",))
+    kept = atlasmap.build_map(items, ref, filters=parks, **kw)
+    assert "fit" not in selection_options(st_folium_args(kept, monkeypatch))  # view kept
+    fitted = atlasmap.build_map(items, ref, filters=parks, fit_bounds=True, **kw)
+    fit = selection_options(st_folium_args(fitted, monkeypatch))
+    chosen = items[items["kind"] == "park"].dropna(subset=["geometry"])
+    west, south, east, north = chosen.total_bounds
+    assert fit["fit"]["bounds"] == [[south, west], [north, east]]
+    here = atlasmap.Focus(121.45, 31.235, 500, "共和新路3550号<script>")
+    m = atlasmap.build_map(items, ref, focus=here, selected="t02", reveal=3, **kw)
+    args = st_folium_args(m, monkeypatch)
+    assert "L.circle(" in args["feature_group"] and '"radius": 500' in args["feature_group"]
+    assert "共和新路3550号&lt;script&gt;" in args["feature_group"]
+    assert "<script>" not in args["feature_group"]
+    options = selection_options(args)
+    lat0, lon0 = options["fit"]["bounds"][0]
+    assert lat0 < 31.235 < options["fit"]["bounds"][1][0] and lon0 < 121.45
+    row = m.targets["items"].index("t02")
+    assert options["reveal"] == {"token": 3, "key": "items", "row": row}
+    assert options["details"]["row"] == row and "blockquote" in options["details"]["html"]
+
+
+def test_the_map_speaks_the_words_it_is_given(items, ref, monkeypatch):
+    """No word of the map is fixed in its script: another language's labels replace them."""
+    words = {
+        "legend": {"title": "图例", "items": "项目 · 气泡 = 同类多项"},
+        "cluster": {"project": "{n} 个项目"},
+        "kinds": {"project": "项目"},
+    }
+    m = atlasmap.build_map(items, ref, labels=words, data_url="x", present=())
+    args = st_folium_args(m, monkeypatch)
+    for text in ("图例", "{n} 个项目", "项目 · 气泡 = 同类多项"):
+        assert text in args["script"]
+    assert "Legend" not in args["script"]
+    assert "Projects" not in args["layer_control"]
+    assert json.dumps("项目")[1:-1] in args["layer_control"]  # the layer's name, JSON-escaped
+    script = (assets.PLUGIN_DIR / "atlas_items.js").read_text()
+    for english in ("Legend", "projects", "items on this shape", "precision", "Status"):
+        assert f'"{english}' not in script and f"'{english}" not in script
