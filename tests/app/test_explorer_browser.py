@@ -7,6 +7,7 @@ deadline, never a sleep.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -18,12 +19,15 @@ import pytest
 
 from geo import Filters, apply_filters
 from geo import __main__ as geo_cli
+from tests.app import test_browser
 from tests.app.test_browser import ARTIFACTS, expect, pytestmark  # noqa: F401
-from tests.devserver import MAP_FRAME, chromium, map_container, streamlit_app, wait_for_map
+from tests.devserver import MAP_FRAME, map_container, streamlit_app, wait_for_map
 
 ROOT = Path(__file__).resolve().parents[2]
 ATLAS = ROOT / "data" / "atlas.gpkg"
 GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
+#: Chromium, shared with the page's own browser tests (one per module)
+browser = test_browser.browser
 FILTERS = Filters(kind=("project", "park"), year_range=(2022, 2025), status=("planned",))
 
 
@@ -35,21 +39,20 @@ def url():
         yield address
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
+@contextlib.contextmanager
 def open_page(browser, address: str, locale: str = "en-US", width: int = 1440, height: int = 900):
-    """A fresh browser context (no cookies, no session): what a colleague opening a link has."""
+    """A fresh browser context (no cookies, no session): what a colleague opening a link has;
+    closed after."""
     context = browser.new_context(
         viewport={"width": width, "height": height}, locale=locale, accept_downloads=True
     )
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(address, wait_until="domcontentloaded")
-    return page
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(address, wait_until="domcontentloaded")
+        yield page
+    finally:
+        context.close()
 
 
 def matching_count(page) -> int:
@@ -79,8 +82,7 @@ def drawn_total(counts: str) -> int:
 
 
 def test_the_page_speaks_the_browsers_language_and_switches(browser, url):
-    page = open_page(browser, url, locale="zh-CN")
-    try:
+    with open_page(browser, url, locale="zh-CN") as page:
         wait_for_map(page)
         expect(page.locator("h1").first).to_contain_text("静安图志")
         legend = page.frame_locator(MAP_FRAME).locator(".atlas-legend")
@@ -95,8 +97,6 @@ def test_the_page_speaks_the_browsers_language_and_switches(browser, url):
         wait_for_map(page, timeout_ms=120_000)  # the map's words changed: a new map script
         expect(legend).to_contain_text("Legend")
         expect(page).to_have_url(re.compile(r"lang=en"))
-    finally:
-        page.context.close()
 
 
 # --------------------------------------------------------------------------- shareable views
@@ -112,8 +112,7 @@ def test_a_link_opened_in_a_fresh_browser_restores_the_view_and_the_cli_count(
     chosen = chosen[chosen["name"].str.contains("公园") & chosen.geometry.notna()].iloc[0]
     link = (f"{url}/?kind=project&kind=park&year_range=2022&year_range=2025&status=planned"
             f"&item={chosen['id']}&basemap=offline")  # fmt: skip
-    first = open_page(browser, link)
-    try:
+    with open_page(browser, link) as first:
         counts = wait_for_map(first)
         assert matching_count(first) == expected > 0
         selected = apply_filters(items, FILTERS)
@@ -126,11 +125,8 @@ def test_a_link_opened_in_a_fresh_browser_restores_the_view_and_the_cli_count(
         expect(first).to_have_url(re.compile(r"text=%E5%85%AC%E5%9B%AD"))
         shared = first.url
         narrowed = matching_count(first)
-    finally:
-        first.context.close()
     # … and a colleague's fresh browser opening it sees the same count and item
-    second = open_page(browser, shared)
-    try:
+    with open_page(browser, shared) as second:
         wait_for_map(second)
         expect(second.get_by_text(f"{narrowed} of {len(items)} items match").first).to_be_visible()
         assert narrowed == cli_count(tmp_path, "--kind", "project", "park", "--year-range", "2022",
@@ -142,16 +138,13 @@ def test_a_link_opened_in_a_fresh_browser_restores_the_view_and_the_cli_count(
             second.get_by_text(f"{len(items)} of {len(items)} items match").first
         ).to_be_visible()
         expect(second).not_to_have_url(re.compile(r"kind=|status=|text=|item="))
-    finally:
-        second.context.close()
 
 
 # --------------------------------------------------------------------------- near here
 
 
 def test_what_is_planned_near_a_real_address(browser, url):
-    page = open_page(browser, f"{url}/?lang=zh&near={quote('大宁灵石公园')}")
-    try:
+    with open_page(browser, f"{url}/?lang=zh&near={quote('大宁灵石公园')}") as page:
         wait_for_map(page)
         panel = page.locator(".st-key-near_panel")
         expect(panel).to_contain_text("附近有什么规划")
@@ -175,8 +168,6 @@ def test_what_is_planned_near_a_real_address(browser, url):
         box.press("Enter")
         expect(panel).to_contain_text("无法定位“不存在的地方123号”")
         expect(panel.locator("[data-testid='stDataFrame']")).to_have_count(0)
-    finally:
-        page.context.close()
 
 
 # --------------------------------------------------------------------------- figure
@@ -189,8 +180,7 @@ def _download(page, name: str) -> bytes:
 
 
 def test_the_figure_downloads_are_stable_and_chinese(browser, url):
-    page = open_page(browser, f"{url}/?lang=zh&kind=park", locale="zh-CN")
-    try:
+    with open_page(browser, f"{url}/?lang=zh&kind=park", locale="zh-CN") as page:
         wait_for_map(page)
         png = _download(page, "地图图片（PNG）")
         assert png.startswith(b"\x89PNG") and _download(page, "地图图片（PNG）") == png
@@ -201,16 +191,13 @@ def test_the_figure_downloads_are_stable_and_chinese(browser, url):
         document.close()
         assert "静安区报告中的规划与建设" in text and "公园绿地" in text
         assert "OpenStreetMap" in text
-    finally:
-        page.context.close()
 
 
 # --------------------------------------------------------------------------- phone
 
 
 def test_on_a_phone_the_map_comes_first_full_width_filters_one_tap_away(browser, url):
-    page = open_page(browser, url, locale="zh-CN", width=390, height=844)
-    try:
+    with open_page(browser, url, locale="zh-CN", width=390, height=844) as page:
         wait_for_map(page)
         frame_box = page.locator(MAP_FRAME).bounding_box()
         assert frame_box["width"] >= 390 - 2 * 16 - 2  # the page's padding only
@@ -226,8 +213,6 @@ def test_on_a_phone_the_map_comes_first_full_width_filters_one_tap_away(browser,
         page.locator("[data-testid='stExpandSidebarButton']").click()  # one tap
         expect(sidebar.get_by_text("类型").first).to_be_in_viewport()
         page.screenshot(path=str(ARTIFACTS / "explorer-phone.png"))
-    finally:
-        page.context.close()
 
 
 # --------------------------------------------------------------------------- defects
@@ -238,8 +223,7 @@ def test_selecting_an_item_does_not_push_the_table_down(browser, url):
     longest = threads.sort_values("mentions", ascending=False).iloc[0]
     items = gpd.read_file(ATLAS, layer="items")
     member = items[items["thread"] == longest["thread"]].iloc[0]
-    page = open_page(browser, f"{url}/?text={quote(member['name'])}")
-    try:
+    with open_page(browser, f"{url}/?text={quote(member['name'])}") as page:
         wait_for_map(page)
         grid = page.locator("[data-testid='stDataFrame']").first
         expect(grid).to_be_visible()
@@ -250,13 +234,10 @@ def test_selecting_an_item_does_not_push_the_table_down(browser, url):
         expect(page.locator(".atlas-timeline li").first).to_be_visible()
         after = grid.bounding_box()["y"] + page.evaluate("window.scrollY")
         assert abs(after - before) <= 2, (before, after)
-    finally:
-        page.context.close()
 
 
 def test_reset_turns_threads_mode_off(browser, url):
-    page = open_page(browser, f"{url}/?threads=1&kind=zone")
-    try:
+    with open_page(browser, f"{url}/?threads=1&kind=zone") as page:
         wait_for_map(page)
         toggle = page.locator(".st-key-map_threads input")
         expect(toggle).to_be_checked()
@@ -264,5 +245,3 @@ def test_reset_turns_threads_mode_off(browser, url):
         expect(toggle).not_to_be_checked()
         expect(page).not_to_have_url(re.compile(r"threads="))
         assert map_container(page).count() == 1
-    finally:
-        page.context.close()
