@@ -1,0 +1,69 @@
+"""Issue 23 item 2: a FIFO, a device or a directory given as input is refused in one line
+(before: a FIFO blocked forever, `/dev/zero` was read until MemoryError); every read is
+bounded, standard input included."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from atlas.errors import InputError
+from atlas.files import read_bounded
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def extract_cli(*paths: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "extract", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,  # before the fix: a FIFO never returned
+    )
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "report.txt"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [("fifo", "a FIFO (named pipe)"), ("/dev/zero", "a character device"), ("dir", "a directory")],
+)
+def test_extract_refuses_what_is_not_a_regular_file(
+    fifo: Path, tmp_path: Path, target: str, kind: str
+) -> None:
+    path = {"fifo": fifo, "dir": tmp_path}.get(target, Path(target))
+    done = extract_cli(path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: {path}: {kind}, not a regular file"]
+    assert done.stdout == ""
+
+
+def test_a_fifo_swapped_in_after_a_check_cannot_block(fifo: Path) -> None:
+    """The check is made on the open descriptor, opened non-blocking."""
+    with pytest.raises(InputError, match="FIFO"):
+        read_bounded(fifo, 1000)
+
+
+def test_reads_stop_at_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 2001)
+    with pytest.raises(InputError, match=r"big\.txt: file too large"):
+        read_bounded(path, 2000)
+    assert read_bounded(path, 2001) == b"x" * 2001
+
+
+def test_a_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "a.txt"
+    target.write_text("推进汶水路400号幼儿园新建工程。\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(target)
+    assert read_bounded(tmp_path / "link.txt", 1000) == target.read_bytes()
