@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
 import os
@@ -68,10 +69,8 @@ def one_line(exc: BaseException) -> str:
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    try:
+    with contextlib.suppress(OSError, ValueError):  # the target refused the buffered bytes
         sys.stdout.flush()
-    except (OSError, ValueError):
-        pass  # the buffered bytes are dropped: the target refused them
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
