@@ -19,9 +19,8 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.settings import Settings
+from geo import EXPORTERS, atlas_stamp, filter_vocabulary, read_atlas, shown
 from geo import filters as flt
-from geo.export import EXPORTERS, filter_vocabulary, read_atlas
-from geo.store import atlas_stamp, shown
 from mapview import build_map, charts, data_url, panels, threadmap, timeline, upload
 from mapview.assets import Assets, install_static, static_base_url
 from mapview.basemaps import BASEMAPS, offline_label

@@ -39,7 +39,7 @@ KIND_LABEL = "Projects 项目"
 def expected_projects() -> int:
     """Located, drawable projects of the atlas: what the map must show after the change."""
     from atlas.settings import Settings
-    from geo.export import read_atlas
+    from geo import read_atlas
     from mapview.payload import draw_reasons
 
     items = read_atlas(Settings.from_env().atlas_path)["items"]

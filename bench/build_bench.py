@@ -43,8 +43,8 @@ class BuildRun:
 
 
 def time_build(runs: int, out_dir: Path) -> BuildRun:
-    """`geo.build.run_build` into `out_dir` `runs` times; the last run's atlas stays there."""
-    from geo.build import run_build
+    """`geo.run_build` into `out_dir` `runs` times; the last run's atlas stays there."""
+    from geo import run_build
 
     per_run: list[dict[str, float]] = []
     items = 0
@@ -58,7 +58,7 @@ def time_build(runs: int, out_dir: Path) -> BuildRun:
 
 def build_queries() -> dict[str, Any]:
     """The distinct queries the build sends to its geocoder and its answers (untimed run)."""
-    from geo.build import default_geocoder, extract_items, load_gazetteer_file, locate_items
+    from geo import default_geocoder, extract_items, load_gazetteer_file, locate_items
 
     gazetteer = load_gazetteer_file(GAZETTEER)
     recorder = RecordingGeocoder(default_geocoder(gazetteer))
@@ -121,7 +121,7 @@ def figures(quick: bool, out_dir: Path, all_queries: bool = False) -> list[Figur
     queries = build_queries()  # query → the build's answer
     how = (
         f"{run.items} items, {len(queries)} distinct geocoder queries; build = fastest of "
-        f"{run.runs} in-process geo.build.run_build (extract+geocode+join+write) into a temp "
+        f"{run.runs} in-process geo.run_build (extract+geocode+join+write) into a temp "
         f"dir; first (cold) run {run.first:.2f} s"
     )
     sample = 5 if quick else 30

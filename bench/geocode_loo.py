@@ -21,8 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from atlas.settings import settings  # noqa: E402
-from geo.gazetteer import load_gazetteer  # noqa: E402
-from geo.geocode import AtlasGeocoder  # noqa: E402
+from geo import AtlasGeocoder, load_gazetteer  # noqa: E402
 
 
 def table(rows) -> list[str]:

@@ -147,8 +147,8 @@ def prepare(stage: str, shape: str, size: int, workdir: Path) -> Callable[[], in
         path = workdir / "2027-01-10_growth.txt"
         path.write_text(extract_input(shape, size), encoding="utf-8")
         return lambda: len(extract_report(read_report(path)))
-    from geo.gazetteer import load_gazetteer
-    from geo.geocode import AtlasGeocoder, geocode_lines
+    from geo import AtlasGeocoder, load_gazetteer
+    from geo.cli.geocode import geocode_lines
 
     gazetteer = load_gazetteer(settings.gazetteer_path)
     geocoder = AtlasGeocoder(gazetteer)

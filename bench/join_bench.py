@@ -14,7 +14,7 @@ from bench.synthetic import Reference, located
 
 def project_join(items: gpd.GeoDataFrame, ref: Reference) -> tuple[object, object]:
     """What the build runs: `geo.join.subdistrict_of` and `zone_of` on the located items."""
-    from geo.join import subdistrict_of, zone_of
+    from geo import subdistrict_of, zone_of
 
     geoms = items.geometry[located(items)]
     return subdistrict_of(geoms, ref.subdistricts), zone_of(geoms, ref.zones)

@@ -74,7 +74,7 @@ class AppMap:
 
     @classmethod
     def over(cls, atlas: Path) -> AppMap:
-        from geo.export import read_atlas
+        from geo import read_atlas
 
         return cls(read_atlas(atlas))
 
@@ -86,7 +86,7 @@ class AppMap:
 
     def args(self, items: gpd.GeoDataFrame, filters: Any) -> dict[str, Any]:
         """What a rerun sends: the map component's arguments for `filters` over `items`."""
-        from geo.filters import mask
+        from geo import mask
         from mapview import build_map
 
         keep = mask(items, filters).to_numpy()
@@ -109,8 +109,7 @@ def to_browser(m: folium.Map) -> dict[str, Any]:
 
 def payload_figures(atlas: Path) -> list[Figure]:
     """payload.map: the whole real atlas, the app's map vs a naive GeoJson map."""
-    from geo.export import read_atlas
-    from geo.filters import Filters
+    from geo import Filters, read_atlas
 
     real = read_atlas(atlas)["items"]
     app = AppMap.over(atlas)
@@ -142,7 +141,7 @@ def payload_figures(atlas: Path) -> list[Figure]:
 
 def filter_figures(label: str, items: gpd.GeoDataFrame, app: AppMap, quick: bool) -> list:
     """scale.filter_to_map.<label>: apply_filters + items payload + assemble + st_folium."""
-    from geo.filters import Filters, apply_filters
+    from geo import Filters, apply_filters
 
     filters = Filters(**TYPICAL)
 

@@ -1,9 +1,9 @@
 """PostGIS vs GeoPackage: what `python -m geo export/summary` spends to select items.
 
-Baseline: `geo.export.cli_selection` over the GeoPackage (read every layer, then filter in
-pandas). Measured: the same selection from a PostGIS copy of the same atlas (`geo.store.select`:
+Baseline: `geo.io.export.cli_selection` over the GeoPackage (read every layer, then filter in
+pandas). Measured: the same selection from a PostGIS copy of the same atlas (`geo.select`:
 filters pushed down to SQL, then the same pandas mask). Both over a local server started in a
-temporary folder (`geo.localpg.LocalPostgres`), so the figure has no network in it.
+temporary folder (`geo.testing.localpg.LocalPostgres`), so the figure has no network in it.
 `python bench/store_bench.py [--scale 100]` runs it alone on a fresh synthetic atlas.
 """
 
@@ -41,9 +41,8 @@ def selections(items) -> dict[str, flt.Filters]:
 
 
 def figures(label: str, atlas: Path, repeat: int = 3) -> list[Figure]:
-    from geo import store
-    from geo.export import canonical_areas, filter_vocabulary, read_atlas
-    from geo.localpg import LocalPostgres
+    from geo import canonical_areas, filter_vocabulary, publish, read_atlas, select
+    from geo.testing.localpg import LocalPostgres
 
     def from_gpkg(filters: flt.Filters) -> int:
         layers = read_atlas(atlas)  # what cli_selection does for a file
@@ -54,16 +53,16 @@ def figures(label: str, atlas: Path, repeat: int = 3) -> list[Figure]:
     layers = read_atlas(atlas)
     with LocalPostgres() as pg:
         url = pg.url()
-        publish_s, _ = timed(lambda: store.publish(layers, url))
+        publish_s, _ = timed(lambda: publish(layers, url))
         details = [f"publish of {len(layers['items'])} items: {publish_s:.2f} s"]
         total_pg = total_gpkg = 0.0
         for name, filters in selections(layers["items"]).items():
             n_gpkg = from_gpkg(filters)
-            n_pg = len(store.select(url, filters)[0]["items"])
+            n_pg = len(select(url, filters)[0]["items"])
             if n_pg != n_gpkg:
                 raise AssertionError(f"{name}: {n_pg} items from PostGIS, {n_gpkg} from GPKG")
             t_gpkg = best_of(lambda f=filters: from_gpkg(f), repeat)
-            t_pg = best_of(lambda f=filters: store.select(url, f), repeat)
+            t_pg = best_of(lambda f=filters: select(url, f), repeat)
             total_gpkg += t_gpkg
             total_pg += t_pg
             details.append(

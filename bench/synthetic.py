@@ -23,7 +23,7 @@ import shapely
 from shapely.ops import substring
 
 from atlas.settings import settings
-from geo.schema import CRS, ITEM_COLUMNS, KINDS, STATUSES
+from geo import CRS, ITEM_COLUMNS, KINDS, STATUSES
 
 ROOT = settings.root
 GAZETTEER = settings.gazetteer_path
@@ -107,7 +107,7 @@ def load_real_items(atlas: Path = ATLAS) -> gpd.GeoDataFrame | None:
     """The built items layer, or None while the dataset is not built yet."""
     if not atlas.exists():
         return None
-    from geo.export import read_atlas
+    from geo import read_atlas
 
     return read_atlas(atlas)["items"]
 
@@ -312,7 +312,7 @@ def synthesize(
 
 def label(items: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoDataFrame:
     """Fill `subdistrict` and `zone` with the project's own joins (geo.join)."""
-    from geo.join import subdistrict_of, zone_of
+    from geo import subdistrict_of, zone_of
 
     return items.assign(
         subdistrict=subdistrict_of(items.geometry, ref.subdistricts),

@@ -81,7 +81,7 @@ class Page:
 
 def stage_times(path: Path, context: Any, page: Page, repeat: int) -> tuple[dict, Any]:
     """Seconds per stage (fastest total of `repeat` runs) and the upload's result."""
-    from geo.upload import upload_report
+    from geo import upload_report
 
     best: dict[str, float] | None = None
     result = None
@@ -100,8 +100,7 @@ def stage_times(path: Path, context: Any, page: Page, repeat: int) -> tuple[dict
 def figures(atlas_path: Path | None, quick: bool) -> list[Figure]:
     if atlas_path is None or not GAZETTEER.is_file():
         return [missing("upload.pdf.60k", "s", "no atlas or gazetteer to place the report on")]
-    from geo.export import read_atlas
-    from geo.upload import UploadContext
+    from geo import UploadContext, read_atlas
 
     text = report_text()
     layers = read_atlas(atlas_path)

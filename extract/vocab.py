@@ -2,8 +2,8 @@
 trailing project words that do not move a place, and the CJK character class.
 
 The words live in ``extract/data/vocab.tsv`` (read once); the names below stay importable.
-Generic words only: no place names (places live in the gazetteer). `geo.address`,
-`geo.geocode` and `geo.missing` import these instead of keeping copies.
+Generic words only: no place names (places live in the gazetteer). `geo.geocode.parsing`,
+`geo.geocode` and `geo.gazetteer.missing` import these instead of keeping copies.
 """
 
 from __future__ import annotations

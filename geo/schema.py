@@ -16,7 +16,7 @@ CRS = settings.crs
 KINDS: tuple[str, ...] = ("project", "beautiful_block", "park", "zone", "road")
 PERIODS: tuple[str, ...] = ("review", "plan", "multi-year")
 STATUSES: tuple[str, ...] = ("planned", "started", "completed", "ongoing", "mentioned")
-#: What became of a plan item, from later reports (`geo.threads`); null for non-plans.
+#: What became of a plan item, from later reports (`geo.threads.links`); null for non-plans.
 OUTCOMES: tuple[str, ...] = ("delivered", "in_progress", "replanned", "no_later_mention")
 
 #: Columns of the `items` layer, in order (geometry last).
@@ -46,7 +46,7 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "geometry",
 )
 
-#: Columns of the `threads` layer (one row per thread, `geo.threads.thread_table`).
+#: Columns of the `threads` layer (one row per thread, `geo.threads.links.thread_table`).
 THREAD_COLUMNS: tuple[str, ...] = (
     "thread",
     "label",
@@ -97,7 +97,7 @@ ATLAS_LAYERS: tuple[str, ...] = (
     "threads",
 )
 #: Reference layers an atlas may lack (older files; the page then draws none). A missing
-#: `threads` layer is derived on reading (`geo.threads.with_threads`).
+#: `threads` layer is derived on reading (`geo.threads.links.with_threads`).
 OPTIONAL_ATLAS_LAYERS: tuple[str, ...] = ("roads", "water")
 
 #: `method` of an item that could not be placed (its geometry and precision are null).

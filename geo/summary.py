@@ -7,8 +7,6 @@ value (unlocated, or outside every zone) count under `NONE`.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 
 import pandas as pd
@@ -74,7 +72,7 @@ def status_by_year(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plans(items: pd.DataFrame) -> pd.DataFrame:
-    """Plan items (those with an outcome, `geo.threads`)."""
+    """Plan items (those with an outcome, `geo.threads.links`)."""
     if "outcome" not in items.columns:
         return items.iloc[:0].assign(outcome=pd.Series(dtype=object))
     return items[items["outcome"].notna()]
@@ -117,26 +115,3 @@ def render(items: pd.DataFrame, tables: Sequence[str] = ("year", "zone")) -> str
         body = with_totals(table).to_string() if len(table) else "(no items)"
         blocks.append(f"{title}\n{body}")
     return "\n\n".join(blocks) + "\n"
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--atlas", default=None, help="atlas GeoPackage or postgresql:// URL (default: settings)"
-    )
-    parser.add_argument(
-        "--by",
-        nargs="+",
-        choices=list(TABLES),
-        default=["year", "zone"],
-        help="tables to print (default: year zone)",
-    )
-    flt.add_filter_arguments(parser)
-
-
-def main(args: argparse.Namespace) -> int:
-    """Print the tables; errors are raised (`atlas.cli.run` prints them)."""
-    from geo.export import cli_selection
-
-    layers, filters = cli_selection(args)
-    sys.stdout.write(render(flt.apply_filters(layers["items"], filters), args.by))
-    return 0

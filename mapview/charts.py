@@ -9,8 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from geo import summary
-from geo.schema import OUTCOMES, STATUSES
+from geo import OUTCOMES, STATUSES, summary
 from mapview import style
 
 #: Sequential-ish status colours, from "only mentioned" (grey) to "completed" (dark green).

@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from geo import PRECISION
 from geo import filters as flt
-from geo.schema import PRECISION
 from mapview import style
 from mapview.basemaps import BASEMAPS, DEFAULT_BASEMAP
 

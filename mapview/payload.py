@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.schema import KINDS, PRECISION
+from geo import KINDS, PRECISION
 from mapview import style
 
 #: Decimal places of drawn coordinates (~10 cm), as in the GeoJSON export.
@@ -138,7 +138,7 @@ class GeometryTable:
 
 def to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Shift to GCJ-02 for AMap tiles (geo.crs), keeping rows and columns."""
-    from geo.crs import gdf_to_gcj02  # imported lazily: only the AMap basemap needs it
+    from geo import gdf_to_gcj02  # imported lazily: only the AMap basemap needs it
 
     return gdf_to_gcj02(gdf) if len(gdf) else gdf
 

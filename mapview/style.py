@@ -6,7 +6,7 @@ status is shown by the marker's fill and outline, so it never competes with the 
 
 from __future__ import annotations
 
-from geo.schema import KINDS
+from geo import KINDS
 
 #: kind → (colour, label)
 KIND_STYLE: dict[str, tuple[str, str]] = {

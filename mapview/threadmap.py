@@ -17,9 +17,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from geo.crs import gdf_to_gcj02
-from geo.schema import CRS, OUTCOMES
-from geo.threads import publication_order
+from geo import CRS, OUTCOMES, gdf_to_gcj02, publication_order
 from mapview.charts import OUTCOME_COLORS
 from mapview.timeline import outcome_label
 

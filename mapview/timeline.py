@@ -14,8 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from geo.schema import OUTCOMES
-from geo.threads import timeline
+from geo import OUTCOMES, timeline
 from mapview import style
 
 #: Widget keys (tests drive the widgets through them).

@@ -23,9 +23,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
+from geo import UploadContext, UploadResult, export_csv_bytes, export_geojson_bytes, upload_report
 from geo import filters as flt
-from geo.export import export_csv_bytes, export_geojson_bytes
-from geo.upload import UploadContext, UploadResult, upload_report
 from mapview import panels
 from mapview.payload import not_drawn
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from atlas.settings import settings  # noqa: E402
-from geo.export import read_items  # noqa: E402
+from geo import read_items  # noqa: E402
 from tests.devserver import chromium, map_container, streamlit_app, wait_for_map  # noqa: E402
 
 

@@ -32,7 +32,6 @@ answered unlocated with a reason, never parsed.
 from __future__ import annotations
 
 from geo.geocode.base import Query, Resolver, Step
-from geo.geocode.cli import configure, decode_line, geocode_lines, main
 from geo.geocode.geocoder import STEPS, AtlasGeocoder, to_location
 from geo.geocode.index import Feature, GazetteerIndex, Road, gazetteer_index, gazetteer_layers
 from geo.geocode.types import (
@@ -59,12 +58,8 @@ __all__ = [
     "Resolver",
     "Road",
     "Step",
-    "configure",
-    "decode_line",
     "gazetteer_index",
     "gazetteer_layers",
-    "geocode_lines",
-    "main",
     "normalise_name",
     "to_location",
     "unlocated",

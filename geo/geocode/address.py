@@ -24,10 +24,10 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from geo.address import Address, Crossing, parse_address, parse_addresses, parse_crossing
 from geo.geocode.base import Query, Resolver
 from geo.geocode.index import Feature
 from geo.geocode.numbering import METHOD_PRIOR
+from geo.geocode.parsing import Address, Crossing, parse_address, parse_addresses, parse_crossing
 from geo.geocode.types import Resolution
 
 #: Precision 2 ("within ~250 m") only when the uncertainty radius is at most this.

@@ -14,9 +14,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
-from geo.address import parse_addresses
 from geo.geocode.address import address_result, masked_key, road_line_result
 from geo.geocode.base import Query, Resolver
+from geo.geocode.parsing import parse_addresses
 from geo.geocode.types import ROAD_END, SUBDISTRICT_END, ZONE_SUFFIXES, Resolution
 
 

@@ -18,9 +18,9 @@ from geo.geocode.context import resolve_context
 from geo.geocode.fuzzy import resolve_fuzzy
 from geo.geocode.index import gazetteer_index
 from geo.geocode.name import resolve_name
+from geo.geocode.protocols import OnlineRefiner
 from geo.geocode.text import resolve_text
 from geo.geocode.types import MAX_QUERY_CHARS, Resolution, normalise_name, unlocated
-from geo.protocols import OnlineRefiner
 
 #: The steps, in order; the first answer wins.
 STEPS: tuple[Step, ...] = (resolve_name, resolve_fuzzy, resolve_address, resolve_text, resolve_area)
@@ -31,7 +31,7 @@ class _NoNetwork(BaseSyncAdapter):
     default adapter, costs nothing to create — no SSL context)."""
 
     def get_json(self, url: str, *, timeout: Any, headers: Any) -> Any:
-        raise GeocoderServiceError("AtlasGeocoder is offline; use geo.online for a service")
+        raise GeocoderServiceError("AtlasGeocoder is offline; use geo.geocode.online for a service")
 
     def get_text(self, url: str, *, timeout: Any, headers: Any) -> str:
         return self.get_json(url, timeout=timeout, headers=headers)
@@ -40,14 +40,15 @@ class _NoNetwork(BaseSyncAdapter):
 class AtlasGeocoder(Geocoder):
     """geopy geocoder over the offline gazetteer (no network unless `online` is given).
 
-    `gazetteer`: a `geo.gazetteer.Gazetteer`, a mapping of layer name → GeoDataFrame, a
-    `GazetteerIndex`, or None to load the committed `data/gazetteer.gpkg`. `online`: an
-    optional `geo.online.OnlineFallback` consulted only when the gazetteer gives no answer or
-    only an area (precision ≥ 3). `steps`: the resolution steps (default `STEPS`)."""
+    `gazetteer`: a `geo.gazetteer.Gazetteer`, a mapping of layer name → GeoDataFrame or a
+    `GazetteerIndex` — handed in, never loaded here (the geocoder sits below the gazetteer
+    stage). `online`: an optional `geo.geocode.online.OnlineFallback` consulted only when the
+    gazetteer gives no answer or only an area (precision ≥ 3).
+    `steps`: the resolution steps (default `STEPS`)."""
 
     def __init__(
         self,
-        gazetteer: Any = None,
+        gazetteer: Any,
         *,
         online: OnlineRefiner | None = None,
         steps: Sequence[Step] = STEPS,
@@ -55,10 +56,6 @@ class AtlasGeocoder(Geocoder):
     ):
         kwargs.setdefault("adapter_factory", _NoNetwork)
         super().__init__(**kwargs)
-        if gazetteer is None:
-            from geo.gazetteer import load_gazetteer
-
-            gazetteer = load_gazetteer()
         self.index = gazetteer_index(gazetteer)
         self.resolver = Resolver(self.index)
         self.steps = tuple(steps)

@@ -1,5 +1,6 @@
 """The gazetteer index: name keys, roads with their numbering, area look-ups — built once per
-gazetteer, with a public read-only API (the resolution steps and `geo.online` use only that).
+gazetteer, with a public read-only API (the resolution steps and
+`geo.geocode.online` use only that).
 
 Distances are computed in the metric CRS (`settings.metric_crs`): every geometry the
 numbering or a radius needs is projected once, here."""
@@ -20,7 +21,6 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
-from geo.address import street_anchor
 from geo.geocode.numbering import (
     LooRow,
     RoadNumbering,
@@ -28,6 +28,7 @@ from geo.geocode.numbering import (
     leave_one_out,
     prior_rate,
 )
+from geo.geocode.parsing import street_anchor
 from geo.geocode.types import (
     LAYERS,
     ROAD_END,

@@ -5,9 +5,9 @@ by side ("北京西路凤阳路") → their crossing."""
 
 from __future__ import annotations
 
-from geo.address import NAME_PREFIXES, Crossing
 from geo.geocode.address import crossing_result, road_line_result
 from geo.geocode.base import Query, Resolver
+from geo.geocode.parsing import NAME_PREFIXES, Crossing
 from geo.geocode.types import ROAD_END, SUBDISTRICT_END, Resolution
 
 

@@ -1,5 +1,5 @@
 """The bottom of the geocoder: the `Resolution` value type, name normalisation and the two
-small protocols (area look-ups, resolution steps) the rest of the package and `geo.online`
+small protocols (area look-ups, resolution steps) the rest of the package and `geo.geocode.online`
 depend on — and nothing else, so that nothing here imports the geocoder itself."""
 
 from __future__ import annotations

@@ -196,7 +196,7 @@ def test_missing_atlas_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_the_shipped_atlas_renders(monkeypatch: pytest.MonkeyPatch):
     """The committed data/atlas.gpkg (what `make run` opens) loads and draws without error."""
-    from geo.export import read_items
+    from geo.io.read import read_items
     from tests.app.conftest import ROOT
 
     atlas = ROOT / "data" / "atlas.gpkg"

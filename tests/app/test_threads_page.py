@@ -12,9 +12,9 @@ import pytest
 from shapely.geometry import Point
 
 from geo import summary
-from geo.export import write_gpkg_layers
+from geo.io.export import write_gpkg_layers
 from geo.schema import CRS, conform_items
-from geo.threads import link_threads, thread_table, timeline
+from geo.threads.links import link_threads, thread_table, timeline
 from mapview import charts, threadmap
 from mapview.timeline import candidates_html, thread_summary, timeline_html
 from tests.app.synthetic import reference_frames, write_gazetteer

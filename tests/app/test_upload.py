@@ -8,7 +8,7 @@ import pytest
 
 import mapview
 from geo.filters import Filters
-from geo.upload import UploadContext, upload_report
+from geo.pipeline.upload import UploadContext, upload_report
 from mapview import upload
 from tests.app.synthetic import items_frame, reference_frames
 

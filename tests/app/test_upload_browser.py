@@ -174,8 +174,8 @@ def test_key_work_arrangements_as_docx_and_pdf_in_the_page_match_the_txt(
 ) -> None:
     """Issue 13's done-when, through the page: the 2025 key-work arrangements converted to
     .docx and .pdf show the items of the .txt (names in the table, located ones on the map)."""
-    from geo.export import read_atlas
-    from geo.upload import UploadContext, upload_report
+    from geo.io.read import read_atlas
+    from geo.pipeline.upload import UploadContext, upload_report
 
     text = RAW_KEY_WORK.read_text(encoding="utf-8")
     docx = write_docx(text, tmp_path / RAW_KEY_WORK.name.replace(".txt", ".docx"))

@@ -16,7 +16,7 @@ import pytest
 
 from atlas.cli import COMMANDS, console
 from atlas.settings import settings
-from geo import export
+from geo.io import export
 from tests.geo import atlas_fakes as fakes
 
 ROOT = settings.root

@@ -15,9 +15,9 @@ from atlas.settings import Settings, settings
 
 def test_every_project_error_derives_from_the_root_and_a_builtin() -> None:
     from extract.decode import ReportError
-    from geo.export import ExportError
     from geo.filters import FilterError
-    from geo.gazetteer import GazetteerError
+    from geo.gazetteer.build import GazetteerError
+    from geo.io.export import ExportError
 
     for cls, builtin in [
         (ReportError, ValueError),

@@ -151,7 +151,7 @@ ATLAS = Path(__file__).resolve().parents[2] / "data" / "atlas.gpkg"
 
 @pytest.fixture(scope="module")
 def atlas_items():
-    from geo.export import read_items
+    from geo.io.read import read_items
 
     return read_items(ATLAS)
 

@@ -1,0 +1,44 @@
+"""Every command of `python -m geo` and `jingan-atlas`, and only here: one module per
+sub-command (`configure(parser)`, `main(args) -> int`), imported only when used. Library
+modules below carry no CLI."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from atlas.cli import run
+
+#: what `python -m geo --help` says first
+DESCRIPTION = "`python -m geo COMMAND`: one sub-command per module, imported only when used."
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "gazetteer": ("geo.cli.gazetteer", "build data/gazetteer.gpkg from open geodata"),
+    "geocode": ("geo.cli.geocode", "geocode one query a line from stdin to JSON lines"),
+    "build": ("geo.cli.build", "extract, geocode and join every report into data/atlas.gpkg"),
+    "export": ("geo.cli.export", "write a filtered selection as GeoJSON, GeoPackage or CSV"),
+    "summary": ("geo.cli.summary", "print year x kind and zone x kind counts"),
+    "track": ("geo.cli.track", "print a thread's timeline: one project across reports"),
+    "publish": ("geo.cli.publish", "publish the atlas to PostgreSQL/PostGIS tables"),
+}
+
+
+def dispatch(argv: list[str] | None = None) -> int:
+    """Parse `argv` and run the sub-command's `main(args)`; its `AtlasError`s propagate."""
+    parser = argparse.ArgumentParser(prog="python -m geo", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True)
+    argv = sys.argv[1:] if argv is None else argv
+    wanted = argv[0] if argv and argv[0] in COMMANDS else None
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if name == wanted:
+            importlib.import_module(module_name).configure(p)
+    args = parser.parse_args(argv)
+    return int(importlib.import_module(COMMANDS[args.command][0]).main(args) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`dispatch` through `atlas.cli.run`: an `AtlasError` is one line on stderr and an exit
+    code, whichever sub-command raised it."""
+    return run(dispatch, argv)

@@ -1,0 +1,38 @@
+"""`python -m geo build`: extract, geocode and join every report into data/atlas.gpkg."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import geopandas as gpd
+
+from geo.pipeline.build import run_build
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw", default=None, help="directory of the reports (data/raw)")
+    parser.add_argument("--gazetteer", default=None, help="gazetteer.gpkg (data/)")
+    parser.add_argument("--out", default=None, help="directory for atlas.gpkg/.geojson (data/)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Build and write the atlas; errors are raised (`atlas.cli.run` prints them)."""
+    result = run_build(args.raw, args.gazetteer, args.out)
+    print(describe(result.layers["items"]), file=sys.stderr)
+    print(f"timings: {result.timings}", file=sys.stderr)
+    print("wrote " + ", ".join(str(p) for p in result.paths), file=sys.stderr)
+    return 0
+
+
+def describe(items: gpd.GeoDataFrame) -> str:
+    """A one-paragraph account of the build: counts by kind, located and by precision."""
+    located = ~(items.geometry.isna() | items.geometry.is_empty)
+    kinds = ", ".join(f"{k} {n}" for k, n in items["kind"].value_counts().sort_index().items())
+    precision = ", ".join(
+        f"{int(p)}: {n}" for p, n in items["precision"].value_counts().sort_index().items()
+    )
+    return (
+        f"{len(items)} items ({kinds}); located {int(located.sum())}, "
+        f"unlocated {int((~located).sum())}; by precision {precision}"
+    )

@@ -1,0 +1,56 @@
+"""`python -m geo gazetteer`: build data/gazetteer.gpkg from open geodata."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from atlas.errors import AtlasError
+from geo.gazetteer import sources
+from geo.gazetteer.aliases import DEFAULT_ALIASES
+from geo.gazetteer.build import (
+    DEFAULT_GAZETTEER,
+    DEFAULT_RAW,
+    LAYERS,
+    build_gazetteer,
+    write_gazetteer,
+)
+from geo.gazetteer.missing import missing_report
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", required=True, type=Path, help="directory of the open geodata (SOURCES.md)"
+    )
+    parser.add_argument("--osm", type=Path, help="an OpenStreetMap extract (.osm or .osm.pbf)")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_GAZETTEER)
+    parser.add_argument("--aliases", type=Path, default=DEFAULT_ALIASES)
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the reports (zones)")
+    parser.add_argument(
+        "--missing",
+        type=Path,
+        default=None,
+        help="where to write the list of report names the sources lack "
+        "(default: gazetteer_missing.md beside the output)",
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        layers = build_gazetteer(args.source, args.osm, aliases_path=args.aliases, raw_dir=args.raw)
+    except AtlasError:
+        raise
+    except (DataSourceError, DataLayerError) as exc:
+        raise sources.SourceError(f"gazetteer: unreadable source file: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise sources.SourceError(f"gazetteer: {exc}") from exc
+    out = write_gazetteer(layers, args.output)
+    missing_path = args.missing or out.with_name(out.stem + "_missing.md")
+    missing_path.write_text(missing_report(layers, args.raw), encoding="utf-8")
+    for name in LAYERS:
+        print(f"{name}: {len(layers[name])}", file=sys.stderr)
+    print(f"wrote {out} and {missing_path}", file=sys.stderr)
+    return 0

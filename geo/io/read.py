@@ -1,0 +1,138 @@
+"""Reading an atlas: the one `read_atlas` for a GeoPackage and a PostGIS URL, and the filter
+vocabulary a selection is checked against."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from atlas.errors import DataError
+from atlas.settings import settings
+from geo import filters as flt
+from geo.io import store
+from geo.io.export import ExportError, PathArg, _reason
+from geo.schema import (
+    ATLAS_LAYERS,
+    CRS,
+    ITEM_COLUMNS,
+    KINDS,
+    OPTIONAL_ATLAS_LAYERS,
+    OUTCOMES,
+    PERIODS,
+    STATUSES,
+    conform_items,
+)
+from geo.threads.links import with_threads
+
+#: Item columns of later schema versions: an older atlas gets them null (threads relinked).
+LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
+
+
+def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of an atlas GeoPackage or PostGIS URL (`geo.io.store`; default
+    `settings.atlas_path`); `items` conformed to the schema and in row order. A missing, corrupt
+    or incomplete file is an `ExportError`."""
+    path = settings.atlas_path if path is None else path
+    if store.is_url(path):
+        return with_threads(store.read_atlas(str(path)))
+    if not Path(path).is_file():
+        raise ExportError(f"cannot read atlas {path}: no such file")
+    try:
+        present = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        why = f"not a readable GeoPackage ({_reason(exc)})"
+        raise ExportError(f"cannot read atlas {path}: {why}") from exc
+    if "items" not in present:
+        shown = ", ".join(sorted(present)) or "none"
+        raise ExportError(f"cannot read atlas {path}: it has no 'items' layer (layers: {shown})")
+    is_file = True
+    try:
+        required = ("subdistricts", "zones", "district")  # threads are derived, roads optional
+        absent = [name for name in required if is_file and name not in present]
+        if absent:
+            raise ExportError(f"cannot read atlas {path}: layers missing: {', '.join(absent)}")
+        layers = {
+            name: gpd.read_file(path, layer=name)
+            if name in present
+            else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+            for name in ATLAS_LAYERS
+            if name in present or name in OPTIONAL_ATLAS_LAYERS
+        }
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
+    columns = layers["items"].columns
+    missing = [c for c in ITEM_COLUMNS if c not in columns and c not in LATER_COLUMNS]
+    if missing:
+        lacks = ", ".join(missing)
+        raise ExportError(f"cannot read atlas {path}: the items layer lacks column(s) {lacks}")
+    built_before_threads = "thread" not in columns
+    try:
+        layers["items"] = conform_items(layers["items"])
+    except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
+        raise ExportError(f"cannot read atlas {path}: malformed items: {_reason(exc)}") from exc
+    return with_threads(layers, relink=built_before_threads)
+
+
+def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
+    return read_atlas(path)["items"]
+
+
+def filter_vocabulary(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, list[Any]]:
+    """Values a filter may name even when no item has them (every kind, every zone …)."""
+    names = {
+        key: layers[key]["name"].dropna().tolist() if key in layers else []
+        for key in ("subdistricts", "zones")
+    }
+    return {
+        "kind": list(KINDS),
+        "status": list(STATUSES),
+        "period": list(PERIODS),
+        "outcome": list(OUTCOMES),
+        "subdistrict": names["subdistricts"],
+        "zone": names["zones"],
+    }
+
+
+def area_names(layer: gpd.GeoDataFrame) -> dict[str, str]:
+    """Every name, short name and alias of an area layer → its name; ambiguous aliases out."""
+    found: dict[str, set[str]] = {}
+    for _, row in layer.iterrows():
+        names = [row.get("name"), row.get("short_name"), *str(row.get("aliases") or "").split("|")]
+        for alias in names:
+            if isinstance(alias, str) and alias.strip():
+                found.setdefault(alias.strip(), set()).add(row["name"])
+    return {alias: next(iter(n)) for alias, n in found.items() if len(n) == 1}
+
+
+def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]) -> flt.Filters:
+    """`filters` with 街道 and zone aliases replaced by names (`--subdistrict 彭浦新村`,
+    `--zone 大宁地区`); unknown values are left for `validate` to report."""
+    changes: dict[str, Any] = {}
+    for field, layer in (("subdistrict", "subdistricts"), ("zone", "zones")):
+        if getattr(filters, field) and layer in layers:
+            lookup = area_names(layers[layer])
+            changes[field] = tuple(lookup.get(v, v) for v in getattr(filters, field))
+    return replace(filters, **changes)
+
+
+def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame], flt.Filters]:
+    """What `geo.cli.export.cli_selection` gives for a GeoPackage: the layers (items already
+    filtered, in SQL) and the validated filters, aliases resolved; one snapshot."""
+    with store.connect(url, read_only=True) as (conn, schema):
+        reader = store.Reader(conn, schema, url)
+        if "items" not in reader.meta:
+            raise DataError(f"schema {schema} of {store.shown(url)} has no items layer")
+        areas = {n: reader.layer(n) for n in store.ordered_layers(reader.meta) if n != "items"}
+        filters = canonical_areas(filters, areas)
+        vocab: dict[str, Iterable[Any]] = dict(filter_vocabulary(areas))
+        for name in flt.CHOICE_FIELDS:
+            if getattr(filters, name) or (name == "year" and filters.year_range):
+                vocab[name] = [*vocab.get(name, ()), *reader.distinct(name)]
+        flt.validate(pd.DataFrame(), filters, vocab)
+        return {"items": reader.layer("items", filters), **areas}, filters
