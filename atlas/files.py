@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from .errors import AtlasError, InputError
 
 #: what `stat` calls the file types a report, an atlas or a list may not be
 _KINDS = (
@@ -36,7 +36,7 @@ def megabytes(size: int) -> str:
     return f"{size / 2**20:.1f} MB"
 
 
-def regular_file(path: str | os.PathLike[str], error: type[InputError] = InputError) -> Path:
+def regular_file(path: str | os.PathLike[str], error: type[AtlasError] = InputError) -> Path:
     """`path` when it names a regular file (symlinks followed); else `error`, one line."""
     path = Path(path)
     try:
@@ -49,7 +49,7 @@ def regular_file(path: str | os.PathLike[str], error: type[InputError] = InputEr
 
 
 def read_bounded(
-    path: str | os.PathLike[str], limit: int, error: type[InputError] = InputError
+    path: str | os.PathLike[str], limit: int, error: type[AtlasError] = InputError
 ) -> bytes:
     """The bytes of the regular file `path`, refused (`error`, one line naming the path) when
     it is anything else or holds more than `limit` bytes. The file is opened non-blocking (a
