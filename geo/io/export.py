@@ -380,7 +380,7 @@ def remove_stale(directory: Path, prefix: str) -> list[Path]:
     """Remove what a killed writer left in `directory`: entries named `prefix<pid>.<random>…`
     whose process is gone, or any `prefix…` temporary older than `STALE_AFTER_S` (names
     without a pid, from before). A writer still running keeps its file. Returns what went."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = [e for e in os.scandir(directory) if e.name.startswith(prefix)]
     except OSError:

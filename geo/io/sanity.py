@@ -8,8 +8,8 @@ summary and the tracker never meet:
   the geometry is dropped (the row stays, unlocated: nothing else is lost) and a note names
   the rows;
 - coordinates that are plainly not in the declared CRS (degrees labelled EPSG:3857, drawn
-  near 0°, 0°): checked against the district's bounds from the gazetteer; an atlas whose
-  district lies elsewhere is refused, single items far outside it are unlocated with a note;
+  near 0°, 0°): the atlas's district (or, without one, most of its items) is checked against
+  the district's box in the gazetteer, and an atlas that lies elsewhere is refused;
 - text made to mislead or to stall: bidirectional controls (U+202A–202E, U+2066–2069, which
   flip the text around them in a popup) are removed, and names longer than `MAX_NAME`
   characters (other text longer than `MAX_TEXT`) are cut, so no later stage works on a
@@ -42,7 +42,7 @@ MAX_TEXT = 10_000
 NAME_COLUMNS = frozenset({"name", "location", "label", "doc_title", "title", "aliases"})
 #: embedding, override and isolate controls: they reorder the text shown around them
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-#: items further than this (degrees) outside the district's box are not where they claim
+#: a district further than this (degrees, ~20 km) outside the gazetteer's is elsewhere
 MARGIN_DEG = 0.2
 _NOTES = "atlas_notes"
 _SHOWN = 5
@@ -182,6 +182,9 @@ def sanitise(
     out: dict[str, gpd.GeoDataFrame] = {}
     notes: list[str] = []
     for name, gdf in layers.items():
+        if gdf.crs is not None and not gdf.crs.equals(CRS):  # every layer in WGS84, as items
+            with np.errstate(all="ignore"):
+                gdf = gdf.to_crs(CRS)
         gdf, text_notes = clean_text(gdf, name)
         notes += text_notes
         bad = bad_coordinates(gdf.geometry)
@@ -194,7 +197,7 @@ def sanitise(
             gdf.loc[bad, gdf.geometry.name] = None
         out[name] = gdf
     if box is not None:
-        _check_place(out, where, box, declared, notes)
+        _check_place(out, where, box, declared)
     items = out["items"]
     items.attrs[_NOTES] = [f"atlas {where}: {note}" for note in notes]
     return out
@@ -205,26 +208,19 @@ def _check_place(
     where: str,
     box: tuple[float, float, float, float],
     declared: str | None,
-    notes: list[str],
 ) -> None:
-    """Refuse an atlas whose district is not where its CRS puts it; unlocate far items."""
+    """Refuse an atlas whose district (or, without one, most of its items) is not where its
+    CRS puts the district: coordinates in another CRS than the one declared."""
     district = layers.get("district")
-    items = layers["items"]
-    located = ~(items.geometry.isna() | items.geometry.is_empty).to_numpy()
-    far = _far(items.geometry, box)
-    district_far = district is not None and len(district) and _far(district.geometry, box).all()
-    if district_far or (located.sum() and far.sum() > located.sum() / 2):
-        crs = declared or CRS
+    if district is not None and district.geometry.notna().any():
+        misplaced = bool(_far(district.geometry[district.geometry.notna()], box).all())
+    else:
+        items = layers["items"].geometry
+        located = items.notna() & ~items.is_empty
+        misplaced = bool(located.any()) and _far(items[located], box).mean() > 0.5
+    if misplaced:
         raise DataError(
             f"cannot read atlas {where}: its coordinates are not in {settings.district} when "
-            f"read as {crs} (are they in another CRS, e.g. degrees labelled as metres?)"
+            f"read as {declared or CRS} (are they in another CRS, e.g. degrees labelled as "
+            "metres?)"
         )
-    if far.any():
-        notes.append(
-            f"items: {int(far.sum())} item(s) lying far outside {settings.district} left "
-            f"unlocated: {_named(items, far)}"
-        )
-        fixed = items.copy()
-        fixed.loc[far, fixed.geometry.name] = None
-        fixed.attrs = items.attrs
-        layers["items"] = fixed
