@@ -102,7 +102,7 @@ def location_of(name: str, kind: str) -> str:
     return name
 
 
-def make_item(
+def make_item(  # noqa: PLR0913 (the fields of an `Item`, by name)
     doc: str,
     name: str,
     kind: str,

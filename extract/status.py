@@ -89,27 +89,7 @@ def governing_class(sentence: str, start: int, end: int, period: str = "review")
     c0, c1 = clause_bounds(sentence, start, end)
     clause = sentence[c0:c1]
     rel_start, rel_end = start - c0, end - c0
-    after: list[tuple[int, str]] = []
-    before: list[tuple[int, str, int]] = []
-    for m in r.pattern.finditer(clause):
-        word, cls = m.group(), r.word_class[m.group()]
-        if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
-            continue  # 新建工程, 提升工程, 新建、改造: describes the project
-        if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
-            continue  # 实现(西区)开工: 实现 is an auxiliary, the next word is the predicate
-        if cls == "milestone" and clause.startswith(r.preparatory, m.end()):
-            cls = "start"  # 完成征收: the preparation is done, the works begin
-        if m.start() >= rel_end:
-            if word in r.objects and clause.startswith(_COMPOUND_NEXT, m.end()):
-                continue
-            gap = clause[rel_end : m.start()]
-            if word in r.objects and _TO_OBJECT.match(_strip_objects(gap, r.objects | _heads())):
-                continue  # 静安公园改造, …等项目建设: the item's object, not its predicate
-            if cls == "creation" and word == "建设":
-                continue  # after a name 建设 is a noun
-            after.append((r.order.index(cls), cls))
-        elif m.end() <= rel_start:
-            before.append((m.start(), cls, m.end()))
+    after, before = _verbs_around(clause, rel_start, rel_end)
     if not clause[:rel_start].strip("“”（）") and clause.startswith(r.subject_markers, rel_end):
         return "subject"
     prefix = clause[:rel_start]
@@ -134,6 +114,36 @@ def governing_class(sentence: str, start: int, end: int, period: str = "review")
     if before:
         return max(before)[1]
     return "none"
+
+
+def _verbs_around(
+    clause: str, rel_start: int, rel_end: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]:
+    """The verbs of `clause` after the item (rank in the class order, class) and before it
+    (start, class, end), descriptive and object uses left out."""
+    r = rules()
+    after: list[tuple[int, str]] = []
+    before: list[tuple[int, str, int]] = []
+    for m in r.pattern.finditer(clause):
+        word, cls = m.group(), r.word_class[m.group()]
+        if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
+            continue  # 新建工程, 提升工程, 新建、改造: describes the project
+        if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
+            continue  # 实现(西区)开工: 实现 is an auxiliary, the next word is the predicate
+        if cls == "milestone" and clause.startswith(r.preparatory, m.end()):
+            cls = "start"  # 完成征收: the preparation is done, the works begin
+        if m.start() >= rel_end:
+            if word in r.objects and clause.startswith(_COMPOUND_NEXT, m.end()):
+                continue
+            gap = clause[rel_end : m.start()]
+            if word in r.objects and _TO_OBJECT.match(_strip_objects(gap, r.objects | _heads())):
+                continue  # 静安公园改造, …等项目建设: the item's object, not its predicate
+            if cls == "creation" and word == "建设":
+                continue  # after a name 建设 is a noun
+            after.append((r.order.index(cls), cls))
+        elif m.end() <= rel_start:
+            before.append((m.start(), cls, m.end()))
+    return after, before
 
 
 def _strip_objects(gap: str, objects: frozenset[str]) -> str:

@@ -39,7 +39,7 @@ def long_counts(table: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
     frame.index = pd.Index(frame.index.map(str), name=rows)
     frame.columns = pd.Index(frame.columns, name=columns)
     # stack, not reset_index + melt: a kind may be called like the row field ("zone")
-    long = frame.stack().rename("items").reset_index()
+    long = pd.Series(frame.stack(), name="items").reset_index()
     return long[long["items"] > 0].reset_index(drop=True)
 
 

@@ -176,7 +176,7 @@ def item_details(row: Mapping) -> None:
         md_escape(row.get("category")),
         "" if pd.isna(year) else str(int(year)),
         style.status_label(row.get("status")),
-        md_escape(style.PERIOD_LABEL.get(row.get("period"), row.get("period"))),
+        md_escape(style.PERIOD_LABEL.get(str(row.get("period")), row.get("period"))),
     ]
     st.markdown(" · ".join(m for m in meta if m))
     st.markdown("> " + md_escape(row.get("quote")))

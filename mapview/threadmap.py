@@ -32,7 +32,9 @@ def thread_features(threads: gpd.GeoDataFrame, items: pd.DataFrame) -> gpd.GeoDa
     if threads.empty or items.empty or "thread" not in items.columns:
         return threads.iloc[:0].assign(pick=pd.Series(dtype=object), selected=0)
     order = publication_order(dict.fromkeys(items["doc"].astype(str)))
-    ranked = items.assign(_pub=[order[str(d)] for d in items["doc"]])
+    ranked = items.assign(
+        _pub=pd.Series([order[str(d)] for d in items["doc"]], index=items.index, dtype=object)
+    )
     ranked = ranked.sort_values(["_pub", "start"], kind="stable", na_position="first")
     picks = ranked.groupby("thread")["id"].last()
     counts = ranked.groupby("thread").size()

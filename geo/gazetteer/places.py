@@ -121,18 +121,8 @@ def _groups(places: gpd.GeoDataFrame) -> list[list[int]]:
     `MATCH_RADIUS_M` and either have the same name, or (across sources only) one's name is an
     alias of the other. Alias-to-alias links are never made: OSM gives many unrelated
     buildings the same generic old name (花园住宅), which would chain them into one place."""
-    n = len(places)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        parent[find(a)] = find(b)
-
+    sets = _UnionFind(len(places))
+    union = sets.union
     centroids = _metric_points(places.geometry.representative_point())
     xy = np.column_stack([centroids.x, centroids.y])
     ranks = places["_rank"].to_numpy()
@@ -157,10 +147,30 @@ def _groups(places: gpd.GeoDataFrame) -> list[list[int]]:
             for j in by_name.get(alias, []):
                 if ranks[j] != ranks[i] and near(i, j):
                     union(i, j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return [sorted(g) for g in groups.values()]
+    return sets.groups()
+
+
+class _UnionFind:
+    """Disjoint sets over 0..n-1 (path halving); `groups` in order of each set's first member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def groups(self) -> list[list[int]]:
+        groups: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            groups.setdefault(self.find(i), []).append(i)
+        return [sorted(g) for g in groups.values()]
 
 
 def _merged_geometry(geoms: list) -> shapely.Geometry:

@@ -248,7 +248,7 @@ PLACE_COLUMNS = (
 )
 
 
-def place_row(
+def place_row(  # noqa: PLR0913 (the columns of a `places` row)
     name: str,
     aliases: str,
     kind: str,

@@ -331,27 +331,33 @@ class GazetteerIndex:
             inside = self._district_geom is None or bool(self._district_geom.intersects(point))
             feature = Feature(layer, name, geom, cast(Point, point), sub, zone, inside, radius)
             self._features.append(feature)
-            self._add_key(name, fid, "name")
-            if layer == "subdistricts" and isinstance(short_name, str) and short_name:
-                # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
-                # short name (even when also listed as an alias) is a weak key.
-                self._add_key(short_name, fid, "short")
-                for end in SUBDISTRICT_END:
-                    self._add_key(short_name + end, fid, "alias")
-            for alias in aliases:
-                self._add_key(alias, fid, "alias")
-            if layer == "roads":
-                # "延安路高架" is the usual spoken form of the elevated road 延安高架路.
-                for text in [name, *aliases]:
-                    stem = _strip_suffix(normalise_name(text), ("高架路",))
-                    if stem and not stem.endswith("路"):
-                        self._add_key(stem + "路高架", fid, "alias")
-            if layer == "zones":
-                # "大宁功能区" is also called "大宁": the stem is a weak key.
-                for text in [name, *aliases]:
-                    stem = _strip_suffix(normalise_name(text), ZONE_SUFFIXES)
-                    if stem:
-                        self._add_key(stem, fid, "short")
+            self._add_keys(fid, layer, name, aliases, short_name)
+
+    def _add_keys(
+        self, fid: int, layer: str, name: str, aliases: list[str], short_name: object
+    ) -> None:
+        """The lookup keys of feature `fid`: its name, aliases and the spoken short forms."""
+        self._add_key(name, fid, "name")
+        if layer == "subdistricts" and isinstance(short_name, str) and short_name:
+            # "静安寺", "江宁路" alone are the temple and the road, not the 街道: a
+            # short name (even when also listed as an alias) is a weak key.
+            self._add_key(short_name, fid, "short")
+            for end in SUBDISTRICT_END:
+                self._add_key(short_name + end, fid, "alias")
+        for alias in aliases:
+            self._add_key(alias, fid, "alias")
+        if layer == "roads":
+            # "延安路高架" is the usual spoken form of the elevated road 延安高架路.
+            for text in [name, *aliases]:
+                stem = _strip_suffix(normalise_name(text), ("高架路",))
+                if stem and not stem.endswith("路"):
+                    self._add_key(stem + "路高架", fid, "alias")
+        if layer == "zones":
+            # "大宁功能区" is also called "大宁": the stem is a weak key.
+            for text in [name, *aliases]:
+                stem = _strip_suffix(normalise_name(text), ZONE_SUFFIXES)
+                if stem:
+                    self._add_key(stem, fid, "short")
 
     def _subdistricts_for(self, rows: list[tuple], points: gpd.GeoSeries) -> list[str | None]:
         """The 街道 of each feature: itself for a 街道, else the one holding its point — but a

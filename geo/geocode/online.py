@@ -149,7 +149,7 @@ class OnlineFallback:
     `bounds`: (west, south, east, north) of the district, sent to Nominatim as its viewbox;
     filled from the gazetteer on first use when not given."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword options, as geopy's geocoders take them)
         self,
         service: str = "nominatim",
         *,

@@ -182,7 +182,7 @@ def in_district(geom: BaseGeometry, clip: BaseGeometry | None) -> BaseGeometry |
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
-def place_item(
+def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
     kind: str,
     name: str | None,
     location: str | None,

@@ -24,7 +24,8 @@ ZONE_A = box(121.435, 31.225, 121.455, 31.245)  # straddles both 街道
 ZONE_B = box(121.46, 31.23, 121.468, 31.24)
 
 
-def _item(i, name, kind, category, year, period, status, location, quote, geom, sub, zone):
+# one row of the fake atlas's table, every column by position
+def _item(i, name, kind, category, year, period, status, location, quote, geom, sub, zone):  # noqa: PLR0913
     located = geom is not None
     return {
         "id": f"t{i:02d}",
