@@ -5,26 +5,36 @@ and stderr) and on the page."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from atlas.cli import run
 from atlas.dsn import describe, mask, shown
+from geo import __main__ as geo_cli
+from geo.testing.localpg import LocalPostgres
+from tests.app.synthetic import write_atlas
+
+from .limits import ROOT
 
 #: passwords with every character that breaks a naive URL parse
 PASSWORDS = ("p/ss#w?rd%", "a b@c d", "s3cr#t?/@ %x9", "h%40xQ", "plain-Secret-77")
 
 
-def forms(password: str) -> dict[str, str]:
-    """The ways a user may write a DSN with `password` (host 127.0.0.1, port 9)."""
+def forms(password: str, user: str = "atlas", port: int = 9, db: str = "atlasdb") -> dict[str, str]:
+    """The ways a user may write a DSN with `password`."""
     encoded = quote(password, safe="")
     escaped = password.replace("\\", "\\\\").replace("'", "\\'")
+    where = f"127.0.0.1:{port}/{db}"
     return {
-        "url-raw": f"postgresql://atlas:{password}@127.0.0.1:9/atlasdb",
-        "url-encoded": f"postgresql://atlas:{encoded}@127.0.0.1:9/atlasdb",
-        "url-query": f"postgresql://atlas@127.0.0.1:9/atlasdb?password={encoded}",
-        "postgres-scheme": f"postgres://atlas:{encoded}@127.0.0.1:9/atlasdb?schema=team",
-        "keyvalue": f"host=127.0.0.1 port=9 dbname=atlasdb user=atlas password='{escaped}'",
+        "url-raw": f"postgresql://{user}:{password}@{where}",
+        "url-encoded": f"postgresql://{user}:{encoded}@{where}",
+        "url-query": f"postgresql://{user}@{where}?password={encoded}",
+        "postgres-scheme": f"postgres://{user}:{encoded}@{where}?schema=team",
+        "keyvalue": f"host=127.0.0.1 port={port} dbname={db} user={user} password='{escaped}'",
     }
 
 
@@ -64,3 +74,102 @@ def test_service_and_socket_forms() -> None:
 
 def test_a_file_path_is_shown_as_it_is() -> None:
     assert shown("/data/atlas.gpkg") == "/data/atlas.gpkg"
+
+
+# --------------------------------------------------------------------------- a real server
+
+#: every character that breaks a naive URL parse, in one password
+SECRET = "p/ss#w?rd% @x-7"
+
+
+@pytest.fixture(scope="module")
+def role(pg: LocalPostgres) -> str:
+    """A role whose password is `SECRET`, allowed to publish."""
+    literal = SECRET.replace("'", "''")
+    pg.execute(f"CREATE ROLE atlas_pw LOGIN PASSWORD '{literal}'")
+    pg.execute(f"GRANT CREATE ON DATABASE {pg.database} TO atlas_pw")
+    return "atlas_pw"
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_atlas(tmp_path_factory.mktemp("pw") / "atlas.gpkg")
+
+
+def _commands(dsn: str, gpkg: Path) -> list[list[str]]:
+    return [
+        ["publish", "--dsn", dsn, "--atlas", str(gpkg)],
+        ["summary", "--atlas", dsn],
+        ["export", "-o", "-", "--format", "csv", "--atlas", dsn],
+        ["track", "--atlas", dsn],
+    ]
+
+
+@pytest.mark.parametrize("form", sorted(forms("x")))
+def test_no_command_prints_the_password(
+    pg: LocalPostgres,
+    role: str,
+    gpkg: Path,
+    form: str,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", "/dev/null")
+    dsn = forms(SECRET, role, pg.port, pg.database)[form]
+    caplog.set_level(logging.DEBUG)
+    codes = [run(geo_cli.main, args) for args in _commands(dsn, gpkg)]
+    out, err = capfd.readouterr()
+    for text in (out, err, caplog.text):
+        assert not leaks(text, SECRET), text[-600:]
+    if form in ("url-encoded", "url-query", "postgres-scheme"):
+        assert codes == [0, 0, 0, 0], err
+        assert f"of postgresql://{role}@127.0.0.1:{pg.port}/{pg.database}:" in err
+    else:  # misread by libpq, or not a URL: refused in one line each, without the password
+        assert codes[0] == 1 and err.count("error: ") >= 1
+
+
+def test_pgpassword_is_never_printed(
+    pg: LocalPostgres,
+    role: str,
+    gpkg: Path,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PGPASSFILE", "/dev/null")
+    url = f"postgresql://{role}@127.0.0.1:{pg.port}/{pg.database}"
+    monkeypatch.setenv("PGPASSWORD", SECRET)
+    assert run(geo_cli.main, _commands(url, gpkg)[0]) == 0
+    monkeypatch.setenv("PGPASSWORD", "Wrong-" + SECRET)
+    assert run(geo_cli.main, _commands(url, gpkg)[1]) == 1
+    out, err = capfd.readouterr()
+    assert "password authentication failed" in err
+    assert not leaks(out + err, SECRET) and not leaks(out + err, "Wrong-" + SECRET)
+
+
+@pytest.mark.parametrize("form", sorted(forms("x")))
+def test_the_page_never_shows_the_password(
+    pg: LocalPostgres,
+    role: str,
+    gpkg: Path,
+    form: str,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", "/dev/null")
+    dsn = forms(SECRET, role, pg.port, pg.database)[form]
+    run(geo_cli.main, _commands(forms(SECRET, role, pg.port, pg.database)["url-encoded"], gpkg)[0])
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("ATLAS_PATH", dsn)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    shown_text = " ".join(
+        str(getattr(element, "value", "")) + str(getattr(element, "message", ""))
+        for kind in ("error", "warning", "info", "markdown", "caption", "exception", "code")
+        for element in getattr(at, kind)
+    )
+    out, err = capfd.readouterr()
+    for text in (shown_text, out, err, caplog.text):
+        assert not leaks(text, SECRET), text[-600:]
