@@ -83,3 +83,46 @@ def test_cli_says_which_encoding_it_read(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert f"note: {path}: decoded as big5" in done.stderr
+
+
+def _build(raw: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    out.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "build", "--raw", str(raw), "--out", str(out), *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """A good report (the opening of a real one) and a Big5 report that gives no items."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    real = (ROOT / "data" / "raw" / "2022-01-11_government-work-report.txt").read_bytes()
+    (folder / "2022-01-11_government-work-report.txt").write_bytes(real[:6000])
+    (folder / "2025-01-10_traditional.txt").write_bytes(TRADITIONAL.encode("big5"))
+    return folder
+
+
+def test_build_stops_when_a_report_gives_nothing(raw: Path, tmp_path: Path) -> None:
+    """Before: the Big5 report was silently left out of the atlas, exit 0."""
+    done = _build(raw, tmp_path / "out")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: 1 report(s) gave no items: 2025-01-10_traditional.txt (read as big5); "
+        "fix or remove them, or build without them with --allow-empty"
+    ]
+    assert not (tmp_path / "out" / "atlas.gpkg").exists()
+
+
+def test_build_allow_empty_names_what_it_left_out(raw: Path, tmp_path: Path) -> None:
+    done = _build(raw, tmp_path / "out", "--allow-empty")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "note: no items from 2025-01-10_traditional.txt (read as big5): built without it "
+        "(--allow-empty)" in done.stderr.splitlines()
+    )
+    assert (tmp_path / "out" / "atlas.gpkg").is_file()

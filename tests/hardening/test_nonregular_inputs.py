@@ -14,6 +14,8 @@ import pytest
 from atlas.errors import InputError
 from atlas.files import read_bounded
 
+from .limits import measure_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,3 +69,55 @@ def test_a_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
     target.write_text("推进汶水路400号幼儿园新建工程。\n", encoding="utf-8")
     (tmp_path / "link.txt").symlink_to(target)
     assert read_bounded(tmp_path / "link.txt", 1000) == target.read_bytes()
+
+
+def test_geocode_from_dev_zero_stops_in_one_line() -> None:
+    """`geo geocode < /dev/zero`: before, read until MemoryError."""
+    with open("/dev/zero", "rb") as zero:
+        cost = measure_cli(sys.executable, "-m", "geo", "geocode", stdin=zero, timeout=60)
+    assert cost["rc"] == 1, cost
+    assert cost["stderr"].splitlines() == [
+        "error: standard input: line 1 holds NUL bytes: binary data, not text"
+    ]
+    assert cost["peak_mb"] < 400, cost  # the gazetteer and the interpreter, not the stream
+
+
+def test_geocode_refuses_an_endless_line() -> None:
+    """A stream without line ends (not NUL bytes) is cut at the line bound."""
+    endless = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('静安' * 4096)"],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        cost = measure_cli(sys.executable, "-m", "geo", "geocode", stdin=endless.stdout, timeout=60)
+    finally:
+        endless.kill()
+        endless.wait()
+        assert endless.stdout is not None
+        endless.stdout.close()
+    assert cost["rc"] == 1, cost
+    assert "line 1 is longer than 65,536 bytes" in cost["stderr"]
+
+
+def test_an_atlas_that_is_a_fifo_is_refused(fifo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "summary", "--atlas", str(fifo)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: {fifo}: a FIFO (named pipe), not a regular file"]
+
+
+def test_a_fifo_among_the_reports_stops_the_build(fifo: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "build", "--raw", str(fifo.parent), "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: {fifo}: a FIFO (named pipe), not a regular file"]
