@@ -39,6 +39,8 @@ class Settings:
     cache_dir: Path = field(default_factory=lambda: _cache_dir(os.environ))
     #: the district the atlas is about: reports of other districts are refused by default
     district: str = "静安区"
+    #: the city the district belongs to: a name prefix that only says where (上海儿童艺术剧场)
+    city: str = "上海市"
     #: stored data are WGS84; geometry work happens in this metric CRS (UTM 51N), projected once
     crs: str = "EPSG:4326"
     metric_crs: str = "EPSG:32651"

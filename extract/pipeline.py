@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from .rules import find_spans, place_pattern, suffix_spans
 from .segment import Timing, sentences
 from .status import status_of
 from .tables import TableReader
+from .vocab import NAME_HEADS
 
 #: Zone suffixes whose modifier names an area the rest of the report may refer to.
 _AREA_SUFFIXES = ("功能区", "商圈", "集聚带")
@@ -115,8 +117,12 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
     items: list[Item] = []
     glossary: list[bool] = []
     tables = TableReader()
-    for sent in sents:
-        spans = tables.read(sent, find_spans(sent.text, known, places))
+    paragraph, setting = -2, ""
+    for sent, at in zip(sents, paragraph_starts(norm.text, [s.nstart for s in sents]), strict=True):
+        context = setting
+        if at != paragraph:  # a paragraph's first sentence states its setting
+            paragraph, setting, context = at, paragraph_setting(sent.text, known), ""
+        spans = tables.read(sent, find_spans(sent.text, known, places, context))
         if not spans:
             continue
         ostart, oend = norm.span(sent.nstart, sent.nend)
@@ -146,7 +152,43 @@ def _extract(report: Report, known_places: Iterable[str]) -> list[Item]:
                 )
             )
             glossary.append(sent.glossary)
-    return _attach_boundaries(_glossary_kinds(items, glossary), text)
+    items = _attach_boundaries(_glossary_kinds(items, glossary), text)
+    return _enriching_glossary(items, glossary)
+
+
+#: Area heads (功能区, 商圈, 地区 …): a paragraph opening on one such area is about it.
+_AREA_HEADS = tuple(sorted((w for w, v in NAME_HEADS.items() if v[0] == "area"), key=len))
+
+
+def paragraph_starts(text: str, starts: list[int]) -> list[int]:
+    """For each sentence start (ascending), where its paragraph starts: the last newline
+    before it (-1: none). One forward pass over the newlines, so linear in the text even
+    when it is one giant line."""
+    newlines = (m.start() for m in re.finditer("\n", text))
+    out, last, upcoming = [], -1, next(newlines, None)
+    for start in starts:
+        while upcoming is not None and upcoming < start:
+            last, upcoming = upcoming, next(newlines, None)
+        out.append(last)
+    return out
+
+
+def paragraph_setting(sentence: str, known: frozenset[str]) -> str:
+    """The one area a paragraph's opening sentence names ("苏河湾功能区…不断升级。"), which
+    the paragraph's later designations are placed in; "" when it names none or several."""
+    areas = {
+        span.name
+        for span in suffix_spans(sentence, known)
+        if span.kind == "zone" and span.name.endswith(_AREA_HEADS)
+    }
+    return areas.pop() if len(areas) == 1 else ""
+
+
+def _enriching_glossary(items: list[Item], glossary: list[bool]) -> list[Item]:
+    """A glossary entry of a place the main text lists enriches that item (its 四至 went to
+    it in `_attach_boundaries`) instead of being a second item of the same place."""
+    main = {it.name for it, g in zip(items, glossary, strict=True) if not g}
+    return [it for it, g in zip(items, glossary, strict=True) if not (g and it.name in main)]
 
 
 def _glossary_kinds(items: list[Item], glossary: list[bool]) -> list[Item]:

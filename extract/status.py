@@ -41,6 +41,8 @@ class StatusRules:
     not_locatives: tuple[str, ...]
     preparatory: tuple[str, ...]
     plan_targets: frozenset[str]
+    task_nouns: tuple[str, ...]
+    serial: frozenset[str]
     table: dict[str, dict[str, str]]
     pattern: re.Pattern[str]
 
@@ -71,6 +73,8 @@ def rules() -> StatusRules:
         tuple(raw["not_locatives"]),
         tuple(raw["preparatory"]),
         frozenset(raw["plan_targets"]),
+        tuple(raw["task_nouns"]),
+        frozenset(raw["serial"]),
         table,
         pattern,
     )
@@ -124,14 +128,18 @@ def _verbs_around(
     r = rules()
     after: list[tuple[int, str]] = []
     before: list[tuple[int, str, int]] = []
+    complement = -1  # end of a serial verb: the verb starting there is its complement
     for m in r.pattern.finditer(clause):
-        word, cls = m.group(), r.word_class[m.group()]
-        if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
-            continue  # 新建工程, 提升工程, 新建、改造: describes the project
-        if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
-            continue  # 实现(西区)开工: 实现 is an auxiliary, the next word is the predicate
-        if cls == "milestone" and clause.startswith(r.preparatory, m.end()):
-            cls = "start"  # 完成征收: the preparation is done, the works begin
+        word = m.group()
+        serial_complement, complement = m.start() == complement, -1
+        if serial_complement:
+            complement = m.end() if word in r.serial else -1
+            continue  # 启动创建, 不断完善: the first of two verbs in series governs
+        if word in r.serial:
+            complement = m.end()
+        cls = _predicate_class(clause, m)
+        if cls is None:
+            continue
         if m.start() >= rel_end:
             if word in r.objects and clause.startswith(_COMPOUND_NEXT, m.end()):
                 continue
@@ -144,6 +152,23 @@ def _verbs_around(
         elif m.end() <= rel_start:
             before.append((m.start(), cls, m.end()))
     return after, before
+
+
+def _predicate_class(clause: str, m: re.Match[str]) -> str | None:
+    """The class of the verb `m` as a predicate, or None when it is not one here: part of a
+    description (新建工程), an auxiliary (实现开工), or of a task noun (收尾验收工作, 规划设计);
+    a completion of preparation (完成征收) is a start."""
+    r = rules()
+    cls = r.word_class[m.group()]
+    if clause.startswith(_DESCRIPTIVE_NEXT, m.end()) and cls in ("creation", "continuation"):
+        return None  # 新建工程, 提升工程, 新建、改造: describes the project
+    if cls == "achievement" and r.pattern.search(clause, m.end(), m.end() + 6):
+        return None  # 实现(西区)开工: 实现 is an auxiliary, the next word is the predicate
+    if cls == "milestone" and clause.startswith(r.preparatory, m.end()):
+        return "start"  # 完成征收: the preparation is done, the works begin
+    if clause.startswith(r.task_nouns, m.end()):
+        return None  # 收尾验收工作, 规划设计: a task noun, not a predicate
+    return cls
 
 
 def _strip_objects(gap: str, objects: frozenset[str]) -> str:

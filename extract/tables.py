@@ -11,8 +11,8 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from .rules import Span
 from .segment import Sentence
+from .spans import Span
 
 #: Header cells of a location column.
 LOCATION_HEADERS = re.compile(

@@ -8,7 +8,7 @@ Generic words only: no place names (places live in the gazetteer). `geo.geocode.
 
 from __future__ import annotations
 
-from .wordtables import words
+from .wordtables import load, words
 
 #: CJK unified ideographs (with extension A), for regex character classes
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -26,12 +26,29 @@ ZONE_SUFFIXES: tuple[str, ...] = words("vocab", "zone_suffix")
 #: trailing words of a project name that do not change where it is
 PROJECT_SUFFIXES: tuple[str, ...] = words("vocab", "project_suffix")
 
+#: sorts of name heads (the ``head_<sort>`` roles): what kind of thing a name is
+HEAD_SORTS: tuple[str, ...] = ("area", "facility", "unit", "works", "designation")
+#: name heads (商圈, 市民园艺中心, 更新单元, 景观灯光 …) → (sort, item kind, category)
+NAME_HEADS: dict[str, tuple[str, str, str]] = {
+    r.word: (r.role.removeprefix("head_"), r.kind, r.category)
+    for r in load("vocab")
+    if r.role.removeprefix("head_") in HEAD_SORTS and r.role.startswith("head_")
+}
+#: stages of a part (首开区): the same part's works, not another part
+STAGE_WORDS: tuple[str, ...] = words("vocab", "stage")
+#: leading words that do not name the thing (城市航站楼 = 航站楼)
+GENERIC_PREFIXES: tuple[str, ...] = words("vocab", "generic_prefix")
+
 __all__ = [
     "CJK",
+    "GENERIC_PREFIXES",
+    "HEAD_SORTS",
+    "NAME_HEADS",
     "PROJECT_SUFFIXES",
     "RIVER_ENDINGS",
     "ROAD_ENDINGS",
     "ROAD_SUFFIXES",
+    "STAGE_WORDS",
     "SUBDISTRICT_ENDINGS",
     "ZONE_SUFFIXES",
 ]

@@ -78,15 +78,38 @@ def thread_summary(thread: Mapping) -> str:
     return " · ".join(parts)
 
 
+#: Why a near miss was kept apart (`geo.threads.rules.apart_reason`), as the panel says it.
+APART = {
+    "road_vs_other": "a road and what lies on it",
+    "different_kind": "another kind of thing",
+    "different_subdistrict": "placed in another 街道",
+    "different_part": "another part, phase or number",
+    "different_address": "another address",
+    "different_head": "another kind of thing on the same place",
+    "facility_or_part": "a facility or part of it",
+}
+
+
+def _near(candidate: Mapping) -> str:
+    """One near miss: its label, score and, for a refusal, why it was kept apart."""
+    rule = str(candidate.get("rule") or "")
+    why = APART.get(rule.removeprefix("apart:"), "") if rule.startswith("apart:") else ""
+    score = f"{float(candidate.get('score', 0)):.2f}"
+    return (
+        f"{_text(candidate.get('label'))} ({score}{'; kept apart: ' + _text(why) if why else ''})"
+    )
+
+
 def candidates_html(thread: Mapping) -> str:
-    """The near links not made ("possibly the same as …", with scores), escaped; "" if none."""
+    """The near links not made ("possibly the same as …", with scores and the reason a refusal
+    gives), escaped; "" if none."""
     try:
         near = json.loads(str(thread.get("candidates") or "[]"))
     except ValueError:
         return ""
     if not near:
         return ""
-    shown = ", ".join(f"{_text(c.get('label'))} ({float(c.get('score', 0)):.2f})" for c in near[:5])
+    shown = ", ".join(_near(c) for c in near[:5])
     return f"<small>Not linked, possibly related: {shown}</small>"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -322,9 +322,11 @@ def locate_items(
         def context(query: str, texts: list[str] = texts) -> Any:
             return in_context(query, texts) if in_context is not None and texts else None
 
-        placements.append(
-            place_item(kind, name, location, boundary, resolve, roads, names, clip, context)
-        )
+        placed = place_item(kind, name, location, boundary, resolve, roads, names, clip, context)
+        located = placed.method not in (BOUNDARY_METHOD, UNLOCATED)
+        if located and from_paragraph(name, location, quote):
+            placed = replace(placed, method=PARAGRAPH_METHOD)
+        placements.append(placed)
     out = items.drop(columns=["_paragraph"], errors="ignore").copy()
     geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
     out["uncertainty_m"] = uncertainty(geometry, placements)
@@ -338,6 +340,20 @@ def locate_items(
     out["_own_shape"] = [p.own_shape for p in placements]
     out["_zone"] = [p.zone for p in placements]
     return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+
+
+#: The method of an item placed by the setting its paragraph states (the extractor's location
+#: for a designation its own sentence does not place: "深化…示范区建设" under 苏河湾).
+PARAGRAPH_METHOD = "context:paragraph"
+
+
+def from_paragraph(name: object, location: object, quote: object) -> bool:
+    """The item's location is not in its own sentence: the extractor took it from the
+    paragraph's setting, and the method says so."""
+    if not isinstance(location, str) or not location or location == name:
+        return False
+    plain = squeeze(quote).replace("“", "").replace("”", "")
+    return isinstance(quote, str) and squeeze(location) not in plain
 
 
 def mask(text: str, names: set[str]) -> str:

@@ -85,6 +85,7 @@ def test_thread_summary_and_candidates_are_escaped():
     assert "3 mentions in 3 reports" in thread_summary(main)
     assert "delivered" in thread_summary(main)
     assert "测试小区养老院" in candidates_html(main)  # near, not linked
+    assert "kept apart: another kind of thing on the same place" in candidates_html(main)
     lone = table.loc[f"孤立项目{EVIL}"].to_dict() | {"label": f"孤立项目{EVIL}"}
     assert EVIL not in thread_summary(lone) and "no later mention" in thread_summary(lone)
 

@@ -25,15 +25,13 @@ def same_name(a: str, b: str) -> bool:
 
 
 @dataclass
-class Score:
+class Counts:
+    """True and false positives and misses, and the precision and recall they give (also
+    what the link sample of tests/geo/threads is scored with)."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    timing_ok: int = 0
-    status_ok: int = 0
-    kind_ok: int = 0
-    misses: list[str] = field(default_factory=list)
-    extras: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -42,6 +40,15 @@ class Score:
     @property
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class Score(Counts):
+    timing_ok: int = 0
+    status_ok: int = 0
+    kind_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
 
 
 def _sentences(sample: list[dict], items_by_doc: dict[str, list[Item]]) -> dict:

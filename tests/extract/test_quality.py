@@ -25,7 +25,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 #: Today's figures minus a small margin: (recall, precision, kind, status).
 TUNED_FLOORS = (0.97, 0.98, 0.96, 0.97)
-HELDOUT_FLOORS = (0.94, 0.97, 0.95, 0.95)
+HELDOUT_FLOORS = (0.95, 0.98, 0.97, 0.97)
 
 
 def figures(result: Score) -> tuple[float, float, float, float]:

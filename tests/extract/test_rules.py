@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.rules import find_spans, is_generic
+from extract.rules import find_spans
+from extract.spans import is_generic
 
 from .conftest import by_name, run
 

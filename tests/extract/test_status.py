@@ -80,6 +80,21 @@ CASES = [
     ("creation", "review", "实施静安公园改造", "静安公园", "completed"),
     ("continuation", "plan", "加快北站新城、天目路西地块等项目建设", "北站新城", "ongoing"),
     ("creation", "plan", "实施北横通道二期等景观灯光提升改造", "北横通道二期", "planned"),
+    # aspect and scope (issue 22): task nouns, serial verbs, progressive adverbs, intentions
+    ("promotion", "review", "临汾路小学项目做好收尾验收工作", "临汾路小学", "ongoing"),
+    ("promotion", "review", "开展曹家渡-02更新单元规划设计", "曹家渡-02更新单元", "ongoing"),
+    ("promotion", "plan", "有序开展洛川中路小区居民回搬工作", "洛川中路小区", "planned"),
+    ("launch", "review", "市北医院启动创建三级医院", "市北医院", "started"),
+    (
+        "continuation",
+        "review",
+        "江宁路街道社区文化中心不断完善服务",
+        "江宁路街道社区文化中心",
+        "ongoing",
+    ),
+    ("continuation", "review", "宝山路红色街区逐步建成开放", "宝山路红色街区", "ongoing"),
+    ("planning", "review", "统筹考虑海防路地块开发利用", "海防路地块", "planned"),
+    ("milestone", "review", "广延路绿地完成收尾", "广延路绿地", "completed"),
 ]
 
 
@@ -101,17 +116,20 @@ def test_every_rule_and_period_has_a_case() -> None:
             assert (cls, period) in covered, (cls, period)
 
 
-def test_glossary_entry_is_its_own_item_and_only_defines_the_place() -> None:
+def test_glossary_entry_enriches_the_list_item_instead_of_a_second_item() -> None:
+    """Issue 22: a 名词解释 entry of a listed place gives that item its 四至; one of a place
+    the main text does not list stays an item of its own that only defines the place."""
     text = (
-        "二、2027年主要任务\n创建彭越浦精品宜居区等1个市级“美丽街区”。\n"
-        "名词解释\n1.彭越浦精品宜居区：北至汶水路，南至广中西路，东至彭越浦，西至共和新路。\n"
+        "二、2029年主要任务\n创建万荣精品宜居区等1个市级“美丽街区”。\n"
+        "名词解释\n1.万荣精品宜居区：北至汶水路，南至广中西路，东至共和新路，西至平型关路。\n"
+        "2.场中滨河街区：北至场中路，南至汶水路，东至共和新路，西至彭越浦。\n"
     )
-    items = [i for i in run(text) if i.name == "彭越浦精品宜居区"]
-    assert [(i.status, i.kind) for i in items] == [
-        ("planned", "beautiful_block"),
-        ("mentioned", "beautiful_block"),
-    ]
-    assert all(i.boundary for i in items)
+    items = run(text)
+    listed = [i for i in items if i.name == "万荣精品宜居区"]
+    assert [(i.status, i.kind) for i in listed] == [("planned", "beautiful_block")]
+    assert listed[0].boundary and listed[0].boundary["west"] == ["平型关路"]
+    (alone,) = [i for i in items if i.name == "场中滨河街区"]
+    assert alone.status == "mentioned" and alone.boundary
 
 
 def test_plan_milestone_is_never_completed_in_a_passage() -> None:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from geo.io.read import read_atlas
 from geo.io.sanity import MAX_NAME, notes_of
 from geo.testing import write_layers
-from geo.threads.links import MARKERS
+from geo.threads.names import MARKERS
 from tests.app.synthetic import items_frame, reference_frames
 
 from .limits import ROOT, measure
@@ -41,7 +41,7 @@ def test_markers_are_the_same_on_ordinary_and_random_names() -> None:
 def test_markers_are_linear_on_hostile_runs() -> None:
     """CPU of a child process: linear takes milliseconds; the old regex took minutes."""
     cost = measure(
-        f"from geo.threads.links import markers\nhostile = {[h[:1] for h in HOSTILE]!r}",
+        f"from geo.threads.names import markers\nhostile = {[h[:1] for h in HOSTILE]!r}",
         "for seed in hostile:\n    markers(seed * 200_000)",
         timeout=60,
     )

@@ -466,7 +466,9 @@ def test_publish_cli_reports_the_build(gpkg, url, capsys):
 
 def test_mask_hides_passwords():
     assert store.mask("postgresql://u:p%40ss@h:5/db") == "postgresql://u@h:5/db"
-    assert store.mask("postgresql://u@h/db?password=x&sslmode=require") == "postgresql://u@h:5432/db"
+    assert (
+        store.mask("postgresql://u@h/db?password=x&sslmode=require") == "postgresql://u@h:5432/db"
+    )
     assert store.mask("failed for x", secrets=["x"]) == "failed for ***"
     assert store.shown("/data/atlas.gpkg") == "/data/atlas.gpkg"
 

@@ -159,3 +159,24 @@ def test_precision_two_never_claims_more_than_250_m():
     radius = [249.0, 756.9, 900.0, 1200.0, None, None]
     out = honest_precision(precision, radius)
     assert out.tolist() == [2, 5, 1, 3, pd.NA, 2]
+
+
+def test_an_item_placed_by_its_paragraphs_setting_says_so():
+    """Issue 22: a designation whose location the extractor took from its paragraph (not in
+    its own sentence) is placed there with method `context:paragraph`; one placed by its
+    own sentence keeps the geocoder's method."""
+    items = pd.DataFrame(
+        {
+            "kind": ["zone", "zone"],
+            "name": ["航运服务示范区", "数字示范区"],
+            "location": ["甲功能区", "甲功能区"],
+            "boundary": [None, None],
+            "quote": ["深化航运服务示范区建设。", "依托甲功能区打造数字示范区。"],
+        }
+    )
+    geocoder = FakeGeocoder({"甲功能区": (Point(X0 + 0.5 * STEP, Y0 + 0.5 * STEP), 5, "exact")})
+    got = pl.locate_items(items, ROADS, geocoder)
+    assert got["method"].tolist() == [pl.PARAGRAPH_METHOD, "exact"]
+    assert got["precision"].tolist() == [5, 5]
+    assert not pl.from_paragraph("乙", "乙", "乙完成建设")
+    assert not pl.from_paragraph("乙", "申字型高架", "“申”字型高架沿线")
