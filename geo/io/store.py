@@ -18,11 +18,14 @@ Consistency: a publish is one transaction, serialised by an advisory lock. Insid
 publisher takes an ACCESS EXCLUSIVE lock on `builds` before it changes anything; readers
 start a REPEATABLE READ READ ONLY transaction with an ACCESS SHARE lock on `builds` before
 their first SELECT, so they read the whole old atlas or the whole new one (a reader arriving
-during a publish waits for its commit), and a failed publish rolls back to the previous atlas.
+during a publish waits for its commit, at most `READ_LOCK_TIMEOUT` seconds: a publisher
+stopped inside its transaction must not hang every reader), and a failed publish rolls back
+to the previous atlas.
 
 Values travel as bound parameters or COPY rows adapted by psycopg (never formatted into SQL);
 identifiers are `psycopg.sql.Identifier`. Credentials come from the URL, `PGPASSWORD`,
-`PGSERVICE` or `~/.pgpass` (libpq) and are masked in every message.
+`PGSERVICE` or `~/.pgpass` (libpq); a connection appears in messages as user@host:port/db
+(`atlas.dsn`), never with its password.
 """
 
 from __future__ import annotations

@@ -73,9 +73,9 @@ def test_page_upload_path_is_bounded(bombs: dict[str, Path], kind: str) -> None:
     setup = f"""
         from pathlib import Path
         from extract import ReportError
-        from geo.upload import upload_report
+        from geo.pipeline.upload import upload_report
         from tests.app.synthetic import reference_frames
-        from geo.upload import UploadContext
+        from geo.pipeline.upload import UploadContext
         context = UploadContext.load(reference_frames())
         data = Path({str(bombs[kind])!r}).read_bytes()
     """
