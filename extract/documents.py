@@ -8,13 +8,13 @@ its name, so a PDF renamed ``.txt`` is read as a PDF and random bytes named ``.p
 - ``.docx`` (python-docx): body paragraphs and tables in document order, one line per
   paragraph, each table row one tab-separated line (the shape ``extract/normalise.py`` reads as
   a table row).
-- ``.pdf`` (pypdfium2: Chrome's PDFium): pages in order, with what PDF libraries really return
+- ``.pdf`` (pypdfium2: Chrome's PDFium): pages in order, each table as one tab-separated line
+  per row like a .docx table (``extract/pdftables.py``), with what PDF libraries really return
   cleaned up: compatibility and Kangxi-radical code points mapped to the ordinary characters
   (NFKC, only for those blocks), full-width letters and digits to ASCII, repeated page
   headers/footers and page numbers dropped. Line breaks inside sentences are kept in the text
-  and mended by the normaliser exactly as for the PDF debris of a converted ``.txt`` (its
-  offset map points back here). Full-width punctuation stays: the normaliser folds both
-  widths to one.
+  and mended by the normaliser exactly as for the PDF debris of a converted ``.txt`` (its offset
+  map points back here). Full-width punctuation stays: the normaliser folds both widths to one.
 - Anything else is refused with one line naming the file and the reason: an encrypted PDF, a
   PDF without a text layer, a corrupt or truncated file, a .doc/.wps/.rtf, an image, another
   binary, a file over ``settings.max_report_bytes``.
@@ -36,6 +36,7 @@ from atlas.settings import settings
 
 from .decode import ReportError, decode_bytes, looks_binary
 from .docx_package import document_package, open_zip
+from .pdftables import page_text
 
 #: Formats `read_document` returns besides a text encoding.
 DOCX = "docx"
@@ -249,7 +250,7 @@ def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
         try:
             pages, scanned = [], []
             for number, page in enumerate(document, 1):
-                text = page.get_textpage().get_text_range()
+                text = page_text(page, page.get_textpage())
                 if not text.strip() and _has_images(page, raw.FPDF_PAGEOBJ_IMAGE):
                     scanned.append(number)
                 pages.append(text)

@@ -1,10 +1,11 @@
 """Real report files for tests and benchmarks: .docx (python-docx) and PDF (fpdf2) from text.
 
 The files are made the way reports reach users, so that `extract.documents` is tested on what
-Word and PDF libraries really produce: a .docx with paragraphs and tables; a PDF with a
-Chinese text layer in an embedded TrueType font, running page headers and "— N —" page
-numbers, optionally with Kangxi radicals in its ToUnicode map (⼀ for 一, as many PDFs of
-Chinese government sites return) and optionally encrypted; a PDF that is one image (a scan).
+Word and PDF libraries really produce: a .docx with paragraphs and tables; a PDF with tables
+drawn as tables (ruled or not, cells wrapped in their columns) and a Chinese text layer in an
+embedded TrueType font, running page headers and "— N —" page numbers, optionally with
+Kangxi radicals in its ToUnicode map (⼀ for 一, as many PDFs of Chinese government sites
+return) and optionally encrypted; a PDF that is one image (a scan).
 fpdf2 and the fonts are test dependencies (`pyproject` dev extra; Debian
 `fonts-droid-fallback` + `fonts-dejavu-core`, installed by `scripts/ensure-test-fonts.sh`).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 #: TrueType fonts (fpdf2 embeds TrueType outlines; Noto CJK is OpenType/CFF in Debian).
@@ -35,12 +37,9 @@ def fonts() -> tuple[Path, Path]:
     return CJK_FONT, LATIN_FONT
 
 
-def write_docx(text: str, path: str | Path) -> Path:
-    """One paragraph per line of ``text``; a run of tab-separated lines becomes one table
-    (one row per line, one cell per field), as a Word user would lay it out."""
-    from docx import Document
-
-    document = Document()
+def blocks(text: str) -> Iterator[str | list[list[str]]]:
+    """The lines of ``text`` in order, each run of tab-separated lines as one table (a list of
+    rows of cells), as a Word user would lay it out."""
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -49,14 +48,27 @@ def write_docx(text: str, path: str | Path) -> Path:
             while i < len(lines) and "\t" in lines[i].strip():
                 block.append(lines[i].strip().split("\t"))
                 i += 1
-            width = max(len(row) for row in block)
-            table = document.add_table(rows=len(block), cols=width)
-            for row, cells in zip(table.rows, block, strict=True):
-                for cell, value in zip(row.cells, cells, strict=False):
-                    cell.text = value
+            yield block
             continue
-        document.add_paragraph(lines[i])
+        yield lines[i]
         i += 1
+
+
+def write_docx(text: str, path: str | Path) -> Path:
+    """One paragraph per line of ``text``; a run of tab-separated lines becomes one table
+    (one row per line, one cell per field)."""
+    from docx import Document
+
+    document = Document()
+    for block in blocks(text):
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        width = max(len(row) for row in block)
+        table = document.add_table(rows=len(block), cols=width)
+        for row, cells in zip(table.rows, block, strict=True):
+            for cell, value in zip(row.cells, cells, strict=False):
+                cell.text = value
     path = Path(path)
     document.save(str(path))
     return path
@@ -97,9 +109,13 @@ def write_pdf(
     radicals: bool = False,
     user_password: str | None = None,
     font_size: float = 11,
+    borders: str = "ALL",
 ) -> Path:
     """A PDF whose text layer is ``text``, one source line per line (long lines wrap), with a
-    running ``header`` and a "— N —" page number on every page."""
+    running ``header`` and a "— N —" page number on every page. A run of tab-separated lines
+    is a table as Word or LibreOffice exports it: ruled cells (fpdf2 ``borders_layout``:
+    ``"ALL"`` framed cells, ``"INTERNAL"`` inner rules drawn as separate strokes …), columns
+    as wide as their longest text allows, long cells wrapped inside their column."""
     from fpdf import FPDF
 
     cjk, latin = fonts()
@@ -125,10 +141,27 @@ def write_pdf(
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
     pdf.set_font("cjk", size=font_size)
-    for line in text.splitlines():
-        pdf.multi_cell(
-            0, font_size * 0.55, line.replace("\t", "    ") or " ", new_x="LMARGIN", new_y="NEXT"
-        )
+    line_height = font_size * 0.55
+    for block in blocks(text):
+        if isinstance(block, str):
+            pdf.multi_cell(
+                0, line_height, block.replace("\t", "    ") or " ", new_x="LMARGIN", new_y="NEXT"
+            )
+            continue
+        width = max(len(row) for row in block)
+        longest = [max(len(row[c]) if c < len(row) else 0 for row in block) for c in range(width)]
+        with pdf.table(
+            borders_layout=borders,
+            first_row_as_headings=False,
+            text_align="LEFT",
+            v_align="TOP",
+            line_height=line_height,
+            col_widths=[min(max(n, 3), 24) for n in longest],
+        ) as table:
+            for cells in block:
+                row = table.row()
+                for value in cells + [""] * (width - len(cells)):
+                    row.cell(value)
     if user_password is not None:
         pdf.set_encryption(owner_password=user_password + "-owner", user_password=user_password)
     data = bytes(pdf.output())
