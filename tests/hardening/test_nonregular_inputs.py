@@ -99,21 +99,15 @@ def test_geocode_refuses_an_endless_line() -> None:
     assert "line 1 is longer than 65,536 bytes" in cost["stderr"]
 
 
-def test_an_atlas_that_is_a_fifo_is_refused(fifo: Path) -> None:
+@pytest.mark.parametrize("command", ["summary", "build"])
+def test_a_fifo_as_atlas_or_among_the_reports_is_refused(
+    fifo: Path, tmp_path: Path, command: str
+) -> None:
+    """`summary --atlas FIFO`, and `build` over a folder holding a FIFO named `.txt` (before:
+    skipped without a word, as `Path.is_file` is false for it)."""
+    where = ["--atlas", str(fifo)] if command == "summary" else ["--raw", str(tmp_path)]
     done = subprocess.run(
-        [sys.executable, "-m", "geo", "summary", "--atlas", str(fifo)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 1
-    assert done.stderr.splitlines() == [f"error: {fifo}: a FIFO (named pipe), not a regular file"]
-
-
-def test_a_fifo_among_the_reports_stops_the_build(fifo: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "geo", "build", "--raw", str(fifo.parent), "--out", str(tmp_path)],
+        [sys.executable, "-m", "geo", command, *where],
         cwd=ROOT,
         capture_output=True,
         text=True,

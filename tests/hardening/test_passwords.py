@@ -29,11 +29,12 @@ def forms(password: str, user: str = "atlas", port: int = 9, db: str = "atlasdb"
     encoded = quote(password, safe="")
     escaped = password.replace("\\", "\\\\").replace("'", "\\'")
     where = f"127.0.0.1:{port}/{db}"
+    schema = "schema=hardening_pw"  # a schema of its own on the shared test server
     return {
-        "url-raw": f"postgresql://{user}:{password}@{where}",
-        "url-encoded": f"postgresql://{user}:{encoded}@{where}",
-        "url-query": f"postgresql://{user}@{where}?password={encoded}",
-        "postgres-scheme": f"postgres://{user}:{encoded}@{where}?schema=team",
+        "url-raw": f"postgresql://{user}:{password}@{where}?{schema}",
+        "url-encoded": f"postgresql://{user}:{encoded}@{where}?{schema}",
+        "url-query": f"postgresql://{user}@{where}?password={encoded}&{schema}",
+        "postgres-scheme": f"postgres://{user}:{encoded}@{where}?{schema}",
         "keyvalue": f"host=127.0.0.1 port={port} dbname={db} user={user} password='{escaped}'",
     }
 
@@ -105,27 +106,36 @@ def _commands(dsn: str, gpkg: Path) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize("form", sorted(forms("x")))
-def test_no_command_prints_the_password(
+@pytest.fixture
+def dsns(
     pg: LocalPostgres,
     role: str,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, str]:
+    """Every form of a DSN of `role` on the test server; no password from elsewhere, and
+    every log record captured."""
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", "/dev/null")
+    caplog.set_level(logging.DEBUG)
+    return forms(SECRET, role, pg.port, pg.database)
+
+
+@pytest.mark.parametrize("form", sorted(forms("x")))
+def test_no_command_prints_the_password(
+    dsns: dict[str, str],
     gpkg: Path,
     form: str,
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("PGPASSWORD", raising=False)
-    monkeypatch.setenv("PGPASSFILE", "/dev/null")
-    dsn = forms(SECRET, role, pg.port, pg.database)[form]
-    caplog.set_level(logging.DEBUG)
-    codes = [run(geo_cli.main, args) for args in _commands(dsn, gpkg)]
+    codes = [run(geo_cli.main, args) for args in _commands(dsns[form], gpkg)]
     out, err = capfd.readouterr()
     for text in (out, err, caplog.text):
         assert not leaks(text, SECRET), text[-600:]
     if form in ("url-encoded", "url-query", "postgres-scheme"):
         assert codes == [0, 0, 0, 0], err
-        assert f"of postgresql://{role}@127.0.0.1:{pg.port}/{pg.database}:" in err
+        assert "of postgresql://atlas_pw@127.0.0.1:" in err
     else:  # misread by libpq, or not a URL: refused in one line each, without the password
         assert codes[0] == 1 and err.count("error: ") >= 1
 
@@ -138,7 +148,7 @@ def test_pgpassword_is_never_printed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PGPASSFILE", "/dev/null")
-    url = f"postgresql://{role}@127.0.0.1:{pg.port}/{pg.database}"
+    url = f"postgresql://{role}@127.0.0.1:{pg.port}/{pg.database}?schema=hardening_pw"
     monkeypatch.setenv("PGPASSWORD", SECRET)
     assert run(geo_cli.main, _commands(url, gpkg)[0]) == 0
     monkeypatch.setenv("PGPASSWORD", "Wrong-" + SECRET)
@@ -150,20 +160,15 @@ def test_pgpassword_is_never_printed(
 
 @pytest.mark.parametrize("form", sorted(forms("x")))
 def test_the_page_never_shows_the_password(
-    pg: LocalPostgres,
-    role: str,
+    dsns: dict[str, str],
     gpkg: Path,
     form: str,
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("PGPASSWORD", raising=False)
-    monkeypatch.setenv("PGPASSFILE", "/dev/null")
-    dsn = forms(SECRET, role, pg.port, pg.database)[form]
-    run(geo_cli.main, _commands(forms(SECRET, role, pg.port, pg.database)["url-encoded"], gpkg)[0])
-    caplog.set_level(logging.DEBUG)
-    monkeypatch.setenv("ATLAS_PATH", dsn)
+    run(geo_cli.main, _commands(dsns["url-encoded"], gpkg)[0])  # an atlas to show
+    monkeypatch.setenv("ATLAS_PATH", dsns[form])
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     shown_text = " ".join(
         str(getattr(element, "value", "")) + str(getattr(element, "message", ""))

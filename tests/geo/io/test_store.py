@@ -24,23 +24,10 @@ from geo.io import read, store
 from geo.io.export import write_gpkg_layers
 from geo.io.read import read_atlas
 from geo.schema import ATLAS_LAYERS, conform_items
-from geo.testing.localpg import LocalPostgres, PostgresUnavailable
+from geo.testing.localpg import LocalPostgres
 from tests.geo import atlas_fakes
 
 EVIL = "O'Brien\"s; '); DROP TABLE items; -- 路"
-
-
-@pytest.fixture(scope="session")
-def pg() -> object:
-    """One server for the module; in CI a missing PostgreSQL fails, elsewhere it skips."""
-    try:
-        server = LocalPostgres()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostGIS tests cannot run in CI: {exc} (scripts/ensure-postgis.sh)")
-        pytest.skip(f"{exc}: run scripts/ensure-postgis.sh (make test does)")
-    with server:
-        yield server
 
 
 _counter = iter(range(10**6))
