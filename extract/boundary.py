@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .normalise import Normalised, normalise
+from .vocab import BOUNDARY_LINE_ENDINGS, CJK
 
 __all__ = ["SIDES", "BoundaryMatch", "attach_boundaries", "find_boundaries"]
 
@@ -28,9 +29,9 @@ _DIR_SIDE = {"北": "north", "南": "south", "东": "east", "西": "west"}
 #: "A以东" puts the area east of A, so A is its *west* side.
 _BEYOND_SIDE = {"东": "west", "西": "east", "南": "north", "北": "south"}
 
-_CJK = "\u4e00-\u9fff"
+_CJK = CJK
 #: Endings of road and river names (the things a side or a segment end can be).
-_ROAD_END = r"(?:路|街|大道|道|弄|巷|桥|高架|隧道|河|浦|塘|港|泾|浜|江|铁路)"
+_ROAD_END = "(?:" + "|".join(BOUNDARY_LINE_ENDINGS) + ")"
 _ROAD_END_RE = re.compile(_ROAD_END + "$")
 #: Characters that cannot be inside a side's value.
 _VALUE_STOP = "，、；。：（）“”‘’《》\t\n！？"

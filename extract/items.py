@@ -14,6 +14,7 @@ from typing import Any
 from . import lexicon as lx
 from .segment import Timing
 from .status import clause_bounds
+from .vocab import CJK, ROAD_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def category_of(
 
 
 _ADDRESS_IN_NAME = re.compile(
-    r"[\u3400-\u9fff]{1,10}?(?:路|大道|街)\d+[A-Za-z]?(?:、\d+)*(?:号|弄)"
+    rf"[{CJK}]{{1,10}}?(?:{'|'.join(ROAD_SUFFIXES)})\d+[A-Za-z]?(?:、\d+)*(?:号|弄)"
 )
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .vocab import CJK
+
 METADATA_FILE = "reports.csv"
 FIELDS = ("id", "file", "title", "issuing_body", "delivered", "kind", "years_covered")
 
@@ -83,7 +85,7 @@ def _date_from_text(head: str) -> str:
 #: Words a report's title line holds; a red-header line ("…文件") or a document number
 #: ("静府发〔2025〕3号") before it is not the title.
 _TITLE_WORDS = re.compile(r"报告|安排|计划|通知|意见|方案|规划|纲要|任务|要点")
-_LETTERHEAD = re.compile(r"文件$|^[\u4e00-\u9fff]{1,6}发\W*\d{4}\W*\d+\s*号$")
+_LETTERHEAD = re.compile(rf"文件$|^[{CJK}]{{1,6}}发\W*\d{{4}}\W*\d+\s*号$")
 _TITLE_LINES = 8
 
 
@@ -114,7 +116,7 @@ def _kind(name: str, head: str) -> str:
 #: A district named as the issuer in a report's header: "在<city>市X区第…届人民代表大会",
 #: "X区人民政府", "X区区长", "X区发展和改革委员会", "关于X区2024年…".
 _ISSUER = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,3}市|在|关于|^)([\u4e00-\u9fff]{1,3}?区)"
+    rf"(?:[{CJK}]{{2,3}}市|在|关于|^)([{CJK}]{{1,3}}?区)"
     r"(?=第[一二三四五六七八九十\d]+届|人民政府|人民代表大会|发展和改革委员会|区长|\d{4}年|国民经济)",
     re.MULTILINE,
 )
@@ -138,7 +140,7 @@ def _issuing_body(head: str) -> str:
     district = issuing_district(head)
     if not district:
         return ""
-    m = re.search(rf"(?:[\u4e00-\u9fff]{{2,3}}市)?{district}(?:人民政府|发展和改革委员会)", flat)
+    m = re.search(rf"(?:[{CJK}]{{2,3}}市)?{district}(?:人民政府|发展和改革委员会)", flat)
     return m.group(0) if m else ""
 
 

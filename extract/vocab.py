@@ -2,8 +2,9 @@
 trailing project words that do not move a place, and the CJK character class.
 
 The words live in ``extract/data/vocab.tsv`` (read once); the names below stay importable.
-Generic words only: no place names (places live in the gazetteer). `geo.geocode.parsing`,
-`geo.geocode` and `geo.gazetteer.missing` import these instead of keeping copies.
+Generic words only: no place names (places live in the gazetteer). `extract.boundary`,
+`extract.items`, `extract.meta`, `geo.geocode` (parsing too) and `geo.gazetteer` import
+these instead of keeping copies.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ ROAD_SUFFIXES: tuple[str, ...] = words("vocab", "road_suffix")
 ROAD_ENDINGS: tuple[str, ...] = words("vocab", "road_ending")
 #: endings that make a name a river or creek
 RIVER_ENDINGS: tuple[str, ...] = words("vocab", "river_ending")
+#: endings of the lines a 四至 names as its sides (roads, lanes, bridges, rivers, railways)
+BOUNDARY_LINE_ENDINGS: tuple[str, ...] = words("vocab", "boundary_line")
 #: endings that make a name an administrative subdistrict
 SUBDISTRICT_ENDINGS: tuple[str, ...] = words("vocab", "subdistrict_ending")
 #: suffixes that make a bare name mean a functional zone ("南京西路功能区" → zone 南京西路)
@@ -40,6 +43,7 @@ STAGE_WORDS: tuple[str, ...] = words("vocab", "stage")
 GENERIC_PREFIXES: tuple[str, ...] = words("vocab", "generic_prefix")
 
 __all__ = [
+    "BOUNDARY_LINE_ENDINGS",
     "CJK",
     "GENERIC_PREFIXES",
     "HEAD_SORTS",

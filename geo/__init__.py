@@ -84,6 +84,7 @@ from geo.pipeline import (
 from geo.schema import (
     ATLAS_LAYERS,
     CRS,
+    DECIMALS,
     ITEM_COLUMNS,
     KINDS,
     OUTCOMES,
@@ -105,6 +106,7 @@ from geo.threads import (
 __all__ = [
     "ATLAS_LAYERS",
     "CRS",
+    "DECIMALS",
     "EXPORTERS",
     "ITEM_COLUMNS",
     "KINDS",

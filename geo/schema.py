@@ -12,6 +12,9 @@ from atlas.settings import settings
 
 #: the stored CRS: WGS84 lon/lat (RFC 7946), from `atlas.settings`
 CRS = settings.crs
+#: Decimal places kept in every coordinate the atlas hands out (exports, the geocoder's
+#: lon/lat, the page's data file): RFC 7946 §11.2, ~10 cm at 6 places.
+DECIMALS = 6
 
 KINDS: tuple[str, ...] = ("project", "beautiful_block", "park", "zone", "road")
 PERIODS: tuple[str, ...] = ("review", "plan", "multi-year")

@@ -27,11 +27,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import KINDS, PRECISION
+from geo import DECIMALS, KINDS, PRECISION
 from mapview import style
 
-#: Decimal places of drawn coordinates (~10 cm), as in the GeoJSON export.
-DECIMALS = 6
 #: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
 #: vertex). Items and reference layers share it, so an item drawn on a zone or 街道 polygon
 #: and that polygon's outline share one entry of the geometry table.

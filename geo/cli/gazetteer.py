@@ -9,11 +9,9 @@ from pathlib import Path
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from atlas.errors import AtlasError
+from atlas.settings import settings
 from geo.gazetteer import sources
-from geo.gazetteer.aliases import DEFAULT_ALIASES
 from geo.gazetteer.build import (
-    DEFAULT_GAZETTEER,
-    DEFAULT_RAW,
     LAYERS,
     build_gazetteer,
     write_gazetteer,
@@ -26,9 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--source", required=True, type=Path, help="directory of the open geodata (SOURCES.md)"
     )
     parser.add_argument("--osm", type=Path, help="an OpenStreetMap extract (.osm or .osm.pbf)")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_GAZETTEER)
-    parser.add_argument("--aliases", type=Path, default=DEFAULT_ALIASES)
-    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the reports (zones)")
+    parser.add_argument("-o", "--output", type=Path, default=settings.gazetteer_path)
+    parser.add_argument("--aliases", type=Path, default=settings.aliases_path)
+    parser.add_argument("--raw", type=Path, default=settings.raw_dir, help="the reports (zones)")
     parser.add_argument(
         "--missing",
         type=Path,

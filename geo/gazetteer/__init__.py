@@ -5,7 +5,6 @@ zones (`places`, `roads`, `zones`), apply aliases (`aliases`), list what the sou
 from __future__ import annotations
 
 from geo.gazetteer.build import (
-    DEFAULT_GAZETTEER,
     LAYERS,
     Gazetteer,
     GazetteerError,
@@ -16,7 +15,6 @@ from geo.gazetteer.build import (
 )
 
 __all__ = [
-    "DEFAULT_GAZETTEER",
     "LAYERS",
     "Gazetteer",
     "GazetteerError",

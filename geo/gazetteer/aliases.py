@@ -17,7 +17,6 @@ from atlas.errors import DataError
 from atlas.settings import settings
 from geo.gazetteer.sources import ALIAS_SEP, join_aliases
 
-DEFAULT_ALIASES = settings.aliases_path
 ALIAS_COLUMNS: tuple[str, ...] = ("name", "alias", "note")
 
 
@@ -25,8 +24,10 @@ class AliasError(DataError):
     """The alias table is malformed (missing columns, a name aliased to itself, a cycle)."""
 
 
-def read_aliases(path: Path | str = DEFAULT_ALIASES) -> pd.DataFrame:
-    """The alias table with columns `name, alias, note`, validated."""
+def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
+    """The alias table with columns `name, alias, note`, validated (default:
+    `settings.aliases_path`, read when called)."""
+    path = settings.aliases_path if path is None else path
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = set(ALIAS_COLUMNS) - set(table.columns)
     if missing:

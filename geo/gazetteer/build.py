@@ -26,14 +26,11 @@ from atlas.errors import DataError
 from atlas.settings import settings
 from geo.gazetteer import places as places_mod
 from geo.gazetteer import sources
-from geo.gazetteer.aliases import DEFAULT_ALIASES, apply_aliases, read_aliases
+from geo.gazetteer.aliases import apply_aliases, read_aliases
 from geo.gazetteer.roads import district_buffer, merge_roads
 from geo.gazetteer.sources import COMMON_COLUMNS, CRS
 from geo.io.export import write_gpkg_layers
 
-DEFAULT_GAZETTEER = settings.gazetteer_path
-DEFAULT_MISSING = settings.data_dir / "gazetteer_missing.md"
-DEFAULT_RAW = settings.raw_dir
 LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places", "water")
 #: Layers an older gazetteer may lack (read as empty).
 OPTIONAL_LAYERS: frozenset[str] = frozenset({"water"})
@@ -67,13 +64,14 @@ def build_gazetteer(
     source_dir: Path | str,
     osm: Path | str | None = None,
     *,
-    aliases_path: Path | str = DEFAULT_ALIASES,
-    raw_dir: Path | str | None = DEFAULT_RAW,
+    aliases_path: Path | str | None = None,
+    raw_dir: Path | str | None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """All layers from the files in `source_dir` (+ an optional OSM extract), in memory.
 
-    `raw_dir` holds the reports whose sentences justify the zones; with `None` zones are
-    drawn without justification text (tests of the other layers)."""
+    `aliases_path` defaults to `settings.aliases_path`. `raw_dir` holds the reports whose
+    sentences justify the zones (`settings.raw_dir` for the shipped ones); with `None` zones
+    are drawn without justification text (tests of the other layers)."""
     from geo.gazetteer import zones as zones_mod
 
     table = read_aliases(aliases_path)
@@ -264,11 +262,12 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Gazetteer:
     return Gazetteer(**read_layers(path))
 
 
-def load_gazetteer(path: Path | str = DEFAULT_GAZETTEER) -> Gazetteer:
-    """The gazetteer at `path`, cached until the file changes.
+def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
+    """The gazetteer at `path` (default: `settings.gazetteer_path`, read when called), cached
+    until the file changes.
 
     The cached GeoDataFrames are shared: copy before mutating."""
-    path = Path(path).resolve()
+    path = Path(settings.gazetteer_path if path is None else path).resolve()
     if not path.is_file():
         raise GazetteerError(f"{path}: gazetteer not found (build it: python -m geo gazetteer)")
     stat = path.stat()

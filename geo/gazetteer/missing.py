@@ -15,7 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from extract.vocab import CJK, ROAD_ENDINGS
+from extract.vocab import BOUNDARY_LINE_ENDINGS, CJK, ROAD_ENDINGS
 from geo.gazetteer.sources import ALIAS_SEP
 
 _CUT = re.compile(
@@ -31,7 +31,7 @@ _PLACE = re.compile(
     r"^[\u4e00-\u9fffA-Za-z]{2,10}(?:公园|绿地|花园|广场|中心|大厦|大楼|医院|中学|小学|学校|园区|"
     r"会址|旧址|故居|剧院|新村|里|坊|桥|商圈|街区)$"
 )
-_SIDE = re.compile(r"[东南西北]至([\u4e00-\u9fff]{2,8}?(?:路|街|浦|河|塘|港|江))")
+_SIDE = re.compile(rf"[东南西北]至([{CJK}]{{2,8}}?(?:{'|'.join(BOUNDARY_LINE_ENDINGS)}))")
 #: Generic words that end in a place suffix but name no place.
 _GENERIC = frozenset(
     {"中心", "服务中心", "党群服务中心", "园区", "街区", "商圈", "广场", "公园", "绿地", "医院"}

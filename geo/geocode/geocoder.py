@@ -11,6 +11,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
+from atlas.settings import settings
 from geo.geocode.address import masked_key, resolve_address
 from geo.geocode.area import resolve_area
 from geo.geocode.base import Query, Resolver, Step
@@ -119,6 +120,6 @@ class AtlasGeocoder(Geocoder):
 
 def to_location(res: Resolution) -> Location:
     """A geopy `Location` for a located `Resolution` (geopy points are (latitude, longitude))."""
-    parts = [p for p in (res.matched, res.subdistrict, "静安区", "上海市") if p]
+    parts = [p for p in (res.matched, res.subdistrict, settings.district, "上海市") if p]
     raw = {**res.to_dict(), "geometry": res.geojson()}
     return Location(", ".join(dict.fromkeys(parts)), GeopyPoint(res.lat, res.lon), raw)

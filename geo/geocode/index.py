@@ -162,7 +162,7 @@ class GazetteerIndex:
         self._district_geom = (
             shapely.union_all(outline.geometry.to_numpy()) if len(outline) else None
         )
-        self.district_name = str(district["name"].iloc[0]) if len(district) else "静安区"
+        self.district_name = str(district["name"].iloc[0]) if len(district) else settings.district
         self._features: list[Feature] = []
         self._keys: dict[str, list[tuple[int, str]]] = {}  # key → [(feature id, how)]
         self._build_features()

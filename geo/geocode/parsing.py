@@ -8,11 +8,13 @@ number (`Address.street_number`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from atlas.settings import settings
 from extract.vocab import CJK as _CJK
 from extract.vocab import ROAD_SUFFIXES
 
@@ -42,14 +44,19 @@ _CROSSING_RE = re.compile(
     rf"(?P<b>[{_CJK}]{{1,{MAX_ROAD_CHARS - 1}}}?(?:{_SUFFIX}))(?:交叉口|交汇处|交界处|路口|口)"
 )
 
-#: Leading words that are not part of a road name (admin prefixes and common report verbs).
-_PREFIX_RE = re.compile(
-    rf"^(?:上海市|上海)?(?:静安区)?(?:[{_CJK}]{{2,4}}(?:街道|镇))?"
-    r"(?:并且|并|同时|以及|还|要|将)?"
-    r"(?:适时|加快|加速|全面|积极|继续|持续|有序|稳步)?"
-    r"(?:推进|实施|启动|完成|建设|开工|竣工|推动|开展|打造|建成|新建|改建|扩建|位于|地处|坐落于|坐落在|"
-    r"在|于|对|将|和|与|及|至|从)?"
-)
+
+@functools.cache
+def _prefix_re(district: str) -> re.Pattern[str]:
+    """Leading words that are not part of a road name: admin prefixes (`district` from
+    `settings.district`, read when a text is parsed) and common report verbs."""
+    return re.compile(
+        rf"^(?:上海市|上海)?(?:{re.escape(district)})?(?:[{_CJK}]{{2,4}}(?:街道|镇))?"
+        r"(?:并且|并|同时|以及|还|要|将)?"
+        r"(?:适时|加快|加速|全面|积极|继续|持续|有序|稳步)?"
+        r"(?:推进|实施|启动|完成|建设|开工|竣工|推动|开展|打造|建成|新建|改建|扩建|位于|地处|坐落于|坐落在|"
+        r"在|于|对|将|和|与|及|至|从)?"
+    )
+
 
 #: Shortest known road name trusted as a suffix match (avoids "X路" two-character accidents).
 _MIN_KNOWN_ROAD = 3
@@ -121,7 +128,7 @@ def trim_road(road_text: str, known_roads: Collection[str] | None = None) -> str
                 if i > 0 and road_text[i - 1] in NAME_PREFIXES:
                     break  # "老沪太路": another road, whose name ends like a known one
                 return road_text[i:]
-    trimmed = _PREFIX_RE.sub("", road_text, count=1)
+    trimmed = _prefix_re(settings.district).sub("", road_text, count=1)
     return trimmed if len(trimmed) >= 2 else road_text
 
 

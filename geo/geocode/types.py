@@ -4,6 +4,7 @@ depend on — and nothing else, so that nothing here imports the geocoder itself
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -12,8 +13,9 @@ from typing import Any, Protocol
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
+from atlas.settings import settings
 from extract.vocab import PROJECT_SUFFIXES, ROAD_SUFFIXES, SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
-from geo.schema import UNLOCATED
+from geo.schema import DECIMALS, UNLOCATED
 
 __all__ = [
     "LAYERS",
@@ -46,11 +48,16 @@ SUBDISTRICT_END: tuple[str, ...] = SUBDISTRICT_ENDINGS
 #: A query longer than this is no place name or address: answered unlocated, never parsed
 #: (bounds the work per line whatever the input).
 MAX_QUERY_CHARS = 500
-#: Output coordinates are rounded like the export (≈ 0.1 m).
-COORD_DECIMALS = 6
 
 DROP_RE = re.compile(r"[\s\u3000·•、，,。.;；:：!！?？\"'“”‘’《》〈〉「」『』【】\[\]()（）—\-_/]+")
-_PREFIX_RE = re.compile(r"^(?:中国)?(?:上海市)?(?:静安区)?")  # not bare 上海: 上海北站 ≠ 北站
+
+
+@functools.cache
+def _prefix_re(district: str) -> re.Pattern[str]:
+    """The admin prefix of a name in `district` (not bare 上海: 上海北站 ≠ 北站)."""
+    return re.compile(rf"^(?:中国)?(?:上海市)?(?:{re.escape(district)})?")
+
+
 _PAREN_RE = re.compile(r"[（(][^（）()]*[)）]")
 
 
@@ -70,7 +77,7 @@ def normalise_name(text: object, *, notes: bool = False) -> str:
     if not notes:
         s = _PAREN_RE.sub("", s) or s
     s = DROP_RE.sub("", s)
-    stripped = _PREFIX_RE.sub("", s)
+    stripped = _prefix_re(settings.district).sub("", s)
     return stripped if len(stripped) >= 2 else s
 
 
@@ -108,7 +115,7 @@ class Resolution:
         out.pop("geometry")
         for key in ("lon", "lat"):
             if out[key] is not None:
-                out[key] = round(float(out[key]), COORD_DECIMALS)
+                out[key] = round(float(out[key]), DECIMALS)
         if out["uncertainty_m"] is not None:
             out["uncertainty_m"] = round(float(out["uncertainty_m"]), 1)
         out["geometry_type"] = self.geometry_type

@@ -40,12 +40,11 @@ from atlas.settings import settings
 from geo import filters as flt
 from geo.schema import (
     CRS,
+    DECIMALS,
     ITEM_COLUMNS,
     conform_items,
 )
 
-#: Decimal places kept in exported coordinates (RFC 7946 §11.2: ~10 cm at 6 places).
-DECIMALS = 6
 #: Compact JSON (one feature a line keeps the file diff-able; spaces would only add bytes).
 SEPARATORS = (",", ":")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}

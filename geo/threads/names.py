@@ -72,12 +72,18 @@ _DASH = re.compile(r"[—–\-－~～]+")
 _PREFIX_PASSES = 3
 
 
+def _city_names() -> tuple[str, str]:
+    """上海市, 上海 (from `settings.city`): a word that only says which city."""
+    city = settings.city
+    return city, city.removesuffix("市")
+
+
 def _district_prefixes() -> tuple[str, ...]:
-    """上海市静安区, 上海, 静安区, 静安, 区 (from `settings.city` and `settings.district`): a
-    prefix that only says "of the city / district"."""
-    district, city = settings.district, settings.city
+    """上海市静安区, 上海静安区, 静安区, 上海市, 上海, 静安, 区 (from `settings.city` and
+    `settings.district`): a prefix that only says "of the city / district"."""
+    district = settings.district
     short = district[:-1] if district.endswith(("区", "县")) else district
-    city_short = city[:-1] if city.endswith("市") else city
+    city, city_short = _city_names()
     names = (f"{city}{district}", f"{city_short}{district}", district, city, city_short, short)
     return tuple(dict.fromkeys((*names, "区")))
 
@@ -110,6 +116,8 @@ def name_key(name: object) -> str:
     epithet = EPITHET.match(text)
     if epithet:  # 南京西路“千亿商圈” is 南京西路's 商圈
         text = epithet.group(1) + next(w for w in AREA_WORDS if epithet.group(2).endswith(w))
+    for city in _city_names():  # “视听静界”上海超高清… = “视听静界”超高清…
+        text = text.replace(f"”{city}", "”")
     text = _DROP.sub("", text)
     text = _DASH.sub("—", text)
     for _ in range(_PREFIX_PASSES):  # 上海静安雕塑公园 → 静安雕塑公园 → 雕塑公园

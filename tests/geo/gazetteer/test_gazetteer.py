@@ -8,10 +8,10 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
+from atlas.settings import settings
 from geo.cli.gazetteer import configure, main
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.gazetteer.build import (
-    DEFAULT_GAZETTEER,
     LAYERS,
     GazetteerError,
     build_gazetteer,
@@ -193,7 +193,7 @@ def test_cli_builds_file_and_missing_list(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def gaz():
-    return load_gazetteer(DEFAULT_GAZETTEER)
+    return load_gazetteer(settings.gazetteer_path)
 
 
 def test_committed_has_14_subdistricts_including_pengpu(gaz):

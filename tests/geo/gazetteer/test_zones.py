@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer.build import DEFAULT_GAZETTEER, DEFAULT_MISSING, build_gazetteer, load_gazetteer
+from atlas.settings import settings
+from geo.gazetteer.build import build_gazetteer, load_gazetteer
 from geo.gazetteer.zones import ZoneError, ZoneSpec, build_zones, report_sentences
 from tests.geo.gazetteer.test_osm import write_osm
 from tests.geo.gazetteer_fixtures import write_geodata, write_reports
@@ -133,7 +134,7 @@ def test_report_sentences_split_on_chinese_punctuation(raw):
 
 @pytest.fixture(scope="module")
 def gaz():
-    return load_gazetteer(DEFAULT_GAZETTEER)
+    return load_gazetteer(settings.gazetteer_path)
 
 
 def test_committed_zones_cover_the_four_areas_and_strategy(gaz):
@@ -166,7 +167,7 @@ def test_committed_zone_shapes_follow_their_anchors(gaz):
 
 
 def test_committed_missing_list_names_undrawn_zones_and_places():
-    text = DEFAULT_MISSING.read_text(encoding="utf-8")
+    text = (settings.gazetteer_path.with_name("gazetteer_missing.md")).read_text(encoding="utf-8")
     assert "Σ生态绣带" in text and "南北复合发展轴" in text
     assert "- 灵石路 (" in text  # a street the reports name and the sources lack
     assert "- 静安寺 (" not in text

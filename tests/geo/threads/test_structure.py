@@ -112,3 +112,7 @@ def test_heldout_link_sample():
 def test_prefixes_are_stripped_a_bounded_number_of_times():
     assert name_key("上海市静安区区图书馆") == "图书馆"
     assert name_key("区" * 1000 + "图书馆").startswith("区" * 900)  # not eaten one by one
+
+
+def test_the_city_after_a_quoted_brand_says_only_where():
+    assert name_key("“静界光谷”上海数字视听集聚区") == name_key("“静界光谷”数字视听集聚区")
