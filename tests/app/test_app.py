@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from geo import __main__ as geo_cli
 from geo.filters import Filters, apply_filters
+from geo.testing.page import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
 from mapview.assets import Assets
 from mapview.panels import md_escape
 from tests.app.conftest import APP
-from tests.app.synthetic import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
 
 pytestmark = pytest.mark.usefixtures("app_env")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from geo.filters import Filters, apply_filters
-from tests.app.synthetic import (
+from geo.testing.page import (
     HOSTILE,
     SCRIPT_NAME,
     SCRIPT_QUOTE,

@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from geo import filters as flt
 from geo.io.export import EXPORTERS, write_gpkg_layers
+from geo.testing.page import hostile_layers, items_frame, reference_frames, write_layers
 from tests.app.conftest import APP
-from tests.app.synthetic import hostile_layers, items_frame, reference_frames, write_layers
 from tests.app.test_app import Downloads, count_text, downloads, map_component, run_app, shown_ids
 
 pytestmark = pytest.mark.usefixtures("app_env")

@@ -13,9 +13,9 @@ import mapview
 from geo.crs import wgs84_to_gcj02
 from geo.filters import Filters, mask
 from geo.schema import KINDS, STATUSES
+from geo.testing.page import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
 from mapview import assets, component, payload, style
 from mapview.panels import md_escape
-from tests.app.synthetic import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
 
 
 @pytest.fixture(scope="module")

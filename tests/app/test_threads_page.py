@@ -14,10 +14,10 @@ from shapely.geometry import Point
 from geo import summary
 from geo.io.export import write_gpkg_layers
 from geo.schema import CRS, conform_items
+from geo.testing.page import reference_frames, write_gazetteer
 from geo.threads.links import link_threads, thread_table, timeline
 from mapview import charts, threadmap
 from mapview.timeline import candidates_html, thread_summary, timeline_html
-from tests.app.synthetic import reference_frames, write_gazetteer
 from tests.app.test_app import run_app
 
 EVIL = "<script>alert(1)</script>"

@@ -9,8 +9,8 @@ import pytest
 import mapview
 from geo.filters import Filters
 from geo.pipeline.upload import UploadContext, upload_report
+from geo.testing.page import items_frame, reference_frames
 from mapview import upload
-from tests.app.synthetic import items_frame, reference_frames
 
 HOSTILE = "<img src=x onerror=alert(1)>报告"
 REPORT = (

@@ -17,7 +17,7 @@ import pytest
 from atlas.cli import COMMANDS, console
 from atlas.settings import settings
 from geo.io import export
-from tests.geo import atlas_fakes as fakes
+from geo.testing import atlas as fakes
 
 ROOT = settings.root
 
@@ -128,7 +128,7 @@ def test_extract_on_random_bytes(tmp_path, capsys):
 
 
 def test_gazetteer_on_a_corrupt_source(tmp_path, capsys):
-    from tests.geo.gazetteer_fixtures import write_geodata
+    from geo.testing.geodata import write_geodata
 
     source = write_geodata(tmp_path / "geodata")
     random_bytes(Path(), source / "jingan_roads_osm_partial.geojson")

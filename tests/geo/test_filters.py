@@ -10,7 +10,7 @@ import pytest
 
 from geo import filters as flt
 from geo.filters import FilterError, Filters, apply_filters, mask, valid_values, validate
-from tests.geo import atlas_fakes
+from geo.testing import atlas as atlas_fakes
 
 
 @pytest.fixture(scope="module")

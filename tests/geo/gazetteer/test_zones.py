@@ -7,8 +7,8 @@ import pytest
 from atlas.settings import settings
 from geo.gazetteer.build import build_gazetteer, load_gazetteer
 from geo.gazetteer.zones import ZoneError, ZoneSpec, build_zones, report_sentences
+from geo.testing.geodata import write_geodata, write_reports
 from tests.geo.gazetteer.test_osm import write_osm
-from tests.geo.gazetteer_fixtures import write_geodata, write_reports
 
 SPECS = (
     ZoneSpec(

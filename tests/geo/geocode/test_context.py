@@ -8,7 +8,7 @@ import pytest
 from geo.geocode import AtlasGeocoder
 from geo.pipeline.place import locate_items
 from geo.schema import UNLOCATED
-from tests.geo.synthetic import synthetic_layers
+from geo.testing.gazetteer import synthetic_layers
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,9 @@ from geo.io import read, store
 from geo.io.export import write_gpkg_layers
 from geo.io.read import read_atlas
 from geo.schema import ATLAS_LAYERS, conform_items
+from geo.testing import assert_items_equal
+from geo.testing import atlas as atlas_fakes
 from geo.testing.localpg import LocalPostgres
-from tests.geo import atlas_fakes
 
 EVIL = "O'Brien\"s; '); DROP TABLE items; -- 路"
 
@@ -228,7 +229,7 @@ def test_every_filter_selects_the_same_ids_from_both_stores(gpkg, published, fil
     layers, _ = read.select(published, filters)
     assert layers["items"]["id"].tolist() == expected
     selected = flt.apply_filters(read_atlas(gpkg)["items"], filters)
-    assert_geodataframe_equal(layers["items"], selected.reset_index(drop=True))
+    assert_items_equal(layers["items"], selected)
 
 
 def test_unknown_filter_values_are_refused_like_the_geopackage(published):
@@ -484,8 +485,8 @@ def test_page_reads_postgis_through_a_read_only_role(pg, roles, tmp_path, monkey
     """The same counts, table and charts as from the GeoPackage, as a role that cannot write."""
     from streamlit.testing.v1 import AppTest
 
+    from geo.testing.page import write_atlas, write_gazetteer
     from tests.app.conftest import APP
-    from tests.app.synthetic import write_atlas, write_gazetteer
 
     atlas = write_atlas(tmp_path / "atlas.gpkg")
     monkeypatch.setenv("GAZETTEER_PATH", str(write_gazetteer(tmp_path / "gazetteer.gpkg")))

@@ -24,8 +24,8 @@ from geo.schema import (
     STATUSES,
     UNLOCATED,
 )
-from tests.geo import atlas_fakes as fakes
-from tests.geo.atlas_fakes import STEP, X0, Y0, FakeGeocoder
+from geo.testing import atlas as fakes
+from geo.testing.atlas import STEP, X0, Y0, FakeGeocoder
 
 
 def test_unique_ids_suffix_repeats():

@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import Point, box
 
 from geo.pipeline import place as pl
-from tests.geo import atlas_fakes as fakes
-from tests.geo.atlas_fakes import STEP, X0, Y0, FakeGeocoder
+from geo.testing import atlas as fakes
+from geo.testing.atlas import STEP, X0, Y0, FakeGeocoder
 
 ROADS = fakes.roads()
 NAMES = pl.road_names(ROADS)

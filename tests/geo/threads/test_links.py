@@ -16,6 +16,7 @@ from geo.filters import FilterError, Filters, apply_filters, validate
 from geo.io import export, read
 from geo.pipeline import build
 from geo.schema import CRS, ITEM_COLUMNS, OUTCOMES, THREAD_COLUMNS
+from geo.testing import atlas as fakes
 from geo.threads.links import (
     candidate_links,
     link_threads,
@@ -24,7 +25,6 @@ from geo.threads.links import (
     thread_table,
     timeline,
 )
-from tests.geo import atlas_fakes as fakes
 
 #: Test reports, published in this order (file names carry the dates, as in data/raw).
 D1, D2, D3, D4 = ("2022-01-11_a.txt", "2024-01-17_b.txt", "2025-02-17_c.txt", "2026-01-14_d.txt")

@@ -5,17 +5,19 @@ Names are real Jing'an names so that the clash rules (静安寺 temple vs 静安
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
-from geo import testing
 from geo.geocode import LAYERS
+from geo.testing import fakes as testing
 
 CRS = "EPSG:4326"
 W, S, E, N = 121.40, 31.20, 121.50, 31.30
 
 
-def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
+def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     return testing.frame(rows, crs=CRS, aliases="", kind="", source="synthetic", licence="CC0-1.0")
 
 

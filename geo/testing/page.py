@@ -7,11 +7,13 @@ one whose name is markup, so escaping, counts and filters can be checked exactly
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
+from shapely.geometry.base import BaseGeometry
 
-from geo import testing
+from geo.testing import fakes as testing
 
 SCRIPT_NAME = "<script>alert(1)</script>静安测试项目"
 SCRIPT_QUOTE = "推进<script>alert(1)</script>静安测试项目建设"
@@ -25,7 +27,20 @@ ZONE_B = box(121.46, 31.23, 121.468, 31.24)
 
 
 # one row of the fake atlas's table, every column by position
-def _item(i, name, kind, category, year, period, status, location, quote, geom, sub, zone):  # noqa: PLR0913
+def _item(  # noqa: PLR0913
+    i: int,
+    name: str,
+    kind: str,
+    category: str,
+    year: int,
+    period: str,
+    status: str,
+    location: str,
+    quote: str,
+    geom: BaseGeometry | None,
+    sub: str | None,
+    zone: str | None,
+) -> dict[str, Any]:
     located = geom is not None
     return {
         "id": f"t{i:02d}",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from geo import testing
 from geo.crs import wgs84_to_gcj02
+from geo.testing import fakes as testing
 
 # Each square is 0.01° (~950 m) wide.
 WEST = (121.44, 31.22, 121.45, 31.23)
@@ -27,7 +28,7 @@ def write_geodata(root: Path) -> Path:
     """Write the eight source files SOURCES.md describes, in miniature; returns `root`."""
     root.mkdir(parents=True, exist_ok=True)
 
-    def dump(name: str, data: dict) -> None:
+    def dump(name: str, data: dict[str, Any]) -> None:
         (root / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     subs = [
@@ -182,7 +183,7 @@ def write_geodata(root: Path) -> Path:
 def write_v2_sources(root: Path) -> None:
     """The four files added for gazetteer v2 (issue 11), in miniature."""
 
-    def dump(name: str, data: dict) -> None:
+    def dump(name: str, data: dict[str, Any]) -> None:
         (root / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     north = {"type": "LineString", "coordinates": [[121.452, 31.2205], [121.452, 31.2295]]}

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from geo import testing
+from geo.testing import fakes as testing
 
 X0, Y0, STEP = 121.40, 31.20, 0.01  # 0.01° ≈ 1 km
 
@@ -96,7 +96,7 @@ class FakeGeocoder:
     """Answers from a dict `query -> (geometry, precision, method[, subdistrict, zone])`; counts
     calls."""
 
-    def __init__(self, answers: dict[str, tuple[Any, int, str]]):
+    def __init__(self, answers: dict[str, tuple[Any, ...]]):
         self.answers = answers
         self.calls: list[str] = []
 
