@@ -1,19 +1,21 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
 Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
-a `geo.filters.Filters`, apply the one shared filter, and draw the map (mapview), table, charts,
-the items not on the map and the downloads. The map's data goes to the browser once per atlas
-version (a static file); a rerun sends only the selection. `ATLAS_PATH` points the page at
-another atlas (the tests use fixtures).
+a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
+streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
+downloads. The map's data goes to the browser once per atlas version (a static file); a rerun
+sends only the selection; a click on the map reruns only the map and its details
+(`st.fragment`). `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -22,11 +24,11 @@ from atlas.settings import Settings
 from geo import EXPORTERS, atlas_stamp, filter_vocabulary, read_atlas, shown
 from geo import filters as flt
 from geo.io.sanity import notes_of
-from mapview import build_map, charts, data_url, panels, threadmap, timeline, upload
-from mapview.assets import Assets, install_static, static_base_url
+from mapview import charts, panels, threadmap, timeline, upload
+from mapview.assets import Assets, served_assets, static_base_url
+from mapview.atlasmap import build_map, clicked_item, show_map
 from mapview.basemaps import BASEMAPS, offline_label
-from mapview.component import atlas_map
-from mapview.payload import draw_reasons, escape, has_roads_and_water
+from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
 
 #: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
 #: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
@@ -81,11 +83,23 @@ def offline_of(path: str, stamp: str) -> str:
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def map_file(path: str, stamp: str, gcj02: bool, base_url: str) -> str:
-    """URL of the published map data file (every item + reference layers), once per atlas
-    version and datum; browsers fetch it once and keep it between reruns."""
+def map_text(path: str, stamp: str, gcj02: bool) -> str:
+    """The map's data file (every item + reference layers), once per atlas version and datum."""
     layers = load_layers(path, stamp)
-    return data_url(layers["items"], layers, gcj02=gcj02, assets=Assets(base_url))
+    return map_data(layers["items"], layers, gcj02=gcj02)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def map_url(path: str, stamp: str, gcj02: bool, assets: Assets) -> str:
+    """URL of the published data file; browsers fetch it once and keep it between reruns.
+    (Served from memory instead, the file is registered again on every rerun.)"""
+    return assets.data_url(map_text(path, stamp, gcj02))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def present_of(path: str, stamp: str) -> tuple[str, ...]:
+    """The reference layers this atlas can draw."""
+    return present_layers(load_layers(path, stamp))
 
 
 def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> bytes:
@@ -118,14 +132,60 @@ def table_focus(table: pd.DataFrame, key: str) -> None:
     if rows and rows != st.session_state.get("_table_rows") and rows[0] < len(table):
         chosen = str(table["id"].iloc[rows[0]])
         st.session_state[panels.SELECTED] = chosen
-        n = st.session_state.get("_focus", {}).get("n", 0) + 1
-        st.session_state["_focus"] = {"id": escape(chosen), "n": n}
+        st.session_state["_reveal"] = st.session_state.get("_reveal", 0) + 1
     st.session_state["_table_rows"] = rows
+
+
+@dataclass(frozen=True)
+class View:
+    """What the map and its details panel show for the current filters."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    keep: np.ndarray
+    filters: flt.Filters
+    basemap: str
+    assets: Assets
+    url: str
+    present: tuple[str, ...]
+    user: list[upload.UserLayer]
+    threads: gpd.GeoDataFrame | None
+
+
+@st.fragment
+def explore(view: View) -> None:
+    """The map and the details panel: a click on the map reruns only them (the table, charts,
+    lists and downloads do not change with the selected item)."""
+    items = view.layers["items"]
+    clicked = clicked_item()
+    if clicked:
+        st.session_state[panels.SELECTED] = clicked
+    atlas_map = build_map(
+        items,
+        selection=view.keep,
+        filters=view.filters,
+        basemap=view.basemap,
+        assets=view.assets,
+        data_url=view.url,
+        present=view.present,
+        user_layers=[(layer.label, layer.result.drawable) for layer in view.user],
+        threads=view.threads,
+        selected=st.session_state.get(panels.SELECTED),
+        reveal=st.session_state.get("_reveal", 0),
+    )
+    map_col, detail_col = st.columns([5, 2])
+    with map_col:
+        show_map(atlas_map)
+    with detail_col:
+        chosen = upload.lookup(items, view.user, st.session_state.get(panels.SELECTED))
+        if len(chosen):
+            panels.item_details(chosen.iloc[0].to_dict())
+            timeline.render_thread(items, view.layers["threads"], chosen.iloc[0].to_dict())
+        else:
+            st.caption("Click a feature on the map or a row of the table to read its source.")
 
 
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
-    install_static()
     path = str(ATLAS_PATH)
     try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
         stamp = atlas_stamp(path)
@@ -165,31 +225,19 @@ def main() -> None:
     table = selection.reindex(columns=TABLE_COLUMNS).head(TABLE_ROWS)
     table_focus(table, table_key)
 
-    assets = Assets(static_base_url(st.get_option("server.baseUrlPath")))
+    assets = served_assets(static_base_url(st.get_option("server.baseUrlPath")))
     gcj02 = BASEMAPS[basemap].gcj02
-    overlays = []
-    if show_threads:  # one feature per thread instead of one per mention
-        features = threadmap.thread_features(layers["threads"], selection)
-        overlays = [(threadmap.LAYER_NAME, threadmap.thread_items(features))]
-    args = build_map(
-        items,
-        selection=keep & (not show_threads),
-        basemap=basemap,
-        assets=assets,
-        focus=st.session_state.get("_focus"),
-        url=map_file(path, stamp, gcj02, assets.base_url),
-        filters=filters,
-        user_layers=[(layer.label, layer.selection) for layer in user],
-        overlays=overlays,
+    url = (
+        assets.data_url(map_text(path, stamp, gcj02))
+        if assets.media
+        else map_url(path, stamp, gcj02, assets)
     )
-    map_col, detail_col = st.columns([5, 2])
-    with map_col:
-        clicked = atlas_map(args)
-        if show_threads:  # the outcome colours of the thread markers
-            st.html(threadmap.legend_html())
-    if clicked and clicked.get("n") != st.session_state.get("_map_click"):
-        st.session_state["_map_click"] = clicked.get("n")
-        st.session_state[panels.SELECTED] = clicked.get("id")
+    threads = None
+    if show_threads:  # one feature per thread instead of one per mention
+        threads = threadmap.thread_items(threadmap.thread_features(layers["threads"], selection))
+    explore(
+        View(layers, keep, filters, basemap, assets, url, present_of(path, stamp), user, threads)
+    )
 
     table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
     with table_tab:
@@ -217,15 +265,6 @@ def main() -> None:
     with off_tab:
         panels.not_drawn_list(off_map)
     upload.report_panels(user, filters, TABLE_COLUMNS)
-
-    with detail_col:
-        chosen = upload.lookup(items, user, st.session_state.get(panels.SELECTED))
-        if len(chosen):
-            panels.item_details(chosen.iloc[0].to_dict())
-            timeline.render_thread(items, layers["threads"], chosen.iloc[0].to_dict())
-        else:
-            st.caption("Click a feature on the map or a row of the table to read its source.")
-
     downloads(path, stamp, filters)
 
 

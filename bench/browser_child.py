@@ -1,24 +1,31 @@
 """Child process of the browser figures: the real app server and real Chromium pages.
 
-    python bench/browser_child.py [SESSIONS]
+    python bench/browser_child.py SESSIONS [MAP]
 
-Starts `streamlit run app.py` with ATLAS_PATH (tests/devserver.py, the browser tests' helper)
-and opens SESSIONS (default 1) browser sessions at once (Playwright's async API, one
-Chromium, a context per session). Each session times
+Starts `streamlit run app.py` with ATLAS_PATH (tests/devserver.py, the browser tests' helper);
+MAP (`app`, `floor` or `documented`, see bench/map_variants.py) picks the map the page draws.
+Opens SESSIONS browser sessions at once (Playwright's async API, one Chromium, a context per
+session). Each session times
 
-- first map: navigation → the Leaflet map drawn with its per-kind counts;
-- filter → map: choosing the kind "Projects" in the sidebar → the map's counts showing exactly
-  the located projects (measured inside the map frame on animation frames);
+- first map: navigation → the map drawn with every feature of the atlas (for `floor`: the
+  empty map drawn);
+- filter → map: choosing the kind "Projects" in the sidebar → the map showing exactly the
+  located projects (polled on animation frames inside the map's frame);
+- bytes: what the server sent over the websocket for that change (Chromium's DevTools
+  frames), in all and for the map's own message (the st_folium element);
 
-then, with SESSIONS == 1, a second visitor (caches warm). Reads the server's peak resident
-memory (VmHWM) before stopping it. Prints one JSON line.
+then, with SESSIONS == 1, a second visitor (caches warm). Reads the server's CPU time (utime +
+stime of its process) around the sessions and its peak memory (VmHWM) before stopping it.
+Prints one JSON line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
+import os
 import statistics
 import sys
 import time
@@ -34,125 +41,181 @@ from tests.devserver import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, streamlit_app  #
 TIMEOUT_MS = 240_000
 KIND = "project"
 KIND_LABEL = "Projects 项目"
+HOOKS = ROOT / "bench" / "hooks"
 
 
-def expected_projects() -> int:
-    """Located, drawable projects of the atlas: what the map must show after the change."""
+def expected() -> tuple[int, int]:
+    """(drawable items, drawable projects) of the atlas: what the map must show."""
     from atlas.settings import Settings
     from geo import read_atlas
     from mapview.payload import draw_reasons
 
     items = read_atlas(Settings.from_env().atlas_path)["items"]
-    return int(((items["kind"] == KIND) & (draw_reasons(items) == "")).sum())
+    drawable = draw_reasons(items) == ""
+    return int(drawable.sum()), int((drawable & (items["kind"] == KIND)).sum())
 
 
-def server_peak_bytes(port: str) -> int:
-    """VmHWM (peak RSS) of the `streamlit run` process serving `port`."""
+def server_pid(port: str) -> int:
+    """The `streamlit run` process serving `port`."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
-        try:
+        with contextlib.suppress(OSError):
             argv = (proc / "cmdline").read_bytes().split(b"\0")
-            if b"streamlit" not in b" ".join(argv) or port.encode() not in argv:
-                continue
-            for line in (proc / "status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-        except OSError:
-            continue
+            if b"streamlit" in b" ".join(argv) and port.encode() in argv:
+                return int(proc.name)
     raise LookupError(f"no streamlit process on port {port}")
 
 
-COUNTS = "document.getElementById('map') && document.getElementById('map').dataset.atlasCounts"
-PROJECTS_ONLY = f"""(n) => {{
-  const c = {COUNTS};
-  if (!c) return false;
-  const k = JSON.parse(c);
-  return Object.keys(k).length === 1 && k.{KIND} && k.{KIND}.drawn === n;
-}}"""
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (its threads included), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+CONTAINER = "document.getElementById('map_div')"
+#: What "drawn" means for each map, as a JS predicate over (n): n features shown.
+DRAWN = {
+    # the item layer's per-kind counts (mapview/static/atlas_items.js)
+    "app": f"""(want) => {{
+      const c = {CONTAINER} && {CONTAINER}.dataset.atlasCounts;
+      if (!c) return false;
+      const k = JSON.parse(c), kinds = Object.keys(k);
+      const n = kinds.reduce((s, x) => s + k[x].drawn, 0);
+      return n === want.n && (!want.only || (kinds.length === 1 && kinds[0] === want.only));
+    }}""",
+    # bench/map_variants.py's counter
+    "documented": f"""(want) => {{
+      const c = {CONTAINER};
+      return !!c && c.dataset.benchDrawn === String(want.n);
+    }}""",
+    "floor": f"""() => !!{CONTAINER} && !!window.map && {CONTAINER}.dataset.benchDrawn === "0" """,
+}
 
 
 async def map_frame(page):
-    """The map component's frame, once its own document runs (`window.ATLAS` defined).
-
-    The iframe element appears first with its initial about:blank document and navigates to the
-    component's index.html later. A `wait_for_function` started on the frame before that
-    navigation can miss it: with 10 sessions at once, one in ten such waits never resolved
-    although the map was drawn (the load figure then timed out at TIMEOUT_MS). So this polls,
-    bounded by TIMEOUT_MS, until the component's script is the frame's document."""
+    """The map's frame, once the map script has run (`window.map`). The iframe element
+    appears first with a blank document; waiting on that one can miss the navigation, so this
+    polls, bounded by TIMEOUT_MS."""
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     handle = await page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS, state="attached")
     while time.monotonic() < deadline:
         frame = await handle.content_frame()
         if frame is not None and "/component/" in frame.url:
             with contextlib.suppress(PlaywrightError):  # the context may be replaced meanwhile
-                if await frame.evaluate("() => !!window.ATLAS"):
+                if await frame.evaluate("() => !!window.map"):
                     return frame
         await asyncio.sleep(0.05)
     raise TimeoutError(f"the map frame's document did not start in {TIMEOUT_MS} ms")
 
 
-async def session(browser, url: str, projects: int, change: bool = True) -> dict:
+class Frames:
+    """Websocket frames the page receives (Chromium DevTools), with their sizes."""
+
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, bool]] = []
+
+    def on_frame(self, event: dict) -> None:
+        response = event.get("response", {})
+        data = response.get("payloadData", "")
+        raw = base64.b64decode(data) if response.get("opcode") == 2 else data.encode()
+        self.sizes.append((len(raw), b"feature_group" in raw))
+
+    def since(self, start: int) -> tuple[int, int]:
+        """(all bytes, bytes of the map's messages) received after frame `start`."""
+        part = self.sizes[start:]
+        return sum(n for n, _ in part), sum(n for n, is_map in part if is_map)
+
+
+async def session(browser, url: str, mode: str, want: tuple[int, int], change: bool) -> dict:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    frames = Frames()
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameReceived", frames.on_frame)
     t0 = time.perf_counter()
     await page.goto(url, wait_until="domcontentloaded")
     frame = await map_frame(page)
-    await frame.wait_for_function(f"() => !!({COUNTS})", timeout=TIMEOUT_MS, polling="raf")
-    out = {"first_map": time.perf_counter() - t0}
-    out["first_timing"] = await frame.evaluate("() => window.ATLAS.state.timing")
-    if change:
+    await frame.wait_for_function(DRAWN[mode], arg={"n": want[0]}, polling="raf")
+    out: dict = {"first_map": time.perf_counter() - t0}
+    if mode == "app":
+        out["first_timing"] = await frame.evaluate("() => L.atlas.timing || {}")
+    if change and mode != "floor":
         await page.locator("[data-testid='stMultiSelect']").nth(1).click()  # Kind
         option = page.get_by_role("option", name=KIND_LABEL)
         await option.wait_for()
+        start = len(frames.sizes)
         t1 = time.perf_counter()
         await option.click()
-        await frame.wait_for_function(
-            PROJECTS_ONLY, arg=projects, timeout=TIMEOUT_MS, polling="raf"
-        )
+        await frame.wait_for_function(DRAWN[mode], arg={"n": want[1], "only": KIND}, polling="raf")
         out["filter_to_map"] = time.perf_counter() - t1
-        out["change_timing"] = await frame.evaluate("() => window.ATLAS.state.timing.select")
+        await asyncio.sleep(1.0)  # the rest of the rerun (table, charts) for the byte count
+        out["bytes_all"], out["bytes_map"] = frames.since(start)
+        if mode == "app":
+            out["change_select_ms"] = await frame.evaluate("() => L.atlas.timing.select || 0")
     await context.close()
     return out
 
 
-async def run(sessions: int) -> dict:
+async def run(sessions: int, mode: str) -> dict:
     from playwright.async_api import async_playwright
 
-    projects = expected_projects()
-    with streamlit_app() as url:
+    want = expected()
+    env = {"BENCH_MAP": mode, "PYTHONPATH": os.pathsep.join([str(HOOKS), str(ROOT)])}
+    with streamlit_app(env if mode != "app" else None) as url:
+        pid = server_pid(url.rsplit(":", 1)[1])
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
+                cpu0 = cpu_seconds(pid)
                 results = await asyncio.gather(
-                    *(session(browser, url, projects) for _ in range(sessions))
+                    *(session(browser, url, mode, want, True) for _ in range(sessions))
                 )
+                cpu = cpu_seconds(pid) - cpu0
                 again = None
                 if sessions == 1:
-                    again = (await session(browser, url, projects, change=False))["first_map"]
+                    again = (await session(browser, url, mode, want, False))["first_map"]
             finally:
                 await browser.close()
-        peak = server_peak_bytes(url.rsplit(":", 1)[1])
-    first = [r["first_map"] for r in results]
-    change = [r["filter_to_map"] for r in results]
+        peak = peak_bytes(pid)
+
+    def median(key: str) -> float | None:
+        values = [r[key] for r in results if key in r]
+        return statistics.median(values) if values else None
+
     return {
+        "mode": mode,
         "sessions": sessions,
-        "first_map": statistics.median(first),
-        "first_map_max": max(first),
-        "filter_to_map": statistics.median(change),
-        "filter_to_map_max": max(change),
+        "first_map": median("first_map"),
+        "first_map_max": max(r["first_map"] for r in results),
+        "filter_to_map": median("filter_to_map"),
+        "filter_to_map_max": max((r.get("filter_to_map", 0) for r in results), default=0),
+        "bytes_all": median("bytes_all"),
+        "bytes_map": median("bytes_map"),
         "again": again,
         "server_peak": peak,
-        "projects": projects,
-        "first_timing": results[0]["first_timing"],
-        "change_select_ms": statistics.median(r["change_timing"] for r in results),
+        "server_cpu": cpu,
+        "cpu_per_session": cpu / sessions,
+        "drawn": want[0],
+        "projects": want[1],
+        "first_timing": results[0].get("first_timing") or {},
+        "change_select_ms": median("change_select_ms") or 0,
     }
 
 
 def main() -> int:
     sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    print(json.dumps(asyncio.run(run(sessions))))
+    mode = sys.argv[2] if len(sys.argv) > 2 else "app"
+    print(json.dumps(asyncio.run(run(sessions, mode))))
     return 0
 
 

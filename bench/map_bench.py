@@ -84,13 +84,19 @@ class AppMap:
 
         return map_data(items, self.layers)
 
-    def args(self, items: gpd.GeoDataFrame, filters: Any) -> dict[str, Any]:
-        """What a rerun sends: the map component's arguments for `filters` over `items`."""
+    def args(self, items: gpd.GeoDataFrame, filters: Any, user: Any = ()) -> dict[str, Any]:
+        """What a rerun sends: st_folium's arguments for `filters` over `items` (the mounted
+        map's script, the selection through `feature_group_to_add`, the layer control)."""
         from geo import mask
-        from mapview import build_map
+        from mapview.atlasmap import RETURNED, build_map
+        from mapview.payload import present_layers
 
         keep = mask(items, filters).to_numpy()
-        return build_map(items, selection=keep, url="/app/static/data/map-x.json").as_dict()
+        m = build_map(items, selection=keep, data_url="/app/static/data/map-x.json",
+                      present=present_layers(self.layers), user_layers=user)  # fmt: skip
+        return st_folium_args(m.map, key="atlas-map", height=m.height, use_container_width=True,
+                              returned_objects=list(RETURNED), feature_group_to_add=m.dynamic,
+                              layer_control=m.control)  # fmt: skip
 
 
 def to_browser(m: folium.Map) -> dict[str, Any]:
@@ -129,8 +135,9 @@ def payload_figures(atlas: Path) -> list[Figure]:
             details=[
                 f"{len(real)} items ({n_located} located): the map's static data file (every "
                 f"item, reference layers, labels; {len(data) / KB:.1f} kB, fetched once per "
-                f"session) + the component arguments of a rerun ({args / KB:.2f} kB: selection "
-                "bitmap, basemap, asset links), vs folium.Map + folium.GeoJson(items) of every "
+                f"session) + st_folium's arguments of a rerun ({args / KB:.2f} kB: the mounted "
+                "map's script, the selection, the layer control, asset links), vs folium.Map + "
+                "folium.GeoJson(items) of every "
                 "column at full precision through st_folium, sent on every change; JS/CSS "
                 "files excluded on both sides",
                 f"gzip: {gz / KB:.1f} kB vs {gz_naive / KB:.1f} kB",

@@ -54,29 +54,19 @@ def write_files(text: str, directory: Path) -> dict[str, Path]:
 
 
 class Page:
-    """What app.py draws after an upload: the atlas payload (cached per filter state in the
-    app) + the report's payload, assembled and handed to st_folium."""
+    """What app.py sends after an upload: st_folium's arguments with the report's layer (the
+    atlas' data file is already in the browser; the report's few rows come inline)."""
 
     def __init__(self, atlas_path: Path, items: Any) -> None:
-        from mapview.layers import items_payload
-
         from bench.map_bench import AppMap
 
         self.app = AppMap.over(atlas_path)
-        self.items = items_payload(items)
+        self.items = items
 
     def draw(self, label: str, items: Any) -> Any:
-        from mapview.layers import assemble_map, items_payload
+        from geo import Filters
 
-        from bench.map_bench import to_browser
-        from mapview.assets import Assets, static_base_url
-        from mapview.basemaps import DEFAULT_BASEMAP
-
-        user = [(label, items_payload(items))]
-        m = assemble_map(
-            self.items, self.app.reference, DEFAULT_BASEMAP, Assets(static_base_url(None)), user
-        )
-        return to_browser(m)
+        return self.app.args(self.items, Filters(), user=[(label, items)])
 
 
 def stage_times(path: Path, context: Any, page: Page, repeat: int) -> tuple[dict, Any]:

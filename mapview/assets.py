@@ -1,18 +1,24 @@
-"""Leaflet and Leaflet.markercluster served from the installed `xstatic-*` packages.
+"""The map's files, served by the app itself: Leaflet and Leaflet.markercluster from the installed
+`xstatic-*` packages, the item layer's own script and style (`mapview/static/`), and the
+published data files.
 
-With no internet a CDN link draws nothing, so the app copies the few files the map needs from
-the installed xstatic packages into a git-ignored `static/` directory beside `app.py`
-(Streamlit serves it at `app/static/` when `server.enableStaticServing` is on); the map frame
-loads them from there. Nothing of the third-party JS/CSS lives in the repository: it comes
-from the packages at start-up. The map's data files are published into the same folder
-(`mapview.component.publish`).
+With no internet a CDN link draws nothing, so the app copies the few files the map needs into a
+git-ignored `static/` directory beside `app.py` (Streamlit serves it at `app/static/` when
+`server.enableStaticServing` is on) and points folium's links there (`mapview.plugin`).
+Nothing of the third-party JS/CSS lives in the repository: it comes from the packages at
+start-up. Data files (`publish`) are named by content hash; only the newest `KEEP` stay, so the
+folder stays bounded however many atlases a server sees. When `static/` cannot be written (a
+read-only checkout) the same files are served from memory by Streamlit's media endpoint
+(`Served.media`) instead of failing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,16 +67,55 @@ MARKERCLUSTER = Package(
     xs_cluster.VERSION,
     ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
 )
-PACKAGES = (LEAFLET, MARKERCLUSTER)
+#: The item layer plugin's own files (project code, `mapview/static/`), versioned by content.
+PLUGIN_DIR = Path(__file__).resolve().parent / "static"
+PLUGIN_FILES = ("atlas_items.js", "atlas.css")
+PLUGIN = Package(
+    "atlas",
+    PLUGIN_DIR,
+    hashlib.sha256(b"".join((PLUGIN_DIR / f).read_bytes() for f in PLUGIN_FILES)).hexdigest()[:12],
+    PLUGIN_FILES,
+)
+PACKAGES = (LEAFLET, MARKERCLUSTER, PLUGIN)
+#: Folder of `STATIC_DIR` holding the published data files, and how many of them are kept.
+DATA_FOLDER = "data"
+KEEP = 4
+#: Half-written files of a crashed writer older than this (seconds) are removed.
+STALE_TMP = 3600
+
+
+_MIME = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".png": "image/png",
+}
+
+
+def media_url(data: bytes, name: str) -> str:
+    """`data` served from memory by Streamlit's media endpoint (`/media/…`), for this session.
+
+    The fallback when `static/` cannot be written: the file is registered again on every rerun
+    that uses it, so Streamlit keeps it exactly as long as a page shows the map."""
+    from streamlit.runtime import Runtime
+
+    manager = Runtime.instance().media_file_mgr
+    return str(manager.add(data, _MIME.get(Path(name).suffix, "application/octet-stream"),
+                           f"atlas-map:{name}", file_name=name))  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Assets:
-    """Local URLs of the map's JS and CSS, relative to the server root (`/app/static/...`)."""
+    """Where the page loads the map's JS, CSS and data from: `/app/static/...` (relative to the
+    server root), or Streamlit's media endpoint when `media` (static/ is not writable)."""
 
     base_url: str = "/" + STATIC_URL
+    media: bool = False
 
     def url(self, package: Package, file: str) -> str:
+        if self.media:
+            data = (package.base_dir / file).read_bytes()
+            return media_url(data, f"{package.folder}-{file.replace('/', '-')}")
         return f"{self.base_url.rstrip('/')}/{package.folder}/{file}"
 
     @property
@@ -92,6 +137,59 @@ class Assets:
             ("markerclusterdefaultcss", self.url(MARKERCLUSTER, "MarkerCluster.Default.css")),
         ]
 
+    @property
+    def plugin_js(self) -> list[tuple[str, str]]:
+        return [("atlas_items", self.url(PLUGIN, "atlas_items.js"))]
+
+    @property
+    def plugin_css(self) -> list[tuple[str, str]]:
+        return [("atlas_css", self.url(PLUGIN, "atlas.css"))]
+
+    def data_url(self, text: str, static_dir: str | os.PathLike | None = None) -> str:
+        """URL of a data file holding `text` (published once; named by content hash)."""
+        if self.media:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+            return media_url(text.encode("utf-8"), f"map-{digest}.json")
+        return f"{self.base_url.rstrip('/')}/{publish(text, static_dir)}"
+
+
+def publish(text: str, static_dir: str | os.PathLike | None = None, keep: int = KEEP) -> str:
+    """Write `text` to `static_dir/data/map-<hash>.json` (atomically, once); return its path
+    relative to `static_dir`. The name changes with the content, so browsers may cache it.
+
+    Only the `keep` most recently published files stay (this one always among them), and
+    half-written files of a crashed writer go after `STALE_TMP` seconds: the folder stays
+    bounded however many atlas versions a long-running server publishes."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    relative = f"{DATA_FOLDER}/map-{digest}.json"
+    target = Path(static_dir or STATIC_DIR) / relative
+    if target.is_file():
+        os.utime(target)  # recently used: kept by the next clean-up
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".map-", suffix=".json", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    _clean(target.parent, target, keep)
+    return relative
+
+
+def _clean(folder: Path, current: Path, keep: int) -> None:
+    """Remove all but the `keep` newest data files (never `current`) and stale temporaries."""
+
+    def age(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # removed meanwhile by another process
+            return 0.0
+
+    files = sorted(folder.glob("map-*.json"), key=age, reverse=True)
+    old = [f for f in files if f != current][max(keep - 1, 0) :]
+    stale = [f for f in folder.glob(".map-*") if age(f) < time.time() - STALE_TMP]
+    for path in old + stale:
+        path.unlink(missing_ok=True)
+
 
 def static_base_url(base_url_path: str | None) -> str:
     """`/app/static`, under Streamlit's `server.baseUrlPath` when one is set."""
@@ -99,13 +197,30 @@ def static_base_url(base_url_path: str | None) -> str:
     return "/" + "/".join(p for p in (prefix, STATIC_URL) if p)
 
 
-def install_static(static_dir: str | os.PathLike = STATIC_DIR) -> Path:
-    """Copy the needed files of the installed xstatic packages into `static_dir` (idempotent).
+def served_assets(
+    base_url: str = "/" + STATIC_URL, static_dir: str | os.PathLike | None = None
+) -> Assets:
+    """The assets of this server: from `static_dir` when it can be written (the files are
+    copied there once), else from Streamlit's media endpoint (a read-only checkout)."""
+    try:
+        root = install_static(static_dir)
+        probe = root / DATA_FOLDER
+        probe.mkdir(exist_ok=True)
+        if not os.access(probe, os.W_OK):
+            raise PermissionError(f"{probe} is not writable")
+    except OSError:
+        return Assets(base_url, media=True)
+    return Assets(base_url)
+
+
+def install_static(static_dir: str | os.PathLike | None = None) -> Path:
+    """Copy the needed files of the installed packages and the plugin into `static_dir`
+    (idempotent).
 
     Each package goes to a versioned folder, written to a temporary folder first and renamed into
     place, so concurrent app processes never serve a half-copied file. A `.gitignore` keeps the
     copies out of the repository."""
-    root = Path(static_dir)
+    root = Path(static_dir or STATIC_DIR)
     root.mkdir(parents=True, exist_ok=True)
     ignore = root / ".gitignore"
     if not ignore.exists():
@@ -132,7 +247,7 @@ def install_static(static_dir: str | os.PathLike = STATIC_DIR) -> Path:
     return root
 
 
-def asset_files(static_dir: str | os.PathLike = STATIC_DIR) -> Iterable[Path]:
+def asset_files(static_dir: str | os.PathLike | None = None) -> Iterable[Path]:
     """The installed copies, for checks."""
-    root = Path(static_dir)
+    root = Path(static_dir or STATIC_DIR)
     return [root / p.folder / f for p in PACKAGES for f in p.files]

@@ -3,8 +3,8 @@
 - `map_data` — every item and the reference geography as one JSON text (the static file the
   app publishes once per atlas version; the browser fetches it once and keeps it): each
   distinct geometry once (simplified to ~5 m, 6 decimals), items as short rows in atlas order.
-- `selection_bits` — a selection as a bitmap over that order (what a rerun sends: ~4.6 kB
-  for 36,700 items, instead of the features).
+- `selection_code` — a selection over the file's rows (sorted by kind and year, `row_order`) as
+  run lengths or a bitmap, whichever is shorter: what a rerun sends instead of the features.
 - `not_drawn` — the items the map cannot draw, each with the reason, for the page to list.
 - `user_payload` — small extra layers (uploaded reports) sent inline with the arguments.
 
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import DECIMALS, KINDS, PRECISION
+from geo import DECIMALS, KINDS
 from mapview import style
 
 #: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
@@ -69,7 +69,8 @@ def escape_column(values: pd.Series) -> list[str]:
     return [done[v] for v in cells]
 
 
-def _int_or_none(value: object) -> int | None:
+def int_or_none(value: object) -> int | None:
+    """An integer cell, or None when missing (years and precision codes)."""
     return None if _missing(value) else int(value)  # type: ignore[call-overload]
 
 
@@ -153,26 +154,25 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]] | None:
 
 
 def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
-    """One row per item, in order: `[geometry index, kind, id, name, category, year, status,
-    status label, location, quote, doc, precision]`, strings escaped; an item the map cannot
-    draw (`draw_reasons`) is `[-1, kind, id]` (the page lists it; the bitmap keeps its place)."""
+    """One row per item, in order: `[geometry index, kind, name, category, year, status,
+    precision, colour]`, strings escaped; an item the map cannot draw (`draw_reasons`) is
+    `[-1, kind]` (the page lists it; the bitmap keeps its place). Only what drawing, tooltips
+    and the short popup need: quotes, sources and locations come from Python on a click
+    (`details_html`). `colour` is a `color` column's `#rrggbb` (threads' outcomes) or null."""
     drawable = (draw_reasons(items) == "").to_numpy()
     index = np.full(len(items), -1, dtype=int)
     if drawable.any():
         index[drawable] = table.add(geometry_texts(items.geometry[drawable]))
-    frame = items.reindex(columns=["kind", "id", "name", "category", "year", "status",
-                                    "location", "quote", "doc", "precision"])  # fmt: skip
-    text = {c: escape_column(frame[c]) for c in ("kind", "id", "name", "category", "status",
-                                                 "location", "quote", "doc")}  # fmt: skip
-    labels = escape_column(frame["status"].map(style.status_label, na_action="ignore"))
-    years = [_int_or_none(v) for v in frame["year"].tolist()]
-    precisions = [_int_or_none(v) for v in frame["precision"].tolist()]
+    frame = items.reindex(columns=["kind", "name", "category", "year", "status", "precision"])
+    text = {c: escape_column(frame[c]) for c in ("kind", "name", "category", "status")}
+    years = [int_or_none(v) for v in frame["year"].tolist()]
+    precisions = [int_or_none(v) for v in frame["precision"].tolist()]
+    given = items["color"].tolist() if "color" in items.columns else [None] * len(items)
     return [
-        list(row) if row[0] >= 0 else list(row[:3])  # not drawn: only what finds it
-        for row in zip(
-            index.tolist(), text["kind"], text["id"], text["name"], text["category"], years,
-            text["status"], labels, text["location"], text["quote"], text["doc"], precisions,
-            strict=True,
+        [g, k, n, c, y, s, p, _hex_color(col)] if g >= 0 else [g, k]
+        for g, k, n, c, y, s, p, col in zip(
+            index.tolist(), text["kind"], text["name"], text["category"], years,
+            text["status"], precisions, given, strict=True,
         )
     ]  # fmt: skip
 
@@ -198,14 +198,33 @@ def _column(gdf: pd.DataFrame, name: str, default: str = "") -> list:
     return gdf[name].tolist() if name in gdf.columns else [default] * len(gdf)
 
 
-def reference_rows(gdf: gpd.GeoDataFrame, table: GeometryTable, extra: str = "") -> list[list]:
-    """`[geometry index, escaped name(, escaped extra column)]` per feature."""
-    index = table.add(geometry_texts(gdf.geometry))
-    names = [escape(n) for n in _column(gdf, "name")]
-    if not extra:
-        return [[g, n] for g, n in zip(index, names, strict=True)]
-    values = [escape(v) for v in _column(gdf, extra)]
-    return [[g, n, v] for g, n, v in zip(index, names, values, strict=True)]
+def collection(gdf: gpd.GeoDataFrame, style: Mapping[str, object]) -> dict:
+    """A reference layer as a GeoJSON FeatureCollection (simplified like the items), each
+    feature with its escaped `name` and its Leaflet path `style` (elevated roads heavier)."""
+    texts = geometry_texts(gdf.geometry)
+    kinds = _column(gdf, "kind")
+    features = []
+    for text, name, kind in zip(texts, _column(gdf, "name"), kinds, strict=True):
+        own = dict(style)
+        if kind == "elevated":
+            own["weight"] = float(own.get("weight", 1)) + 1.5  # type: ignore[arg-type]
+        features.append(
+            {"type": "Feature", "geometry": json.loads(text),
+             "properties": {"name": escape(name), "style": own}}
+        )  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
+
+
+def label_collection(rows: Sequence[Sequence], css: str) -> dict:
+    """Label points (`[lat, lon, escaped text, …]`) as a FeatureCollection for `L.atlas.label`."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[1], r[0]]},
+             "properties": {"label": r[2], "cls": css}}
+            for r in rows
+        ],
+    }  # fmt: skip
 
 
 def subdistrict_labels(subdistricts: gpd.GeoDataFrame) -> list[list]:
@@ -266,94 +285,131 @@ def has_roads_and_water(layers: Mapping[str, gpd.GeoDataFrame]) -> tuple[bool, b
 
 # --------------------------------------------------------------------------- the data file
 
+#: The reference layers of the data file, bottom to top (the keys of `style.REFERENCE_STYLE`).
+REFERENCE = ("water", "roads", "zones", "subdistricts", "district")
+#: The label layers: key → (label CSS classes).
+LABELS = {
+    "subdistrict_names": "atlas-label",
+    "road_names_main": "atlas-label atlas-road-label",
+    "road_names_minor": "atlas-label atlas-road-label",
+}
+
+
+def reference_frames(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """The located features of each reference layer of an atlas (each may be empty)."""
+    frames = {k: _frame(layers, k) for k in ("district", "subdistricts", "zones")}
+    frames["roads"], frames["water"] = _roads_and_water(layers)
+    return frames
+
+
+def present_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> tuple[str, ...]:
+    """Which reference and label layers an atlas can draw (the map adds only those, and the
+    legend promises only those)."""
+    frames = reference_frames(layers)
+    keys = [k for k in REFERENCE if len(frames[k])]
+    if len(frames["subdistricts"]):
+        keys.append("subdistrict_names")
+    if len(frames["roads"]) and "name" in frames["roads"].columns:
+        keys += ["road_names_main", "road_names_minor"]
+    return tuple(keys)
+
 
 def map_data(
     items: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, gcj02: bool = False
 ) -> str:
-    """Every item (drawn or not, in `items` order) and the reference layers of `layers`
-    (`district`, `subdistricts`, `zones`, `roads`, `water`; each may be missing or empty), as
-    the JSON text of the map's static data file. With `gcj02` every geometry is shifted for
-    GCJ-02 tiles (AMap)."""
-    frames = {k: _frame(layers, k) for k in ("district", "subdistricts", "zones")}
-    frames["roads"], frames["water"] = _roads_and_water(layers)
+    """Every item (drawn or not, in `row_order`) and the reference and label layers of
+    `layers` (`district`, `subdistricts`, `zones`, `roads`, `water`; each may be missing or
+    empty), as the JSON text of the map's static data file. With `gcj02` every geometry is
+    shifted for GCJ-02 tiles (AMap)."""
+    frames = reference_frames(layers)
     if gcj02:
         items = to_gcj02(items)
         frames = {k: to_gcj02(v) for k, v in frames.items()}
     table = GeometryTable()
-    rows = item_rows(items, table)
-    reference = {
-        "district": reference_rows(frames["district"], table),
-        "subdistricts": reference_rows(frames["subdistricts"], table),
-        "zones": reference_rows(frames["zones"], table),
-        "roads": reference_rows(frames["roads"], table, extra="kind"),
-        "water": reference_rows(frames["water"], table),
+    rows = item_rows(items.iloc[row_order(items)], table)
+    reference: dict[str, dict] = {
+        k: collection(frames[k], style.REFERENCE_STYLE[k][1]) for k in REFERENCE
     }
+    roads = road_labels(frames["roads"])
+    reference["subdistrict_names"] = label_collection(
+        subdistrict_labels(frames["subdistricts"]), LABELS["subdistrict_names"]
+    )
+    reference["road_names_main"] = label_collection(
+        [r for r in roads if r[3]], LABELS["road_names_main"]
+    )
+    reference["road_names_minor"] = label_collection(
+        [r for r in roads if not r[3]], LABELS["road_names_minor"]
+    )
     drawable = items[(draw_reasons(items) == "").to_numpy()]
     rest = {
         "items": rows,
         "reference": reference,
-        "labels": {
-            "subdistricts": subdistrict_labels(frames["subdistricts"]),
-            "roads": road_labels(frames["roads"]),
-        },
-        "kinds": {
-            k: {"color": c, "label": escape(lab)} for k, (c, lab) in style.KIND_STYLE.items()
-        },
-        "statuses": {
-            escape(s): {
-                **{k: v for k, v in st.items() if k != "label"},
-                "label": escape(st["label"]),
-            }
-            for s, st in style.STATUS_STYLE.items()
-        },
-        "precision": {str(k): escape(v) for k, v in PRECISION.items()},
-        "docs": _docs(items),
-        "reference_styles": {
-            k: {"label": escape(label), "path": path}
-            for k, (label, path) in style.REFERENCE_STYLE.items()
-        },
-        "draw_order": list(style.DRAW_ORDER),
-        "legend_kinds": list(KINDS),
         "bounds": _bounds(drawable) or _bounds(frames["district"]),
     }
     return '{"geoms":' + table.text() + "," + js_literal(rest)[1:]
 
 
+def bounds_of(items: gpd.GeoDataFrame, gcj02: bool = False) -> list[list[float]] | None:
+    """`[[south, west], [north, east]]` of the drawable `items` (for fitting the view)."""
+    drawable = items[(draw_reasons(items) == "").to_numpy()] if len(items) else items
+    if gcj02 and len(drawable):
+        drawable = to_gcj02(drawable)
+    return _bounds(drawable)
+
+
+def row_order(items: pd.DataFrame) -> np.ndarray:
+    """The order of the items in the data file: by kind, then year (stable). Filters mostly
+    pick kinds and year ranges, so a selection in this order is a few long runs (`selection_code`
+    sends it in a few bytes); the atlas order is kept within equal keys."""
+    if len(items) == 0:
+        return np.zeros(0, dtype=int)
+    kinds = (
+        items["kind"].astype(str).to_numpy() if "kind" in items.columns else np.zeros(len(items))
+    )
+    year_key = np.zeros(len(items))
+    if "year" in items.columns:
+        year_key = pd.to_numeric(items["year"], errors="coerce").fillna(1e9).to_numpy()
+    return np.lexsort((np.arange(len(items)), year_key, kinds))
+
+
 def selection_bits(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
-    """A selection over the items in `map_data` order, as base64 of a little-endian bitmap."""
+    """A selection as base64 of a little-endian bitmap (one bit per data-file row)."""
     bits = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
     return base64.b64encode(bits.tobytes()).decode("ascii")
+
+
+def _varints(values: Iterable[int]) -> bytes:
+    out = bytearray()
+    for value in values:
+        while value >= 0x80:
+            out.append((value & 0x7F) | 0x80)
+            value >>= 7
+        out.append(value)
+    return bytes(out)
+
+
+def selection_code(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
+    """A selection over the data file's rows, as sent on a rerun: `r:` + base64 of the run
+    lengths (unselected first, LEB128 varints) when shorter, else `b:` + the bitmap."""
+    selected = np.asarray(mask, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], selected, [not selected[-1]]
+                                                   if len(selected) else [True]))))  # fmt: skip
+    runs = np.diff(np.concatenate(([0], edges))).tolist() if len(selected) else []
+    rle = "r:" + base64.b64encode(_varints(runs)).decode("ascii")
+    bitmap = "b:" + selection_bits(selected)
+    return rle if len(rle) < len(bitmap) else bitmap
 
 
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def user_payload(
-    user_layers: Sequence[tuple[str, gpd.GeoDataFrame]],
-    *,
-    gcj02: bool = False,
-    prefix: str = "your report: ",
-) -> list[dict]:
-    """Extra layers drawn on top, each `{"label", "geoms", "items", "colors"}` ("your report:
-    <title>"); rows as in `item_rows`, so popups and tooltips read the same way. A `color`
-    column (e.g. a thread's outcome) fills each feature with its own colour; only `#rrggbb`
-    values pass, anything else is null (the kind's colour)."""
-    out = []
-    for label, items in user_layers:
-        shifted = to_gcj02(items) if gcj02 else items
-        table = GeometryTable()
-        all_rows = item_rows(shifted, table)
-        keep = [i for i, r in enumerate(all_rows) if r[0] >= 0]
-        given = items["color"].tolist() if "color" in items.columns else [None] * len(items)
-        out.append(
-            {
-                "label": escape(label if label.startswith(prefix) else prefix + label),
-                "geoms": json.loads(table.text()),
-                "items": [all_rows[i] for i in keep],
-                "colors": [_hex_color(given[i]) for i in keep],
-            }
-        )
-    return out
+def inline_rows(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> dict:
+    """A small layer (an uploaded report, the threads of a selection) sent inline with a
+    rerun: `{"geoms", "rows"}` as in the data file, only its drawable items."""
+    shifted = to_gcj02(items) if gcj02 else items
+    table = GeometryTable()
+    rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
+    return {"geoms": json.loads(table.text()), "rows": rows}
 
 
 def _hex_color(value: object) -> str | None:

@@ -69,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         counts = wait_for_map(page)
         print(f"map drawn: {counts}", file=sys.stderr)
         container = map_container(page)
-        item = container.evaluate(
-            "(el, ids) => ids.find((id) => window.ATLAS.alone(id)) || null", ids
+        order = read_items(args.atlas)["id"].tolist()
+        rows = [order.index(i) for i in ids if i in order]
+        row = container.evaluate(
+            "(el, rows) => rows.find((r) => L.atlas.alone('items', r)) ?? null", rows
         )
-        if item:  # a click on a crowded spot would hit a cluster icon: open the popup in JS
-            container.evaluate("(el, id) => window.ATLAS.open(id)", item)
+        if row is not None:  # a click on a crowded spot would hit a cluster icon: open it in JS
+            container.evaluate("(el, row) => L.atlas.open('items', row)", row)
             time.sleep(1)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.output), full_page=True)

@@ -101,13 +101,16 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-#: The map component's frame (`mapview.component`; Streamlit titles it by the component name).
-MAP_FRAME = "iframe[title='mapview.component.atlas_map']"
+#: The map's frame: streamlit-folium's component (Streamlit titles it by the component name).
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+#: The item layer's registry in that frame (mapview/static/atlas_items.js).
+ATLAS = "L.atlas"
 
 
 def map_container(page):
-    """The Leaflet container inside the map frame (a Playwright locator)."""
-    return page.frame_locator(MAP_FRAME).locator("#map")
+    """The Leaflet container inside the map frame (a Playwright locator). A new basemap is a
+    new map: for a moment the old frame is still there, so this takes the latest."""
+    return page.locator(MAP_FRAME).last.content_frame.locator("#map_div")
 
 
 def wait_for_map(page, timeout_ms: float = 60_000, previous: str | None = None) -> str:

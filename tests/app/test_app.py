@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from streamlit.testing.v1 import AppTest
 from geo import __main__ as geo_cli
 from geo.filters import Filters, apply_filters
 from geo.testing.page import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
-from mapview.assets import Assets
 from mapview.panels import md_escape
+from mapview.payload import row_order
 from tests.app.conftest import APP
+from tests.app.test_payload import decode, selection_options
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -213,7 +215,7 @@ def test_the_shipped_atlas_renders(monkeypatch: pytest.MonkeyPatch):
 
 
 def map_component(at: AppTest) -> tuple[str, dict]:
-    """(element id, arguments) of the map component on the page."""
+    """(element id, arguments) of the st_folium component on the page."""
     component = at.get("component_instance")[0]
     return component.proto.id, json.loads(component.proto.json_args)
 
@@ -221,26 +223,18 @@ def map_component(at: AppTest) -> tuple[str, dict]:
 def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     at = run_app()
     first_id, first = map_component(at)
-    local = Assets()
-    assert first["assets"]["js"] == [url for _, url in local.leaflet_js + local.cluster_js]
-    assert first["data"].startswith(local.base_url + "/data/map-")
+    assert all(u.startswith("/app/static/") for u in first["js_links"] + first["css_links"])
+    assert re.search(r"/app/static/data/map-[0-9a-f]+\.json", first["script"])
+    assert "L.atlasItems(" in first["script"] and "L.atlas.select(" not in first["script"]
     at.radio(key="chart_by").set_value("zone").run()  # an unrelated widget: same arguments
     assert not at.exception
     assert map_component(at) == (first_id, first)
     at.multiselect(key="f_kind").set_value(["park"]).run()
     park_id, park = map_component(at)
-    assert park_id == first_id  # the same frame: not remounted
-    assert park["data"] == first["data"]  # the geometry is not sent again
-    assert park["selection"] != first["selection"]
-    assert len(json.dumps(park)) < 2_000  # a few hundred bytes, whatever the atlas size
-    items = items_frame()
-    assert decode_bits(park["selection"], len(items)) == (items["kind"] == "park").tolist()
-
-
-def decode_bits(text: str, n: int) -> list[bool]:
-    import base64
-
-    import numpy as np
-
-    raw = np.frombuffer(base64.b64decode(text), dtype=np.uint8)
-    return np.unpackbits(raw, bitorder="little")[:n].astype(bool).tolist()
+    # the same mounted map: its script (and so st_folium's key) did not change
+    assert park_id == first_id and park["script"] == first["script"]
+    assert park["key"] == first["key"]
+    assert park["feature_group"] != first["feature_group"]
+    assert len(park["feature_group"]) < 2_000  # the selection, whatever the atlas size
+    items = items_frame().iloc[row_order(items_frame())]  # the data file's rows
+    assert decode(selection_options(park)["bits"], len(items)) == (items["kind"] == "park").tolist()

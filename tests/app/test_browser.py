@@ -1,20 +1,24 @@
 """The page in a real browser: headless Debian Chromium, no network but 127.0.0.1.
 
-Starts `streamlit run app.py` on the synthetic atlas, waits for the Leaflet map in the map
-component's frame, compares the drawn features with the filtered items, changes a filter,
-opens a popup and reads its quote, selects a table row, resets the filters, and opens a
-crafted atlas whose every string is markup. Every wait is a Playwright retrying assertion
+Starts `streamlit run app.py` on the synthetic atlas, waits for the Folium map in
+streamlit-folium's frame, compares the drawn features with the filtered items, changes a filter
+(the map is not remounted and its data file not fetched again), clicks a feature and reads its
+quote, selects a table row, resets the filters, draws the threads mode, and opens a crafted
+atlas whose every string is markup. Every wait is a Playwright retrying assertion
 (`expect(...)`) or a poll with a deadline, never a single read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from geo.filters import Filters, apply_filters
 from geo.testing.page import (
@@ -25,6 +29,7 @@ from geo.testing.page import (
     items_frame,
     write_layers,
 )
+from mapview.payload import row_order
 from tests.devserver import (
     CHROMIUM,
     MAP_FRAME,
@@ -111,30 +116,41 @@ def search(page, text: str) -> None:
     box.press("Enter")
 
 
+def row_of(item_id: str) -> int:
+    """The item's row in the map's data file (sorted by kind and year)."""
+    items = items_frame()
+    return items["id"].to_numpy()[row_order(items)].tolist().index(item_id)
+
+
 def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     counts = wait_for_map(page)
     assert drawn(counts) == expected_counts(Filters())
     assert all(v["features"] == v["drawn"] for v in json.loads(counts).values())
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".leaflet-control-layers")).to_have_count(1)
-    legend = frame.locator(".atlas-legend")
+    # one legend, on the map (a Leaflet control inside the map container)
+    legend = frame.locator("#map_div .leaflet-control-container .atlas-legend")
+    expect(frame.locator(".atlas-legend")).to_have_count(1)
     for words in ("Projects", "District boundary", "街道 boundaries", "Functional zone", "Status"):
         expect(legend).to_contain_text(words)
     expect(legend).not_to_contain_text("River")  # the fixture atlas has no water layer
     # full 街道 names, in a pane above the cluster bubbles
     expect(frame.locator(".atlas-label", has_text="西街道")).to_have_count(1)
-    z = map_container(page).evaluate(
+    container = map_container(page)
+    z = container.evaluate(
         "(el) => [window.map.getPane('atlasLabels').style.zIndex,"
         " getComputedStyle(window.map.getPane('markerPane')).zIndex].map(Number)"
     )
     assert z[0] > z[1]
-    # every request stayed on the app's server (Leaflet came from /app/static)
+    # every request stayed on the app's server (Leaflet and the plugin came from /app/static)
     assert any("/app/static/leaflet-" in u for u in page.requests)
+    assert any("/app/static/atlas-" in u and u.endswith("atlas_items.js") for u in page.requests)
     assert any("/app/static/data/map-" in u for u in page.requests)
     assert all(u.startswith(("http://127.0.0.1", "ws://127.0.0.1")) for u in page.requests)
     expect(page.get_by_text("of 11 items match").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "app-default.png"), full_page=True)
     data_requests = sum("/app/static/data/map-" in u for u in page.requests)
+    container.evaluate("(el) => { window.__mountedOnce = true; }")
 
     search(page, "测试")
     counts = wait_for_map(page, previous=counts)
@@ -143,7 +159,9 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     matching = len(apply_filters(items_frame(), Filters(text="测试")))
     expect(page.get_by_text(f"{matching} of 11 items match").first).to_be_visible()
     expect(table_rows(page)).to_have_count(1 + matching)
-    # the filter change sent the selection only: the data file was not fetched again
+    # the filter change sent the selection only: the same frame (not remounted), and the data
+    # file was not fetched again
+    assert container.evaluate("(el) => window.__mountedOnce === true")
     assert sum("/app/static/data/map-" in u for u in page.requests) == data_requests
     page.screenshot(path=str(ARTIFACTS / "app-filtered.png"), full_page=True)
 
@@ -156,13 +174,14 @@ def test_popup_shows_the_quote_and_markup_renders_as_text(page):
     assert drawn(counts) == {"project": 1}
     frame = page.frame_locator(MAP_FRAME)
     container = map_container(page)
-    point = container.evaluate("(el) => window.ATLAS.pixel('t02')")
+    point = container.evaluate(f"(el) => L.atlas.pixel('items', {row_of('t02')})")
     container.hover(position={"x": point["x"], "y": point["y"]})
     expect(frame.locator(".leaflet-tooltip")).to_have_count(1)
     container.click(position={"x": point["x"], "y": point["y"]})
     popup = frame.locator(".leaflet-popup-content")
-    expect(popup).to_contain_text(SCRIPT_QUOTE)
     expect(popup).to_contain_text(SCRIPT_NAME)
+    # the quote and source come from Python with the rerun the click causes
+    expect(popup).to_contain_text(SCRIPT_QUOTE)
     expect(popup).to_contain_text("2025年重点工作安排")
     expect(popup).to_contain_text("precision 1")
     expect(popup.locator("script")).to_have_count(0)
@@ -189,6 +208,16 @@ def test_a_table_row_selects_zooms_to_and_opens_its_feature(page):
     assert zoom >= 15
 
 
+def test_cluster_bubbles_say_what_they_hold(page):
+    """Screen readers hear "2 projects", not "2" (the table stays the keyboard route)."""
+    wait_for_map(page)
+    container = map_container(page)
+    container.evaluate("(el) => window.map.setZoom(11)")
+    bubble = page.frame_locator(MAP_FRAME).locator(".atlas-cluster [role='img']").first
+    expect(bubble).to_have_attribute("aria-label", re.compile(r"^\d+ (projects|parks|items)"))
+    expect(bubble).to_have_attribute("title", re.compile(r"^\d+ "))
+
+
 def test_reset_clears_the_sidebar_and_the_next_change_starts_fresh(page):
     counts = wait_for_map(page)
     search(page, "测试")
@@ -206,9 +235,46 @@ def test_reset_clears_the_sidebar_and_the_next_change_starts_fresh(page):
     expect(page.get_by_label("Search name, location and quote")).to_have_value("")
 
 
+@pytest.fixture(scope="module")
+def shipped_url():
+    """The app on the shipped atlas (its threads include zones and 街道-wide areas)."""
+    root = Path(__file__).resolve().parents[2]
+    env = {"ATLAS_PATH": str(root / "data" / "atlas.gpkg")}
+    with streamlit_app(env, log=ARTIFACTS / "streamlit-shipped.log") as url:
+        yield url
+
+
+def test_threads_mode_keeps_one_legend_on_the_map_and_fills_translucent(browser, shipped_url):
+    page = open_page(browser, shipped_url)
+    wait_for_map(page, timeout_ms=120_000)
+    page.get_by_text("Show threads instead of mentions").click()
+    frame = page.frame_locator(MAP_FRAME)
+    legend = frame.locator("#map_div .atlas-legend")
+    expect(legend).to_have_count(1)
+    expect(legend.locator(".atlas-threads-only")).to_be_visible()
+    expect(legend).to_contain_text("Threads: first plan")
+    expect(legend.locator(".atlas-mentions-only")).to_be_hidden()
+    expect(page.locator(".atlas-thread-legend")).to_have_count(0)  # none under the map
+    container = map_container(page)
+    fills = None
+    for _ in range(120):  # the threads layer arrives with the rerun
+        fills = container.evaluate(
+            "(el) => { var out = []; window.map.eachLayer(function (l) {"
+            " if (l.setStyle && l.atlasRows && l.getBounds && l.options.fill !== false)"
+            " out.push(l.options.fillOpacity); }); return out; }"
+        )
+        if fills:
+            break
+        page.wait_for_timeout(250)
+    assert fills and max(fills) <= 0.3  # areas never hide the basemap
+    page.screenshot(path=str(ARTIFACTS / "app-threads.png"), full_page=True)
+    page.context.close()
+
+
 def test_amap_basemap_draws_the_same_features_shifted_to_gcj02(page):
     where = (
-        "(el) => { var l = window.ATLAS && window.ATLAS.find('t01'); return l && l.getLatLng(); }"
+        f"(el) => {{ var f = window.L && L.atlas.find('items', {row_of('t01')});"
+        " return f && f.layer.getLatLng(); }"
     )
     before = wait_for_map(page)
     container = map_container(page)
@@ -217,14 +283,17 @@ def test_amap_basemap_draws_the_same_features_shifted_to_gcj02(page):
     shifted = None
     for _ in range(240):  # the counts stay the same: wait for the redrawn, shifted point
         page.wait_for_timeout(250)
-        shifted = container.evaluate(where)
+        with contextlib.suppress(PlaywrightError):  # the old frame may go meanwhile
+            shifted = container.evaluate(where)
         if shifted and abs(shifted["lng"] - wgs84["lng"]) > 1e-4:
             break
     else:
         pytest.fail(f"the map did not redraw in GCJ-02 (last: {shifted})")
-    assert container.get_attribute("data-atlas-counts") == before
+    assert wait_for_map(page) == before
     assert 0.002 < shifted["lng"] - wgs84["lng"] < 0.01  # ~470 m east, as GCJ-02 in Shanghai
-    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-tile-pane img").first).to_be_attached()
+    expect(
+        page.locator(MAP_FRAME).last.content_frame.locator(".leaflet-tile-pane img").first
+    ).to_be_attached()
 
 
 # --------------------------------------------------------------------------- crafted atlas
@@ -245,17 +314,16 @@ def test_a_crafted_atlas_runs_no_script_in_tooltip_popup_legend_or_labels(browse
         assert sum(v["drawn"] for v in counts.values()) == 10  # the unknown kind is not drawn
         frame = page.frame_locator(MAP_FRAME)
         container = map_container(page)
-        ids = container.evaluate(
-            "(el) => Object.keys(window.ATLAS.state.built.byId)"
-            ".filter((id) => window.ATLAS.find(id))"
+        rows = container.evaluate(
+            "(el) => Array.from({length: 12}, (_, i) => i).filter((i) => L.atlas.find('items', i))"
         )
-        assert len(ids) == 10
-        for item in ids:  # every feature's tooltip and popup
+        assert len(rows) == 10
+        for row in rows:  # every feature's tooltip and popup
             container.evaluate(
-                "(el, id) => { window.map.closePopup(); window.ATLAS.hover(id); }", item
+                "(el, row) => { window.map.closePopup(); L.atlas.hover('items', row); }", row
             )
             expect(frame.locator(".leaflet-tooltip")).to_contain_text("onerror")
-            container.evaluate("(el, id) => window.ATLAS.open(id)", item)
+            container.evaluate("(el, row) => L.atlas.open('items', row)", row)
             expect(frame.locator(".leaflet-popup-content")).to_contain_text("onerror")
         expect(frame.locator(".atlas-label").first).to_contain_text("onerror")
         expect(frame.locator(".atlas-legend")).to_contain_text("River")  # the water layer

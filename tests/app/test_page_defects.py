@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import filters as flt
 from geo.io.export import EXPORTERS, write_gpkg_layers
-from geo.testing.page import hostile_layers, items_frame, reference_frames, write_layers
+from geo.testing.page import HOSTILE, hostile_layers, items_frame, reference_frames, write_layers
 from tests.app.conftest import APP
 from tests.app.test_app import Downloads, count_text, downloads, map_component, run_app, shown_ids
 
@@ -109,17 +109,27 @@ def test_a_crafted_atlas_sends_nothing_unescaped(hostile_atlas: Path):
     from mapview.assets import STATIC_DIR
 
     at = run_app()
+    at.session_state["selected_id"] = f"{HOSTILE}1"  # its details travel with the rerun
+    at.run()
     _, args = map_component(at)
-    data = json.loads((STATIC_DIR / args["data"].split("/app/static/", 1)[1]).read_text())
-    sent = [*strings(data), *strings(args)]
+    url = re.search(r"/app/static/(data/map-[0-9a-f]+\.json)", args["script"])
+    assert url
+    data = json.loads((STATIC_DIR / url.group(1)).read_text())
+    sent = [*strings(data)]
     assert any("onerror" in s for s in sent)  # the hostile values are there …
     leaked = [s for s in sent if "onerror" in s and ("<" in s or '"' in s)]
     assert leaked == []  # … but only escaped
+    # the scripts st_folium runs: JSON strings inside them hold no raw markup either
+    for part in ("script", "feature_group", "layer_control", "header", "html"):
+        text = args[part] or ""
+        assert "<img" not in text and 'onerror="' not in text, part
+    assert "onerror" in args["feature_group"]  # the selected item's details were sent
     # every hostile column reached the map data escaped (none dropped on the way)
     text = json.dumps(data, ensure_ascii=False)
-    for column in ("name", "category", "status", "location", "quote", "doc", "doc_title"):
-        if column != "doc_title":
-            assert f"{column}1" in text, column
+    for column in ("name", "category", "status"):  # what drawing and tooltips need
+        assert f"{column}1" in text, column
+    for column in ("location", "quote", "doc_title"):  # details, sent with the selection
+        assert f"{column}1" in args["feature_group"], column
     assert "subdistricts0" in text and "zones0" in text and "roads0" in text
     assert "water" in text
 
@@ -189,3 +199,21 @@ def test_a_bad_atlas_is_one_clear_message_naming_the_file(
     assert str(path) in message and why in message
     assert "Traceback" not in message and "site-packages" not in message
     assert not at.get("component_instance")  # nothing half-loaded is drawn
+
+
+def test_a_read_only_checkout_draws_the_map_from_memory_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """static/ cannot be created (read-only checkout): the map's files come from Streamlit's
+    media endpoint instead, and the page shows no error."""
+    from mapview import assets
+
+    blocked = tmp_path / "checkout"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(assets, "STATIC_DIR", blocked / "static")
+    at = run_app()
+    assert not at.error
+    _, args = map_component(at)
+    links = args["js_links"] + args["css_links"]
+    assert links and all("/media/" in u for u in links)  # (AppTest mocks the media URLs)
+    assert re.search(r"/media/[0-9a-f]+\.json", args["script"])

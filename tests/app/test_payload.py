@@ -1,21 +1,26 @@
-"""The map's data: what reaches the browser is escaped, rounded, complete, compact and local."""
+"""The map's data and Folium map: what reaches the browser is escaped, rounded, complete, compact
+and local; the published files stay bounded; a read-only checkout still serves the map."""
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-import mapview
 from geo.crs import wgs84_to_gcj02
 from geo.filters import Filters, mask
 from geo.schema import KINDS, STATUSES
 from geo.testing.page import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
-from mapview import assets, component, payload, style
+from mapview import assets, atlasmap, payload, style
+from mapview import labels as lbl
 from mapview.panels import md_escape
+from tests.app.conftest import st_folium_args
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +38,41 @@ def data(items, ref):
     return json.loads(payload.map_data(items, ref))
 
 
-def test_every_item_is_a_row_in_atlas_order_and_every_located_one_drawable(items, data):
-    assert [r[2] for r in data["items"]] == items["id"].tolist()
+def test_every_item_is_a_row_sorted_by_kind_and_year_and_every_located_one_drawable(items, data):
+    order = payload.row_order(items)
+    ordered = items.iloc[order]
+    assert [r[1] for r in data["items"]] == ordered["kind"].tolist()
+    assert ordered[["kind", "year"]].apply(tuple, axis=1).is_monotonic_increasing
+    assert sorted(order.tolist()) == list(range(len(items)))
+    located = ordered[~ordered.geometry.isna()]
+    assert [r[2] for r in data["items"] if r[0] >= 0] == [
+        payload.escape(n) for n in located["name"]
+    ]
     drawable = [r[0] >= 0 for r in data["items"]]
-    assert drawable == (~items.geometry.isna()).tolist()
-    for row, kind in zip(data["items"], items["kind"], strict=True):
-        assert row[1] == kind
+    assert drawable == (~ordered.geometry.isna()).tolist()
+
+
+def test_a_kind_or_year_selection_is_sent_as_a_few_runs():
+    rng = np.random.default_rng(7)
+    n = 36_700
+    frame = pd.DataFrame({"kind": rng.choice(list(KINDS), n), "year": rng.integers(2000, 2031, n)})
+    order = payload.row_order(frame)
+    for keep in (frame["kind"] == "project", frame["year"].between(2018, 2025)):
+        code = payload.selection_code(keep.to_numpy()[order])
+        assert code.startswith("r:") and len(code) < 200  # a bitmap would be 6.1 kB
+        assert decode(code, n) == keep.to_numpy()[order].tolist()
+    scattered = rng.random(n) < 0.5  # no runs: the bitmap is shorter
+    assert payload.selection_code(scattered).startswith("b:")
+    assert decode(payload.selection_code(scattered), n) == scattered.tolist()
 
 
 def test_shared_shapes_are_sent_once(items, ref, data):
     # the zone item A区 and the zone outline A区 are one geometry entry
     zone_item = next(r for r in data["items"] if r[1] == "zone")
-    outline = next(r for r in data["reference"]["zones"] if r[1] == "A区")
-    assert zone_item[0] == outline[0]
+    outline = next(
+        f for f in data["reference"]["zones"]["features"] if f["properties"]["name"] == "A区"
+    )
+    assert data["geoms"][zone_item[0]] == outline["geometry"]
     texts = [json.dumps(g, sort_keys=True) for g in data["geoms"]]
     assert len(texts) == len(set(texts))
 
@@ -65,13 +92,18 @@ def test_coordinates_are_rounded_to_six_decimals(data):
 
 def test_bounds_fit_the_items_and_labels_use_full_names(data):
     assert data["bounds"] == [[31.222, 121.432], [31.249, 121.468]]
-    assert sorted(label[2] for label in data["labels"]["subdistricts"]) == ["东街道", "西街道"]
+    names = data["reference"]["subdistrict_names"]["features"]
+    assert sorted(f["properties"]["label"] for f in names) == ["东街道", "西街道"]
 
 
 def test_roads_are_labelled_and_a_river_in_the_roads_layer_counts_as_water(data, ref):
-    assert {r[1] for r in data["reference"]["roads"]} == {"西四路", "高架路"}
-    assert [r[1] for r in data["reference"]["water"]] == ["苏州河"]
-    assert {r[2] for r in data["labels"]["roads"]} == {"西四路", "高架路"}
+    def names(key: str, prop: str = "name") -> list[str]:
+        return [f["properties"][prop] for f in data["reference"][key]["features"]]
+
+    assert set(names("roads")) == {"西四路", "高架路"}
+    assert names("water") == ["苏州河"]
+    labelled = names("road_names_main", "label") + names("road_names_minor", "label")
+    assert set(labelled) == {"西四路", "高架路"}
     assert payload.has_roads_and_water(ref) == (True, True)
     assert payload.has_roads_and_water({}) == (False, False)
 
@@ -91,15 +123,18 @@ def walk_strings(value):
 def test_hostile_strings_in_every_column_are_escaped_everywhere():
     layers = hostile_layers()
     data = json.loads(payload.map_data(layers["items"], layers))
-    user = payload.user_payload([(HOSTILE, layers["items"])])
-    sent = [*walk_strings(data), *walk_strings(user)]
+    user = payload.inline_rows(layers["items"])
+    details = atlasmap.details_html(
+        layers["items"].iloc[0].to_dict(), lbl.escaped(lbl.default_labels())
+    )
+    words = lbl.escaped({"x": HOSTILE, HOSTILE: [HOSTILE]})
+    sent = [*walk_strings(data), *walk_strings(user), *walk_strings(words)]
     hostile = [s for s in sent if "onerror" in s]
-    assert len(hostile) > 40  # names, statuses, ids, docs, layer names … all present
+    assert len(hostile) > 30  # names, statuses, categories, layer names … all present
     assert all("<" not in s and '"' not in s and "'" not in s for s in hostile)
-    # the raw status never reaches the page: its label is escaped, and so is the key
-    row = data["items"][0]
-    assert row[6].startswith("&lt;img") and row[7].startswith("&lt;img")
-    assert user[0]["label"].startswith("your report: &lt;img")
+    assert "onerror" in details and "<img" not in details and 'onerror="' not in details
+    drawn = [r for r in data["items"] if r[0] >= 0]
+    assert drawn and all(r[5].startswith("&lt;img") for r in drawn)  # statuses escaped too
 
 
 def test_unknown_kind_and_unlocated_items_are_not_drawn_and_say_why():
@@ -111,21 +146,36 @@ def test_unknown_kind_and_unlocated_items_are_not_drawn_and_say_why():
     assert reasons[items_frame()["id"] == "t11"].iloc[0].startswith("unlocated")
 
 
+def decode(code: str, n: int) -> list[bool]:
+    """What the item layer's script does with a selection code (atlas_items.js `decode`)."""
+    raw = base64.b64decode(code[2:])
+    if code.startswith("b:"):
+        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
+        return bits[:n].astype(bool).tolist()
+    runs, value, shift = [], 0, 0
+    for byte in raw:
+        value |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+        else:
+            runs.append(value)
+            value, shift = 0, 0
+    return [bool(i % 2) for i, r in enumerate(runs) for _ in range(r)]
+
+
 def test_selection_bitmap_round_trips(items):
     keep = mask(items, Filters(kind=("park", "road"))).to_numpy()
-    raw = np.frombuffer(base64.b64decode(payload.selection_bits(keep)), dtype=np.uint8)
-    assert (
-        np.unpackbits(raw, bitorder="little")[: len(items)].astype(bool).tolist() == keep.tolist()
-    )
+    assert decode("b:" + payload.selection_bits(keep), len(items)) == keep.tolist()
     big = payload.selection_bits(np.ones(36_700, dtype=bool))
-    assert len(big) < 6_200  # what a rerun sends for the 100x atlas
+    assert len(big) < 6_200  # what a rerun sends for the 100x atlas at most
 
 
 def test_amap_basemap_shifts_features_to_gcj02(items, ref, data):
     shifted = json.loads(payload.map_data(items, ref, gcj02=True))
-    g = data["items"][0][0]
+    first = int(np.flatnonzero(payload.row_order(items) == 0)[0])  # t01's row
+    g = data["items"][first][0]
     lon, lat = data["geoms"][g]["coordinates"]
-    lon2, lat2 = shifted["geoms"][shifted["items"][0][0]]["coordinates"]
+    lon2, lat2 = shifted["geoms"][shifted["items"][first][0]]["coordinates"]
     glon, glat = wgs84_to_gcj02(121.44, 31.23)
     assert (round(lon2, 5), round(lat2, 5)) == (round(float(glon), 5), round(float(glat), 5))
     assert (lon, lat) == (121.44, 31.23)
@@ -134,39 +184,83 @@ def test_amap_basemap_shifts_features_to_gcj02(items, ref, data):
 def test_build_map_publishes_the_data_once_and_sends_a_small_selection(
     items, ref, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(component, "STATIC_DIR", tmp_path)
-    monkeypatch.setattr(assets, "STATIC_DIR", tmp_path)
-    monkeypatch.setattr(mapview, "install_static", lambda: tmp_path)
-    monkeypatch.setattr(mapview, "publish", lambda text: component.publish(text, tmp_path))
-    a = mapview.build_map(items, ref, filters=Filters(kind=("park",)))
-    b = mapview.build_map(items, ref, filters=Filters(kind=("road",)))
-    assert a.data_url == b.data_url and a.data_url.startswith("/app/static/data/map-")
+    local = assets.Assets()
+    url = atlasmap.publish_data(items, ref, assets=local, static_dir=tmp_path)
+    present = payload.present_layers(ref)
+    a = atlasmap.build_map(items, ref, filters=Filters(kind=("park",)), data_url=url,
+                           present=present)  # fmt: skip
+    b = atlasmap.build_map(items, ref, filters=Filters(kind=("road",)), data_url=url,
+                           present=present)  # fmt: skip
+    assert url.startswith("/app/static/data/map-")
     assert len(list((tmp_path / "data").glob("map-*.json"))) == 1
-    assert a.selection != b.selection and a.selection_id != b.selection_id
-    args = a.as_dict()
-    assert args["basemap"] is None  # offline: no tiles
-    assert all(u.startswith("/app/static/") for u in args["assets"]["js"] + args["assets"]["css"])
+    args_a, args_b = (st_folium_args(x, monkeypatch) for x in (a, b))
+    # the mounted part is the same (st_folium's key is a hash of the script): no remount
+    assert args_a["script"] == args_b["script"] and args_a["key"] == args_b["key"]
+    assert "L.atlas.select" in args_a["feature_group"]
+    assert args_a["feature_group"] != args_b["feature_group"]
+    links = args_a["js_links"] + args_a["css_links"]
+    assert links and all(u.startswith("/app/static/") for u in links)
 
 
-def test_user_layers_are_drawn_filtered_like_the_atlas(items, ref, monkeypatch, tmp_path):
-    monkeypatch.setattr(mapview, "install_static", lambda: tmp_path)
-    monkeypatch.setattr(mapview, "publish", lambda text: component.publish(text, tmp_path))
+def test_a_developers_folium_layer_appears_on_the_map(items, ref, monkeypatch):
+    """Ordinary folium code adds a layer: it is drawn and listed in the layer control."""
+    import folium
+
+    m = atlasmap.build_map(items, ref, data_url="/app/static/data/map-x.json",
+                           present=payload.present_layers(ref))  # fmt: skip
+    extra = {"type": "Feature", "properties": {"name": "新地块"},
+             "geometry": {"type": "Point", "coordinates": [121.451, 31.238]}}  # fmt: skip
+    folium.GeoJson(extra, name="My planning layer", tooltip="新地块").add_to(m.map)
+    args = st_folium_args(m, monkeypatch)
+    assert "121.451" in args["script"] and "L.geoJson(" in args["script"]
+    assert "My planning layer" in args["layer_control"]
+
+
+def test_user_layers_are_drawn_filtered_like_the_atlas(items, ref):
     upload = items.iloc[:4]
-    args = mapview.build_map(items, ref, filters=Filters(status=("planned",)),
-                             user_layers=[("2027年报告", upload)])  # fmt: skip
-    (layer,) = args.user
-    assert layer["label"] == "your report: 2027年报告"
-    assert [r[2] for r in layer["items"]] == upload[upload["status"] == "planned"]["id"].tolist()
+    m = atlasmap.build_map(items, ref, filters=Filters(status=("planned",)), data_url="x",
+                           present=(), user_layers=[("2027年报告", upload)])  # fmt: skip
+    (group,) = [g for g in m.dynamic if g.layer_name.startswith("◆")]
+    planned = upload[upload["status"] == "planned"]
+    assert group.layer_name == f"◆ 2027年报告 ({len(planned)})"
+    assert m.targets["user0"] == planned["id"].tolist()
 
 
-def test_frontend_is_static_files_and_loads_nothing_from_a_cdn():
-    names = {p.name for p in component.FRONTEND.iterdir()}
-    assert {"index.html", "atlas.js", "atlas.css"} <= names
-    text = "".join(
-        (component.FRONTEND / n).read_text() for n in ("index.html", "atlas.js", "atlas.css")
-    )
-    assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text
-    assert text.count("innerHTML") == 1  # the one innerHTML: the legend, from escaped labels
+def test_the_plugin_is_small_static_and_loads_nothing_from_a_cdn():
+    names = {p.name for p in assets.PLUGIN_DIR.iterdir()}
+    assert {"atlas_items.js", "atlas.css"} <= names
+    text = "".join((assets.PLUGIN_DIR / n).read_text() for n in assets.PLUGIN_FILES)
+    assert "http://" not in text and "https://" not in text
+    # smaller than the 539-line private map app it replaces, comments included
+    assert len((assets.PLUGIN_DIR / "atlas_items.js").read_text().splitlines()) < 500
+
+
+def test_published_files_stay_bounded(tmp_path: Path):
+    for n in range(assets.KEEP + 5):
+        assets.publish(json.dumps({"atlas": n}), tmp_path)
+    (tmp_path / "data" / ".map-crashed.json").write_text("half")
+    os.utime(tmp_path / "data" / ".map-crashed.json", (0, 0))
+    latest = assets.publish(json.dumps({"atlas": "latest"}), tmp_path)
+    files = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert len(files) == assets.KEEP and f"{latest.split('/')[-1]}" in files
+    assert not any(name.startswith(".map-") for name in files)
+
+
+def test_an_unwritable_static_folder_serves_the_map_from_memory(tmp_path: Path, monkeypatch):
+    blocked = tmp_path / "checkout"
+    blocked.write_text("a file where the folder would be: nothing can be created below it")
+    served = assets.served_assets(static_dir=blocked / "static")
+    assert served.media  # no OSError: the fallback
+    urls: list[tuple[bytes, str]] = []
+
+    def media(data: bytes, name: str) -> str:
+        urls.append((data, name))
+        return f"/media/{name}"
+
+    monkeypatch.setattr(assets, "media_url", media)
+    assert served.data_url('{"a": 1}').startswith("/media/map-")
+    assert served.plugin_js[0][1] == f"/media/{assets.PLUGIN.folder}-atlas_items.js"
+    assert urls[0][0] == b'{"a": 1}'
 
 
 def test_every_resource_is_served_locally_from_the_xstatic_packages(tmp_path: Path):
@@ -192,11 +286,9 @@ def test_markdown_escaping():
     assert md_escape(None) == ""
 
 
-def test_user_layer_colours_pass_only_as_hex():
+def test_inline_colours_pass_only_as_hex():
     import geopandas as gpd
     from shapely.geometry import Point
-
-    from mapview.payload import user_payload
 
     items = gpd.GeoDataFrame(
         {
@@ -208,12 +300,9 @@ def test_user_layer_colours_pass_only_as_hex():
         geometry=[Point(121.45, 31.23), Point(121.46, 31.24), None],
         crs="EPSG:4326",
     )
-    (layer,) = user_payload([("threads", items)], prefix="")
-    assert layer["colors"] == [
-        "#009E73",
-        None,
-    ]  # the undrawable third row is dropped with its colour
-    assert [r[2] for r in layer["items"]] == ["a", "b"]
+    rows = payload.inline_rows(items)["rows"]
+    assert [r[7] for r in rows] == ["#009E73", None]  # the undrawable third row is dropped
+    assert [r[2] for r in rows] == ["甲", "乙"]
 
 
 def test_thread_markers_are_coloured_by_outcome():
@@ -238,3 +327,56 @@ def test_thread_markers_are_coloured_by_outcome():
         crs="EPSG:4326",
     )
     assert thread_items(features)["color"].tolist() == [OUTCOME_COLORS["delivered"], NO_PLAN_COLOR]
+
+
+def selection_options(args: dict) -> dict:
+    """What a rerun tells the item layer (the `L.atlas.select` call in st_folium's
+    `feature_group`)."""
+    match = re.search(r"L\.atlas\.select\((\{.*?\})\);", args["feature_group"], re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_view_seams_fit_focus_and_reveal(items, ref, monkeypatch):
+    """What the explorer sets: fit the selection (once per selection), a focus circle with its
+    escaped label, the selected item's details and a reveal request."""
+    kw = {"data_url": "/app/static/data/map-x.json", "present": payload.present_layers(ref)}
+    parks = Filters(kind=("park",))
+    kept = atlasmap.build_map(items, ref, filters=parks, **kw)
+    assert "fit" not in selection_options(st_folium_args(kept, monkeypatch))  # view kept
+    fitted = atlasmap.build_map(items, ref, filters=parks, fit_bounds=True, **kw)
+    fit = selection_options(st_folium_args(fitted, monkeypatch))
+    chosen = items[items["kind"] == "park"].dropna(subset=["geometry"])
+    west, south, east, north = chosen.total_bounds
+    assert fit["fit"]["bounds"] == [[south, west], [north, east]]
+    here = atlasmap.Focus(121.45, 31.235, 500, "共和新路3550号<script>")
+    m = atlasmap.build_map(items, ref, focus=here, selected="t02", reveal=3, **kw)
+    args = st_folium_args(m, monkeypatch)
+    assert "L.circle(" in args["feature_group"] and '"radius": 500' in args["feature_group"]
+    assert "共和新路3550号&lt;script&gt;" in args["feature_group"]
+    assert "<script>" not in args["feature_group"]
+    options = selection_options(args)
+    lat0, lon0 = options["fit"]["bounds"][0]
+    assert lat0 < 31.235 < options["fit"]["bounds"][1][0] and lon0 < 121.45
+    row = m.targets["items"].index("t02")
+    assert options["reveal"] == {"token": 3, "key": "items", "row": row}
+    assert options["details"]["row"] == row and "blockquote" in options["details"]["html"]
+
+
+def test_the_map_speaks_the_words_it_is_given(items, ref, monkeypatch):
+    """No word of the map is fixed in its script: another language's labels replace them."""
+    words = {
+        "legend": {"title": "图例", "items": "项目 · 气泡 = 同类多项"},
+        "cluster": {"project": "{n} 个项目"},
+        "kinds": {"project": "项目"},
+    }
+    m = atlasmap.build_map(items, ref, labels=words, data_url="x", present=())
+    args = st_folium_args(m, monkeypatch)
+    for text in ("图例", "{n} 个项目", "项目 · 气泡 = 同类多项"):
+        assert text in args["script"]
+    assert "Legend" not in args["script"]
+    assert "Projects" not in args["layer_control"]
+    assert json.dumps("项目")[1:-1] in args["layer_control"]  # the layer's name, JSON-escaped
+    script = (assets.PLUGIN_DIR / "atlas_items.js").read_text()
+    for english in ("Legend", "projects", "items on this shape", "precision", "Status"):
+        assert f'"{english}' not in script and f"'{english}" not in script

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -17,7 +16,9 @@ from geo.schema import CRS, conform_items
 from geo.testing.page import reference_frames, write_gazetteer
 from geo.threads.links import link_threads, thread_table, timeline
 from mapview import charts, threadmap
+from mapview.atlasmap import build_map
 from mapview.timeline import candidates_html, thread_summary, timeline_html
+from tests.app.conftest import st_folium_args
 from tests.app.test_app import run_app
 
 EVIL = "<script>alert(1)</script>"
@@ -113,19 +114,21 @@ def test_thread_features_one_per_thread_with_a_selected_mention():
     assert only_late["pick"].tolist() == ["m2"] and only_late["selected"].tolist() == [1]
 
 
-def test_thread_layer_draws_one_marker_per_thread_styled_by_outcome_and_escaped():
+def test_thread_layer_draws_one_feature_per_thread_filled_by_outcome_and_escaped(monkeypatch):
     linked = items()
     feats = threadmap.thread_features(thread_table(linked), linked)
-    m = folium.Map(location=(31.23, 121.45), zoom_start=13)
-    folium.LayerControl().add_to(m)  # as in the app: the control exists before the layer
-    group = threadmap.add_thread_layer(m, feats)
-    assert isinstance(list(m._children.values())[-1], folium.LayerControl)  # defined after it
-    assert len(group._children) == 3
-    html = m.get_root().render()
-    assert EVIL not in html
-    assert charts.OUTCOME_COLORS["delivered"] in html
-    assert charts.OUTCOME_COLORS["no_later_mention"] in html
-    assert "[[m3]]" in html and threadmap.LAYER_NAME in html and "atlas-thread-legend" in html
+    rows = threadmap.thread_items(feats)
+    m = build_map(linked, threads=rows, data_url="x", present=())
+    assert [g.layer_name for g in m.dynamic][-1].startswith("Threads")
+    args = st_folium_args(m, monkeypatch)
+    script = args["feature_group"]
+    assert EVIL not in script
+    assert charts.OUTCOME_COLORS["delivered"] in script
+    assert charts.OUTCOME_COLORS["no_later_mention"] in script
+    assert sorted(m.targets["threads"]) == ["m3", "m4", "m5"]  # the latest mention of each
+    # the one legend, on the map, names the outcome colours (shown in threads mode)
+    script = args["script"]
+    assert "L.atlas.legend(" in script and "Threads: first plan" in script
 
 
 # --------------------------------------------------------------------------- the page

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-import mapview
 from geo.filters import Filters
 from geo.pipeline.upload import UploadContext, upload_report
 from geo.testing.page import items_frame, reference_frames
 from mapview import upload
+from mapview.atlasmap import build_map
+from tests.app.conftest import st_folium_args
 
 HOSTILE = "<img src=x onerror=alert(1)>报告"
 REPORT = (
@@ -28,31 +27,32 @@ def result():
 
 
 def build(user_layers, filters=None):
-    """The map component's arguments (the data file is not published: `url` given)."""
-    return mapview.build_map(
-        items_frame(), reference_frames(), filters=filters, user_layers=user_layers, url="x"
-    )
+    """The map with `user_layers` (the data file is not published: `data_url` given)."""
+    return build_map(items_frame(), reference_frames(), filters=filters,
+                     user_layers=user_layers, data_url="x", present=())  # fmt: skip
 
 
-def test_user_layer_is_its_own_escaped_layer_on_top(result):
-    args = build([(result.label, result.items)])
-    text = json.dumps(args.as_dict(), ensure_ascii=False)
-    assert "<img src=x" not in text
-    (layer,) = args.user
-    assert layer["label"] == "your report: 关于印发《&lt;img src=x onerror=alert(1)&gt;报告》的通知"
-    assert len(layer["items"]) == 2  # two of its three items located; drawn above the atlas
+def test_user_layer_is_its_own_escaped_layer_on_top(result, monkeypatch):
+    m = build([(result.label, result.items)])
+    args = st_folium_args(m, monkeypatch)
+    assert "<img src=x" not in args["feature_group"] + args["layer_control"]
+    (group,) = [g for g in m.dynamic if g.layer_name.startswith("◆")]
+    assert group.layer_name == (
+        "◆ your report: 关于印发《&lt;img src=x onerror=alert(1)&gt;报告》的通知 (2)"
+    )  # two of its three items located; drawn above the atlas
+    assert len(m.targets["user0"]) == 2
 
 
-def test_without_user_layers_the_map_is_unchanged():
-    assert build([]).user == []
-    assert build([]).as_dict() == mapview.build_map(items_frame(), url="x").as_dict()
+def test_without_user_layers_the_map_has_only_the_selection():
+    assert [g.layer_name for g in build([]).dynamic] == ["selection"]
 
 
 def test_filters_apply_to_the_user_layer(result):
     layers = upload.user_layers([result], Filters(kind=("project",)))
     assert layers[0].selection["name"].tolist() == ["测试学校"]
-    args = build([(layers[0].label, layers[0].selection)], Filters(kind=("project",)))
-    assert [r[3] for r in args.user[0]["items"]] == ["测试学校"]
+    m = build([(result.label, result.drawable)], Filters(kind=("project",)))
+    ids = m.targets["user0"]
+    assert result.items.set_index("id").loc[ids, "name"].tolist() == ["测试学校"]
     assert upload.user_layers([result], Filters(year=(1999,)))[0].selection.empty
 
 
