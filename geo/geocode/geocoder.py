@@ -17,9 +17,9 @@ from geo.geocode.area import resolve_area
 from geo.geocode.base import Query, Resolver, Step
 from geo.geocode.context import resolve_context
 from geo.geocode.fuzzy import resolve_fuzzy
-from geo.geocode.index import gazetteer_index
+from geo.geocode.index import GazetteerIndex, gazetteer_index
 from geo.geocode.name import resolve_name
-from geo.geocode.protocols import OnlineRefiner
+from geo.geocode.protocols import GazetteerSource, OnlineRefiner
 from geo.geocode.text import resolve_text
 from geo.geocode.types import MAX_QUERY_CHARS, Resolution, normalise_name, unlocated
 
@@ -49,7 +49,7 @@ class AtlasGeocoder(Geocoder):
 
     def __init__(
         self,
-        gazetteer: Any,
+        gazetteer: GazetteerSource | GazetteerIndex,
         *,
         online: OnlineRefiner | None = None,
         steps: Sequence[Step] = STEPS,

@@ -29,6 +29,7 @@ from geo.geocode.numbering import (
     prior_rate,
 )
 from geo.geocode.parsing import street_anchor
+from geo.geocode.protocols import GazetteerSource
 from geo.geocode.types import (
     LAYERS,
     ROAD_END,
@@ -78,7 +79,7 @@ class Road:
     fid: int | None = None  # the road's feature, when it has a line
 
 
-def gazetteer_layers(gazetteer: Any) -> dict[str, gpd.GeoDataFrame]:
+def gazetteer_layers(gazetteer: GazetteerSource) -> dict[str, gpd.GeoDataFrame]:
     """The layers of a `Gazetteer` (attributes) or a mapping; missing ones empty."""
     out = {}
     for layer in LAYERS:
@@ -561,7 +562,7 @@ def _road_suffixed(text: str) -> bool:
 _INDEXES: dict[tuple[int, ...], tuple[tuple[Any, ...], GazetteerIndex]] = {}
 
 
-def gazetteer_index(gazetteer: Any) -> GazetteerIndex:
+def gazetteer_index(gazetteer: GazetteerSource | GazetteerIndex) -> GazetteerIndex:
     """The `GazetteerIndex` of `gazetteer`, built once per set of layer objects (the layers
     are treated as immutable, as `load_gazetteer` hands them out)."""
     if isinstance(gazetteer, GazetteerIndex):

@@ -11,6 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TypeAlias
+
+    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
     from geo.geocode.types import AreaLookup, Resolution
@@ -61,3 +65,25 @@ class OnlineRefiner(Protocol):
 
 
 __all__ = ["Geocoder", "OnlineRefiner", "Resolved"]
+
+
+class GazetteerLayers(Protocol):
+    """A gazetteer as the geocoder and the build read it: its layers, GeoDataFrames in
+    EPSG:4326 (`geo.gazetteer.Gazetteer` fits; the geocoder sits below the gazetteer stage, so
+    it names this shape rather than importing the class)."""
+
+    @property
+    def district(self) -> gpd.GeoDataFrame: ...
+    @property
+    def subdistricts(self) -> gpd.GeoDataFrame: ...
+    @property
+    def zones(self) -> gpd.GeoDataFrame: ...
+    @property
+    def roads(self) -> gpd.GeoDataFrame: ...
+    @property
+    def places(self) -> gpd.GeoDataFrame: ...
+
+
+#: Every entry point that takes a gazetteer takes one of these: a `Gazetteer` or a mapping of
+#: layer name → GeoDataFrame.
+GazetteerSource: TypeAlias = "GazetteerLayers | Mapping[str, gpd.GeoDataFrame]"

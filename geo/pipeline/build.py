@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,11 +30,20 @@ import shapely
 
 from atlas.errors import DataError
 from atlas.settings import settings
-from extract import FIELDS
+from extract import FIELDS, ReportMeta, load_metadata
 from extract.documents import DOCUMENT_FORMATS
-from geo.geocode.protocols import Geocoder
+from geo.gazetteer.build import Gazetteer
+from geo.geocode.protocols import GazetteerSource, Geocoder
 from geo.io.export import ExportError, write_geojson, write_gpkg_layers
-from geo.pipeline.place import AREAS, BOUNDARY_METHOD, DISTRICT_PRECISION, locate_items
+from geo.pipeline.place import (
+    AREAS,
+    BOUNDARY_METHOD,
+    DISTRICT_PRECISION,
+    Located,
+    Placement,
+    locate_items,
+    place_items,
+)
 from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
 from geo.threads.links import link_threads, thread_table
 
@@ -123,14 +132,20 @@ def items_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*ITEM_FIELDS, "doc_title", "_paragraph"])
 
 
-def extract_items(raw_dir: str | os.PathLike, allow_empty: bool = False) -> pd.DataFrame:
+def extract_items(
+    raw_dir: str | os.PathLike,
+    metadata: dict[str, ReportMeta] | None = None,
+    allow_empty: bool = False,
+) -> pd.DataFrame:
     """One row per extracted item (the `Item` fields plus `doc_title`), every report of `raw_dir`.
 
     A report that cannot be read stops the build (`BuildError`): an atlas silently missing a
     report is worse than no new atlas. So does a report that gives no item at all (another
     district's, a garbled or empty one), unless `allow_empty`: then its name and why are kept in
     `frame.attrs["empty"]` for the CLI to print. The text read from each .docx/.pdf report (the
-    text its quotes and offsets refer to) is kept in `frame.attrs["texts"]` (file name → text)."""
+    text its quotes and offsets refer to) is kept in `frame.attrs["texts"]` (file name → text).
+    `metadata` is `raw_dir/reports.csv` as `extract.load_metadata` reads it (read here when
+    not given), read once for every report."""
     if not Path(raw_dir).is_dir():
         raise BuildError(f"no reports (*.txt, *.docx, *.pdf) in {raw_dir}: not a directory")
     paths = report_paths(raw_dir)
@@ -138,12 +153,13 @@ def extract_items(raw_dir: str | os.PathLike, allow_empty: bool = False) -> pd.D
         raise BuildError(f"no reports (*.txt, *.docx, *.pdf) in {raw_dir}")
     from extract import ReportError, read_report
 
+    known = load_metadata(Path(raw_dir)) if metadata is None else metadata
     rows: list[dict[str, Any]] = []
     texts: dict[str, str] = {}
     empty: list[str] = []
     for path in paths:
         try:
-            report = read_report(path)
+            report = read_report(path, known)
         except ReportError as exc:
             raise BuildError(str(exc)) from exc
         if report.encoding in DOCUMENT_FORMATS:
@@ -195,7 +211,7 @@ def paragraph(text: str, start: int, end: int) -> str:
 # --------------------------------------------------------------------------- stage 2: geocode
 
 
-def default_geocoder(gazetteer: Any) -> Geocoder:
+def default_geocoder(gazetteer: GazetteerSource) -> Geocoder:
     """The offline `geo.geocode.AtlasGeocoder` over `gazetteer`."""
     from geo.geocode import AtlasGeocoder
 
@@ -248,15 +264,19 @@ def atlas_zones(zones: gpd.GeoDataFrame, items: gpd.GeoDataFrame) -> gpd.GeoData
 
 
 def join_items(
-    items: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
+    items: gpd.GeoDataFrame,
+    subdistricts: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    placements: Sequence[Placement] | None = None,
 ) -> gpd.GeoDataFrame:
     """`items` with `subdistrict` and `zone` (`;`-joined) from spatial joins on located rows.
 
     A line or area lies in every 街道 it substantially overlaps (`geo.join.
     subdistricts_overlapping`). Items placed only at the district (precision 4) get neither;
-    items whose point stands for "somewhere in" an answer (an estimate, a 街道, a zone: the
-    placement's `_own_shape` is False) take the geocoder's 街道 and zones, set only when the
-    whole answer lies in them."""
+    items whose point stands for "somewhere in" an answer (an estimate, a 街道, a zone: their
+    `Placement.own_shape` is False; `placements` aligned with the rows, none = every item is
+    its own shape) take the geocoder's 街道 and zones, set only when the whole answer lies in
+    them."""
     from geo.join import subdistricts_overlapping, zone_of
 
     out = items.copy()
@@ -264,9 +284,7 @@ def join_items(
     located &= (out["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
     subdistrict: list[str | None] = [None] * len(out)
     zone: list[str | None] = [None] * len(out)
-    own = out["_own_shape"] if "_own_shape" in out else pd.Series(True, index=out.index)
-    hints = out["_subdistrict"] if "_subdistrict" in out else pd.Series(None, index=out.index)
-    zone_hints = out["_zone"] if "_zone" in out else pd.Series(None, index=out.index)
+    placed = list(placements) if placements is not None else [Placement()] * len(out)
     if located.any():
         geoms = out.geometry[located]
         positions = located.to_numpy().nonzero()[0]
@@ -278,14 +296,51 @@ def join_items(
         ):
             # an estimate, a 街道 or a zone answer: the geocoder's 街道 (set only when the
             # whole answer lies in one), never the one its point happens to fall in
-            if not bool(own.iloc[pos]):
-                hint, zone_hint = hints.iloc[pos], zone_hints.iloc[pos]
+            if not placed[pos].own_shape:
+                hint, zone_hint = placed[pos].subdistrict, placed[pos].zone
                 sub = hint if isinstance(hint, str) else None
                 zon = zone_hint if isinstance(zone_hint, str) else None
             subdistrict[pos], zone[pos] = sub, zon
     out["subdistrict"] = pd.Series(subdistrict, index=out.index, dtype=object)
     out["zone"] = pd.Series(zone, index=out.index, dtype=object)
-    return out.drop(columns=["_own_shape", "_subdistrict", "_zone"], errors="ignore")
+    return out
+
+
+@dataclass(frozen=True)
+class PlacingLayers:
+    """What items are placed and joined against: the roads and outline (placement), the 街道
+    and zones (joins)."""
+
+    roads: gpd.GeoDataFrame
+    district: gpd.GeoDataFrame
+    subdistricts: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+
+
+def place_and_join(
+    frame: pd.DataFrame,
+    geocoder: Geocoder,
+    layers: PlacingLayers,
+    timings: BuildTimings,
+    *,
+    draw_zones: bool = False,
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Stages 2 and 3 for extracted items, shared by the build and by uploads: place them
+    (timed `geocode`), then join them to the 街道 and zones and finish them (timed `join`).
+    With `draw_zones` (the build) the zones drawn from the items' 四至 join `layers.zones`
+    first; an upload joins against the atlas's zones, which have them. Returns the finished
+    items and the zones they were joined against."""
+    note = progress or (lambda stage, done: None)
+    note("geocode", 0.4)
+    with timed(timings, "geocode"):
+        located = place_items(frame, layers.roads, geocoder, layers.district)
+    note("join", 0.8)
+    with timed(timings, "join"):
+        zones = atlas_zones(layers.zones, located.items) if draw_zones else layers.zones
+        joined = join_items(located.items, layers.subdistricts, zones, located.placements)
+        items = finish_items(joined)
+    return items, zones
 
 
 def _as_names(values: Any) -> list[str | None]:
@@ -296,7 +351,7 @@ def _as_names(values: Any) -> list[str | None]:
 # --------------------------------------------------------------------------- orchestration
 
 
-def _layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame:
+def _layer(gazetteer: GazetteerSource, name: str) -> gpd.GeoDataFrame:
     layer = gazetteer[name] if isinstance(gazetteer, Mapping) else getattr(gazetteer, name)
     return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
 
@@ -318,7 +373,7 @@ def finish_items(joined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def build_atlas(
     raw_dir: str | os.PathLike,
-    gazetteer: Any,
+    gazetteer: GazetteerSource | str | os.PathLike,
     geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
     texts: dict[str, str] | None = None,
@@ -336,7 +391,8 @@ def build_atlas(
     if isinstance(gazetteer, (str, os.PathLike)) and not Path(gazetteer).is_file():
         raise BuildError(f"gazetteer {gazetteer} not found (build it: `python -m geo gazetteer`)")
     with timed(timings, "extract"):
-        items = extract_items(raw_dir, allow_empty)
+        metadata = load_metadata(Path(raw_dir))  # reports.csv, read once for the whole build
+        items = extract_items(raw_dir, metadata, allow_empty)
         empty = items.attrs.get(EMPTY_ATTR, [])
         if texts is not None:
             texts.update(items.attrs.get(TEXTS_ATTR, {}))
@@ -344,14 +400,16 @@ def build_atlas(
         if isinstance(gazetteer, (str, os.PathLike)):
             gazetteer = load_gazetteer_file(gazetteer)
         geocoder = geocoder if geocoder is not None else default_geocoder(gazetteer)
-        located = locate_items(
-            items, _layer(gazetteer, "roads"), geocoder, _layer(gazetteer, "district")
-        )
+    subdistricts = _layer(gazetteer, "subdistricts").reset_index(drop=True)
+    layers = PlacingLayers(
+        _layer(gazetteer, "roads"),
+        _layer(gazetteer, "district"),
+        subdistricts,
+        _layer(gazetteer, "zones"),
+    )
+    joined, zones = place_and_join(items, geocoder, layers, timings, draw_zones=True)
     with timed(timings, "join"):
-        zones = atlas_zones(_layer(gazetteer, "zones"), located)
-        subdistricts = _layer(gazetteer, "subdistricts").reset_index(drop=True)
-        joined = finish_items(join_items(located, subdistricts, zones))
-        published = publication_dates(raw_dir)
+        published = publication_dates(raw_dir, metadata)
         joined = link_threads(joined, published)  # issue 12: threads and outcomes
         joined.attrs[EMPTY_ATTR] = empty
     return {
@@ -364,7 +422,7 @@ def build_atlas(
     }
 
 
-def reference_layers(gazetteer: Any) -> dict[str, gpd.GeoDataFrame]:
+def reference_layers(gazetteer: GazetteerSource) -> dict[str, gpd.GeoDataFrame]:
     """The reference layers the page draws from the atlas (it never reads the gazetteer):
     `roads`, the road lines cut to the district, and `water`, the rivers and creeks."""
     from geo.gazetteer.roads import in_district_lines
@@ -385,16 +443,18 @@ def reference_layers(gazetteer: Any) -> dict[str, gpd.GeoDataFrame]:
     return {"roads": roads.reset_index(drop=True), "water": water.reset_index(drop=True)}
 
 
-def publication_dates(raw_dir: str | os.PathLike) -> dict[str, str]:
+def publication_dates(
+    raw_dir: str | os.PathLike, metadata: dict[str, ReportMeta] | None = None
+) -> dict[str, str]:
     """Each report's publication date (reports.csv `delivered`, else from its file name): the
     order in which `geo.threads.links` reads what became of a plan."""
-    from extract.meta import load_metadata, metadata_for
+    from extract.meta import metadata_for
 
-    known = load_metadata(Path(raw_dir))
+    known = load_metadata(Path(raw_dir)) if metadata is None else metadata
     return {p.name: metadata_for(p.name, "", known).delivered for p in report_paths(raw_dir)}
 
 
-def load_gazetteer_file(path: str | os.PathLike) -> Any:
+def load_gazetteer_file(path: str | os.PathLike) -> Gazetteer:
     """`geo.gazetteer.load_gazetteer(path)`, with a one-line error when the file is missing."""
     from geo.gazetteer.build import load_gazetteer
 
@@ -427,7 +487,7 @@ class BuildResult:
 
 def run_build(
     raw_dir: str | os.PathLike | None = None,
-    gazetteer: Any = None,
+    gazetteer: GazetteerSource | str | os.PathLike | None = None,
     out_dir: str | os.PathLike | None = None,
     geocoder: Geocoder | None = None,
     allow_empty: bool = False,
@@ -470,6 +530,8 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "BuildTimings",
+    "Located",
+    "PlacingLayers",
     "atlas_zones",
     "build_atlas",
     "default_geocoder",
@@ -479,6 +541,8 @@ __all__ = [
     "join_items",
     "load_gazetteer_file",
     "locate_items",
+    "place_and_join",
+    "place_items",
     "report_rows",
     "run_build",
     "write_atlas",

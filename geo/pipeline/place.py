@@ -59,6 +59,16 @@ class Placement:
     zone: str | None = None
 
 
+@dataclass(frozen=True)
+class Located:
+    """Placed items and how each was placed (`placements`, aligned with the rows): the one
+    typed seam between placing an item and joining it to 街道 and zones
+    (`geo.pipeline.build.join_items`), instead of private columns on the frame."""
+
+    items: gpd.GeoDataFrame
+    placements: tuple[Placement, ...]
+
+
 def as_shape(value: object) -> BaseGeometry | None:
     """A shapely geometry from a geometry or a GeoJSON mapping; None when empty or absent."""
     if value is None:
@@ -277,8 +287,19 @@ def locate_items(
     geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text),
-    missing_sides, and `_subdistrict` / `_own_shape` for the join (see `Placement`).
+    """The placed items of `place_items`, without their placements (what a caller that does
+    not join wants)."""
+    return place_items(items, roads, geocoder, district).items
+
+
+def place_items(
+    items: pd.DataFrame,
+    roads: gpd.GeoDataFrame,
+    geocoder: Geocoder,
+    district: gpd.GeoDataFrame | None = None,
+) -> Located:
+    """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text) and
+    missing_sides, with the `Placement` of each row (what the join reads).
 
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
     bounds 四至 estimates. With a `_paragraph` column and a geocoder that has
@@ -336,10 +357,7 @@ def locate_items(
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
-    out["_subdistrict"] = [p.subdistrict for p in placements]
-    out["_own_shape"] = [p.own_shape for p in placements]
-    out["_zone"] = [p.zone for p in placements]
-    return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+    return Located(gpd.GeoDataFrame(out, geometry=geometry, crs=CRS), tuple(placements))
 
 
 #: The method of an item placed by the setting its paragraph states (the extractor's location

@@ -25,16 +25,16 @@ import geopandas as gpd
 
 from atlas.settings import settings
 from extract.meta import issuing_district
+from geo.geocode.protocols import GazetteerSource
 from geo.io.sanity import MAX_NAME, clean_text, strip_bidi
 from geo.pipeline.build import (
     BuildTimings,
+    PlacingLayers,
     _layer,
     default_geocoder,
-    finish_items,
     items_frame,
-    join_items,
     load_gazetteer_file,
-    locate_items,
+    place_and_join,
     report_rows,
     timed,
 )
@@ -75,7 +75,7 @@ class UploadContext:
     @classmethod
     def load(
         cls,
-        gazetteer: Any = None,
+        gazetteer: GazetteerSource | str | os.PathLike | None = None,
         atlas: Mapping[str, gpd.GeoDataFrame] | None = None,
         geocoder: Any = None,
     ) -> UploadContext:
@@ -172,13 +172,9 @@ def upload_report(
     with timed(timings, "extract"):
         rows = report_rows(report)
         frame = items_frame(rows)
-    note("geocode", 0.4)
-    with timed(timings, "geocode"):
-        located = locate_items(frame, context.roads, context.geocoder, context.district)
-    note("join", 0.8)
-    with timed(timings, "join"):
-        items = finish_items(join_items(located, context.subdistricts, context.zones))
-        items, _ = clean_text(items, "items")  # shown as the atlas is: no bidi, bounded
+    layers = PlacingLayers(context.roads, context.district, context.subdistricts, context.zones)
+    items, _ = place_and_join(frame, context.geocoder, layers, timings, progress=note)
+    items, _ = clean_text(items, "items")  # shown as the atlas is: no bidi, bounded
     note("done", 1.0)
     placed = ~(items.geometry.isna() | items.geometry.is_empty)
     placed &= (items["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)

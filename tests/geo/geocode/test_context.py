@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from geo.geocode import AtlasGeocoder
-from geo.pipeline.place import locate_items
+from geo.pipeline.place import locate_items, place_items
 from geo.schema import UNLOCATED
 from geo.testing.gazetteer import synthetic_layers
 
@@ -73,12 +73,13 @@ def test_locate_items_uses_context_only_when_the_item_itself_is_not_found(geocod
             {"name": "静安寺", "quote": "大宁功能区新建静安寺。", "_paragraph": ""},
         ]
     )
-    out = locate_items(items, roads, geocoder)
+    located = place_items(items, roads, geocoder)
+    out, placements = located.items, located.placements
     assert list(out["method"]) == ["context:subdistrict", "exact"]
-    assert out["_subdistrict"].iloc[0] == "静安寺街道"  # the geocoder's, for the join
-    assert pd.isna(out["_subdistrict"].iloc[1])
-    assert list(out["_own_shape"]) == [False, True]
-    assert "_paragraph" not in out
+    assert placements[0].subdistrict == "静安寺街道"  # the geocoder's, for the join
+    assert placements[1].subdistrict is None
+    assert [p.own_shape for p in placements] == [False, True]
+    assert "_paragraph" not in out and not any(c.startswith("_") for c in out.columns)
 
 
 def test_an_item_of_the_same_sentence_is_not_its_neighbours_setting(geocoder) -> None:
