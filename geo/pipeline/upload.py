@@ -31,6 +31,7 @@ from geo.pipeline.build import (
     BuildTimings,
     PlacingLayers,
     _layer,
+    _optional_layer,
     default_geocoder,
     items_frame,
     load_gazetteer_file,
@@ -38,6 +39,7 @@ from geo.pipeline.build import (
     report_rows,
     timed,
 )
+from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import DISTRICT_PRECISION
 
 #: progress(stage, fraction done) — stage is "read", "extract", "geocode", "join" or "done".
@@ -71,6 +73,7 @@ class UploadContext:
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     geocoder: Any
+    evidence: BoundaryEvidence | None = None
 
     @classmethod
     def load(
@@ -93,6 +96,9 @@ class UploadContext:
             subdistricts=joins.get("subdistricts", _layer(gazetteer, "subdistricts")),
             zones=joins.get("zones", _layer(gazetteer, "zones")),
             geocoder=geocoder if geocoder is not None else default_geocoder(gazetteer),
+            evidence=BoundaryEvidence(
+                _optional_layer(gazetteer, "crossings"), _layer(gazetteer, "subdistricts")
+            ),
         )
 
 
@@ -172,7 +178,9 @@ def upload_report(
     with timed(timings, "extract"):
         rows = report_rows(report)
         frame = items_frame(rows)
-    layers = PlacingLayers(context.roads, context.district, context.subdistricts, context.zones)
+    layers = PlacingLayers(
+        context.roads, context.district, context.subdistricts, context.zones, context.evidence
+    )
     items, _ = place_and_join(frame, context.geocoder, layers, timings, progress=note)
     items, _ = clean_text(items, "items")  # shown as the atlas is: no bidi, bounded
     note("done", 1.0)
