@@ -26,10 +26,12 @@ import geopandas as gpd
 from atlas.settings import settings
 from extract.meta import issuing_district
 from geo.geocode.protocols import GazetteerSource
+from geo.io.sanity import MAX_NAME, clean_text, strip_bidi
 from geo.pipeline.build import (
     BuildTimings,
     PlacingLayers,
     _layer,
+    _optional_layer,
     default_geocoder,
     items_frame,
     load_gazetteer_file,
@@ -37,6 +39,7 @@ from geo.pipeline.build import (
     report_rows,
     timed,
 )
+from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import DISTRICT_PRECISION
 
 #: progress(stage, fraction done) — stage is "read", "extract", "geocode", "join" or "done".
@@ -70,6 +73,7 @@ class UploadContext:
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     geocoder: Any
+    evidence: BoundaryEvidence | None = None
 
     @classmethod
     def load(
@@ -92,6 +96,9 @@ class UploadContext:
             subdistricts=joins.get("subdistricts", _layer(gazetteer, "subdistricts")),
             zones=joins.get("zones", _layer(gazetteer, "zones")),
             geocoder=geocoder if geocoder is not None else default_geocoder(gazetteer),
+            evidence=BoundaryEvidence(
+                _optional_layer(gazetteer, "crossings"), _layer(gazetteer, "subdistricts")
+            ),
         )
 
 
@@ -171,14 +178,17 @@ def upload_report(
     with timed(timings, "extract"):
         rows = report_rows(report)
         frame = items_frame(rows)
-    layers = PlacingLayers(context.roads, context.district, context.subdistricts, context.zones)
+    layers = PlacingLayers(
+        context.roads, context.district, context.subdistricts, context.zones, context.evidence
+    )
     items, _ = place_and_join(frame, context.geocoder, layers, timings, progress=note)
+    items, _ = clean_text(items, "items")  # shown as the atlas is: no bidi, bounded
     note("done", 1.0)
     placed = ~(items.geometry.isna() | items.geometry.is_empty)
     placed &= (items["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
     issuer = issuing_district(report.text, report.meta.issuing_body)
     check = DistrictCheck(settings.district, issuer, int(placed.sum()), len(items))
-    title = report.meta.title or Path(name).stem
+    title = strip_bidi(report.meta.title or Path(name).stem)[:MAX_NAME]
     return UploadResult(Path(name).name, title, report.text, report.encoding, items, check, timings)
 
 
