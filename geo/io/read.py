@@ -16,7 +16,7 @@ from atlas.errors import DataError
 from atlas.settings import settings
 from geo import filters as flt
 from geo.io import store
-from geo.io.export import ExportError, PathArg, _reason
+from geo.io.atomic import ExportError, PathArg, _reason
 from geo.schema import (
     ATLAS_LAYERS,
     CRS,
