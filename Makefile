@@ -38,7 +38,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 GEODATA ?= ../shared/geodata
-OSM ?= $(GEODATA)/shanghai_center_highways_osm_2025-08.osm
+OSM ?= $(GEODATA)/shanghai_center_highways_osm_2025-08.osm $(GEODATA)/shanghai_pois_osm_2026-05.osm.pbf
 
 gazetteer: $(STAMP)
 	$(BIN)/python -m geo gazetteer --source $(GEODATA) --osm $(OSM)

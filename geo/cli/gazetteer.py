@@ -23,7 +23,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", required=True, type=Path, help="directory of the open geodata (SOURCES.md)"
     )
-    parser.add_argument("--osm", type=Path, help="an OpenStreetMap extract (.osm or .osm.pbf)")
+    parser.add_argument(
+        "--osm",
+        type=Path,
+        nargs="+",
+        help="OpenStreetMap extracts (.osm or .osm.pbf), read as one (a feature in two kept once)",
+    )
     parser.add_argument("-o", "--output", type=Path, default=settings.gazetteer_path)
     parser.add_argument("--aliases", type=Path, default=settings.aliases_path)
     parser.add_argument("--raw", type=Path, default=settings.raw_dir, help="the reports (zones)")

@@ -11,6 +11,7 @@ same bytes.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,13 +28,25 @@ from atlas.settings import settings
 from geo.gazetteer import places as places_mod
 from geo.gazetteer import sources
 from geo.gazetteer.aliases import apply_aliases, read_aliases
+from geo.gazetteer.committees import COMMITTEE_COLUMNS, COMMITTEES_FILE, read_committees
+from geo.gazetteer.crossings import crossing_layers
 from geo.gazetteer.roads import district_buffer, merge_roads
 from geo.gazetteer.sources import COMMON_COLUMNS, CRS
 from geo.io.export import write_gpkg_layers
 
-LAYERS: tuple[str, ...] = ("district", "subdistricts", "zones", "roads", "places", "water")
+LAYERS: tuple[str, ...] = (
+    "district",
+    "subdistricts",
+    "zones",
+    "roads",
+    "places",
+    "water",
+    "crossings",
+    "stops",
+    "committees",
+)
 #: Layers an older gazetteer may lack (read as empty).
-OPTIONAL_LAYERS: frozenset[str] = frozenset({"water"})
+OPTIONAL_LAYERS: frozenset[str] = frozenset({"water", "crossings", "stops", "committees"})
 
 
 class GazetteerError(DataError):
@@ -52,6 +65,10 @@ class Gazetteer:
     roads: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
     water: gpd.GeoDataFrame = field(default_factory=lambda: sources.frame([], COMMON_COLUMNS))
+    #: crossings named by bus stops, those stops, the residents' committees (null geometry)
+    crossings: gpd.GeoDataFrame = field(default_factory=lambda: sources.frame([], COMMON_COLUMNS))
+    stops: gpd.GeoDataFrame = field(default_factory=lambda: sources.frame([], COMMON_COLUMNS))
+    committees: gpd.GeoDataFrame = field(default_factory=lambda: sources.frame([], COMMON_COLUMNS))
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         return {name: getattr(self, name) for name in LAYERS}
@@ -62,12 +79,16 @@ class Gazetteer:
 
 def build_gazetteer(
     source_dir: Path | str,
-    osm: Path | str | None = None,
+    osm: Path | str | Sequence[Path | str] | None = None,
     *,
     aliases_path: Path | str | None = None,
     raw_dir: Path | str | None,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """All layers from the files in `source_dir` (+ an optional OSM extract), in memory.
+    """All layers from the files in `source_dir` (+ optional OSM extracts), in memory.
+
+    Bus stops of the OSM extracts named after a crossing give the `crossings` and `stops`
+    layers and estimated lines for the roads no source draws (`geo.gazetteer.crossings`);
+    the residents' committees list, when `source_dir` has it, the `committees` layer.
 
     `aliases_path` defaults to `settings.aliases_path`. `raw_dir` holds the reports whose
     sentences justify the zones (`settings.raw_dir` for the shipped ones); with `None` zones
@@ -88,6 +109,11 @@ def build_gazetteer(
     road_pieces = apply_aliases(_gdf(road_pieces), table)
     roads = merge_roads(road_pieces, near=near)
     roads["start_cut"] = start_cut(roads, osm_layers.get("coverage"))
+    stops = osm_layers.get("stops")
+    by_stops = crossing_layers(
+        stops if stops is not None else sources.frame([], ("name", "source")), roads, outline
+    )
+    roads = by_stops.roads
     water = water_layer(sources.read_water(source_dir), osm_lines)
 
     landmarks = sources.read_landmarks(source_dir)
@@ -124,7 +150,17 @@ def build_gazetteer(
         "roads": roads,
         "places": places,
         "water": apply_aliases(water, table),
+        "crossings": by_stops.crossings,
+        "stops": by_stops.stops,
+        "committees": _committees(source_dir),
     }
+
+
+def _committees(source_dir: Path | str) -> gpd.GeoDataFrame:
+    """The residents' committees, when the geodata folder has their list."""
+    if not (Path(source_dir) / COMMITTEES_FILE).is_file():
+        return sources.frame([], COMMITTEE_COLUMNS)
+    return read_committees(source_dir)
 
 
 #: Road sources whose lines are simplified extracts: their ends are clip or simplification
@@ -190,12 +226,13 @@ def _gdf(df: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry="geometry", crs=CRS)
 
 
-def _read_osm(osm: Path | str | None) -> dict[str, gpd.GeoDataFrame]:
+def _read_osm(osm: Path | str | Sequence[Path | str] | None) -> dict[str, gpd.GeoDataFrame]:
     if osm is None:
         return {}
-    from geo.gazetteer.osm import read_osm
+    from geo.gazetteer.osm import read_osms
 
-    return read_osm(osm)
+    paths = [osm] if isinstance(osm, (str, Path)) else list(osm)
+    return read_osms(paths) if paths else {}
 
 
 # --- write / load ---------------------------------------------------------------------------

@@ -7,19 +7,31 @@ park and POI. Layers returned (EPSG:4326, the gazetteer's common columns):
 - `admin`: admin_level 8/9 boundaries (`admin_level` column) — level 8 with a known 街道 name
   replaces that 街道's polygon, level 9 become places of kind `neighbourhood`;
 - `roads`: named highways (name, else name:zh) and waterways (kind `river`), one row per way;
-- `places`: other named features (parks, POIs, stations …) as points or polygons, with
-  addr:street / addr:housenumber.
+- `places`: other named features (parks, schools, hospitals, stations …) as points or
+  polygons, with addr:street / addr:housenumber. A shop, bank or other branch of a chain
+  (全家, 中国银行 …) is no place by its name — its name is a brand, repeated across the city —
+  but one that carries a street and number is an address point named by it (富民路59号), an
+  anchor for house numbering;
+- `stops`: named bus stops (points, kind `bus_stop`): not places — a stop is named after the
+  crossing it stands at ("临汾路阳曲路") or a place nearby (`geo.gazetteer.crossings`);
+- `coverage`: the box the extract covers (see `_coverage`).
+
+`read_osms` reads several extracts into one set of layers (a feature found in two files is
+kept once, from the first file).
 
 OSM is WGS84: no datum conversion. Everything is ODbL-1.0.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import osmium
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -73,6 +85,30 @@ PLACE_KEYS = (
     "man_made",
 )
 ADMIN_COLUMNS = (*COMMON_COLUMNS, "admin_level", "osm_relation_id")
+STOP_COLUMNS = COMMON_COLUMNS
+#: Amenities whose names are brands or services repeated across the city, not places.
+CHAIN_AMENITIES = frozenset(
+    {
+        "atm",
+        "bank",
+        "bureau_de_change",
+        "cafe",
+        "charging_station",
+        "fast_food",
+        "fuel",
+        "parking",
+        "pharmacy",
+        "post_box",
+        "post_office",
+        "restaurant",
+        "telephone",
+        "toilets",
+        "vending_machine",
+    }
+)
+#: Leisure features named generically (球场, 健身房): no place by their name either.
+CHAIN_LEISURE = frozenset({"pitch", "fitness_centre", "fitness_station", "playground"})
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 class OsmError(DataError):
@@ -96,19 +132,32 @@ def read_osm(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
     admin: list[dict[str, Any]] = []
     roads: list[dict[str, Any]] = []
     places: list[dict[str, Any]] = []
+    stops: list[dict[str, Any]] = []
     source = path.name
     try:
         processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
         obj: Any  # osmium yields a union of entity types; is_node()/is_way() tell them apart
         for obj in processor:
             tags = _tags(obj)
-            name = _name(tags)
+            name = _name(tags) or _address_name(tags)
             if not name:
                 continue
             if obj.is_node():
-                if any(k in tags for k in PLACE_KEYS):
-                    geom = shapely.Point(obj.location.lon, obj.location.lat)
-                    places.append(_osmplace_row(name, tags, f"{source}#node/{obj.id}", geom))
+                geom = shapely.Point(obj.location.lon, obj.location.lat)
+                ref = f"{source}#node/{obj.id}"
+                if is_bus_stop(tags):
+                    stops.append(
+                        {
+                            "name": name,
+                            "aliases": "",
+                            "kind": "bus_stop",
+                            "source": ref,
+                            "licence": ODBL,
+                            "geometry": geom,
+                        }
+                    )
+                elif any(k in tags for k in PLACE_KEYS):
+                    _add_place(places, name, tags, ref, geom)
             elif obj.is_way():
                 line = _way_line(obj, tags, name, wkb, source)
                 if line is not None:
@@ -122,7 +171,76 @@ def read_osm(path: Path | str) -> dict[str, gpd.GeoDataFrame]:
         "admin": frame(admin, ADMIN_COLUMNS),
         "roads": frame(roads, COMMON_COLUMNS),
         "places": frame(places, PLACE_COLUMNS),
+        "stops": frame(stops, STOP_COLUMNS),
     }
+
+
+def read_osms(paths: Sequence[Path | str]) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of several OSM files as one: rows concatenated in file order, a feature
+    found in two files kept once (from the first); the coverage is that of the files that
+    hold roads (where a road's end may be the extract's edge), else of all of them."""
+    read = [read_osm(p) for p in paths]
+    if len(read) == 1:
+        return read[0]
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for layer in ("admin", "roads", "places", "stops"):
+        parts = [r[layer] for r in read if len(r[layer])]
+        if not parts:
+            out[layer] = read[0][layer]
+            continue
+        merged = pd.concat(parts, ignore_index=True)
+        element = merged["source"].astype(str).str.partition("#")[2]
+        merged = merged[~element.duplicated()]
+        out[layer] = gpd.GeoDataFrame(merged, geometry="geometry", crs=read[0][layer].crs)
+    with_roads = [r["coverage"] for r in read if len(r["roads"])] or [r["coverage"] for r in read]
+    coverage = pd.concat(with_roads, ignore_index=True)
+    out["coverage"] = gpd.GeoDataFrame(coverage, geometry="geometry", crs=with_roads[0].crs)
+    return out
+
+
+def is_bus_stop(tags: dict[str, str]) -> bool:
+    """A bus stop or platform (not a rail, metro or tram one)."""
+    if any(k in tags for k in ("railway", "train", "subway", "tram", "light_rail")):
+        return False
+    return tags.get("highway") == "bus_stop" or (
+        tags.get("public_transport") in {"platform", "stop_position"} and tags.get("bus") != "no"
+    )
+
+
+def is_chain(tags: dict[str, str]) -> bool:
+    """A shop, bank, restaurant … whose name is a brand or a service, not a place."""
+    return bool(
+        tags.get("shop")
+        or tags.get("amenity") in CHAIN_AMENITIES
+        or tags.get("leisure") in CHAIN_LEISURE
+    )
+
+
+def _address_name(tags: dict[str, str]) -> str:
+    """ "富民路59号" for a feature with a Chinese street and a house number, else ''."""
+    street = tags.get("addr:street", "").strip()
+    digits = re.match(r"\d+", tags.get("addr:housenumber", "").strip())
+    return f"{street}{digits.group()}号" if digits and _CJK_CHAR.search(street) else ""
+
+
+def _add_place(places: list, name: str, tags: dict[str, str], ref: str, geom) -> None:
+    """A place by its name, or — a chain's branch — by its address (or not at all)."""
+    if is_chain(tags):
+        name = _address_name(tags)
+        if not name:
+            return
+        tags = {k: v for k, v in tags.items() if k.startswith("addr:")}
+        row = _osmplace_row(name, tags, ref, geom)
+        row["kind"] = "address"
+        places.append(row)
+        return
+    row = _osmplace_row(name, tags, ref, geom)
+    if row["kind"] == "station" and not name.endswith("站"):
+        # "南京西路" is the road; its metro station is 南京西路站 (as in `sources.read_stations`)
+        row["name"] = f"{name}站"
+        aliases = [a for a in str(row["aliases"]).split("|") if a != name]
+        row["aliases"] = join_aliases(row["name"], f"{name}地铁站", f"地铁{name}站", *aliases)
+    places.append(row)
 
 
 def _coverage(path: Path, geoms: list) -> gpd.GeoDataFrame:
@@ -191,7 +309,7 @@ def _area(area, tags, name, wkb, source, admin: list, places: list) -> None:
         )
         return
     if any(k in tags for k in PLACE_KEYS) and tags.get("highway") is None:
-        places.append(_osmplace_row(name, tags, ref, geom))
+        _add_place(places, name, tags, ref, geom)
 
 
 def _osmplace_row(name: str, tags: dict, ref: str, geom) -> dict:

@@ -46,7 +46,8 @@ class ZoneSpec:
     `anchors` are `type:name` strings: `road:` (街道 the road runs through ≥ MIN_ROAD_M),
     `street:` (街道 of places whose addr:street is that road), `place:` (街道 containing the
     place), `subdistrict:` (that 街道 itself), `zone:` (the 街道 of a zone defined earlier),
-    `river:` (a buffer of that river line). `minus` lists zones whose 街道 are removed.
+    `river:` (a buffer of that river line). `minus` lists zones whose 街道 are removed
+    (`subdistrict:X`: that 街道 alone).
     `quotes` are phrases that must occur in the reports; their sentences justify the zone."""
 
     name: str
@@ -125,7 +126,7 @@ ZONE_SPECS: tuple[ZoneSpec, ...] = (
         name="市北功能区",
         kind="functional_area",
         anchors=("road:中环路", "place:市北高新技术服务业园区"),
-        minus=("大宁功能区",),
+        minus=("subdistrict:大宁路街道",),
         quotes=(
             "市北功能区要打造国际领先的数智产业园区",
             "北翼市北高新园区集聚大数据流通与交易技术国家工程实验室",
@@ -133,7 +134,8 @@ ZONE_SPECS: tuple[ZoneSpec, ...] = (
         note=WHOLE_JIEDAO
         + " The reports place 市北 on the northern wing of 中环 (中环两翼: 南翼大宁, "
         "北翼市北高新园区); the park itself is not in the sources, so the zone is the 街道 that "
-        "中环路 crosses, minus the 大宁 (southern-wing) 街道.",
+        "中环路 crosses, minus 大宁路街道, the southern wing's own 街道 (彭浦镇 also holds the "
+        "OSM polygon of 大宁灵石公园, so at whole-街道 resolution the two zones share it).",
     ),
     ZoneSpec(
         name="中环两翼创新创意集聚带",
@@ -336,8 +338,13 @@ def build_zones(
                 else:
                     absent.append(anchor.partition(":")[2])
             for other in spec.minus:
-                jiedao -= set(built.get(other, []))
-                evidence.append(f"minus the 街道 of {other}")
+                kind, _, name = other.rpartition(":")
+                if kind == "subdistrict":
+                    jiedao.discard(name)
+                    evidence.append(f"minus {name}")
+                else:
+                    jiedao -= set(built.get(name, []))
+                    evidence.append(f"minus the 街道 of {name}")
             if not jiedao:
                 missing[spec.name] = "no anchor found in the sources: " + "、".join(absent)
                 continue

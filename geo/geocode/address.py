@@ -1,14 +1,26 @@
 """Step 3: a street address (路/街/大道 + 号/弄/支弄, ranges, "X路Y路口") on a road the
 gazetteer has, placed by the numbering model (`geo.geocode.numbering`).
 
+* "X路Y路口" → the crossing the bus stops named after it mark (`address:crossing`), else
+  where the two lines meet;
 * a house number a known place carries → that place (`address:place`, precision 1);
 * else the model: interpolated between anchors, or modelled from one anchor / the fitted
-  rate / the prior from the road's start; `uncertainty_m` from the leave-one-out of the
-  anchors, precision 2 only when it is ≤ 250 m and the road has an anchor (a number counted
-  from the start alone is 5: nothing checks the start), else 5;
+  rate / the road's start (its real end, or — on a line estimated through bus-stop
+  crossings — the last crossing: `address:model:estimated`); `uncertainty_m` is the radius
+  measured on held-out anchors (`geo.geocode.calibrate`), and the precision follows from it:
+  2 when it is ≤ 250 m, whichever method made it, else 3 when the answer's 街道 is known,
+  else 5. An estimate a few metres
+  outside the district (a boundary road) is pulled inside;
 * a number the model cannot place (no usable start, beyond the road, off the district) →
-  the road's in-district line (`address:road`, precision 5), its 街道 only when nearly all
-  of the line lies in one — never a midpoint point at precision 2.
+  the road's in-district line (`address:road`, precision 5) — with no 街道 from the line:
+  the number may lie beyond what the sources draw (a stub), so only the text's own 街道 or
+  committee says which (then precision 3);
+* a road no line draws but one bus-stop crossing marks → that crossing, with the measured
+  radius of such answers (`address:road:crossing`, precision 5).
+
+The 街道 of a point answer is the one holding nearly all of its disc (`subdistrict_within`);
+an address on a lane a residents' committee is named after (临汾路1244弄) takes that
+committee's 街道.
 
 A 街道 named in the text keeps the answer on the part of the road inside it. A road the
 gazetteer lacks is never swapped for a similar one: its name is blotted out of the key
@@ -25,17 +37,32 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.geocode.base import Query, Resolver
+from geo.geocode.calibrate import (
+    ESTIMATE_PRECISION,
+    PRECISION_2_RADIUS_M,
+    SUBDISTRICT_PRECISION,
+    precision_for,
+)
+from geo.geocode.heldout import METHOD_CROSSING, METHOD_LONE
 from geo.geocode.index import Feature
-from geo.geocode.numbering import METHOD_PRIOR
 from geo.geocode.parsing import Address, Crossing, parse_address, parse_addresses, parse_crossing
 from geo.geocode.types import Resolution
 
-#: Precision 2 ("within ~250 m") only when the uncertainty radius is at most this.
-PRECISION_2_RADIUS_M = 250.0
+__all__ = [
+    "CROSSING_GAP_M",
+    "ESTIMATE_PRECISION",
+    "METHOD_ROAD",
+    "PRECISION_2_RADIUS_M",
+    "address_result",
+    "crossing_result",
+    "masked_key",
+    "representative",
+    "resolve_address",
+    "road_line_result",
+]
+
 #: Two road lines closer than this meet at a crossing (lines are simplified, carriageways split).
 CROSSING_GAP_M = 50.0
-#: Precision of an answer that is a whole road line or a model estimate beyond 250 m.
-ESTIMATE_PRECISION = 5
 METHOD_ROAD = "address:road"
 
 
@@ -43,13 +70,15 @@ def resolve_address(r: Resolver, q: Query) -> Resolution | None:
     text = unicodedata.normalize("NFKC", q.text)
     roads = r.index.road_names
     crossing = parse_crossing(text, roads)
-    if crossing is not None and crossing.road_a in r.index.roads:
+    if crossing is not None:
         res = crossing_result(r, q.text, crossing)
         if res is not None:
             return res
     address = parse_address(text, roads)
-    if address is None or address.road not in r.index.roads:
+    if address is None:
         return None
+    if address.road not in r.index.roads:
+        return lone_crossing_result(r, q.text, address)
     return address_result(r, q.text, address, r.named_subdistrict(q.key))
 
 
@@ -68,7 +97,17 @@ def masked_key(r: Resolver, query: str, key: str) -> str:
 
 
 def crossing_result(r: Resolver, query: str, crossing: Crossing) -> Resolution | None:
-    """The junction of two in-district road lines that meet (within `CROSSING_GAP_M`)."""
+    """The crossing bus stops are named after (their mean, with the radius measured on
+    crossings whose roads the sources draw), else the junction of two in-district road
+    lines that meet (within `CROSSING_GAP_M`)."""
+    hit = r.index.evidence.crossing(crossing.road_a, crossing.road_b)
+    if hit is not None:
+        point = r.index.pull_inside(hit.point)
+        if point is not None:
+            radius = r.index.radius(METHOD_CROSSING, 0.0, point)
+            label = f"{crossing.road_a}/{crossing.road_b}"
+            res = r.point_result(query, point, 5, METHOD_CROSSING, label, radius)
+            return settled(res)
     a = r.index.roads.get(crossing.road_a)
     b = r.index.roads.get(crossing.road_b)
     if a is None or b is None or a.line is None or b.line is None:
@@ -97,16 +136,52 @@ def address_result(
         else None
     )
     point = r.index.point_to_wgs84(est.point) if est is not None else None
-    if est is None or point is None or not r.index.in_district(point):
-        return road_line_result(r, query, address.road, METHOD_ROAD, label, named)
+    point = r.index.pull_inside(point) if point is not None else None
+    committee = _lane_committee(r, address)
+    if est is None or point is None:
+        return road_line_result(r, query, address.road, METHOD_ROAD, label, named, committee)
     if named is not None and not named.geometry.intersects(point):
         # the text names a 街道 the estimate is not in: the road's part inside it
         return road_line_result(r, query, address.road, METHOD_ROAD, label, named)
-    radius = r.index.uncertainty.radius(est.method, est.gap_m)
-    close = radius <= PRECISION_2_RADIUS_M and est.method != METHOD_PRIOR
-    precision = 2 if close else ESTIMATE_PRECISION
-    res = r.point_result(query, point, precision, est.method, label, radius)
-    return replace(res, subdistrict=named.name) if named is not None else res
+    radius = r.index.radius(est.method, est.gap_m, point)
+    if road.uncertainty_m and road.derivation:
+        radius = max(radius, road.uncertainty_m)  # a line estimated through crossings
+    res = r.point_result(query, point, 5, est.method, label, radius)
+    evidence = named.name if named is not None else committee
+    return settled(replace(res, subdistrict=evidence) if evidence is not None else res)
+
+
+def settled(res: Resolution) -> Resolution:
+    """`res` with the precision its measured radius and its 街道 allow (`precision_for`)."""
+    return replace(res, precision=precision_for(res.uncertainty_m, res.subdistrict))
+
+
+def _lane_committee(r: Resolver, address: Address) -> str | None:
+    """The 街道 of the residents' committee named after this road and lane, if any."""
+    if address.unit != "弄" or address.number_end is not None:
+        return None
+    return r.index.evidence.committee_for_lane(address.road, address.number)
+
+
+def lone_crossing_result(r: Resolver, query: str, address: Address) -> Resolution | None:
+    """An address on a road no line draws but bus stops name at one crossing: that crossing,
+    as far off as such answers measure on held-out anchors (`address:road:crossing`).
+    Several crossings far apart say nothing about where the number is: no answer."""
+    hits = r.index.evidence.crossings_of(address.road)
+    if not hits:
+        return None
+    spread = max(h.metric.distance(k.metric) for h in hits for k in hits)
+    if spread > 2 * CROSSING_GAP_M:
+        return None
+    hit = max(hits, key=lambda h: (h.stops, h.name))
+    point = r.index.pull_inside(hit.point)
+    if point is None:
+        return None
+    radius = r.index.radius(METHOD_LONE, 0.0, point)
+    label = f"{address.road}{address.number}{address.unit}"
+    res = r.point_result(query, point, 5, METHOD_LONE, label, radius)
+    committee = _lane_committee(r, address)
+    return settled(replace(res, subdistrict=committee) if committee is not None else res)
 
 
 def road_line_result(
@@ -116,9 +191,12 @@ def road_line_result(
     method: str,
     matched: str | None = None,
     named: Feature | None = None,
+    committee: str | None = None,
 ) -> Resolution | None:
     """The road's in-district line (or its part in the named 街道), precision 5: the answer is
-    somewhere on it. Its 街道 only when nearly all of the line lies in one."""
+    somewhere on it. Its 街道 only when nearly all of the line lies in one — except for an
+    address whose number could not be placed (`METHOD_ROAD`): it may lie beyond the line the
+    sources draw, so only a 街道 the text names or a lane `committee` counts."""
     road = r.index.roads.get(road_name)
     if road is None or road.line is None or road.line.is_empty:
         return None
@@ -129,11 +207,10 @@ def road_line_result(
         if not inside.is_empty:
             line, subdistrict = inside, named.name
     if subdistrict is None:
-        subdistrict = r.index.subdistrict_along(line)
+        subdistrict = committee if method == METHOD_ROAD else r.index.subdistrict_along(line)
     point = representative(line)
-    return r.shape_result(
-        query, line, point, ESTIMATE_PRECISION, method, matched or road.name, subdistrict
-    )
+    precision = SUBDISTRICT_PRECISION if subdistrict else ESTIMATE_PRECISION
+    return r.shape_result(query, line, point, precision, method, matched or road.name, subdistrict)
 
 
 def representative(line: BaseGeometry) -> Point:

@@ -1,11 +1,14 @@
 """Step 5: an area named in the text: a 街道/镇 (precision 3), else a functional zone (5),
 else the district itself when named as such ("静安区", "全区"; precision 4). Several 街道 →
-their union."""
+their union. With none of these, an estate a residents' committee is named after (洪南山宅,
+蕃瓜弄: `geo.gazetteer.committees`) places the text in that committee's 街道 (precision 3,
+`area:committee`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 import shapely
 
@@ -17,6 +20,7 @@ from geo.geocode.types import (
     SUBDISTRICT_END,
     ZONE_SUFFIXES,
     Resolution,
+    normalise_name,
 )
 from geo.schema import MULTI_SEP
 
@@ -67,6 +71,18 @@ def resolve_area(r: Resolver, q: Query) -> Resolution | None:
         if len(fids) == 1:
             return r.feature_result(q.text, fids[0], method)
         return union_result(r, q.text, fids, method)
+    return committee_result(r, q.text, key)
+
+
+def committee_result(r: Resolver, query: str, key: str) -> Resolution | None:
+    """The 街道 of the residents' committee whose estate the text names, if any."""
+    found = r.index.evidence.committee_in_text(key)
+    if found is None:
+        return None
+    for fid, _how in r.index.keys.get(normalise_name(found[1]), []):
+        if r.index.features[fid].layer == "subdistricts":
+            res = r.feature_result(query, fid, "area:committee")
+            return replace(res, matched=f"{found[0]} ({found[1]})")
     return None
 
 

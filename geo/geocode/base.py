@@ -23,6 +23,11 @@ DEFAULT_ORDER: tuple[str, ...] = (
 )
 
 
+#: Precision of a road whose line is (partly) estimated through bus-stop crossings: "on the
+#: road", within its measured offset (`geo.gazetteer.crossings`), not an exact shape.
+ESTIMATED_ROAD_PRECISION = 2
+
+
 @dataclass(frozen=True)
 class Query:
     """One query as the steps see it: the text, its lookup key (`normalise_name`), the key
@@ -51,17 +56,25 @@ class Resolver:
         self, query: str, fid: int, method: str, precision: int | None = None
     ) -> Resolution:
         f = self.index.features[fid]
+        precision = precision if precision is not None else LAYER_PRECISION[f.layer]
+        radius = f.radius_m
+        road = self.index.roads.get(f.name) if f.layer == "roads" else None
+        if road is not None and road.derivation:
+            # a line estimated through bus-stop crossings: on the road within its measured
+            # offset, never an exact shape
+            precision = max(precision, ESTIMATED_ROAD_PRECISION)
+            radius += road.uncertainty_m
         return Resolution(
             query,
             f.geometry,
             float(f.point.x),
             float(f.point.y),
-            precision if precision is not None else LAYER_PRECISION[f.layer],
+            precision,
             method,
             f.name,
             f.subdistrict,
             f.zone,
-            f.radius_m,
+            radius,
         )
 
     def point_result(

@@ -21,10 +21,18 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
+from geo.geocode.calibrate import (
+    SUBDISTRICT_SHARE,
+    Calibration,
+    pull_inside,
+    region_of,
+    subdistrict_of_disc,
+)
+from geo.geocode.evidence import EVIDENCE_LAYERS, Evidence
+from geo.geocode.heldout import crossing_rows, estimated_rows, lone_rows
 from geo.geocode.numbering import (
     LooRow,
     RoadNumbering,
-    Uncertainty,
     leave_one_out,
     prior_rate,
 )
@@ -77,12 +85,17 @@ class Road:
     numbering: RoadNumbering | None  # whole line, metric; None without line or anchors
     places: Mapping[int, int]  # exact house number → feature id
     fid: int | None = None  # the road's feature, when it has a line
+    #: how the line was derived when part of it is estimated through bus-stop crossings
+    #: (`geo.gazetteer.crossings`), and how far that part may be off (metres); "" / 0 when a
+    #: source draws it all
+    derivation: str = ""
+    uncertainty_m: float = 0.0
 
 
 def gazetteer_layers(gazetteer: GazetteerSource) -> dict[str, gpd.GeoDataFrame]:
     """The layers of a `Gazetteer` (attributes) or a mapping; missing ones empty."""
     out = {}
-    for layer in LAYERS:
+    for layer in (*LAYERS, *EVIDENCE_LAYERS):
         frame = (
             gazetteer.get(layer)
             if isinstance(gazetteer, Mapping)
@@ -167,11 +180,11 @@ class GazetteerIndex:
         self._features: list[Feature] = []
         self._keys: dict[str, list[tuple[int, str]]] = {}  # key → [(feature id, how)]
         self._build_features()
+        self.evidence = Evidence(self._layers, self._keys)
         self._roads: dict[str, Road] = {}
         self.prior_m_per_number = 0.0
         self._loo: list[LooRow] = []
         self._build_roads()
-        self.uncertainty = Uncertainty.fit(self._loo)
         self._fuzzy_keys = tuple(
             k
             for k, hits in self._keys.items()
@@ -189,6 +202,9 @@ class GazetteerIndex:
         self._sub_geoms = dict(zip(sub["name"], sub.geometry, strict=True)) if len(sub) else {}
         self._sub_metric: dict[str, BaseGeometry] = {}
         self._zone_metric: dict[int, BaseGeometry] = {}
+        self._district_metric: BaseGeometry | None = None
+        # radii calibrated on the held-out rows, by part of the district (needs the 街道)
+        self.uncertainty = Calibration.fit(self._loo, self._regions(self._loo))
 
     # ------------------------------------------------------------------ read-only API
     @property
@@ -230,15 +246,64 @@ class GazetteerIndex:
     def subdistrict_geometry(self, name: str) -> BaseGeometry | None:
         return self._sub_geoms.get(name)
 
-    def subdistrict_within(self, point: Point, radius_m: float) -> str | None:
-        """The 街道 of `point` only when the whole disk of `radius_m` around it lies in it
-        (an estimate near a boundary names no 街道: never a guess)."""
-        name = self.subdistrict_at(point)
-        if name is None or radius_m <= 0:
-            return name
-        area = self._metric_subdistrict(name)
-        here = self.to_metric(point)
-        return name if area.boundary.distance(here) >= radius_m else None
+    def subdistrict_within(
+        self, point: Point, radius_m: float, share: float = SUBDISTRICT_SHARE
+    ) -> str | None:
+        """The 街道 holding at least `share` of the disc of `radius_m` around `point` (its part
+        inside the district: see `geo.geocode.calibrate`); None when no 街道 holds that much
+        (an estimate across a boundary names no 街道: never a guess)."""
+        if radius_m <= 0:
+            return self.subdistrict_at(point)
+        if not self._sub_geoms:
+            return None
+        metric = self.metric_subdistricts()
+        return subdistrict_of_disc(
+            cast(Point, self.to_metric(point)), radius_m, metric, self._metric_district(), share
+        )
+
+    def region_at(self, point: Point) -> str:
+        """ "north" / "south" / "outside": the part of the district `point` (WGS84) lies in."""
+        return region_of(self.subdistrict_at(point))
+
+    def radius(self, method: str, gap_m: float, point: Point) -> float:
+        """The calibrated radius of an answer by `method` at `point` (WGS84)."""
+        return self.uncertainty.radius(method, gap_m, self.region_at(point))
+
+    def _regions(self, rows: Sequence[LooRow]) -> list[str]:
+        """The part of the district each held-out row's true point lies in."""
+        if not self._sub_geoms:
+            return ["outside"] * len(rows)
+        return [
+            self.region_at(self.point_to_wgs84(r.truth)) if r.truth is not None else "outside"
+            for r in rows
+        ]
+
+    def metric_subdistricts(self) -> dict[str, BaseGeometry]:
+        """name → 街道 polygon in the metric CRS (for measuring discs and shares)."""
+        return {name: self._metric_subdistrict(name) for name in sorted(self._sub_geoms)}
+
+    @property
+    def metric_district(self) -> BaseGeometry | None:
+        """The district outline in the metric CRS."""
+        return self._metric_district()
+
+    def _metric_district(self) -> BaseGeometry | None:
+        if self._district_geom is None:
+            return None
+        if self._district_metric is None:
+            self._district_metric = self.to_metric(self._district_geom)
+        return self._district_metric
+
+    def pull_inside(self, point: Point) -> Point | None:
+        """`point` (WGS84) when in the district; moved just inside when a few metres outside
+        (an estimate on a boundary road: `geo.geocode.calibrate.pull_inside`); else None."""
+        district = self._metric_district()
+        if district is None:
+            return point
+        if self._district_geom is not None and self._district_geom.intersects(point):
+            return point
+        moved = pull_inside(cast(Point, self.to_metric(point)), district)
+        return None if moved is None else self.point_to_wgs84(moved)
 
     def zone_within(self, point: Point, radius_m: float) -> str | None:
         """The zones holding the whole disk of `radius_m` around `point` (`;`-joined)."""
@@ -303,6 +368,9 @@ class GazetteerIndex:
             geoms = frame.geometry
             if layer == "roads" and self._district_geom is not None:
                 geoms = geoms.intersection(self._district_geom).apply(_lines_only)
+            elif layer == "water" and self._district_geom is not None:
+                # a river on the district line (苏州河) stands for its part inside
+                geoms = geoms.intersection(self._district_geom)
             short = frame["short_name"] if "short_name" in frame else [None] * len(frame)
             aliases = frame["aliases"] if "aliases" in frame else [None] * len(frame)
             for name, alias, short_name, geom in zip(
@@ -413,6 +481,7 @@ class GazetteerIndex:
             if f.layer == "roads" and f.geometry.geom_type.endswith("LineString"):
                 lines.setdefault(f.name, fid)
         whole = _whole_lines(frame)
+        whole_meta = _line_meta(frame)
         anchors, exact = self._anchors()
         numberings: dict[str, RoadNumbering] = {}
         for road in sorted(set(lines) | set(anchors)):
@@ -420,7 +489,8 @@ class GazetteerIndex:
             line, cut = whole.get(road, (None, True))
             if line is not None:
                 points = {n: p for n, p in points.items() if line.distance(p) <= ANCHOR_MAX_OFF_M}
-                numberings[road] = RoadNumbering(road, line, cut, points)
+                estimated = whole_meta.get(road, _Meta()).start_estimated
+                numberings[road] = RoadNumbering(road, line, cut, points, estimated=estimated)
             elif len(points) >= 2:
                 path = LineString([points[n] for n in sorted(points)])
                 numberings[road] = RoadNumbering(road, path, True, points)
@@ -429,6 +499,12 @@ class GazetteerIndex:
             _drop_misnumbered(numbering, self.prior_m_per_number)
         self.prior_m_per_number = prior_rate(numberings.values())
         self._loo = leave_one_out(list(numberings.values()), self.prior_m_per_number)
+        # the new kinds of answer, measured on held-out evidence (`geo.geocode.heldout`)
+        surveyed = {n: g for n, (g, _c) in whole.items() if not whole_meta[n].derivation}
+        self._loo += crossing_rows(self.evidence, surveyed)
+        stop_points = self.evidence.stop_points()
+        self._loo += estimated_rows(numberings, stop_points, self.prior_m_per_number)
+        self._loo += lone_rows(numberings, self.evidence)
         for road in sorted(set(lines) | set(anchors)):
             road_fid = lines.get(road)
             road_line = self._features[road_fid].geometry if road_fid is not None else None
@@ -436,7 +512,16 @@ class GazetteerIndex:
             if road_line is None and road_numbering is None:
                 continue
             places = exact.get(road, {})
-            self._roads[road] = Road(road, road_line, road_numbering, places, road_fid)
+            meta = whole_meta.get(road, _Meta())
+            self._roads[road] = Road(
+                road,
+                road_line,
+                road_numbering,
+                places,
+                road_fid,
+                meta.derivation,
+                meta.uncertainty_m,
+            )
         # Road aliases resolve to the same entry.
         for key, hits in self._keys.items():
             for fid, _how in hits:
@@ -519,6 +604,35 @@ def _whole_lines(frame: gpd.GeoDataFrame) -> dict[str, tuple[BaseGeometry, bool]
     for name, geom, cut in zip(lineal["name"], metric, cuts, strict=True):
         if isinstance(name, str) and geom is not None and not geom.is_empty:
             out.setdefault(name, (geom, bool(cut) if pd.notna(cut) else False))
+    return out
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What the roads layer says about an estimated line (`geo.gazetteer.crossings`)."""
+
+    derivation: str = ""
+    uncertainty_m: float = 0.0
+    start_estimated: bool = False
+
+
+def _line_meta(frame: gpd.GeoDataFrame) -> dict[str, _Meta]:
+    """name → derivation, uncertainty and estimated start of its line (defaults for an older
+    gazetteer without those columns)."""
+    out: dict[str, _Meta] = {}
+    if not len(frame):
+        return out
+    n = len(frame)
+    derivation = frame["derivation"] if "derivation" in frame else pd.Series([""] * n)
+    radius = frame["uncertainty_m"] if "uncertainty_m" in frame else pd.Series([0.0] * n)
+    start = frame["start_estimated"] if "start_estimated" in frame else pd.Series([False] * n)
+    for name, d, r, e in zip(frame["name"], derivation, radius, start, strict=True):
+        if isinstance(name, str) and name not in out:
+            out[name] = _Meta(
+                str(d) if isinstance(d, str) else "",
+                float(r) if pd.notna(r) else 0.0,
+                bool(e) if pd.notna(e) else False,
+            )
     return out
 
 

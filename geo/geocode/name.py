@@ -37,6 +37,7 @@ def _by_key(r: Resolver, query: str, key: str) -> Resolution | None:
         hits = r.index.keys.get(candidate)
         if not hits:
             continue
+        hits = _exact_first(r, hits, candidate)
         chosen = r.choose(hits, hint)
         if chosen is None:
             continue
@@ -49,6 +50,18 @@ def _by_key(r: Resolver, query: str, key: str) -> Resolution | None:
             method = "exact:" + ("zone" if hint == "zone" else "trimmed")
         return r.feature_result(query, fid, method)
     return None
+
+
+def _exact_first(r: Resolver, hits: list[tuple[int, str]], key: str) -> list[tuple[int, str]]:
+    """The hits whose own name is exactly `key`, when there are any: "风华初级中学" is the school
+    of that name, not also 上海市风华初级中学(北校区), whose key only matches without its note."""
+    feats = r.index.features
+    exact = [
+        (f, how)
+        for f, how in hits
+        if how == "name" and normalise_name(feats[f].name, notes=True) == key
+    ]
+    return exact or hits
 
 
 def hint_of(text: str) -> str | None:

@@ -74,6 +74,9 @@ START_EDGE_M = 400.0
 METHOD_INTERPOLATED = "address:interpolated"
 METHOD_MODEL = "address:model"
 METHOD_PRIOR = "address:model:prior"
+#: Counted from the start of a line estimated through bus-stop crossings (`geo.geocode.crossings`):
+#: its start is the last crossing known, not the road's end.
+METHOD_ESTIMATED = "address:model:estimated"
 
 
 def is_east_west(line: BaseGeometry) -> bool:
@@ -108,6 +111,7 @@ class RoadNumbering:
     line: BaseGeometry
     start_cut: bool = False
     anchors: dict[int, Point] = field(default_factory=dict)  # number → metric point
+    estimated: bool = False  # the line is estimated through crossings (`geo.geocode.crossings`)
     ew: bool = True
     start: float = 0.0
     extent: float = 0.0
@@ -200,7 +204,8 @@ class RoadNumbering:
             s = self.s_of(p0) + m * (n - n0)
             near, gap, method = p0, abs(m * (n - n0)), METHOD_MODEL
         elif not self.start_cut:
-            s, near, method = prior * n, None, METHOD_PRIOR
+            s, near = prior * n, None
+            method = METHOD_ESTIMATED if self.estimated else METHOD_PRIOR
             gap = max(s, PRIOR_MIN_GAP_M)
         else:
             return None
@@ -226,11 +231,16 @@ def prior_rate(roads: Iterable[RoadNumbering]) -> float:
 
 @dataclass(frozen=True)
 class LooRow:
+    """One held-out prediction: what was predicted, by which method, how far from its nearest
+    evidence (`gap_m`) and how far off (`error_m`); the predicted and true points (metric)."""
+
     road: str
     number: int
     method: str
     gap_m: float
     error_m: float
+    point: Point | None = None
+    truth: Point | None = None
 
 
 def leave_one_out(roads: Sequence[RoadNumbering], prior: float | None = None) -> list[LooRow]:
@@ -245,7 +255,8 @@ def leave_one_out(roads: Sequence[RoadNumbering], prior: float | None = None) ->
                 est = road.estimate(n, others_prior, anchors)
                 if est is not None:
                     err = float(est.point.distance(truth))
-                    rows.append(LooRow(road.name, n, est.method, est.gap_m, err))
+                    row = LooRow(road.name, n, est.method, est.gap_m, err, est.point, truth)
+                    rows.append(row)
     return rows
 
 

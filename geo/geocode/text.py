@@ -1,7 +1,8 @@
 """Step 4: names inside a longer text. One known place ("大宁灵石公园北侧") → that place,
 precision 2; else one known road ("南京西路沿线") → its in-district line, precision 5 (the
 item is somewhere on it; its 街道 only when nearly all the line lies in one); two roads side
-by side ("北京西路凤阳路") → their crossing."""
+by side ("北京西路凤阳路") → their crossing; else one river ("苏州河两岸公共空间") → its in-district
+water (precision 5: somewhere along it)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def resolve_text(r: Resolver, q: Query) -> Resolution | None:
     feats = r.index.features
     places: list[int] = []
     roads: list[int] = []
+    waters: list[int] = []
     zones = False
     for start, end, k in r.index.mentions(key):
         hits = r.index.keys[k]
@@ -34,6 +36,8 @@ def resolve_text(r: Resolver, q: Query) -> Resolution | None:
             places.append(chosen[0])
         elif layer == "roads" and chosen[0] not in roads:
             roads.append(chosen[0])
+        elif layer == "water" and chosen[0] not in waters:
+            waters.append(chosen[0])
     if len(places) == 1:
         return r.feature_result(q.text, places[0], "name-in-text", 2)
     if zones:
@@ -44,4 +48,6 @@ def resolve_text(r: Resolver, q: Query) -> Resolution | None:
         a, b = (r.index.roads.get(feats[f].name) for f in roads)
         if a is not None and b is not None:
             return crossing_result(r, q.text, Crossing(a.name, b.name))
+    if not places and not roads and len(waters) == 1:  # "苏州河两岸公共空间": along the river
+        return r.feature_result(q.text, waters[0], "water-in-text", 5)
     return None

@@ -35,6 +35,7 @@ from extract.documents import DOCUMENT_FORMATS
 from geo.gazetteer.build import Gazetteer
 from geo.geocode.protocols import GazetteerSource, Geocoder
 from geo.io.export import ExportError, write_geojson, write_gpkg_layers
+from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import (
     AREAS,
     BOUNDARY_METHOD,
@@ -287,6 +288,8 @@ class PlacingLayers:
     district: gpd.GeoDataFrame
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
+    #: bus-stop crossings and 街道 that check 四至 (`geo.pipeline.fourbounds`)
+    evidence: BoundaryEvidence | None = None
 
 
 def place_and_join(
@@ -306,7 +309,7 @@ def place_and_join(
     note = progress or (lambda stage, done: None)
     note("geocode", 0.4)
     with timed(timings, "geocode"):
-        located = place_items(frame, layers.roads, geocoder, layers.district)
+        located = place_items(frame, layers.roads, geocoder, layers.district, layers.evidence)
     note("join", 0.8)
     with timed(timings, "join"):
         zones = atlas_zones(layers.zones, located.items) if draw_zones else layers.zones
@@ -325,6 +328,16 @@ def _as_names(values: Any) -> list[str | None]:
 
 def _layer(gazetteer: GazetteerSource, name: str) -> gpd.GeoDataFrame:
     layer = gazetteer[name] if isinstance(gazetteer, Mapping) else getattr(gazetteer, name)
+    return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
+
+
+def _optional_layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame | None:
+    """A layer an older gazetteer may lack (None then)."""
+    layer = (
+        gazetteer.get(name) if isinstance(gazetteer, Mapping) else getattr(gazetteer, name, None)
+    )
+    if layer is None or not len(layer):
+        return None
     return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
 
 
@@ -375,6 +388,7 @@ def build_atlas(
         _layer(gazetteer, "district"),
         subdistricts,
         _layer(gazetteer, "zones"),
+        BoundaryEvidence(_optional_layer(gazetteer, "crossings"), subdistricts),
     )
     joined, zones = place_and_join(items, geocoder, layers, timings, draw_zones=True)
     with timed(timings, "join"):

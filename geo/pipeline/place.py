@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.geocode.protocols import Geocoder, Resolved
 from geo.geocode.types import squeeze
+from geo.pipeline.fourbounds import BoundaryEvidence, resolve_boundary
 from geo.schema import CRS, MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
@@ -202,11 +203,15 @@ def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
     names: Mapping[str, int],
     clip: BaseGeometry | None = None,
     context: Callable[[str], Any] | None = None,
+    evidence: BoundaryEvidence | None = None,
 ) -> Placement:
     """Place one item in the shape natural to its kind.
 
-    1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1,
-       or 5 with `missing_sides` when a side's road is unknown).
+    1. A 四至 `boundary` that yields a geometry wins (polygon or street segment, precision 1;
+       or an area from known corners, or — when the sides do not close a plausible area —
+       the known sides' road lines near where they meet, precision 5, with `missing_sides`:
+       `geo.pipeline.fourbounds`; `evidence`: the bus-stop crossings that give corners and
+       the 街道 an estimate may be known to, precision 3).
     2. Otherwise the candidates are: the geocoder's answer for `location`, then for `name`;
        for 美丽街区 and roads also the line of the street(s) the text names. The lowest
        precision code wins; at equal precision the kind's natural shape (area, or line for a
@@ -221,9 +226,7 @@ def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
     estimate that a missing side leaves open."""
     missing_sides = None
     if boundary:
-        from geo.pipeline.boundary import boundary_geometry
-
-        result = boundary_geometry(dict(boundary), roads, clip=clip)
+        result = resolve_boundary(dict(boundary), roads, evidence, clip=clip)
         missing_sides = _join_sides(getattr(result, "missing_sides", None))
         geom = as_shape(result.geometry)
         geom = in_district(geom, clip) if geom is not None else None
@@ -286,10 +289,11 @@ def locate_items(
     roads: gpd.GeoDataFrame,
     geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
+    evidence: BoundaryEvidence | None = None,
 ) -> gpd.GeoDataFrame:
     """The placed items of `place_items`, without their placements (what a caller that does
     not join wants)."""
-    return place_items(items, roads, geocoder, district).items
+    return place_items(items, roads, geocoder, district, evidence).items
 
 
 def place_items(
@@ -297,12 +301,14 @@ def place_items(
     roads: gpd.GeoDataFrame,
     geocoder: Geocoder,
     district: gpd.GeoDataFrame | None = None,
+    evidence: BoundaryEvidence | None = None,
 ) -> Located:
     """`items` with geometry, precision, uncertainty_m, method, boundary (JSON text) and
     missing_sides, with the `Placement` of each row (what the join reads).
 
     Each distinct query is geocoded once (reports repeat places). `district` (its outline)
-    bounds 四至 estimates. With a `_paragraph` column and a geocoder that has
+    bounds 四至 estimates; `evidence` (bus-stop crossings, 街道) checks them
+    (`geo.pipeline.fourbounds`). With a `_paragraph` column and a geocoder that has
     `resolve_in_context`, the item's quote and paragraph are its context."""
     cache: dict[str, Resolved] = {}
 
@@ -343,7 +349,9 @@ def place_items(
         def context(query: str, texts: list[str] = texts) -> Any:
             return in_context(query, texts) if in_context is not None and texts else None
 
-        placed = place_item(kind, name, location, boundary, resolve, roads, names, clip, context)
+        placed = place_item(
+            kind, name, location, boundary, resolve, roads, names, clip, context, evidence
+        )
         located = placed.method not in (BOUNDARY_METHOD, UNLOCATED)
         if located and from_paragraph(name, location, quote):
             placed = replace(placed, method=PARAGRAPH_METHOD)

@@ -30,6 +30,7 @@ from geo.pipeline.build import (
     BuildTimings,
     PlacingLayers,
     _layer,
+    _optional_layer,
     default_geocoder,
     items_frame,
     load_gazetteer_file,
@@ -37,6 +38,7 @@ from geo.pipeline.build import (
     report_rows,
     timed,
 )
+from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import DISTRICT_PRECISION
 
 #: progress(stage, fraction done) — stage is "read", "extract", "geocode", "join" or "done".
@@ -70,6 +72,7 @@ class UploadContext:
     subdistricts: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
     geocoder: Any
+    evidence: BoundaryEvidence | None = None
 
     @classmethod
     def load(
@@ -92,6 +95,9 @@ class UploadContext:
             subdistricts=joins.get("subdistricts", _layer(gazetteer, "subdistricts")),
             zones=joins.get("zones", _layer(gazetteer, "zones")),
             geocoder=geocoder if geocoder is not None else default_geocoder(gazetteer),
+            evidence=BoundaryEvidence(
+                _optional_layer(gazetteer, "crossings"), _layer(gazetteer, "subdistricts")
+            ),
         )
 
 
@@ -171,7 +177,9 @@ def upload_report(
     with timed(timings, "extract"):
         rows = report_rows(report)
         frame = items_frame(rows)
-    layers = PlacingLayers(context.roads, context.district, context.subdistricts, context.zones)
+    layers = PlacingLayers(
+        context.roads, context.district, context.subdistricts, context.zones, context.evidence
+    )
     items, _ = place_and_join(frame, context.geocoder, layers, timings, progress=note)
     note("done", 1.0)
     placed = ~(items.geometry.isna() | items.geometry.is_empty)

@@ -234,10 +234,13 @@ def test_committed_gcj02_sources_were_converted(gaz):
     # 拉结会堂: Wikidata and CSV are GCJ-02; the stored feature must be the OSM one (WGS84)
     hall = by_name(gaz.places, "拉结会堂")
     assert hall["source"].startswith("jingan_landmarks_osm_heritage_tourism.geojson#way/")
-    # 延长路站: the CSV row is GCJ-02; the extra-stations file (WGS84) now gives the point, and
-    # the CSV row, converted, lies within ~30 m of it (raw it is ~470 m off)
+    # 延长路站: the CSV row is GCJ-02; an OSM source (the POI extract's station, else the
+    # extra-stations file; both WGS84) gives the point, and the CSV row, converted, lies
+    # within ~30 m of it (raw it is ~470 m off)
     station = by_name(gaz.places, "延长路站")
-    assert station["source"].startswith("jingan_metro_stations_extra.geojson#")
+    assert station["source"].startswith(
+        ("jingan_metro_stations_extra.geojson#", "shanghai_pois_osm_2026-05.osm.pbf#")
+    )
     assert "landmarks_sourced.csv" in station["see_also"]
     raw = shapely.Point(121.455329, 31.271675)
     assert station.geometry.distance(raw) > 0.003

@@ -199,3 +199,79 @@ def test_build_with_osm_pbf_keeps_whole_roads_and_marks_cut_starts(tmp_path, osm
     # 新甲路 ends where the extract's data end (the envelope of what it holds): a cut start
     assert bool(roads.loc["新甲路", "start_cut"])
     assert "甲河" in set(layers["water"]["name"])  # river lines are water too
+
+
+def write_poi_osm(path: Path) -> Path:
+    """A POI extract like the Shanghai one: bus stops named after crossings (and one after a
+    place), a metro station named like its road, shops and a bank, a school."""
+    parts = [
+        # three stops of 新乙路 at its crossings with 新甲路 and 新丙路, one of 新甲路 at 新乙路
+        node(40, 121.4420, 31.2282, highway="bus_stop", name="新乙路新甲路"),
+        node(41, 121.4420, 31.2250, highway="bus_stop", name="新乙路新丙路"),
+        node(42, 121.4421, 31.2251, public_transport="platform", bus="yes", name="新乙路新丙路"),
+        node(43, 121.4424, 31.2279, highway="bus_stop", name="新甲路新乙路"),
+        node(44, 121.4450, 31.2260, highway="bus_stop", name="公惠医院"),
+        node(45, 121.4460, 31.2260, railway="station", public_transport="station", name="新甲路"),
+        node(46, 121.4465, 31.2262, shop="convenience", name="全家"),
+        node(
+            47,
+            121.4466,
+            31.2263,
+            amenity="bank",
+            name="中国银行",
+            **{"addr:street": "新甲路", "addr:housenumber": "20号"},
+        ),
+        node(48, 121.4470, 31.2270, amenity="school", name="新甲小学"),
+    ]
+    xml = '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="test">\n'
+    path.write_text(xml + "\n".join(parts) + "\n</osm>\n", encoding="utf-8")
+    return path
+
+
+def test_bus_stops_are_stops_chains_are_addresses_stations_are_x_zhan(tmp_path):
+    layers = read_osm(write_poi_osm(tmp_path / "poi.osm"))
+    assert sorted(layers["stops"]["name"]) == [
+        "公惠医院",
+        "新乙路新丙路",
+        "新乙路新丙路",
+        "新乙路新甲路",
+        "新甲路新乙路",
+    ]
+    assert set(layers["stops"]["kind"]) == {"bus_stop"}
+    places = layers["places"].set_index("name")
+    # no place is named after a stop, a shop's brand or a bank's brand
+    assert not {"公惠医院", "全家", "中国银行", "新乙路新甲路"} & set(places.index)
+    assert places.loc["新甲路20号", "kind"] == "address"  # the bank's address is an anchor
+    assert places.loc["新甲路20号", "street"] == "新甲路"
+    assert places.loc["新甲路站", "kind"] == "station"  # never the bare road name
+    assert "新甲路" not in places.index and "新甲路地铁站" in places.loc["新甲路站", "aliases"]
+    assert places.loc["新甲小学", "kind"] == "school"
+
+
+def test_several_osm_files_are_read_as_one(tmp_path, osm_file):
+    from geo.gazetteer.osm import read_osms
+
+    poi = write_poi_osm(tmp_path / "poi.osm")
+    layers = read_osms([osm_file, poi, osm_file])  # the same file twice: its features once
+    single = read_osm(osm_file)
+    assert len(layers["roads"]) == len(single["roads"])
+    assert len(layers["stops"]) == 5 and "新甲小学" in set(layers["places"]["name"])
+    # only the file with roads says where roads are cut
+    assert layers["coverage"].geometry.union_all().equals(single["coverage"].geometry.union_all())
+
+
+def test_build_with_stops_adds_crossings_and_an_estimated_line(tmp_path, osm_file):
+    root = write_geodata(tmp_path / "g")
+    poi = write_poi_osm(tmp_path / "poi.osm")
+    layers = build_gazetteer(root, [osm_file, poi], aliases_path=root / "aliases.csv", raw_dir=None)
+    crossings = layers["crossings"].set_index("name")
+    assert set(crossings.index) == {"新乙路新丙路", "新乙路新甲路"}
+    assert crossings.loc["新乙路新丙路", "stops"] == 2
+    assert crossings.loc["新乙路新甲路", "aliases"] == "新甲路新乙路"
+    assert "公惠医院" not in set(layers["stops"]["name"])  # only crossing stops are kept
+    roads = layers["roads"].set_index("name")
+    # 新乙路: no source draws it; a line through its two crossings, and how it was derived
+    assert roads.loc["新乙路", "geometry"].geom_type == "LineString"
+    assert "2 bus-stop crossings" in roads.loc["新乙路", "derivation"]
+    assert roads.loc["新乙路", "uncertainty_m"] > 0
+    assert roads.loc["新甲路", "derivation"] == ""  # drawn by a source: unchanged

@@ -108,9 +108,11 @@ def test_bare_road_name_is_the_in_district_line(geocoder: AtlasGeocoder) -> None
 
 
 def _honest(res: Resolution) -> None:
-    """Precision follows the radius: 2 only within 250 m, else 5 (1 only at a feature)."""
+    """Precision follows the radius: 2 only within 250 m, else 3 when the answer's 街道 is
+    known, else 5 (1 only at a feature)."""
     assert res.uncertainty_m is not None
-    assert res.precision == (2 if res.uncertainty_m <= 250 else 5), res
+    wide = 3 if res.subdistrict else 5
+    assert res.precision == (2 if res.uncertainty_m <= 250 else wide), res
 
 
 def test_address_interpolated_between_anchors(geocoder: AtlasGeocoder) -> None:
@@ -166,8 +168,12 @@ def test_address_without_anchors_follows_the_prior_from_the_road_start(
     assert 121.45 < high.lon < low.lon <= 121.49
     assert low.lat == pytest.approx(31.28, abs=2e-4)
     for res in (low, high):
-        assert res.precision == 5  # from the start alone: never precision 2
+        # precision follows the measured radius, whichever method made the answer (and the
+        # 街道, when nearly all of a wider disc lies in one)
         assert res.uncertainty_m > 0
+        wide = 3 if res.subdistrict else 5
+        assert res.precision == (2 if res.uncertainty_m <= 250 else wide)
+    assert high.uncertainty_m > low.uncertainty_m  # further from the start, further off
 
 
 def test_road_without_a_numbering_start_is_its_line(geocoder: AtlasGeocoder) -> None:
@@ -180,12 +186,15 @@ def test_road_without_a_numbering_start_is_its_line(geocoder: AtlasGeocoder) -> 
         "LineString",
     )
     assert res.subdistrict is None  # half in 大宁路街道, half in 彭浦镇
-    # a line lying wholly in one 街道 names it
+    # a drawn stretch lying wholly in one 街道 does not name it for a number: the number may
+    # lie beyond what the sources draw (a stub) — the road itself, without a number, does
     layers["roads"] = layers["roads"].copy()  # a new frame: a new index
     layers["roads"].loc[layers["roads"]["name"] == "汶水路", "geometry"] = LineString(
         [(121.41, 31.28), (121.44, 31.28)]
     )
-    assert AtlasGeocoder(layers).resolve("汶水路400号").subdistrict == "大宁路街道"
+    stub = AtlasGeocoder(layers)
+    assert stub.resolve("汶水路400号").subdistrict is None
+    assert stub.resolve("汶水路沿线").subdistrict == "大宁路街道"
 
 
 def test_address_on_a_road_the_gazetteer_lacks_is_unlocated(geocoder: AtlasGeocoder) -> None:
@@ -344,9 +353,22 @@ def test_real_address_lands_on_its_road_inside_the_district(real, query: str) ->
 def test_real_address_on_a_missing_road_is_unlocated(real) -> None:
     gazetteer, geocoder = real
     known = set(gazetteer.roads["name"]) | set(gazetteer.places["street"].dropna())
-    assert not any(str(s).startswith("灵石路") for s in known)  # the premise of this test
-    assert geocoder.resolve("灵石路695号").method == UNLOCATED
-    assert geocoder.resolve("大宁路街道灵石路695号").matched == "大宁路街道"
+    assert not any(str(s).startswith("彭越浦路") for s in known)  # the premise of this test
+    assert geocoder.resolve("彭越浦路695号").method == UNLOCATED
+    assert geocoder.resolve("彭浦镇彭越浦路695号").matched == "彭浦镇"
+
+
+@needs_real
+def test_real_address_on_a_road_known_by_its_bus_stops_is_an_honest_estimate(real) -> None:
+    gazetteer, geocoder = real
+    roads = gazetteer.roads.set_index("name")
+    assert "no source draws it" in roads.loc["灵石路", "derivation"]  # lines from its stops
+    res = geocoder.resolve("灵石路695号")
+    assert res.method == "address:model:estimated"
+    assert res.uncertainty_m is not None and res.uncertainty_m > 250 and res.precision in (3, 5)
+    crossing = geocoder.resolve("临汾路阳曲路口")
+    assert crossing.method == "address:crossing" and crossing.precision == 2
+    assert crossing.subdistrict in {"临汾路街道", "彭浦新村街道"}
 
 
 @needs_real
@@ -358,7 +380,9 @@ def test_real_clashes(real) -> None:
     assert geocoder.resolve("大宁").matched == "大宁功能区"
     # 江宁路 is the road (the OSM extract has it), never the 街道 of that name
     assert geocoder.resolve("江宁路").geometry.geom_type.endswith("LineString")
-    assert geocoder.resolve("灵石路").method == UNLOCATED  # a road it lacks, not the 街道
+    assert geocoder.resolve("彭越浦路").method == UNLOCATED  # a road it lacks, not a 街道
+    # a road known only through its bus stops: on the road, never an exact shape
+    assert (geocoder.resolve("灵石路").method, geocoder.resolve("灵石路").precision) == ("exact", 2)
 
 
 @needs_real
@@ -513,9 +537,6 @@ def test_real_audited_report_names_resolve_to_their_source_feature(real, query, 
     [
         "尤伦斯当代艺术中心",
         "张园",
-        "西康公园",
-        "中兴公园",
-        "闸北中心医院",
         "上海久光中心",
         "雕塑公园艺术中心",
         "区图书馆（天目路馆）",
@@ -538,3 +559,15 @@ def test_a_line_or_area_names_a_subdistrict_only_when_it_lies_in_one(
     assert geocoder.resolve("南京西路").subdistrict is None
     # 大宁灵石公园 lies wholly in 大宁路街道
     assert geocoder.resolve("大宁灵石公园").subdistrict == "大宁路街道"
+
+
+@needs_real
+@pytest.mark.parametrize("query", ["西康公园", "中兴公园", "闸北中心医院", "三泉公园"])
+def test_real_places_the_poi_extract_adds_are_exact(real, query) -> None:
+    # in no source before the OSM POI extract (issue 24): now its parks and hospitals
+    _, geocoder = real
+    res = geocoder.resolve(query)
+    assert (res.method, res.precision) == ("exact", 1)
+    assert "shanghai_pois_osm_2026-05.osm.pbf" in str(
+        real[0].places.set_index("name").loc[res.matched, "source"]
+    )
