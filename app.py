@@ -23,6 +23,7 @@ from atlas.errors import AtlasError
 from atlas.settings import Settings
 from geo import EXPORTERS, atlas_stamp, filter_vocabulary, read_atlas, shown
 from geo import filters as flt
+from geo.io.sanity import notes_of
 from mapview import charts, panels, threadmap, timeline, upload
 from mapview.assets import Assets, served_assets, static_base_url
 from mapview.atlasmap import build_map, clicked_item, show_map
@@ -197,6 +198,8 @@ def main() -> None:
     except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
         st.error(f"The atlas cannot be opened — {exc}. Rebuild it with `make build`.")
         st.stop()
+    for note in notes_of(layers):  # rows the reader unlocated, names it cut (geo.io.sanity)
+        st.warning(panels.md_escape(note))
     items = layers["items"]
 
     filters, basemap = panels.sidebar(choices_of(path, stamp), offline_of(path, stamp))

@@ -79,7 +79,9 @@ def resolve_address(r: Resolver, q: Query) -> Resolution | None:
         return None
     if address.road not in r.index.roads:
         return lone_crossing_result(r, q.text, address)
-    return address_result(r, q.text, address, r.named_subdistrict(q.key))
+    estate = r.index.evidence.committee_in_text(q.key)
+    named = r.named_subdistrict(q.key)
+    return address_result(r, q.text, address, named, estate[1] if estate else None)
 
 
 def masked_key(r: Resolver, query: str, key: str) -> str:
@@ -123,8 +125,10 @@ def crossing_result(r: Resolver, query: str, crossing: Crossing) -> Resolution |
 
 
 def address_result(
-    r: Resolver, query: str, address: Address, named: Feature | None
+    r: Resolver, query: str, address: Address, named: Feature | None, estate: str | None = None
 ) -> Resolution | None:
+    """The answer for a parsed address on a known road; `named` a 街道 the text names,
+    `estate` the 街道 of a 居委会 estate it names (evidence when no lane committee says)."""
     road = r.index.roads[address.road]
     n = address.street_number
     label = f"{road.name}{address.number}{address.unit}"
@@ -137,7 +141,7 @@ def address_result(
     )
     point = r.index.point_to_wgs84(est.point) if est is not None else None
     point = r.index.pull_inside(point) if point is not None else None
-    committee = _lane_committee(r, address)
+    committee = _lane_committee(r, address) or estate
     if est is None or point is None:
         return road_line_result(r, query, address.road, METHOD_ROAD, label, named, committee)
     if named is not None and not named.geometry.intersects(point):

@@ -5,8 +5,11 @@ files, or are read-only, are refused before anything is written."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +93,51 @@ def _umask() -> int:
     return mask
 
 
+#: temporary folders of the page's GeoPackage downloads: `atlas-export-<pid>.<random>`
+EXPORT_DIR_PREFIX = "atlas-export-"
+#: a temporary file of a writer that is still running is never this old
+STALE_AFTER_S = 24 * 3600.0
+_TEMP_TAIL = re.compile(r"(?:(\d+)\.)?[A-Za-z0-9_]{8}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process (or a bogus number)
+        return pid < 2**22
+    return True
+
+
+def remove_stale(directory: Path, prefix: str) -> list[Path]:
+    """Remove what a killed writer left in `directory`: entries named `prefix<pid>.<random>…`
+    whose process is gone, or any `prefix…` temporary older than `STALE_AFTER_S` (names
+    without a pid, from before). A writer still running keeps its file. Returns what went."""
+    removed: list[Path] = []
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.startswith(prefix)]
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        tail = _TEMP_TAIL.match(entry.name, len(prefix))
+        if tail is None:
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_S
+            if not old and (tail.group(1) is None or _alive(int(tail.group(1)))):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue  # another cleaner got there first, or not ours to remove
+        removed.append(Path(entry.path))
+    return removed
+
+
 @contextmanager
 def atomic_path(path: PathArg) -> Iterator[Path]:
     """Yield a temporary path beside the target; rename it into place only if the block
@@ -98,9 +146,10 @@ def atomic_path(path: PathArg) -> Iterator[Path]:
     given = Path(path)
     target, status = writable_target(given)
     mode = stat.S_IMODE(status.st_mode) if status is not None else 0o666 & ~_umask()
+    remove_stale(target.parent, f".{target.name}.")
     try:
         fd, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent
+            prefix=f".{target.name}.{os.getpid()}.", suffix=target.suffix, dir=target.parent
         )
     except OSError as exc:
         raise ExportError(f"cannot write {given}: {_reason(exc)}") from exc

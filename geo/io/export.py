@@ -16,6 +16,7 @@ their public names are re-exported here.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -25,7 +26,15 @@ import pyogrio
 
 from atlas.settings import settings
 from geo import filters as flt
-from geo.io.atomic import ExportError, PathArg, atomic_path, writable_target, write_bytes
+from geo.io.atomic import (
+    EXPORT_DIR_PREFIX,
+    ExportError,
+    PathArg,
+    atomic_path,
+    remove_stale,
+    writable_target,
+    write_bytes,
+)
 from geo.io.geojson import json_value, repair_rounded, rfc7946_geometries, to_geojson
 from geo.io.table import neutralise_formulas, to_csv
 from geo.schema import CRS
@@ -98,7 +107,8 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, PathArg], Path]] = {
 def export_gpkg_bytes(items: gpd.GeoDataFrame, filters: flt.Filters) -> bytes:
     """The GeoPackage of the selection (layer `items`), as bytes: what the CLI writes and the
     app downloads (fixed GDAL timestamp, so the same selection gives the same bytes)."""
-    with tempfile.TemporaryDirectory(prefix="atlas-export-") as tmp:
+    remove_stale(Path(tempfile.gettempdir()), EXPORT_DIR_PREFIX)
+    with tempfile.TemporaryDirectory(prefix=f"{EXPORT_DIR_PREFIX}{os.getpid()}.") as tmp:
         path = write_gpkg(flt.apply_filters(items, filters), Path(tmp) / "selection.gpkg")
         return path.read_bytes()
 
@@ -152,6 +162,7 @@ __all__ = [
     "infer_format",
     "json_value",
     "neutralise_formulas",
+    "remove_stale",
     "repair_rounded",
     "rfc7946_geometries",
     "to_csv",

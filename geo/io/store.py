@@ -2,9 +2,8 @@
 
 A team shares one atlas in PostGIS (what QGIS, GDAL and web map servers speak); the GeoPackage
 stays the single user's default. Every atlas path the project accepts (`--atlas`,
-`ATLAS_PATH`) may be a `postgresql://` URL instead: `geo.io.read.read_atlas` and
-`geo.io.read.select` hand such a URL to `read_atlas` / `Reader` here. URLs and connections
-live in `geo.io.dsn`, the column mapping in `geo.io.columns`; their names are re-exported.
+`ATLAS_PATH`) may be a `postgresql://` URL instead: `geo.io.export.read_atlas` and
+`geo.io.export.cli_selection` hand such a URL to `read_atlas` / `select` here.
 
 Layout of a published schema (default `jingan_atlas`, or `?schema=NAME` in the URL):
 one table per layer (`items`, `zones`, `subdistricts`, `district`, and `threads`, `roads`,
@@ -19,23 +18,29 @@ Consistency: a publish is one transaction, serialised by an advisory lock. Insid
 publisher takes an ACCESS EXCLUSIVE lock on `builds` before it changes anything; readers
 start a REPEATABLE READ READ ONLY transaction with an ACCESS SHARE lock on `builds` before
 their first SELECT, so they read the whole old atlas or the whole new one (a reader arriving
-during a publish waits for its commit), and a failed publish rolls back to the previous atlas.
+during a publish waits for its commit, at most `READ_LOCK_TIMEOUT` seconds: a publisher
+stopped inside its transaction must not hang every reader), and a failed publish rolls back
+to the previous atlas.
 
 Values travel as bound parameters or COPY rows adapted by psycopg (never formatted into SQL);
 identifiers are `psycopg.sql.Identifier`. Credentials come from the URL, `PGPASSWORD`,
-`PGSERVICE` or `~/.pgpass` (libpq) and are masked in every message.
+`PGSERVICE` or `~/.pgpass` (libpq); a connection appears in messages as user@host:port/db
+(`atlas.dsn`), never with its password.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import geopandas as gpd
 import numpy as np
@@ -46,37 +51,198 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from pyproj import CRS as ProjCRS
 
-from atlas.errors import DataError
+from atlas import dsn
+from atlas.errors import DataError, ServiceError
 from atlas.settings import settings
 from geo import filters as flt
-from geo.io.columns import (
-    GEOMETRY,
-    SRID,
-    Column,
-    _ewkb,
-    _values,
-    columns_of,
-    geometry_type,
-    stable_ids,
-)
-from geo.io.dsn import (
-    CONNECT_TIMEOUT,
-    DEFAULT_SCHEMA,
-    SCHEMES,
-    StoreError,
-    _one_line,
-    _password,
-    connect,
-    is_url,
-    mask,
-    shown,
-    split_url,
-)
-from geo.schema import CRS, KINDS, MULTI_SEP, conform_items
+from geo.schema import CRS, INT_COLUMNS, KINDS, MULTI_SEP, conform_items
 
+SCHEMES = dsn.SCHEMES
+DEFAULT_SCHEMA = "jingan_atlas"
+SRID = 4326
 ORDER = "_order"
+GEOMETRY = "geometry"
 BUILDS = "builds"
 LAYERS = "layers"
+#: seconds to wait for a server before giving up with one line
+CONNECT_TIMEOUT = 10
+#: seconds a reader waits for a publish to commit before giving up with one line (a publish of
+#: the shipped atlas takes about a second; one stopped inside its transaction never ends)
+READ_LOCK_TIMEOUT = 15.0
+
+
+class StoreError(ServiceError):
+    """The database refused or failed (unreachable, wrong password, missing PostGIS …)."""
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def is_url(location: object) -> bool:
+    """True for a `postgresql://` (or `postgres://`) URL, False for a file path."""
+    return dsn.is_url(location)
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(libpq URL, schema): the project's own `schema=` query parameter taken out."""
+    base, _, query_text = url.partition("?")  # not urlunsplit: it turns `postgresql://` into
+    query = parse_qsl(query_text, keep_blank_values=True)  # `postgresql:` (PGSERVICE URLs)
+    schema = next((v for k, v in query if k == "schema"), DEFAULT_SCHEMA) or DEFAULT_SCHEMA
+    rest = urlencode([(k, v) for k, v in query if k != "schema"], quote_via=quote)
+    return base + (f"?{rest}" if rest else ""), schema
+
+
+#: how a URL appears in messages (`atlas.dsn`: user@host:port/db, never a password)
+shown = dsn.shown
+
+
+def mask(text: str, url: str = "", secrets: Iterable[str] = ()) -> str:
+    """`text` with every form of the password of `url` (and of PGPASSWORD, any `password=`
+    parameter and `secrets`) as ***, and every URL in it as `shown` shows it."""
+    return dsn.mask(text, url, secrets)
+
+
+def _one_line(exc: BaseException, url: str) -> str:
+    return mask(" ".join(str(exc).split()) or type(exc).__name__, url)
+
+
+MISREAD = (
+    "the URL cannot be read as written: percent-encode / # ? % @ and spaces in the password "
+    "(%2F %23 %3F %25 %40 %20), or leave it out and use PGPASSWORD or ~/.pgpass"
+)
+
+
+def conninfo_of(url: str) -> tuple[str, str]:
+    """(libpq URL, schema) of `url`, refused (`StoreError`, without echoing it) when libpq
+    would misread it: a password with an un-encoded ``/ # ? @`` is split by libpq into a
+    host, a port or a database, and its error message would quote the pieces."""
+    conninfo, schema = split_url(url)
+    try:
+        parsed = psycopg.conninfo.conninfo_to_dict(conninfo)
+    except psycopg.Error:
+        parsed = None
+    written = dsn.parts_of(url).get("password")
+    if parsed is None or (written and unquote(written) != parsed.get("password")):
+        raise StoreError(f"cannot connect to {shown(url)}: {MISREAD}")
+    return conninfo, schema
+
+
+@contextmanager
+def connect(url: str, *, read_only: bool = False) -> Iterator[tuple[Any, str]]:
+    """(connection, schema) for `url`; a failure to connect is one `StoreError` line."""
+    if psycopg is None:  # pragma: no cover
+        raise StoreError(
+            "reading a postgresql:// atlas needs psycopg: pip install 'psycopg[binary]'"
+        )
+    conninfo, schema = conninfo_of(url)
+    try:
+        conn = psycopg.connect(
+            conninfo, connect_timeout=CONNECT_TIMEOUT, application_name="jingan-atlas"
+        )
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot connect to {shown(url)}: {_one_line(exc, url)}") from None
+    try:
+        if read_only:
+            conn.read_only = True
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        yield conn, schema
+    except psycopg.Error as exc:
+        raise StoreError(f"{shown(url)}: {_one_line(exc, url)}") from None
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a layer: its name, pandas dtype (to restore) and SQL type."""
+
+    name: str
+    dtype: str
+    sqltype: str
+
+
+def _sql_type(layer: str, name: str, dtype: Any) -> str:
+    kind = getattr(dtype, "kind", "O")
+    if kind in "iu":
+        return "integer" if layer == "items" and name in INT_COLUMNS else "bigint"
+    if kind == "f":
+        return "double precision"
+    if kind == "b":
+        return "boolean"
+    if kind == "M":
+        return "timestamptz" if getattr(dtype, "tz", None) is not None else "timestamp"
+    return "text"
+
+
+def geometry_type(geoms: gpd.GeoSeries) -> str:
+    """`Point`, `MultiPolygon` … when every present geometry has that type, else `Geometry`
+    (QGIS opens a typed column as one layer; the items mix points, lines and areas)."""
+    types = set(geoms.dropna().geom_type.dropna())
+    return types.pop() if len(types) == 1 else "Geometry"
+
+
+def columns_of(layer: str, gdf: gpd.GeoDataFrame) -> list[Column]:
+    """The columns of `gdf` in order, the geometry as `geometry(<type>, 4326)`."""
+    out = []
+    for name in gdf.columns:
+        if name == gdf.geometry.name:
+            sqltype = f"geometry({geometry_type(gdf.geometry)}, {SRID})"
+            out.append(Column(GEOMETRY, "geometry", sqltype))
+        else:
+            dtype = gdf[name].dtype
+            out.append(Column(str(name), str(dtype), _sql_type(layer, str(name), dtype)))
+    return out
+
+
+def stable_ids(layer: str, gdf: pd.DataFrame) -> list[str]:
+    """Ids for a layer that has none: a hash of the feature's `source` and `name` (what the
+    gazetteer keys features by), so a rebuild that keeps a feature keeps its id; repeats get
+    `-2`, `-3` … in row order."""
+    keys = [c for c in ("source", "name") if c in gdf.columns] or [
+        c for c in gdf.columns if c != GEOMETRY and gdf[c].dtype.kind == "O"
+    ]
+    seen: dict[str, int] = {}
+    ids = []
+    for row in zip(*(gdf[c].astype(object).where(gdf[c].notna(), None) for c in keys), strict=True):
+        digest = hashlib.sha1(json.dumps(row, ensure_ascii=False).encode()).hexdigest()[:12]
+        base = f"{layer}-{digest}"
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
+def _values(series: pd.Series) -> list:
+    """Python values for COPY: NA/NaN → None, numpy scalars → Python ones."""
+    missing = series.isna().to_numpy()
+    kind = series.dtype.kind
+    if kind in "iu":
+        values: list = [int(v) for v in series.fillna(0).astype("int64").to_numpy()]
+    elif kind == "f":
+        values = series.astype("float64").tolist()
+    elif kind == "b":
+        values = [bool(v) for v in series.fillna(False).astype(bool).to_numpy()]
+    elif kind == "M":
+        values = list(series.dt.to_pydatetime())
+    else:
+        values = series.astype(object).tolist()
+        bad = {type(v).__name__ for v, na in zip(values, missing, strict=True) if not na}
+        bad -= {"str"}
+        if bad:
+            raise DataError(f"column {series.name}: cannot store values of type {sorted(bad)}")
+    return [None if na else v for v, na in zip(values, missing, strict=True)]
+
+
+def _ewkb(geoms: gpd.GeoSeries) -> list[str | None]:
+    """Hex EWKB with SRID 4326 (PostGIS parses it as geometry input, exactly: no rounding)."""
+    array = np.asarray(geoms.to_crs(CRS).array if geoms.crs else geoms.array, dtype=object)
+    out = np.full(len(array), None, dtype=object)
+    present = ~shapely.is_missing(array)
+    with_srid = shapely.set_srid(array[present], SRID)
+    out[present] = shapely.to_wkb(with_srid, hex=True, include_srid=True)
+    return out.tolist()
 
 
 # --------------------------------------------------------------------------- publish
@@ -231,7 +397,6 @@ def publish(
     to hold a publish open)."""
     with connect(url) as (conn, url_schema):
         schema = schema or url_schema
-        secret = _password(split_url(url)[0])
         try:
             with conn.transaction(), conn.cursor() as cur:
                 key = f"jingan-atlas:publish:{schema}"
@@ -271,9 +436,7 @@ def publish(
                 if on_written is not None:
                     on_written()
         except psycopg.Error as exc:
-            raise StoreError(
-                f"publish to {shown(url)} failed: {_one_line(exc, [secret])}"
-            ) from None
+            raise StoreError(f"publish to {shown(url)} failed: {_one_line(exc, url)}") from None
     return PublishResult(schema, int(build), counts)
 
 
@@ -362,7 +525,9 @@ class Reader:
         self.cur = conn.cursor(binary=True)
         self.schema = schema
         self.url = url
-        try:
+        wait = f"{max(1, int(READ_LOCK_TIMEOUT * 1000))}ms"
+        try:  # bounded: a publisher stopped inside its transaction must not hang the reader
+            self.cur.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(wait)))
             self.cur.execute(
                 sql.SQL("LOCK TABLE {} IN ACCESS SHARE MODE").format(_q(schema, BUILDS))
             )
@@ -370,6 +535,11 @@ class Reader:
             raise DataError(
                 f"no atlas published in schema {schema} of {shown(url)} "
                 "(python -m geo publish --dsn …)"
+            ) from None
+        except psycopg.errors.LockNotAvailable:
+            raise StoreError(
+                f"{shown(url)}: the atlas is being published and the publish has not finished "
+                f"within {READ_LOCK_TIMEOUT:g} s; try again later"
             ) from None
         rows = self.cur.execute(
             sql.SQL("SELECT name, columns, crs, synthetic_id FROM {} ORDER BY position").format(
@@ -464,30 +634,3 @@ def atlas_stamp(location: str | os.PathLike) -> str | None:
             return None
         build = reader.build()
         return None if build is None else f"build:{build}"
-
-
-__all__ = [
-    "CONNECT_TIMEOUT",
-    "DEFAULT_SCHEMA",
-    "GEOMETRY",
-    "SCHEMES",
-    "SRID",
-    "Column",
-    "PublishResult",
-    "Reader",
-    "StoreError",
-    "atlas_stamp",
-    "columns_of",
-    "connect",
-    "geometry_type",
-    "is_url",
-    "mask",
-    "ordered_layers",
-    "publish",
-    "read_atlas",
-    "shown",
-    "source_commit",
-    "split_url",
-    "stable_ids",
-    "where_clause",
-]

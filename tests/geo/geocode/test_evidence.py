@@ -104,6 +104,8 @@ def test_a_point_a_few_metres_outside_is_pulled_inside(geocoder: AtlasGeocoder) 
 def test_a_lane_committee_names_the_subdistrict_of_its_address(geocoder: AtlasGeocoder) -> None:
     lane = geocoder.resolve("汶水路400弄")
     assert lane.method.startswith("address:") and lane.subdistrict == "大宁路街道"
+    # an estate committee named in the address is evidence too
+    assert geocoder.resolve("汶水路500号大宁一村").subdistrict == "大宁路街道"
     # without the committee, the 街道 nearly all of the estimate's disc lies in
     assert AtlasGeocoder(synthetic_layers()).resolve("汶水路400弄").subdistrict == "彭浦镇"
 
