@@ -19,7 +19,7 @@ from atlas.files import regular_file
 from atlas.settings import settings
 from geo import filters as flt
 from geo.io import store
-from geo.io.export import ExportError, PathArg, _reason
+from geo.io.atomic import ExportError, PathArg, _reason
 from geo.io.sanity import district_box, keep_notes, sanitise
 from geo.schema import (
     ATLAS_LAYERS,
