@@ -3,13 +3,15 @@
 Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
 a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
 streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
-downloads. The map's data goes to the browser once per atlas version (a static file); a rerun
-sends only the selection; a click on the map reruns only the map and its details
+downloads, in the reader's language (`mapview.i18n`), with the view in the URL
+(`mapview.share`). The map's data goes to the browser once per atlas version (a static file); a
+rerun sends only the selection; a click on the map reruns only the map and its details
 (`st.fragment`). `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,11 +23,32 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.settings import Settings
-from geo import EXPORTERS, atlas_stamp, filter_vocabulary, read_atlas, shown
+from geo import (
+    EXPORTERS,
+    AtlasGeocoder,
+    atlas_stamp,
+    filter_vocabulary,
+    load_gazetteer,
+    read_atlas,
+    shown,
+    to_metric,
+)
 from geo import filters as flt
-from mapview import charts, panels, threadmap, timeline, upload
+from geo.io.sanity import notes_of
+from mapview import (
+    charts,
+    figure,
+    i18n,
+    nearby,
+    panels,
+    share,
+    threadmap,
+    timeline,
+    upload,
+    viewstate,
+)
 from mapview.assets import Assets, served_assets, static_base_url
-from mapview.atlasmap import build_map, clicked_item, show_map
+from mapview.atlasmap import Focus, build_map, clicked_item, show_map
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
 
@@ -40,7 +63,19 @@ TABLE_COLUMNS = [
     "name", "kind", "year", "status", "subdistrict", "category", "period", "zone",
     "location", "precision", "method", "doc_title", "id",
 ]  # fmt: skip
-TABLE_LABELS = {"subdistrict": "街道", "doc_title": "document"}
+#: On a phone (390 px) the map comes first and fills the width: a smaller title, the caption
+#: (the attribution stays on the map and in the README) folded away; Streamlit stacks the
+#: columns and collapses the sidebar behind its one-tap button by itself.
+NARROW_CSS = (
+    "<style>@media (max-width: 640px) {"
+    " .stMainBlockContainer { padding: 3rem 0.5rem 1rem; }"
+    " .stMainBlockContainer h1 { font-size: 1.35rem; padding: 0; }"
+    " .st-key-page_caption { display: none; }"
+    "}</style>"
+)
+#: The details panel scrolls inside this height (the map's), so selecting an item never
+#: pushes the table down under the reader's pointer.
+DETAILS_HEIGHT = 640
 #: Rows shown in the table at most (the downloads hold every row of the selection).
 TABLE_ROWS = 5_000
 #: format → (label, file extension, MIME type) of the download buttons.
@@ -75,10 +110,22 @@ def choices_of(path: str, stamp: str) -> dict[str, list]:
     return panels.filter_choices(layers["items"], filter_vocabulary(layers))
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def offline_of(path: str, stamp: str) -> str:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def offline_of(path: str, stamp: str, lang: str) -> str:
     """The offline basemap's label: only the reference lines this atlas can draw."""
-    return offline_label(*has_roads_and_water(load_layers(path, stamp)))
+    return offline_label(*has_roads_and_water(load_layers(path, stamp)), lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def metric_items(path: str, stamp: str) -> gpd.GeoDataFrame:
+    """The items in the metric CRS, projected once per atlas version ("near here")."""
+    return to_metric(load_layers(path, stamp)["items"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def geocoder_of(gazetteer_path: str, gazetteer_stamp: float) -> AtlasGeocoder:
+    """The project's own offline geocoder over the shipped gazetteer, once per file version."""
+    return AtlasGeocoder(load_gazetteer(gazetteer_path))
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
@@ -108,9 +155,18 @@ def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> by
     return EXPORTERS[fmt](load_layers(path, stamp)["items"], filters)
 
 
-def downloads(path: str, stamp: str, filters: flt.Filters) -> None:
+def figure_data(
+    fmt: str, path: str, stamp: str, filters: flt.Filters, lang: str, date: str
+) -> bytes:
+    """The briefing figure of the selection (drawn only when the button is clicked)."""
+    layers = load_layers(path, stamp)
+    selection = flt.apply_filters(layers["items"], filters)
+    return figure.figure_bytes(selection, layers, fmt, filters=filters, lang=lang, date=date)
+
+
+def downloads(path: str, stamp: str, filters: flt.Filters, lang: str) -> None:
     bar = st.sidebar
-    bar.header("Download the selection")
+    bar.header(i18n.t("download.header", lang))
     for fmt, (label, extension, mime) in DOWNLOADS.items():
         bar.download_button(
             label,
@@ -120,8 +176,25 @@ def downloads(path: str, stamp: str, filters: flt.Filters) -> None:
             key=f"dl_{extension}",
             on_click="ignore",
         )
-    bar.caption("The same files from the command line (`.gpkg` or `.csv` for the others):")
+    bar.caption(i18n.t("download.cli", lang))
     bar.code(panels.cli_command(filters), language="bash", wrap_lines=True)
+    bar.header(i18n.t("download.figure_header", lang))
+    date = datetime.date.today().isoformat()  # an input of the figure: same day, same bytes
+    try:
+        figure.cjk_family()
+    except figure.FigureError as exc:  # one line, not a figure of empty boxes
+        bar.error(str(exc))
+        return
+    for fmt, mime in figure.FORMATS.items():
+        bar.download_button(
+            i18n.t(f"download.figure_{fmt}", lang),
+            functools.partial(figure_data, fmt, path, stamp, filters, lang, date),
+            f"jingan-atlas-map-{date}.{fmt}",
+            mime,
+            key=f"dl_figure_{fmt}",
+            on_click="ignore",
+            help=i18n.t("download.figure_help", lang),
+        )
 
 
 def table_focus(table: pd.DataFrame, key: str) -> None:
@@ -148,12 +221,17 @@ class View:
     present: tuple[str, ...]
     user: list[upload.UserLayer]
     threads: gpd.GeoDataFrame | None
+    lang: str
+    fit: bool
+    focus: Focus | None
+    #: the page's view as the link holds it (the selected item is added here)
+    link: viewstate.View
 
 
 @st.fragment
 def explore(view: View) -> None:
     """The map and the details panel: a click on the map reruns only them (the table, charts,
-    lists and downloads do not change with the selected item)."""
+    lists and downloads do not change with the selected item); the link follows the click."""
     items = view.layers["items"]
     clicked = clicked_item()
     if clicked:
@@ -168,53 +246,91 @@ def explore(view: View) -> None:
         present=view.present,
         user_layers=[(layer.label, layer.result.drawable) for layer in view.user],
         threads=view.threads,
+        labels=i18n.map_labels(view.lang),
+        fit_bounds=view.fit,
+        focus=view.focus,
         selected=st.session_state.get(panels.SELECTED),
         reveal=st.session_state.get("_reveal", 0),
     )
     map_col, detail_col = st.columns([5, 2])
     with map_col:
         show_map(atlas_map)
-    with detail_col:
+    with detail_col, st.container(height=DETAILS_HEIGHT, border=False, key="details"):
         chosen = upload.lookup(items, view.user, st.session_state.get(panels.SELECTED))
         if len(chosen):
-            panels.item_details(chosen.iloc[0].to_dict())
-            timeline.render_thread(items, view.layers["threads"], chosen.iloc[0].to_dict())
+            row = chosen.iloc[0].to_dict()
+            panels.item_details(row, view.lang)
+            timeline.render_thread(items, view.layers["threads"], row, view.lang)
         else:
-            st.caption("Click a feature on the map or a row of the table to read its source.")
+            st.caption(i18n.t("app.pick_hint", view.lang))
+    share.sync(replace(view.link, selected=st.session_state.get(panels.SELECTED)))
+
+
+def clear_stale_selection(selected: object, *frames: pd.DataFrame) -> None:
+    """Forget the selected item when no longer in the selection (a filter or Reset dropped
+    it): the details panel shows only an item that matches the filters."""
+    if selected is None:
+        return
+    if not any((frame["id"].astype(str) == str(selected)).any() for frame in frames):
+        st.session_state.pop(panels.SELECTED, None)
 
 
 def main() -> None:
     st.set_page_config(page_title="Jing'an Atlas 静安图志", page_icon="🗺️", layout="wide")
+    browser_lang = i18n.lang_of_locale(st.context.locale)
     path = str(ATLAS_PATH)
     try:  # file modification time, or the last PostGIS build: a new atlas is reloaded
         stamp = atlas_stamp(path)
         if stamp is None:
-            st.error(
-                f"No atlas at {shown(path)}. Build it with `make build` (python -m geo build)."
-            )
+            st.error(i18n.t("app.no_atlas", browser_lang, path=shown(path)))
             st.stop()
         layers = load_layers(path, stamp)
     except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
-        st.error(f"The atlas cannot be opened — {exc}. Rebuild it with `make build`.")
+        st.error(i18n.t("app.bad_atlas", browser_lang, error=exc))
         st.stop()
+    for note in notes_of(layers):  # rows the reader unlocated, names it cut (geo.io.sanity)
+        st.warning(panels.md_escape(note))
     items = layers["items"]
+    choices = choices_of(path, stamp)
+    dropped = share.restore(choices)  # a shared link: its view into the widgets, once
+    lang = panels.language_switch(browser_lang)
+    if dropped:
+        st.sidebar.warning(i18n.t("filters.unknown_values", lang, values=", ".join(dropped)))
 
-    filters, basemap = panels.sidebar(choices_of(path, stamp), offline_of(path, stamp))
-    filters = replace(filters, outcome=timeline.outcome_filter(items))  # issue 12
-    show_threads = timeline.threads_toggle()
-    reports = upload.sidebar(GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers)
-    user = upload.user_layers(reports, filters)  # issue 13: uploaded reports, filtered
+    filters, basemap = panels.sidebar(choices, offline_of(path, stamp, lang), lang)
+    filters = replace(filters, outcome=timeline.outcome_filter(items, lang))  # issue 12
+    show_threads = timeline.threads_toggle(lang)
+    fit = st.sidebar.toggle(
+        i18n.t("filters.fit", lang),
+        value=True,
+        key=panels.KEYS["fit"],
+        help=i18n.t("filters.fit_help", lang),
+    )
+    near_query, radius = nearby.sidebar(lang)
+    reports = upload.sidebar(
+        GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers, lang
+    )
+    user = upload.user_layers(reports, filters, lang)  # issue 13: uploaded reports, filtered
     keep = flt.mask(items, filters).to_numpy()
     selection = items[keep]
     reasons = reasons_of(path, stamp)[keep]
     off_map = selection[(reasons != "").to_numpy()].assign(reason=reasons[reasons != ""])
-
-    st.title("Jing'an Atlas 静安图志")
-    st.caption(
-        "What the reports of Jing'an District promise and build — every feature links to the "
-        "sentence it comes from. Boundaries, roads and places © OpenStreetMap contributors (ODbL)."
+    clear_stale_selection(
+        st.session_state.get(panels.SELECTED), selection, *(layer.selection for layer in user)
     )
-    count = panels.count_line(len(selection), len(off_map), len(items))
+
+    found = focus = None
+    near = selection.iloc[:0]
+    if near_query:
+        found = geocoder_of(str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH)).resolve(near_query)
+        focus = nearby.focus_of(found, near_query, lang)
+        near_rows = nearby.near_table(metric_items(path, stamp)[keep], found, radius)
+        near = selection.loc[near_rows.index].assign(distance_m=near_rows["distance_m"])
+
+    st.html(NARROW_CSS)
+    st.title(i18n.t("app.title", lang))
+    st.container(key="page_caption").caption(i18n.t("app.caption", lang))
+    count = panels.count_line(len(selection), len(off_map), len(items), lang)
     st.sidebar.markdown(count)
     st.markdown(count)
 
@@ -232,16 +348,35 @@ def main() -> None:
     threads = None
     if show_threads:  # one feature per thread instead of one per mention
         threads = threadmap.thread_items(threadmap.thread_features(layers["threads"], selection))
-    explore(
-        View(layers, keep, filters, basemap, assets, url, present_of(path, stamp), user, threads)
+    link = viewstate.View(
+        filters=filters,
+        lang=lang,
+        basemap=basemap,
+        threads=show_threads,
+        near=near_query,
+        radius=radius,
+        keep_view=not fit,
     )
+    explore(
+        View(layers, keep, filters, basemap, assets, url, present_of(path, stamp), user, threads,
+             lang, fit, focus, link)
+    )  # fmt: skip
 
-    table_tab, chart_tab, off_tab = st.tabs(["Table", "Charts", f"Not on the map ({len(off_map)})"])
+    if near_query and found is not None:
+        nearby.panel(found, near_query, near, radius, lang)
+
+    table_tab, chart_tab, off_tab = st.tabs(
+        [
+            i18n.t("tabs.table", lang),
+            i18n.t("tabs.charts", lang),
+            i18n.t("tabs.not_drawn", lang, count=len(off_map)),
+        ]
+    )
     with table_tab:
         if len(selection) > TABLE_ROWS:
-            st.caption(f"The first {TABLE_ROWS:,} of {len(selection):,} rows; downloads hold all.")
+            st.caption(i18n.t("count.rows_cut", lang, shown=TABLE_ROWS, total=len(selection)))
         st.dataframe(
-            pd.DataFrame(table).rename(columns=TABLE_LABELS),
+            panels.table_words(table, selection["doc"].head(TABLE_ROWS), lang),
             hide_index=True,
             key=table_key,
             on_select="rerun",
@@ -249,20 +384,21 @@ def main() -> None:
         )
     with chart_tab:
         left, right = st.columns(2)
-        left.altair_chart(charts.year_kind_chart(selection), width="stretch")
-        right.altair_chart(charts.status_year_chart(selection), width="stretch")
+        left.altair_chart(charts.year_kind_chart(selection, lang), width="stretch")
+        right.altair_chart(charts.status_year_chart(selection, lang), width="stretch")
         by = st.radio(
-            "Count by", ["subdistrict", "zone"], horizontal=True, key="chart_by",
-            format_func=lambda b: "街道" if b == "subdistrict" else "functional zone",
+            i18n.t("charts.count_by", lang), ["subdistrict", "zone"], horizontal=True,
+            key="chart_by", format_func=lambda b: i18n.t(f"charts.by_{b}", lang),
         )  # fmt: skip
-        st.altair_chart(charts.area_kind_chart(selection, by), width="stretch")
+        st.altair_chart(charts.area_kind_chart(selection, by, lang), width="stretch")
         left, right = st.columns(2)
-        left.altair_chart(charts.plan_outcome_chart(selection, "year"), width="stretch")
-        right.altair_chart(charts.plan_outcome_chart(selection, "zone"), width="stretch")
+        left.altair_chart(charts.plan_outcome_chart(selection, "year", lang), width="stretch")
+        right.altair_chart(charts.plan_outcome_chart(selection, "zone", lang), width="stretch")
     with off_tab:
-        panels.not_drawn_list(off_map)
-    upload.report_panels(user, filters, TABLE_COLUMNS)
-    downloads(path, stamp, filters)
+        panels.not_drawn_list(off_map, lang)
+    upload.report_panels(user, filters, TABLE_COLUMNS, lang)
+
+    downloads(path, stamp, filters, lang)
 
 
 main()

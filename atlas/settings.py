@@ -46,6 +46,11 @@ class Settings:
     metric_crs: str = "EPSG:32651"
     #: the largest report file read (.txt/.docx/.pdf, CLI, build and page upload), in bytes
     max_report_bytes: int = 25 * 2**20
+    #: a .docx is a ZIP: what its parts may inflate to (`extract.docx_package`), per part
+    #: read, in all, and as a ratio of inflated to compressed bytes (a part over 1 MB)
+    max_docx_part_bytes: int = 32 * 2**20
+    max_docx_inflated_bytes: int = 40 * 2**20
+    max_docx_ratio: int = 100
     #: GDAL's GeoPackage timestamp, fixed so that identical inputs give identical files
     gpkg_date: str = "2026-01-01T00:00:00Z"
 

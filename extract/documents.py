@@ -27,14 +27,15 @@ import io
 import re
 import threading
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from atlas.files import megabytes, read_bounded
 from atlas.settings import settings
 
 from .decode import ReportError, decode_bytes, looks_binary
+from .docx_package import document_package, open_zip
 from .pdftables import page_text
 
 #: Formats `read_document` returns besides a text encoding.
@@ -92,9 +93,9 @@ def sniff(data: bytes) -> str:
 
 def _zip_has(data: bytes, member: str) -> bool:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_zip(data, "<zip>") as archive:
             return member in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except ReportError:
         return False
 
 
@@ -103,7 +104,9 @@ def read_document(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     encoding. Raises `ReportError` (one line naming ``name``) for anything it cannot read."""
     limit = settings.max_report_bytes
     if len(data) > limit:
-        raise _fail(name, f"file too large ({_mb(len(data))}; the limit is {_mb(limit)})")
+        raise _fail(
+            name, f"file too large ({megabytes(len(data))}; the limit is {megabytes(limit)})"
+        )
     kind = sniff(data)
     if kind == PDF:
         return pdf_text(data, name), PDF
@@ -123,21 +126,10 @@ def read_document(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
 
 
 def read_file(path: str | Path) -> tuple[str, str]:
-    """`read_document` of a file; the size limit is checked before the file is read."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > settings.max_report_bytes:
-            limit = _mb(settings.max_report_bytes)
-            raise _fail(str(path), f"file too large ({_mb(size)}; the limit is {limit})")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(str(path), f"cannot read ({exc.strerror or exc})") from None
+    """`read_document` of a file: only a regular file (not a FIFO, device or directory), and
+    never more than ``settings.max_report_bytes`` of it (`atlas.files.read_bounded`)."""
+    data = read_bounded(path, settings.max_report_bytes, ReportError)
     return read_document(data, str(path))
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f} MB"
 
 
 # --------------------------------------------------------------------------- .docx
@@ -148,8 +140,9 @@ def docx_text(data: bytes, name: str = "<bytes>") -> str:
     (content controls are opened; headers, footers and text boxes are not read)."""
     from docx import Document
 
+    package = document_package(data, name)  # within the inflate limits, main part only
     try:
-        document = Document(io.BytesIO(data))
+        document = Document(io.BytesIO(package))
         lines = list(_block_lines(document.element.body, document))
     except Exception as exc:  # zipfile, lxml, python-docx: all mean the same to a user
         raise _fail(name, f"corrupt or truncated .docx ({_one_line(exc)})") from None

@@ -10,7 +10,7 @@ import-linter contract in pyproject.toml, checked by `lint-imports`):
     io          read_atlas (GeoPackage or PostGIS), atomic file exports, the PostGIS store
     threads     one project followed across reports
     geocode     the offline geopy geocoder: types and protocols, parsing, index, steps, online
-    summary · filters · join · crs · schema   shared modules at the bottom
+    summary · filters · join · near · crs · schema   shared modules at the bottom
 
 The page (`app.py`, `mapview/`) and `bench/` import from here, not from the modules.
 """
@@ -67,6 +67,7 @@ from geo.join import (
     subdistricts_overlapping,
     zone_of,
 )
+from geo.near import DISTANCE, items_near, metric_point, to_metric
 from geo.pipeline import (
     BuildResult,
     UploadContext,
@@ -107,6 +108,7 @@ __all__ = [
     "ATLAS_LAYERS",
     "CRS",
     "DECIMALS",
+    "DISTANCE",
     "EXPORTERS",
     "ITEM_COLUMNS",
     "KINDS",
@@ -145,11 +147,13 @@ __all__ = [
     "gcj02_to_wgs84",
     "gdf_to_gcj02",
     "gdf_to_wgs84",
+    "items_near",
     "link_threads",
     "load_gazetteer",
     "load_gazetteer_file",
     "locate_items",
     "mask",
+    "metric_point",
     "normalise_name",
     "publication_order",
     "publish",
@@ -163,6 +167,7 @@ __all__ = [
     "summary",
     "thread_table",
     "timeline",
+    "to_metric",
     "upload_report",
     "validate",
     "wgs84_to_gcj02",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mapview import i18n
+
 
 @dataclass(frozen=True)
 class Basemap:
@@ -67,8 +69,15 @@ def get_basemap(key: str) -> Basemap:
         raise ValueError(f"unknown basemap {key!r}; choose one of {', '.join(BASEMAPS)}") from None
 
 
-def offline_label(roads: bool, water: bool) -> str:
+def offline_label(roads: bool, water: bool, lang: str = "en") -> str:
     """The offline basemap's label, promising only the reference lines the atlas has."""
-    lines = ["outlines", *(["roads"] if roads else []), *(["river"] if water else [])]
-    text = ", ".join(lines[:-1]) + " and " + lines[-1] if len(lines) > 1 else lines[0]
-    return f"Offline — {text} (no tiles)"
+    lines = [i18n.t("basemap.outlines", lang)]
+    lines += [i18n.t("basemap.roads", lang)] if roads else []
+    lines += [i18n.t("basemap.river", lang)] if water else []
+    sep = "、" if lang == "zh" else ", "
+    what = (
+        sep.join(lines[:-1]) + i18n.t("basemap.and", lang) + lines[-1]
+        if len(lines) > 1
+        else lines[0]
+    )
+    return i18n.t("basemap.offline", lang, what=what)

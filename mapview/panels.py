@@ -15,9 +15,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import PRECISION
 from geo import filters as flt
-from mapview import style
+from mapview import i18n
 from mapview.basemaps import BASEMAPS, DEFAULT_BASEMAP
 
 #: Widget keys of the filters (tests drive the widgets through them).
@@ -31,10 +30,15 @@ KEYS = {
     "zone": "f_zone",
     "text": "f_text",
     "basemap": "basemap",
+    "lang": "lang",
+    "fit": "map_fit",
 }
 #: Session state behind the widgets that Reset clears too (selection, table generation).
 SELECTED = "selected_id"
 TABLE_GENERATION = "_table_generation"
+#: Widget keys Reset sets back besides the filters: threads mode, the "near here" search.
+THREADS_KEY = "map_threads"
+NEAR_KEY = "near_query"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
@@ -88,17 +92,38 @@ def reset_filters(defaults: Mapping[str, Any]) -> None:
         st.session_state[key] = value
     if "f_outcome" in st.session_state:  # the outcome filter (mapview.timeline)
         st.session_state["f_outcome"] = []
+    st.session_state[THREADS_KEY] = False  # threads mode is a view of the selection: off too
+    st.session_state[NEAR_KEY] = ""
     st.session_state.pop(SELECTED, None)
     st.session_state.pop("_focus", None)
     st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1
 
 
-def sidebar(choices: Mapping[str, list], offline: str | None = None) -> tuple[flt.Filters, str]:
+def language_switch(default: str) -> str:
+    """中文 / English at the top of the sidebar; `default` (the link's, else the browser's
+    language) until the reader picks one."""
+    if st.session_state.get(KEYS["lang"]) not in i18n.LANGS:
+        st.session_state[KEYS["lang"]] = default
+    return str(
+        st.sidebar.segmented_control(
+            "Language 语言",
+            list(i18n.LANGS),
+            key=KEYS["lang"],
+            format_func=lambda code: i18n.word("lang", code, code),
+            label_visibility="collapsed",
+        )
+        or default
+    )
+
+
+def sidebar(
+    choices: Mapping[str, list], offline: str | None = None, lang: str = "en"
+) -> tuple[flt.Filters, str]:
     """Draw the filter sidebar over `filter_choices`; return the selection and the basemap key.
 
     `offline`: the offline basemap's label (what the atlas' reference layers can draw)."""
     bar = st.sidebar
-    bar.header("Filters")
+    bar.header(i18n.t("filters.header", lang))
     defaults = filter_defaults(choices)
     for key, value in defaults.items():  # widgets read their value from the state only
         if key not in st.session_state:
@@ -109,48 +134,69 @@ def sidebar(choices: Mapping[str, list], offline: str | None = None) -> tuple[fl
         lo, hi = st.session_state[KEYS["year"]]
         if not min(years) <= lo <= hi <= max(years):  # another atlas: a stale range
             st.session_state[KEYS["year"]] = defaults[KEYS["year"]]
-        lo, hi = bar.slider("Year", min(years), max(years), key=KEYS["year"])
+        lo, hi = bar.slider(i18n.t("filters.year", lang), min(years), max(years), key=KEYS["year"])
         if (lo, hi) != (min(years), max(years)):
             year_range = (int(lo), int(hi))
     elif years:
-        bar.caption(f"Year: {years[0]}")
+        bar.caption(i18n.t("filters.year_only", lang, year=years[0]))
 
-    def pick(column: str, label: str, fmt=str) -> tuple:
+    def pick(column: str, word: str | None = None) -> tuple:
         options = choices[column]
         key = KEYS[column]
         kept = [v for v in st.session_state[key] if v in options]
         if kept != list(st.session_state[key]):  # values of another atlas
             st.session_state[key] = kept
-        return tuple(bar.multiselect(label, options, key=key, format_func=fmt))
+        label = i18n.t(f"filters.{column}", lang)
+        shown = (lambda v: i18n.word(word, v, lang)) if word else str
+        return tuple(
+            bar.multiselect(
+                label,
+                options,
+                key=key,
+                format_func=shown,
+                placeholder=i18n.t("filters.choose", lang),
+            )
+        )
 
     filters = flt.Filters(
         year_range=year_range,
-        period=pick("period", "Period", lambda p: style.PERIOD_LABEL.get(p, p)),
-        kind=pick("kind", "Kind", style.kind_label),
-        category=pick("category", "Category"),
-        status=pick("status", "Status", style.status_label),
-        subdistrict=pick("subdistrict", "街道 (sub-district)"),
-        zone=pick("zone", "Functional zone (lies in)"),
-        text=bar.text_input("Search name, location and quote", key=KEYS["text"]).strip(),
+        period=pick("period", "period"),
+        kind=pick("kind", "kind"),
+        category=pick("category", "category"),
+        status=pick("status", "status"),
+        subdistrict=pick("subdistrict"),
+        zone=pick("zone"),
+        text=bar.text_input(i18n.t("filters.text", lang), key=KEYS["text"]).strip(),
     )
-    bar.button("Reset filters", on_click=reset_filters, args=(defaults,), key="reset")
-    bar.header("Basemap")
+    bar.button(
+        i18n.t("filters.reset", lang),
+        on_click=reset_filters,
+        args=(defaults,),
+        key="reset",
+        help=i18n.t("filters.reset_help", lang),
+    )
+    return filters, basemap_picker(offline, lang)
+
+
+def basemap_picker(offline: str | None, lang: str) -> str:
+    """The basemap radio (the offline one labelled with what the atlas can draw)."""
+    bar = st.sidebar
+    bar.header(i18n.t("basemap.header", lang))
     basemap = bar.radio(
-        "Basemap",
+        i18n.t("basemap.header", lang),
         list(BASEMAPS),
         index=list(BASEMAPS).index(DEFAULT_BASEMAP),
-        format_func=lambda k: offline if offline and BASEMAPS[k].offline else BASEMAPS[k].label,
+        format_func=lambda k: (
+            offline if offline and BASEMAPS[k].offline else i18n.word("basemap", k, lang)
+        ),
         key=KEYS["basemap"],
         label_visibility="collapsed",
     )
     if BASEMAPS[basemap].gcj02:
-        bar.caption(
-            "AMap tiles use GCJ-02: the features are shifted to GCJ-02 for this basemap only; "
-            "the table and downloads stay WGS84."
-        )
+        bar.caption(i18n.t("basemap.gcj02", lang))
     elif not BASEMAPS[basemap].offline:
-        bar.caption("Tiles need internet access; the outlines draw without it.")
-    return filters, basemap
+        bar.caption(i18n.t("basemap.online", lang))
+    return basemap
 
 
 def cli_command(filters: flt.Filters, output: str = "selection.geojson") -> str:
@@ -160,59 +206,117 @@ def cli_command(filters: flt.Filters, output: str = "selection.geojson") -> str:
                        *flt.filter_arguments(filters)])  # fmt: skip
 
 
-def count_line(matching: int, not_drawn: int, total: int) -> str:
-    return (
-        f"**{matching}** of {total} items match · **{not_drawn}** of them not on the map "
-        "(listed below with the reason)"
-    )
+#: Columns of codes the tables show as words (the downloads keep the codes).
+WORD_COLUMNS = ("kind", "status", "category", "period", "precision", "method", "outcome")
 
 
-def item_details(row: Mapping) -> None:
+def table_words(table: pd.DataFrame, docs: pd.Series, lang: str) -> pd.DataFrame:
+    """The table as the page shows it: words for codes, report titles with their year (`docs`:
+    the rows' report files), headers in `lang` (the selection and downloads keep the codes)."""
+    shown = pd.DataFrame(table).copy()
+    for column in (c for c in WORD_COLUMNS if c in shown.columns):
+        words = {c: i18n.word(column, c, lang) for c in shown[column].dropna().unique()}
+        shown[column] = shown[column].astype(object).map(words)
+    pairs = zip(table["doc_title"], docs, strict=True)
+    shown["doc_title"] = [i18n.report_title(t, d) for t, d in pairs]
+    return shown.rename(columns={c: i18n.t(f"column.{c}", lang) for c in shown.columns})
+
+
+def count_line(matching: int, not_drawn: int, total: int, lang: str = "en") -> str:
+    return i18n.t("count.line", lang, matching=matching, not_drawn=not_drawn, total=total)
+
+
+def _or_dash(value: object) -> str:
+    return md_escape(value) or "–"
+
+
+def item_details(row: Mapping, lang: str = "en") -> None:
     """Everything the atlas knows about one item, with its source sentence."""
     st.markdown(f"#### {md_escape(row.get('name'))}")
     year = row.get("year")
     meta = [
-        style.kind_label(row.get("kind")),
-        md_escape(row.get("category")),
+        i18n.word("kind", row.get("kind"), lang),
+        md_escape(i18n.word("category", row.get("category"), lang)),
         "" if pd.isna(year) else str(int(year)),
-        style.status_label(row.get("status")),
-        md_escape(style.PERIOD_LABEL.get(str(row.get("period")), row.get("period"))),
+        i18n.word("status", row.get("status"), lang),
+        md_escape(i18n.word("period", row.get("period"), lang)),
     ]
     st.markdown(" · ".join(m for m in meta if m))
     st.markdown("> " + md_escape(row.get("quote")))
     precision = row.get("precision")
-    where = (
-        "unlocated"
-        if pd.isna(precision)
-        else f"precision {int(precision)} — {PRECISION.get(int(precision), '')}"
-    )
+    if pd.isna(precision):
+        where = i18n.t("details.unlocated", lang)
+    else:
+        where = i18n.t(
+            "details.precision",
+            lang,
+            code=int(precision),
+            word=i18n.word("precision", precision, lang),
+        )
+        radius = row.get("uncertainty_m")
+        if radius is not None and not pd.isna(radius) and float(radius) > 0:
+            where += "; " + i18n.t("details.uncertainty", lang, metres=float(radius))
+    title = i18n.report_title(row.get("doc_title"), row.get("doc"))
     lines = [
-        f"Source: {md_escape(row.get('doc_title') or row.get('doc'))}",
-        f"Location text: {md_escape(row.get('location'))}",
-        f"Placed: {md_escape(where)} ({md_escape(row.get('method'))})",
-        f"街道: {md_escape(row.get('subdistrict')) or '–'} · zone: "
-        f"{md_escape(row.get('zone')) or '–'}",
-        f"id: {md_escape(row.get('id'))}",
+        i18n.t("details.source", lang, doc=md_escape(title)),
+        i18n.t("details.location", lang, location=md_escape(row.get("location"))),
+        i18n.t(
+            "details.placed",
+            lang,
+            where=md_escape(where),
+            method=md_escape(i18n.word("method", row.get("method"), lang)),
+        ),
+        i18n.t(
+            "details.areas",
+            lang,
+            subdistrict=_or_dash(row.get("subdistrict")),
+            zone=_or_dash(row.get("zone")),
+        ),
+        i18n.t("details.id", lang, id=md_escape(row.get("id"))),
     ]
+    if isinstance(row.get("outcome"), str) and row.get("outcome"):
+        outcome = i18n.word("outcome", row.get("outcome"), lang)
+        lines.insert(3, i18n.t("details.outcome", lang, outcome=md_escape(outcome)))
     st.markdown("  \n".join(lines))
 
 
-def not_drawn_list(rows: pd.DataFrame) -> None:
+#: The reasons `mapview.payload.draw_reasons` gives (English), → the vocabulary's key and the
+#: values it names; a test checks that every reason it can give is translated.
+_REASONS = (
+    (re.compile(r"^unlocated\b"), "reason.unlocated"),
+    (re.compile(r"^geometry type (?P<type>.+) is not drawn$"), "reason.geometry_type"),
+    (
+        re.compile(r"^unknown kind (?P<kind>.+): the map draws (?P<known>.+)$"),
+        "reason.unknown_kind",
+    ),
+)
+
+
+def reason_words(row: Mapping, lang: str) -> str:
+    """Why an item is not on the map, in `lang` (the `reason` of `payload.not_drawn`)."""
+    reason = str(row.get("reason") or "")
+    for pattern, key in _REASONS:
+        match = pattern.match(reason)
+        if match:
+            return i18n.t(key, lang, **match.groupdict())
+    return reason
+
+
+def not_drawn_list(rows: pd.DataFrame, lang: str = "en") -> None:
     """Items the map cannot draw (unlocated, unknown kind …), each with its reason and quote,
     so none silently disappears."""
     if rows.empty:
-        st.caption("Every matching item is on the map.")
+        st.caption(i18n.t("not_drawn.all_drawn", lang))
         return
-    st.caption(
-        f"{len(rows)} matching items are not on the map; they are kept in the data and the "
-        "downloads (unlocated ones with an empty geometry)."
-    )
+    st.caption(i18n.t("not_drawn.intro", lang, count=len(rows)))
     for row in rows.to_dict("records"):
         year = row.get("year")
         when = "" if pd.isna(year) else f", {int(year)}"
+        title = i18n.report_title(row.get("doc_title"), row.get("doc"))
+        location = i18n.t("not_drawn.location", lang, location=_or_dash(row.get("location")))
         st.markdown(
-            f"**{md_escape(row.get('name'))}** — {md_escape(row.get('doc_title'))}{when}"
-            f" · location: {md_escape(row.get('location')) or '–'}  \n"
-            f"*{md_escape(row.get('reason'))}*  \n"
+            f"**{md_escape(row.get('name'))}** — {md_escape(title)}{when}"
+            f" · {location}  \n"
+            f"*{md_escape(reason_words(row, lang))}*  \n"
             f"> {md_escape(row.get('quote'))}"
         )

@@ -2,7 +2,13 @@
 the "show threads instead of mentions" switch.
 
 `timeline_html` is pure (rows in, escaped HTML out) so tests can read it; the `render_*` and
-widget functions are thin Streamlit wrappers that `app.py` calls in one line each.
+widget functions are thin Streamlit wrappers that `app.py` calls in one line each. Every word
+comes from the page's vocabulary (`mapview.i18n`) in the reader's language.
+
+A timeline is ordered by the date of the report (what was said when) and each entry leads with
+that report — its year and title — while the year a statement is *about* is shown apart
+("about 2026 · plan"): a 2022 five-year target belongs between the 2022 and 2024 reports,
+not after a 2023 review.
 """
 
 from __future__ import annotations
@@ -15,22 +21,21 @@ import pandas as pd
 import streamlit as st
 
 from geo import OUTCOMES, timeline
-from mapview import style
+from mapview import i18n
 
 #: Widget keys (tests drive the widgets through them).
 KEYS = {"outcome": "f_outcome", "threads": "map_threads"}
+#: The bilingual outcome words ("delivered 已兑现"): the map's defaults when no language is given.
 OUTCOME_LABEL: dict[str, str] = {
-    "delivered": "delivered 已兑现",
-    "in_progress": "in progress 推进中",
-    "replanned": "replanned 再计划",
-    "no_later_mention": "no later mention 未再提及",
+    o: f"{i18n.word('outcome', o, 'en')} {i18n.word('outcome', o, 'zh')}" for o in OUTCOMES
 }
 
 _CSS = (
     "<style>.atlas-timeline{list-style:none;padding-left:0;margin:0}"
     ".atlas-timeline li{border-left:3px solid #ccc;padding:2px 0 6px 8px;margin:0}"
     ".atlas-timeline li.current{border-left-color:#0072B2;background:#eef5fb}"
-    ".atlas-timeline .when{font-weight:600}.atlas-timeline q{color:#444}</style>"
+    ".atlas-timeline .when{font-weight:600}.atlas-timeline .about{color:#555}"
+    ".atlas-timeline q{color:#444}</style>"
 )
 
 
@@ -40,67 +45,80 @@ def _text(value: object) -> str:
     return html.escape(" ".join(str(value).split()), quote=True)
 
 
-def outcome_label(outcome: object) -> str:
-    return OUTCOME_LABEL.get(str(outcome), str(outcome))
+def outcome_label(outcome: object, lang: str = "en") -> str:
+    return i18n.word("outcome", outcome, lang)
 
 
-def timeline_html(mentions: pd.DataFrame, current_id: object = None) -> str:
-    """An ordered list, one entry per mention (year, report, period, status → outcome, quote),
+def _year(value: object) -> str:
+    return "" if _text(value) == "" else str(int(str(value).split(".")[0]))
+
+
+def timeline_html(mentions: pd.DataFrame, current_id: object = None, lang: str = "en") -> str:
+    """An ordered list, one entry per mention in report order: the report (its year, its
+    title), then what the statement is about (year, period), status → outcome and the quote;
     the `current_id` one marked `class="current"`. Every string is HTML-escaped."""
     entries = []
     for row in mentions.to_dict("records"):
-        year = row.get("year")
-        when = "" if pd.isna(year) else str(int(year))
-        status = style.status_label(row.get("status"))
+        report_year = i18n.doc_year(row.get("doc"))
+        title = i18n.report_title(row.get("doc_title"), row.get("doc"))
+        status = i18n.word("status", row.get("status"), lang)
         if _text(row.get("outcome")):
-            status += f" → {outcome_label(row.get('outcome'))}"
-        period = style.PERIOD_LABEL.get(str(row.get("period")), row.get("period"))
+            status += f" → {outcome_label(row.get('outcome'), lang)}"
+        about = " · ".join(
+            p
+            for p in (
+                i18n.t("thread.about", lang, year=_year(row.get("year")))
+                if _year(row.get("year"))
+                else "",
+                i18n.word("period", row.get("period"), lang),
+            )
+            if p
+        )
         current = ' class="current"' if str(row.get("id")) == str(current_id) else ""
         entries.append(
-            f"<li{current}><span class='when'>{_text(when)}</span> · "
-            f"{_text(row.get('doc_title') or row.get('doc'))} · {_text(period)} · "
+            f"<li{current}><span class='when'>{_text(report_year or '')}</span> "
+            f"{_text(title)}<br><span class='about'>{_text(about)}</span> · "
             f"<b>{_text(status)}</b><br><q>{_text(row.get('quote'))}</q></li>"
         )
     return f"{_CSS}<ol class='atlas-timeline'>{''.join(entries)}</ol>"
 
 
-def thread_summary(thread: Mapping) -> str:
+def thread_summary(thread: Mapping, lang: str = "en") -> str:
     """One escaped line: label, mentions in reports, years, latest status, outcome."""
     outcome = thread.get("outcome")
     parts = [
         f"<b>{_text(thread.get('label'))}</b>",
-        f"{_text(thread.get('mentions'))} mentions in {_text(thread.get('reports'))} reports",
+        _text(
+            i18n.t(
+                "thread.summary",
+                lang,
+                mentions=thread.get("mentions"),
+                reports=thread.get("reports"),
+            )
+        ),
         f"{_text(thread.get('first_year'))}–{_text(thread.get('last_year'))}",
-        f"latest: {_text(style.status_label(thread.get('latest_status')))}",
+        _text(
+            i18n.t(
+                "thread.latest", lang, status=i18n.word("status", thread.get("latest_status"), lang)
+            )
+        ),
     ]
     if _text(outcome):
-        parts.append(f"first plan: {_text(outcome_label(outcome))}")
+        parts.append(_text(i18n.t("thread.first_plan", lang, outcome=outcome_label(outcome, lang))))
     return " · ".join(parts)
 
 
-#: Why a near miss was kept apart (`geo.threads.rules.apart_reason`), as the panel says it.
-APART = {
-    "road_vs_other": "a road and what lies on it",
-    "different_kind": "another kind of thing",
-    "different_subdistrict": "placed in another 街道",
-    "different_part": "another part, phase or number",
-    "different_address": "another address",
-    "different_head": "another kind of thing on the same place",
-    "facility_or_part": "a facility or part of it",
-}
-
-
-def _near(candidate: Mapping) -> str:
-    """One near miss: its label, score and, for a refusal, why it was kept apart."""
+def _near(candidate: Mapping, lang: str) -> str:
+    """One near miss: its label, score and, for a refusal, why it was kept apart (the reason
+    of `geo.threads.rules.apart_reason`, in words)."""
     rule = str(candidate.get("rule") or "")
-    why = APART.get(rule.removeprefix("apart:"), "") if rule.startswith("apart:") else ""
+    why = i18n.word("apart", rule.removeprefix("apart:"), lang) if rule.startswith("apart:") else ""
     score = f"{float(candidate.get('score', 0)):.2f}"
-    return (
-        f"{_text(candidate.get('label'))} ({score}{'; kept apart: ' + _text(why) if why else ''})"
-    )
+    apart = "; " + _text(i18n.t("thread.kept_apart", lang, why=why)) if why else ""
+    return f"{_text(candidate.get('label'))} ({score}{apart})"
 
 
-def candidates_html(thread: Mapping) -> str:
+def candidates_html(thread: Mapping, lang: str = "en") -> str:
     """The near links not made ("possibly the same as …", with scores and the reason a refusal
     gives), escaped; "" if none."""
     try:
@@ -109,42 +127,47 @@ def candidates_html(thread: Mapping) -> str:
         return ""
     if not near:
         return ""
-    shown = ", ".join(_near(c) for c in near[:5])
-    return f"<small>Not linked, possibly related: {shown}</small>"
+    shown = ", ".join(_near(c, lang) for c in near[:5])
+    return f"<small>{_text(i18n.t('thread.not_linked', lang))} {shown}</small>"
 
 
-def render_thread(items: pd.DataFrame, threads: pd.DataFrame, row: Mapping) -> None:
+def render_thread(
+    items: pd.DataFrame, threads: pd.DataFrame, row: Mapping, lang: str = "en"
+) -> None:
     """The item panel's thread: a summary line and the timeline with this item highlighted."""
     thread_id = row.get("thread")
     if not _text(thread_id):
         return
-    st.markdown("##### Thread — the story across reports")
+    st.markdown(f"##### {i18n.t('thread.header', lang)}")
     match = threads[threads["thread"] == thread_id] if "thread" in threads.columns else threads
     if len(match):
-        st.html(thread_summary(match.iloc[0].to_dict()))
-    st.html(timeline_html(timeline(items, str(thread_id)), row.get("id")))
+        st.html(thread_summary(match.iloc[0].to_dict(), lang))
+    st.html(timeline_html(timeline(items, str(thread_id)), row.get("id"), lang))
     if len(match):
-        near = candidates_html(match.iloc[0].to_dict())
+        near = candidates_html(match.iloc[0].to_dict(), lang)
         if near:
             st.html(near)
 
 
-def outcome_filter(items: pd.DataFrame) -> tuple[str, ...]:
+def outcome_filter(items: pd.DataFrame, lang: str = "en") -> tuple[str, ...]:
     """Sidebar multiselect of outcomes (every outcome offered, in schema order)."""
     return tuple(
         st.sidebar.multiselect(
-            "Outcome of plans", list(OUTCOMES), key=KEYS["outcome"], format_func=outcome_label
+            i18n.t("filters.outcome", lang),
+            list(OUTCOMES),
+            key=KEYS["outcome"],
+            format_func=lambda o: outcome_label(o, lang),
+            placeholder=i18n.t("filters.choose", lang),
         )
     )
 
 
-def threads_toggle() -> bool:
+def threads_toggle(lang: str = "en") -> bool:
     """Sidebar switch: one marker per thread (styled by outcome) instead of one per mention."""
     return bool(
         st.sidebar.toggle(
-            "Show threads instead of mentions",
+            i18n.t("filters.threads", lang),
             key=KEYS["threads"],
-            help="A place mentioned in five reports is one marker, coloured by what became of "
-            "its first plan.",
+            help=i18n.t("filters.threads_help", lang),
         )
     )

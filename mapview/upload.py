@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -25,7 +26,7 @@ import streamlit as st
 from atlas.errors import AtlasError
 from geo import UploadContext, UploadResult, export_csv_bytes, export_geojson_bytes, upload_report
 from geo import filters as flt
-from mapview import panels
+from mapview import i18n, panels
 from mapview.payload import not_drawn
 
 #: Widget key of the uploader (tests drive it through it).
@@ -77,18 +78,39 @@ def _process(name: str, data: bytes, context: UploadContext) -> UploadResult | s
     return result
 
 
+def distinct_uploads(files: Sequence[Any]) -> tuple[list[tuple[str, bytes, str]], list[str]]:
+    """(name, content, sha256) of each distinct upload, in order, and the names of the files
+    whose content was already there: the same report dropped twice is one layer, not two
+    identical ones (whatever its second name)."""
+    seen: set[str] = set()
+    kept: list[tuple[str, bytes, str]] = []
+    repeated: list[str] = []
+    for upload in files:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            repeated.append(str(upload.name))
+            continue
+        seen.add(digest)
+        kept.append((str(upload.name), data, digest))
+    return kept, repeated
+
+
 def sidebar(
-    gazetteer_path: Path, gazetteer_stamp: float, atlas_key: str, atlas: Mapping
+    gazetteer_path: Path,
+    gazetteer_stamp: float,
+    atlas_key: str,
+    atlas: Mapping,
+    lang: str = "en",
 ) -> list[UploadResult]:
     """The uploader; returns the reports read (errors are shown in the sidebar)."""
     bar = st.sidebar
-    bar.header("Your report")
+    bar.header(i18n.t("upload.header", lang))
     files = bar.file_uploader(
-        "Drop a report (.txt, .docx or .pdf with text) to see its items on the map",
+        i18n.t("upload.drop", lang),
         accept_multiple_files=True,
         key=KEY,
-        help="Read, extracted and placed in memory only: nothing is added to the atlas. "
-        "To keep it, copy it to data/raw/ and run `make build`.",
+        help=i18n.t("upload.help", lang),
     )
     if not files:
         st.session_state.pop(_CACHE, None)
@@ -99,12 +121,14 @@ def sidebar(
     context = upload_context(str(gazetteer_path), gazetteer_stamp, atlas_key, atlas)
     cache: dict = st.session_state.setdefault(_CACHE, {})
     results, keep = [], set()
-    for upload in files:
-        data = upload.getvalue()
-        key = (upload.name, hashlib.sha256(data).hexdigest())
+    distinct, repeated = distinct_uploads(files)
+    for name in repeated:
+        bar.caption(i18n.t("upload.duplicate", lang, name=panels.md_escape(name)))
+    for name, data, digest in distinct:
+        key = (name, digest)
         keep.add(key)
         if key not in cache:
-            cache[key] = _process(upload.name, data, context)
+            cache[key] = _process(name, data, context)
         outcome = cache[key]
         if isinstance(outcome, str):
             bar.error(outcome)
@@ -115,18 +139,19 @@ def sidebar(
     return results
 
 
-def user_layers(results: Sequence[UploadResult], filters: flt.Filters) -> list[UserLayer]:
-    """Each report's drawable items under the page's filters; two reports with one title are
-    told apart by their file names."""
-    titles = Counter(r.label for r in results)
-    return [
-        UserLayer(
-            r.label if titles[r.label] == 1 else f"{r.label} ({r.name})",
-            r,
-            flt.apply_filters(r.drawable, filters),
-        )
-        for r in results
-    ]
+def user_layers(
+    results: Sequence[UploadResult], filters: flt.Filters, lang: str = "en"
+) -> list[UserLayer]:
+    """Each report's drawable items under the page's filters, labelled "your report: <title>"
+    in `lang`; two reports with one title are told apart by their file names."""
+    titles = Counter(r.title for r in results)
+    layers = []
+    for r in results:
+        label = i18n.t("upload.layer", lang, title=r.title)
+        if titles[r.title] > 1:
+            label = f"{label} ({r.name})"
+        layers.append(UserLayer(label, r, flt.apply_filters(r.drawable, filters)))
+    return layers
 
 
 def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: object) -> pd.DataFrame:
@@ -139,17 +164,17 @@ def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: obje
 
 
 def report_panels(
-    layers: Sequence[UserLayer], filters: flt.Filters, columns: Sequence[str]
+    layers: Sequence[UserLayer], filters: flt.Filters, columns: Sequence[str], lang: str = "en"
 ) -> None:
     """Below the map: per report, its count, the district check, table, unlocated list and
     downloads (the same export functions as the atlas, with the same filters)."""
     for index, layer in enumerate(layers):
         with st.container(key=f"byo_report_{index}"):
-            _report_panel(index, layer, filters, columns)
+            _report_panel(index, layer, filters, columns, lang)
 
 
 def _report_panel(
-    index: int, layer: UserLayer, filters: flt.Filters, columns: Sequence[str]
+    index: int, layer: UserLayer, filters: flt.Filters, columns: Sequence[str], lang: str
 ) -> None:
     """One report: heading, district check, count, table, unlocated list, downloads."""
     result, selection = layer.result, layer.selection
@@ -158,24 +183,33 @@ def _report_panel(
         st.warning(result.district.message)
     located = ~(selection.geometry.isna() | selection.geometry.is_empty)
     st.markdown(
-        panels.count_line(len(selection), int((~located).sum()), len(result.drawable))
-        + f" · read as {panels.md_escape(result.format)} in {result.timings.total:.1f} s"
+        panels.count_line(len(selection), int((~located).sum()), len(result.drawable), lang)
+        + " · "
+        + i18n.t(
+            "upload.read_as",
+            lang,
+            format=panels.md_escape(result.format),
+            seconds=result.timings.total,
+        )
     )
     table_tab, unlocated_tab = st.tabs(
-        [f"Table ({len(selection)})", f"Unlocated ({int((~located).sum())})"]
+        [
+            i18n.t("upload.table", lang, count=len(selection)),
+            i18n.t("upload.unlocated", lang, count=int((~located).sum())),
+        ]
     )
     with table_tab:
         st.dataframe(
-            pd.DataFrame(selection.reindex(columns=list(columns))),
+            panels.table_words(selection.reindex(columns=list(columns)), selection["doc"], lang),
             hide_index=True,
             key=f"byo_table_{index}",
         )
     with unlocated_tab:
-        panels.not_drawn_list(not_drawn(selection))
-    _downloads(result, filters, index)
+        panels.not_drawn_list(not_drawn(selection), lang)
+    _downloads(result, filters, index, lang)
 
 
-def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
+def _downloads(result: UploadResult, filters: flt.Filters, index: int, lang: str) -> None:
     stem = Path(result.name).stem or "report"
     left, middle, right = st.columns(3)
     for column, (label, export, ext, mime) in zip(
@@ -187,7 +221,7 @@ def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
         strict=True,
     ):
         column.download_button(
-            f"Download {label}",
+            i18n.t("upload.download", lang, format=label),
             functools.partial(export, result.drawable, filters),
             f"{stem}.{ext}",
             mime,
@@ -195,7 +229,7 @@ def _downloads(result: UploadResult, filters: flt.Filters, index: int) -> None:
             on_click="ignore",
         )
     right.download_button(
-        "Text as read (.txt)",
+        i18n.t("upload.text", lang),
         result.text.encode("utf-8"),
         f"{result.name}.txt",
         "text/plain",

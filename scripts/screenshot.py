@@ -1,11 +1,12 @@
 """Take docs/screenshot.png: the app on the shipped atlas in headless Debian Chromium (offline).
 
-    .venv/bin/python scripts/screenshot.py [--item ID] [-o docs/screenshot.png]
+    .venv/bin/python scripts/screenshot.py [--item ID] [--lang zh|en] [-o docs/screenshot.png]
 
-Opens the page, waits for the map, opens the popup of one located item (by default the first
-precisely placed project drawn outside a cluster) to show a source sentence, and saves a
-full-page screenshot at 1400 px wide. Refuses to run without a CJK font (`fc-list :lang=zh`;
-`bash scripts/ensure-chromium.sh` installs Debian's fonts-noto-cjk): Chinese would be boxes.
+Opens the page (in Chinese unless `--lang en`, with a browser locale to match), waits for the
+map, opens the popup of one located item (by default the first precisely placed project drawn
+outside a cluster) to show a source sentence, and saves a full-page screenshot at 1400 px wide.
+Refuses to run without a CJK font (`fc-list :lang=zh`; `bash scripts/ensure-chromium.sh`
+installs Debian's fonts-noto-cjk): Chinese would be boxes.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--atlas", type=Path, default=Path(settings.atlas_path))
     parser.add_argument("--item", help="id of the item to click (default: a located project)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="the page's language")
     args = parser.parse_args(argv)
     if not cjk_fonts():
         print(
@@ -63,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ids = [args.item] if args.item else candidates(args.atlas)
     with streamlit_app({"ATLAS_PATH": str(args.atlas)}) as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        locale = "zh-CN" if args.lang == "zh" else "en-US"
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
         page.set_default_timeout(60_000)
-        page.goto(url, wait_until="domcontentloaded")
+        page.goto(f"{url}/?lang={args.lang}", wait_until="domcontentloaded")
         counts = wait_for_map(page)
         print(f"map drawn: {counts}", file=sys.stderr)
         container = map_container(page)

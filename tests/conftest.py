@@ -133,3 +133,19 @@ def pdf_fonts() -> object:
         if in_ci():
             pytest.fail(str(exc))
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Any]:
+    """One throw-away PostgreSQL + PostGIS server for the session (`geo.testing.localpg`); in
+    CI a missing PostgreSQL fails, elsewhere it skips with the reason."""
+    from geo.testing.localpg import LocalPostgres, PostgresUnavailable
+
+    try:
+        server = LocalPostgres()
+    except PostgresUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"PostGIS tests cannot run in CI: {exc} (scripts/ensure-postgis.sh)")
+        pytest.skip(f"{exc}: run scripts/ensure-postgis.sh (make test does)")
+    with server:
+        yield server

@@ -7,8 +7,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Mapping
+
+import geopandas as gpd
 
 from atlas.cli import run
+from geo.io.sanity import notes_of
 
 #: what `python -m geo --help` says first
 DESCRIPTION = "`python -m geo COMMAND`: one sub-command per module, imported only when used."
@@ -22,6 +26,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "track": ("geo.cli.track", "print a thread's timeline: one project across reports"),
     "publish": ("geo.cli.publish", "publish the atlas to PostgreSQL/PostGIS tables"),
 }
+
+
+def print_notes(layers: Mapping[str, gpd.GeoDataFrame]) -> None:
+    """What `geo.io.sanity` changed in the atlas read (rows unlocated, names cut), one
+    `note:` line each on stderr: the output is written, and the user knows what it lacks."""
+    for note in notes_of(layers):
+        print(f"note: {note}", file=sys.stderr)
 
 
 def dispatch(argv: list[str] | None = None) -> int:

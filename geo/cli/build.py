@@ -7,18 +7,25 @@ import sys
 
 import geopandas as gpd
 
-from geo.pipeline.build import run_build
+from geo.pipeline.build import EMPTY_ATTR, run_build
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", default=None, help="directory of the reports (data/raw)")
     parser.add_argument("--gazetteer", default=None, help="gazetteer.gpkg (data/)")
     parser.add_argument("--out", default=None, help="directory for atlas.gpkg/.geojson (data/)")
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="build even when a report gives no items (it is named on stderr); default: stop",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     """Build and write the atlas; errors are raised (`atlas.cli.run` prints them)."""
-    result = run_build(args.raw, args.gazetteer, args.out)
+    result = run_build(args.raw, args.gazetteer, args.out, allow_empty=args.allow_empty)
+    for empty in result.layers["items"].attrs.get(EMPTY_ATTR, []):
+        print(f"note: no items from {empty}: built without it (--allow-empty)", file=sys.stderr)
     print(describe(result.layers["items"]), file=sys.stderr)
     print(f"timings: {result.timings}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in result.paths), file=sys.stderr)

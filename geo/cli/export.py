@@ -9,6 +9,7 @@ import geopandas as gpd
 
 from atlas.errors import UsageError
 from geo import filters as flt
+from geo.cli import print_notes
 from geo.io.export import (
     FORMATS,
     STDOUT,
@@ -29,8 +30,11 @@ def cli_selection(
 
     From PostGIS the filters run in SQL, so only the selected items are read."""
     if is_url(args.atlas):
-        return select(args.atlas, flt.filters_from_args(args))
+        layers, filters = select(args.atlas, flt.filters_from_args(args))
+        print_notes(layers)
+        return layers, filters
     layers = read_atlas(args.atlas)
+    print_notes(layers)
     filters = canonical_areas(flt.filters_from_args(args), layers)
     flt.validate(layers["items"], filters, filter_vocabulary(layers))
     return layers, filters

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from atlas.settings import settings
+from geo.cli import print_notes
 from geo.io.read import read_atlas
 from geo.io.store import (
     DEFAULT_SCHEMA,
@@ -31,8 +32,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     if not is_url(args.dsn):
-        raise StoreError(f"--dsn must be a postgresql:// URL, not {shown(args.dsn)!r}")
+        raise StoreError(
+            f"--dsn must be a URL, postgresql://user@host:port/db, not {shown(args.dsn)!r}"
+        )
     layers = read_atlas(args.atlas)
+    print_notes(layers)
     result = publish(
         layers, args.dsn, args.schema, source=shown(args.atlas), commit=source_commit()
     )

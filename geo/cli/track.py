@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from geo.cli import print_notes
 from geo.io.read import read_atlas
 from geo.threads.track import format_timeline, listing, select_threads
 
@@ -18,6 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     layers = read_atlas(args.atlas)
+    print_notes(layers)
     items, threads = layers["items"], layers["threads"]
     if not args.thread and not args.name:
         sys.stdout.write("".join(line + "\n" for line in listing(threads)))

@@ -3,6 +3,7 @@ vocabulary a selection is checked against."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -12,11 +13,14 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from atlas.dsn import is_conninfo, shown
 from atlas.errors import DataError
+from atlas.files import regular_file
 from atlas.settings import settings
 from geo import filters as flt
 from geo.io import store
-from geo.io.export import ExportError, PathArg, _reason
+from geo.io.atomic import ExportError, PathArg, _reason
+from geo.io.sanity import district_box, keep_notes, sanitise
 from geo.schema import (
     ATLAS_LAYERS,
     CRS,
@@ -36,36 +40,28 @@ LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
 
 def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The layers of an atlas GeoPackage or PostGIS URL (`geo.io.store`; default
-    `settings.atlas_path`); `items` conformed to the schema and in row order. A missing, corrupt
-    or incomplete file is an `ExportError`."""
+    `settings.atlas_path`); `items` conformed to the schema and in row order, every layer
+    checked by `geo.io.sanity` (its notes: `notes_of`). A missing, corrupt, incomplete or
+    misplaced atlas is a `DataError` (`ExportError` for a file)."""
     path = settings.atlas_path if path is None else path
     if store.is_url(path):
-        return with_threads(store.read_atlas(str(path)))
-    if not Path(path).is_file():
+        layers = sanitise(store.read_atlas(str(path)), shown(path), district_box())
+        return keep_notes(layers, with_threads(layers))
+    if is_conninfo(str(path)):
+        raise DataError(
+            f"cannot read atlas {shown(path)}: a key=value connection string; "
+            "write it as a URL, postgresql://user@host:port/db"
+        )
+    if not Path(path).exists():
         raise ExportError(f"cannot read atlas {path}: no such file")
+    regular_file(path, ExportError)  # not a FIFO, a device or a directory
     try:
-        present = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
+        with warnings.catch_warnings():  # NaN/inf coordinates: found and noted by `sanitise`
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers, declared = _read_layers(path)
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         why = f"not a readable GeoPackage ({_reason(exc)})"
         raise ExportError(f"cannot read atlas {path}: {why}") from exc
-    if "items" not in present:
-        shown = ", ".join(sorted(present)) or "none"
-        raise ExportError(f"cannot read atlas {path}: it has no 'items' layer (layers: {shown})")
-    is_file = True
-    try:
-        required = ("subdistricts", "zones", "district")  # threads are derived, roads optional
-        absent = [name for name in required if is_file and name not in present]
-        if absent:
-            raise ExportError(f"cannot read atlas {path}: layers missing: {', '.join(absent)}")
-        layers = {
-            name: gpd.read_file(path, layer=name)
-            if name in present
-            else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
-            for name in ATLAS_LAYERS
-            if name in present or name in OPTIONAL_ATLAS_LAYERS
-        }
-    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise ExportError(f"cannot read atlas {path}: {_reason(exc)}") from exc
     columns = layers["items"].columns
     missing = [c for c in ITEM_COLUMNS if c not in columns and c not in LATER_COLUMNS]
     if missing:
@@ -73,10 +69,34 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
         raise ExportError(f"cannot read atlas {path}: the items layer lacks column(s) {lacks}")
     built_before_threads = "thread" not in columns
     try:
-        layers["items"] = conform_items(layers["items"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers["items"] = conform_items(layers["items"])
     except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
         raise ExportError(f"cannot read atlas {path}: malformed items: {_reason(exc)}") from exc
-    return with_threads(layers, relink=built_before_threads)
+    layers = sanitise(layers, str(path), district_box(), declared)
+    return keep_notes(layers, with_threads(layers, relink=built_before_threads))
+
+
+def _read_layers(path: PathArg) -> tuple[dict[str, gpd.GeoDataFrame], str | None]:
+    """Every atlas layer of the GeoPackage `path`, and the CRS its items declare."""
+    present = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
+    if "items" not in present:
+        listed = ", ".join(sorted(present)) or "none"
+        raise ExportError(f"cannot read atlas {path}: it has no 'items' layer (layers: {listed})")
+    required = ("subdistricts", "zones", "district")  # threads are derived, roads optional
+    absent = [name for name in required if name not in present]
+    if absent:
+        raise ExportError(f"cannot read atlas {path}: layers missing: {', '.join(absent)}")
+    layers = {
+        name: gpd.read_file(path, layer=name)
+        if name in present
+        else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+        for name in ATLAS_LAYERS
+        if name in present or name in OPTIONAL_ATLAS_LAYERS
+    }
+    crs = layers["items"].crs
+    return layers, (crs.to_string() if crs is not None else None)
 
 
 def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
@@ -135,4 +155,5 @@ def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame],
             if getattr(filters, name) or (name == "year" and filters.year_range):
                 vocab[name] = [*vocab.get(name, ()), *reader.distinct(name)]
         flt.validate(pd.DataFrame(), filters, vocab)
-        return {"items": reader.layer("items", filters), **areas}, filters
+        layers = {"items": reader.layer("items", filters), **areas}
+    return sanitise(layers, shown(url), district_box()), filters

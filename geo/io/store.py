@@ -18,11 +18,14 @@ Consistency: a publish is one transaction, serialised by an advisory lock. Insid
 publisher takes an ACCESS EXCLUSIVE lock on `builds` before it changes anything; readers
 start a REPEATABLE READ READ ONLY transaction with an ACCESS SHARE lock on `builds` before
 their first SELECT, so they read the whole old atlas or the whole new one (a reader arriving
-during a publish waits for its commit), and a failed publish rolls back to the previous atlas.
+during a publish waits for its commit, at most `READ_LOCK_TIMEOUT` seconds: a publisher
+stopped inside its transaction must not hang every reader), and a failed publish rolls back
+to the previous atlas.
 
 Values travel as bound parameters or COPY rows adapted by psycopg (never formatted into SQL);
 identifiers are `psycopg.sql.Identifier`. Credentials come from the URL, `PGPASSWORD`,
-`PGSERVICE` or `~/.pgpass` (libpq) and are masked in every message.
+`PGSERVICE` or `~/.pgpass` (libpq); a connection appears in messages as user@host:port/db
+(`atlas.dsn`), never with its password.
 """
 
 from __future__ import annotations
@@ -31,14 +34,13 @@ import functools
 import hashlib
 import json
 import os
-import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import geopandas as gpd
 import numpy as np
@@ -49,12 +51,13 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from pyproj import CRS as ProjCRS
 
+from atlas import dsn
 from atlas.errors import DataError, ServiceError
 from atlas.settings import settings
 from geo import filters as flt
 from geo.schema import CRS, INT_COLUMNS, KINDS, MULTI_SEP, conform_items
 
-SCHEMES = ("postgresql://", "postgres://")
+SCHEMES = dsn.SCHEMES
 DEFAULT_SCHEMA = "jingan_atlas"
 SRID = 4326
 ORDER = "_order"
@@ -63,6 +66,9 @@ BUILDS = "builds"
 LAYERS = "layers"
 #: seconds to wait for a server before giving up with one line
 CONNECT_TIMEOUT = 10
+#: seconds a reader waits for a publish to commit before giving up with one line (a publish of
+#: the shipped atlas takes about a second; one stopped inside its transaction never ends)
+READ_LOCK_TIMEOUT = 15.0
 
 
 class StoreError(ServiceError):
@@ -74,7 +80,7 @@ class StoreError(ServiceError):
 
 def is_url(location: object) -> bool:
     """True for a `postgresql://` (or `postgres://`) URL, False for a file path."""
-    return isinstance(location, str) and location.startswith(SCHEMES)
+    return dsn.is_url(location)
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -86,34 +92,39 @@ def split_url(url: str) -> tuple[str, str]:
     return base + (f"?{rest}" if rest else ""), schema
 
 
-_URL_PASSWORD = re.compile(r"(://[^:/?#@]*:)[^@/?#]*@")
-_PARAM_PASSWORD = re.compile(r"((?:^|[?&\s])password\s*=\s*)('[^']*'|[^&\s]*)", re.IGNORECASE)
+#: how a URL appears in messages (`atlas.dsn`: user@host:port/db, never a password)
+shown = dsn.shown
 
 
-def mask(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with the password of any URL or `password=` parameter, and `secrets`, as ***."""
-    out = _PARAM_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", str(text)))
-    for secret in secrets:
-        if secret:
-            out = out.replace(secret, "***")
-    return out
+def mask(text: str, url: str = "", secrets: Iterable[str] = ()) -> str:
+    """`text` with every form of the password of `url` (and of PGPASSWORD, any `password=`
+    parameter and `secrets`) as ***, and every URL in it as `shown` shows it."""
+    return dsn.mask(text, url, secrets)
 
 
-def shown(location: object) -> str:
-    """How a path or URL appears in messages: URLs with the password masked."""
-    return mask(str(location)) if is_url(location) else str(location)
+def _one_line(exc: BaseException, url: str) -> str:
+    return mask(" ".join(str(exc).split()) or type(exc).__name__, url)
 
 
-def _password(conninfo: str) -> str:
+MISREAD = (
+    "the URL cannot be read as written: percent-encode / # ? % @ and spaces in the password "
+    "(%2F %23 %3F %25 %40 %20), or leave it out and use PGPASSWORD or ~/.pgpass"
+)
+
+
+def conninfo_of(url: str) -> tuple[str, str]:
+    """(libpq URL, schema) of `url`, refused (`StoreError`, without echoing it) when libpq
+    would misread it: a password with an un-encoded ``/ # ? @`` is split by libpq into a
+    host, a port or a database, and its error message would quote the pieces."""
+    conninfo, schema = split_url(url)
     try:
-        return str(psycopg.conninfo.conninfo_to_dict(conninfo).get("password") or "")
+        parsed = psycopg.conninfo.conninfo_to_dict(conninfo)
     except psycopg.Error:
-        return ""
-
-
-def _one_line(exc: BaseException, secrets: Iterable[str] = ()) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return mask(text, secrets)
+        parsed = None
+    written = dsn.parts_of(url).get("password")
+    if parsed is None or (written and unquote(written) != parsed.get("password")):
+        raise StoreError(f"cannot connect to {shown(url)}: {MISREAD}")
+    return conninfo, schema
 
 
 @contextmanager
@@ -123,21 +134,20 @@ def connect(url: str, *, read_only: bool = False) -> Iterator[tuple[Any, str]]:
         raise StoreError(
             "reading a postgresql:// atlas needs psycopg: pip install 'psycopg[binary]'"
         )
-    conninfo, schema = split_url(url)
-    secret = _password(conninfo)
+    conninfo, schema = conninfo_of(url)
     try:
         conn = psycopg.connect(
             conninfo, connect_timeout=CONNECT_TIMEOUT, application_name="jingan-atlas"
         )
     except psycopg.Error as exc:
-        raise StoreError(f"cannot connect to {shown(url)}: {_one_line(exc, [secret])}") from None
+        raise StoreError(f"cannot connect to {shown(url)}: {_one_line(exc, url)}") from None
     try:
         if read_only:
             conn.read_only = True
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         yield conn, schema
     except psycopg.Error as exc:
-        raise StoreError(f"{shown(url)}: {_one_line(exc, [secret])}") from None
+        raise StoreError(f"{shown(url)}: {_one_line(exc, url)}") from None
     finally:
         conn.close()
 
@@ -387,7 +397,6 @@ def publish(
     to hold a publish open)."""
     with connect(url) as (conn, url_schema):
         schema = schema or url_schema
-        secret = _password(split_url(url)[0])
         try:
             with conn.transaction(), conn.cursor() as cur:
                 key = f"jingan-atlas:publish:{schema}"
@@ -427,9 +436,7 @@ def publish(
                 if on_written is not None:
                     on_written()
         except psycopg.Error as exc:
-            raise StoreError(
-                f"publish to {shown(url)} failed: {_one_line(exc, [secret])}"
-            ) from None
+            raise StoreError(f"publish to {shown(url)} failed: {_one_line(exc, url)}") from None
     return PublishResult(schema, int(build), counts)
 
 
@@ -518,7 +525,9 @@ class Reader:
         self.cur = conn.cursor(binary=True)
         self.schema = schema
         self.url = url
-        try:
+        wait = f"{max(1, int(READ_LOCK_TIMEOUT * 1000))}ms"
+        try:  # bounded: a publisher stopped inside its transaction must not hang the reader
+            self.cur.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(wait)))
             self.cur.execute(
                 sql.SQL("LOCK TABLE {} IN ACCESS SHARE MODE").format(_q(schema, BUILDS))
             )
@@ -526,6 +535,11 @@ class Reader:
             raise DataError(
                 f"no atlas published in schema {schema} of {shown(url)} "
                 "(python -m geo publish --dsn …)"
+            ) from None
+        except psycopg.errors.LockNotAvailable:
+            raise StoreError(
+                f"{shown(url)}: the atlas is being published and the publish has not finished "
+                f"within {READ_LOCK_TIMEOUT:g} s; try again later"
             ) from None
         rows = self.cur.execute(
             sql.SQL("SELECT name, columns, crs, synthetic_id FROM {} ORDER BY position").format(

@@ -55,6 +55,8 @@ ATLAS_GEOJSON = "atlas.geojson"
 #: Folder of `out_dir` holding the text read from each .docx/.pdf report (`<file>.txt`).
 TEXT_DIR = "text"
 TEXTS_ATTR = "texts"
+#: `extract_items` notes the reports that gave nothing (with --allow-empty) here
+EMPTY_ATTR = "empty"
 
 #: Fields of `extract.Item`, in its order (the contract in docs/ARCHITECTURE.md).
 ITEM_FIELDS: tuple[str, ...] = tuple(FIELDS)
@@ -108,8 +110,8 @@ def report_paths(raw_dir: str | os.PathLike) -> list[Path]:
 
     if not Path(raw_dir).is_dir():
         return []  # the build then stops with "no reports"
-    return sorted(
-        p for p in Path(raw_dir).iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+    return sorted(  # not only regular files: a FIFO named .txt is refused, not skipped
+        p for p in Path(raw_dir).iterdir() if not p.is_dir() and p.suffix.lower() in REPORT_SUFFIXES
     )
 
 
@@ -132,13 +134,17 @@ def items_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def extract_items(
-    raw_dir: str | os.PathLike, metadata: dict[str, ReportMeta] | None = None
+    raw_dir: str | os.PathLike,
+    metadata: dict[str, ReportMeta] | None = None,
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
     """One row per extracted item (the `Item` fields plus `doc_title`), every report of `raw_dir`.
 
     A report that cannot be read stops the build (`BuildError`): an atlas silently missing a
-    report is worse than no new atlas. The text read from each .docx/.pdf report (the text its
-    quotes and offsets refer to) is kept in `frame.attrs["texts"]` (file name → text).
+    report is worse than no new atlas. So does a report that gives no item at all (another
+    district's, a garbled or empty one), unless `allow_empty`: then its name and why are kept in
+    `frame.attrs["empty"]` for the CLI to print. The text read from each .docx/.pdf report (the
+    text its quotes and offsets refer to) is kept in `frame.attrs["texts"]` (file name → text).
     `metadata` is `raw_dir/reports.csv` as `extract.load_metadata` reads it (read here when
     not given), read once for every report."""
     if not Path(raw_dir).is_dir():
@@ -151,6 +157,7 @@ def extract_items(
     known = load_metadata(Path(raw_dir)) if metadata is None else metadata
     rows: list[dict[str, Any]] = []
     texts: dict[str, str] = {}
+    empty: list[str] = []
     for path in paths:
         try:
             report = read_report(path, known)
@@ -158,10 +165,31 @@ def extract_items(
             raise BuildError(str(exc)) from exc
         if report.encoding in DOCUMENT_FORMATS:
             texts[path.name] = report.text
-        rows.extend(report_rows(report))
+        found = report_rows(report)
+        if not found:
+            empty.append(f"{path.name} ({_why_empty(report)})")
+        rows.extend(found)
+    if empty and not allow_empty:
+        raise BuildError(
+            f"{len(empty)} report(s) gave no items: {'; '.join(empty)}; "
+            "fix or remove them, or build without them with --allow-empty"
+        )
     frame = items_frame(rows)
     frame.attrs[TEXTS_ATTR] = texts
+    frame.attrs[EMPTY_ATTR] = empty
     return frame
+
+
+def _why_empty(report: Any) -> str:
+    """Why a report may have given nothing, as far as the extractor can tell."""
+    from extract import other_district
+
+    issuer = other_district(report)
+    if issuer:
+        return f"issued by {issuer}"
+    if report.encoding not in ("utf-8", "utf-8-sig", *DOCUMENT_FORMATS):
+        return f"read as {report.encoding}"
+    return "no item found in its text"
 
 
 #: A paragraph's opening sentence ends at the first of these.
@@ -362,6 +390,7 @@ def build_atlas(
     geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
     texts: dict[str, str] | None = None,
+    allow_empty: bool = False,
 ) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers (items, subdistricts, zones, district, threads) from the reports of
     `raw_dir`.
@@ -369,13 +398,15 @@ def build_atlas(
     `gazetteer` is a `geo.gazetteer.build.Gazetteer` (or a mapping of its layers, or a path to
     `gazetteer.gpkg`); `geocoder` defaults to `AtlasGeocoder` over it. Pure apart from reading
     the reports (and the gazetteer, when a path is given). Stage times are added to
-    `timings` when given; `texts` receives the text of each .docx/.pdf (`extract_items`)."""
+    `timings` when given; `texts` receives the text of each .docx/.pdf (`extract_items`); a
+    report giving no items stops the build unless `allow_empty` (`extract_items`)."""
     timings = timings if timings is not None else BuildTimings()
     if isinstance(gazetteer, (str, os.PathLike)) and not Path(gazetteer).is_file():
         raise BuildError(f"gazetteer {gazetteer} not found (build it: `python -m geo gazetteer`)")
     with timed(timings, "extract"):
         metadata = load_metadata(Path(raw_dir))  # reports.csv, read once for the whole build
-        items = extract_items(raw_dir, metadata)
+        items = extract_items(raw_dir, metadata, allow_empty)
+        empty = items.attrs.get(EMPTY_ATTR, [])
         if texts is not None:
             texts.update(items.attrs.get(TEXTS_ATTR, {}))
     with timed(timings, "geocode"):
@@ -394,6 +425,7 @@ def build_atlas(
     with timed(timings, "join"):
         published = publication_dates(raw_dir, metadata)
         joined = link_threads(joined, published)  # issue 12: threads and outcomes
+        joined.attrs[EMPTY_ATTR] = empty
     return {
         "items": joined,
         "subdistricts": subdistricts,
@@ -472,6 +504,7 @@ def run_build(
     gazetteer: GazetteerSource | str | os.PathLike | None = None,
     out_dir: str | os.PathLike | None = None,
     geocoder: Geocoder | None = None,
+    allow_empty: bool = False,
 ) -> BuildResult:
     """`build_atlas` then `write_atlas` into `out_dir`, every stage timed (what the CLI runs).
 
@@ -481,7 +514,7 @@ def run_build(
     out_dir = settings.data_dir if out_dir is None else out_dir
     timings = BuildTimings()
     texts: dict[str, str] = {}
-    layers = build_atlas(raw_dir, gazetteer, geocoder, timings, texts)
+    layers = build_atlas(raw_dir, gazetteer, geocoder, timings, texts, allow_empty)
     paths = [Path(out_dir) / ATLAS_GPKG, Path(out_dir) / ATLAS_GEOJSON]
     with timed(timings, "write"):
         write_atlas(layers, *paths)

@@ -26,6 +26,7 @@ import geopandas as gpd
 from atlas.settings import settings
 from extract.meta import issuing_district
 from geo.geocode.protocols import GazetteerSource
+from geo.io.sanity import MAX_NAME, clean_text, strip_bidi
 from geo.pipeline.build import (
     BuildTimings,
     PlacingLayers,
@@ -181,12 +182,13 @@ def upload_report(
         context.roads, context.district, context.subdistricts, context.zones, context.evidence
     )
     items, _ = place_and_join(frame, context.geocoder, layers, timings, progress=note)
+    items, _ = clean_text(items, "items")  # shown as the atlas is: no bidi, bounded
     note("done", 1.0)
     placed = ~(items.geometry.isna() | items.geometry.is_empty)
     placed &= (items["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
     issuer = issuing_district(report.text, report.meta.issuing_body)
     check = DistrictCheck(settings.district, issuer, int(placed.sum()), len(items))
-    title = report.meta.title or Path(name).stem
+    title = strip_bidi(report.meta.title or Path(name).stem)[:MAX_NAME]
     return UploadResult(Path(name).name, title, report.text, report.encoding, items, check, timings)
 
 

@@ -22,9 +22,13 @@ from extract.vocab import (
 PHASE = re.compile(r"[一二三四五六七八九十\d]+期")
 #: Parts that make two otherwise equal names different things: phases, sections, district
 #: parts, banks, numbers, parcels and school/hospital branches.
+#: Each run-matching branch starts only at the start of its run (the look-behinds): a match
+#: cannot start inside a run where one starting at its beginning failed, and without them a
+#: long run with no 期/号/地块 after it was rescanned from every position (quadratic).
 MARKERS = re.compile(
-    r"[一二三四五六七八九十\d]+期|(?:[东西南北中]|[\u4e00-\u9fff]{2})段|[东西南北中]区|首开区"
-    r"|[东西南北]岸|\d+(?:号线|号|弄|街坊)|[A-Za-z\d]+地块|分部|分校|分院|校区|院区"
+    r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]+期"
+    r"|(?:[东西南北中]|[\u4e00-\u9fff]{2})段|[东西南北中]区|首开区|[东西南北]岸"
+    r"|(?<!\d)\d+(?:号线|号|弄|街坊)|(?<![A-Za-z\d])[A-Za-z\d]+地块|分部|分校|分院|校区|院区"
 )
 #: Trailing words meaning "the area of X": the area heads of the shared vocabulary (功能区 ≈
 #: 地区 ≈ 片区 ≈ 商圈 ≈ 街区 …; 愚园路街区 / 愚园路片区, 巨富长片区 / 巨富长风貌区).

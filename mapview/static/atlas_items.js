@@ -198,9 +198,11 @@
             + Math.min(p.weight || 1, 4) + '"' + dash(p.dashArray) + "/>") + w.layers[k] + "</div>");
       });
       var control = L.control({position: "bottomright"});
-      control.onAdd = function () {
+      control.onAdd = function (map) {
         var div = L.DomUtil.create("details", "atlas-legend");
-        div.open = true;
+        // open on a wide map; collapsed to its title on a narrow screen (a phone, 390 px),
+        // where it would cover the map: one tap opens it
+        div.open = map.getSize().x >= 600;
         div.innerHTML = "<summary>" + w.legend.title + "</summary>" + rows.join("");
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);

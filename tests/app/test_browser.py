@@ -131,7 +131,7 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     # one legend, on the map (a Leaflet control inside the map container)
     legend = frame.locator("#map_div .leaflet-control-container .atlas-legend")
     expect(frame.locator(".atlas-legend")).to_have_count(1)
-    for words in ("Projects", "District boundary", "街道 boundaries", "Functional zone", "Status"):
+    for words in ("project", "District boundary", "街道 boundaries", "Functional zone", "Status"):
         expect(legend).to_contain_text(words)
     expect(legend).not_to_contain_text("River")  # the fixture atlas has no water layer
     # full 街道 names, in a pane above the cluster bubbles
@@ -229,7 +229,7 @@ def test_reset_clears_the_sidebar_and_the_next_change_starts_fresh(page):
     assert wait_for_map(page, previous=None) == counts
     # a new filter: only it applies (the old search does not come back)
     page.locator("[data-testid='stMultiSelect']").nth(1).click()  # Kind
-    page.get_by_role("option", name="Parks & green space 公园绿地").click()
+    page.get_by_role("option", name="park & green space").click()
     page.keyboard.press("Escape")
     expect(page.get_by_text("2 of 11 items match").first).to_be_visible()
     expect(page.get_by_label("Search name, location and quote")).to_have_value("")

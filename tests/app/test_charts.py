@@ -29,3 +29,13 @@ def test_status_chart_and_empty_selection():
     assert charts.status_year_chart(items).data["items"].sum() == len(items)
     assert charts.status_year_chart(items.iloc[:0]).data.empty
     charts.area_kind_chart(items.iloc[:0]).to_dict()  # an empty selection still draws
+
+
+def test_chart_legends_show_words_in_the_readers_language():
+    spec = charts.year_kind_chart(items_frame(), "zh").to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"][:2] == ["项目", "美丽街区"]
+    assert spec["encoding"]["color"]["legend"]["title"] == "类型"
+    assert spec["title"] == "各年份项目（按类型）"
+    status = charts.status_year_chart(items_frame(), "zh").data
+    assert set(status["status_word"]) <= {"计划", "开工", "已完成", "持续推进", "提及"}
+    assert "status" in status  # the codes stay: the figures are the CLI's

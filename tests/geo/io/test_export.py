@@ -21,7 +21,7 @@ from geojson_pydantic import FeatureCollection
 from geopandas.testing import assert_geodataframe_equal
 
 from geo.filters import Filters, apply_filters
-from geo.io import export, read
+from geo.io import atomic, export, read
 from geo.schema import ITEM_COLUMNS, conform_items
 from geo.testing import atlas as atlas_fakes
 
@@ -212,7 +212,7 @@ def test_read_only_directory(items, tmp_path, monkeypatch, failure):
     def refuse(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(export.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
     with pytest.raises(export.ExportError, match=f"cannot write .*: {failure.strerror}$"):
         export.write_geojson(items, locked / "out.geojson")
     assert list(locked.iterdir()) == []
@@ -224,7 +224,7 @@ def test_directory_without_write_permission_is_refused(items, tmp_path, monkeypa
     locked.mkdir()
     real_access = os.access
     monkeypatch.setattr(
-        export.os, "access", lambda p, mode: Path(p) != locked and real_access(p, mode)
+        atomic.os, "access", lambda p, mode: Path(p) != locked and real_access(p, mode)
     )
     with pytest.raises(export.ExportError, match="is not writable"):
         export.write_geojson(items, locked / "out.geojson")
@@ -241,7 +241,7 @@ def test_failure_mid_write_keeps_the_old_file_and_leaves_no_temp(
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "replace", explode)
+    monkeypatch.setattr(atomic.os, "replace", explode)
     with pytest.raises(export.ExportError, match="No space left"):
         export.WRITERS[writer](items, target)
     assert target.read_bytes() == b"old"
@@ -267,7 +267,7 @@ def test_permission_denied_is_a_clear_error(items, tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(export.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", denied)
     target = tmp_path / "out.geojson"
     with pytest.raises(export.ExportError, match=r"cannot write .*out\.geojson: Permission denied"):
         export.write_geojson(items, target)

@@ -64,7 +64,9 @@ ANSWERS = {
 
 @pytest.fixture
 def synthetic(monkeypatch):
-    monkeypatch.setattr(build, "extract_items", lambda raw_dir, metadata=None: extracted())
+    monkeypatch.setattr(
+        build, "extract_items", lambda raw_dir, metadata=None, allow_empty=False: extracted()
+    )
     return build.build_atlas("unused", fakes.gazetteer(), FakeGeocoder(ANSWERS))
 
 
@@ -88,7 +90,9 @@ def test_build_keeps_every_item(synthetic):
 
 
 def test_run_build_writes_identical_bytes_twice(monkeypatch, tmp_path):
-    monkeypatch.setattr(build, "extract_items", lambda raw_dir, metadata=None: extracted())
+    monkeypatch.setattr(
+        build, "extract_items", lambda raw_dir, metadata=None, allow_empty=False: extracted()
+    )
     outputs = []
     for name in ("one", "two"):
         out = tmp_path / name

@@ -1,0 +1,226 @@
+"""What an atlas read from a file or a database may hold before anything uses it.
+
+An atlas is data from outside: a GeoPackage someone sent, a PostGIS schema someone published.
+`read_atlas` passes every layer through `sanitise` once, so that the page, the exports, the
+summary and the tracker never meet:
+
+- coordinates that are not numbers a map can draw (±inf, NaN, 1e308, outside ±180°/±90°):
+  the geometry is dropped (the row stays, unlocated: nothing else is lost) and a note names
+  the rows;
+- coordinates that are plainly not in the declared CRS (degrees labelled EPSG:3857, drawn
+  near 0°, 0°): the atlas's district (or, without one, most of its items) is checked against
+  the district's box in the gazetteer, and an atlas that lies elsewhere is refused;
+- text made to mislead or to stall: bidirectional controls (U+202A–202E, U+2066–2069, which
+  flip the text around them in a popup) are removed, and names longer than `MAX_NAME`
+  characters (other text longer than `MAX_TEXT`) are cut, so no later stage works on a
+  100,000-character "name".
+
+Notes are one line each, kept on the items frame (`notes_of`), for the CLI to print and the
+page to show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from atlas.errors import DataError
+from atlas.settings import settings
+from geo.schema import CRS
+
+#: the longest name, location or label kept (real ones are under 30 characters)
+MAX_NAME = 200
+#: the longest value of any other text column (quotes, sources, derivations …)
+MAX_TEXT = 10_000
+NAME_COLUMNS = frozenset({"name", "location", "label", "doc_title", "title", "aliases"})
+#: embedding, override and isolate controls: they reorder the text shown around them
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: a district further than this (degrees, ~20 km) outside the gazetteer's is elsewhere
+MARGIN_DEG = 0.2
+_NOTES = "atlas_notes"
+_SHOWN = 5
+
+
+def strip_bidi(text: str) -> str:
+    """`text` without bidirectional embedding/override/isolate controls."""
+    return BIDI_CONTROLS.sub("", text)
+
+
+def notes_of(layers: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
+    """The notes `sanitise` left on an atlas's items (empty for a clean atlas)."""
+    items = layers.get("items")
+    return list(items.attrs.get(_NOTES, [])) if items is not None else []
+
+
+def keep_notes(
+    checked: Mapping[str, gpd.GeoDataFrame], layers: dict[str, gpd.GeoDataFrame]
+) -> dict[str, gpd.GeoDataFrame]:
+    """`layers` (derived from the `sanitise`d `checked`) with its notes carried over."""
+    layers["items"].attrs[_NOTES] = notes_of(checked)
+    return layers
+
+
+def _named(gdf: pd.DataFrame, rows: np.ndarray) -> str:
+    """The first few of `rows` as `id (name)`, for a note."""
+    picked = gdf[rows].head(_SHOWN)
+    labels = []
+    for _, row in picked.iterrows():
+        key = row.get("id") if "id" in gdf.columns else None
+        name = row.get("name") if "name" in gdf.columns else None
+        name = strip_bidi(str(name))[:40] if isinstance(name, str) else None
+        labels.append(" ".join(str(v) for v in (key, f"({name})" if name else None) if v))
+    more = int(rows.sum()) - len(labels)
+    return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
+
+
+def clean_text(gdf: gpd.GeoDataFrame, layer: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Text columns without bidi controls and within `MAX_NAME` / `MAX_TEXT`; notes."""
+    notes: list[str] = []
+    out = gdf
+    for column in gdf.columns:
+        if column == gdf.geometry.name or gdf[column].dtype != object:
+            continue
+        values = gdf[column]
+        text = values.map(lambda v: v if isinstance(v, str) else None)
+        present = text.notna().to_numpy()
+        if not present.any():
+            continue
+        limit = MAX_NAME if column in NAME_COLUMNS else MAX_TEXT
+        strings = text[present].astype(str)
+        stripped = strings.str.replace(BIDI_CONTROLS, "", regex=True)
+        long = stripped.str.len() > limit
+        cut = stripped.where(~long, stripped.str.slice(0, limit - 1) + "…")
+        changed_bidi = (stripped != strings).to_numpy()
+        if not (changed_bidi.any() or long.any()):
+            continue
+        if out is gdf:
+            out = gdf.copy()
+        out.loc[values.index[present], column] = cut.to_numpy()
+        rows = np.zeros(len(gdf), dtype=bool)
+        if long.any():
+            rows[np.flatnonzero(present)[long.to_numpy()]] = True
+            notes.append(
+                f"{layer}: {int(long.sum())} {column} value(s) longer than {limit:,} characters "
+                f"cut: {_named(gdf, rows)}"
+            )
+        if changed_bidi.any():
+            rows[:] = False
+            rows[np.flatnonzero(present)[changed_bidi]] = True
+            notes.append(
+                f"{layer}: bidirectional control characters removed from {int(changed_bidi.sum())}"
+                f" {column} value(s): {_named(gdf, rows)}"
+            )
+    return out, notes
+
+
+def bad_coordinates(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Rows whose geometry has a coordinate that is not finite or not WGS84 degrees."""
+    array = np.asarray(geoms.array, dtype=object)
+    bad = np.zeros(len(array), dtype=bool)
+    present = ~shapely.is_missing(array)
+    if not present.any():
+        return bad
+    coords, index = shapely.get_coordinates(array[present], return_index=True)
+    wrong = ~np.isfinite(coords).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        wrong |= (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    hit = np.zeros(int(present.sum()), dtype=bool)
+    hit[np.unique(index[wrong])] = True
+    bad[np.flatnonzero(present)] = hit
+    return bad
+
+
+def district_box(gazetteer: Path | None = None) -> tuple[float, float, float, float] | None:
+    """The district's WGS84 box from the gazetteer's `district` layer (None without one)."""
+    path = Path(gazetteer or settings.gazetteer_path)
+    try:
+        if not path.is_file():
+            return None
+        info = pyogrio.read_info(path, layer="district")
+        box = tuple(float(v) for v in info["total_bounds"])
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+    ):
+        return None
+    return box if len(box) == 4 and np.isfinite(box).all() else None
+
+
+def _far(geoms: gpd.GeoSeries, box: tuple[float, float, float, float]) -> np.ndarray:
+    """Rows whose geometry lies entirely outside `box` grown by `MARGIN_DEG`."""
+    x0, y0, x1, y1 = box
+    bounds = geoms.bounds.to_numpy()
+    present = ~np.isnan(bounds).any(axis=1)
+    outside = (
+        (bounds[:, 2] < x0 - MARGIN_DEG)
+        | (bounds[:, 0] > x1 + MARGIN_DEG)
+        | (bounds[:, 3] < y0 - MARGIN_DEG)
+        | (bounds[:, 1] > y1 + MARGIN_DEG)
+    )
+    return present & outside
+
+
+def sanitise(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    where: str,
+    box: tuple[float, float, float, float] | None = None,
+    declared: str | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """`layers` as the rest of the project may use them (see the module doc); `where` names
+    the atlas in notes and errors; `box` is the district's WGS84 box (`district_box`),
+    `declared` the CRS the file declared."""
+    out: dict[str, gpd.GeoDataFrame] = {}
+    notes: list[str] = []
+    for name, gdf in layers.items():
+        if gdf.crs is not None and not gdf.crs.equals(CRS):  # every layer in WGS84, as items
+            with np.errstate(all="ignore"):
+                gdf = gdf.to_crs(CRS)
+        gdf, text_notes = clean_text(gdf, name)
+        notes += text_notes
+        bad = bad_coordinates(gdf.geometry)
+        if bad.any():
+            notes.append(
+                f"{name}: {int(bad.sum())} row(s) with coordinates that are not finite WGS84 "
+                f"degrees left unlocated: {_named(gdf, bad)}"
+            )
+            gdf = gdf.copy()
+            gdf.loc[bad, gdf.geometry.name] = None
+        out[name] = gdf
+    if box is not None:
+        _check_place(out, where, box, declared)
+    items = out["items"]
+    items.attrs[_NOTES] = [f"atlas {where}: {note}" for note in notes]
+    return out
+
+
+def _check_place(
+    layers: dict[str, gpd.GeoDataFrame],
+    where: str,
+    box: tuple[float, float, float, float],
+    declared: str | None,
+) -> None:
+    """Refuse an atlas whose district (or, without one, most of its items) is not where its
+    CRS puts the district: coordinates in another CRS than the one declared."""
+    district = layers.get("district")
+    if district is not None and district.geometry.notna().any():
+        misplaced = bool(_far(district.geometry[district.geometry.notna()], box).all())
+    else:
+        items = layers["items"].geometry
+        located = items.notna() & ~items.is_empty
+        misplaced = bool(located.any()) and _far(items[located], box).mean() > 0.5
+    if misplaced:
+        raise DataError(
+            f"cannot read atlas {where}: its coordinates are not in {settings.district} when "
+            f"read as {declared or CRS} (are they in another CRS, e.g. degrees labelled as "
+            "metres?)"
+        )

@@ -1,0 +1,142 @@
+"""The page's vocabulary (mapview/data/labels.toml): complete in both languages, a word for
+every code of the atlas' vocabularies, report titles with their year."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from extract import lexicon
+from geo import KINDS, OUTCOMES, PERIODS, PRECISION, STATUSES
+from mapview import i18n
+from mapview.basemaps import BASEMAPS
+from mapview.style import REFERENCE_STYLE
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_LIKE = re.compile(r"^[a-z]+(?:[_-][a-z]+)+$")  # urban_renewal, multi-year …
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_label_has_both_languages_and_the_same_placeholders():
+    labels = i18n.vocabulary()["labels"]
+    assert len(labels) > 100
+    for key, entry in labels.items():
+        assert set(entry) == set(i18n.LANGS), key
+        assert all(entry[lang].strip() for lang in i18n.LANGS), key
+        assert _fields(entry["zh"]) == _fields(entry["en"]), key
+
+
+def test_every_word_has_both_languages():
+    for field, table in i18n.vocabulary()["words"].items():
+        for code, entry in table.items():
+            assert set(entry) == set(i18n.LANGS), (field, code)
+            assert all(entry[lang].strip() for lang in i18n.LANGS), (field, code)
+
+
+def _categories() -> set[str]:
+    """Every category the extractor can give: those of the lexicon's category words, suffixes
+    and heads (extract/data/lexicon.tsv) and its fall-back "other"."""
+    rows = (ROOT / "extract" / "data" / "lexicon.tsv").read_text(encoding="utf-8").splitlines()
+    found = {
+        cells[3]
+        for r in rows
+        if not r.startswith("#")
+        and len(cells := r.split("\t")) > 3
+        and cells[1] in ("category_word", "suffix", "head")
+        and cells[3]
+    }
+    return found | {c for _, c in lexicon.CATEGORY_WORDS} | {"other"}
+
+
+@pytest.mark.parametrize(
+    ("field", "codes"),
+    [
+        ("kind", KINDS),
+        ("status", STATUSES),
+        ("period", PERIODS),
+        ("outcome", OUTCOMES),
+        ("precision", tuple(PRECISION)),
+        ("category", tuple(sorted(_categories()))),
+        ("reference", tuple(REFERENCE_STYLE)),
+        ("basemap", tuple(BASEMAPS)),
+        ("lang", i18n.LANGS),
+    ],
+)
+def test_every_code_has_a_word_in_both_languages(field: str, codes: tuple):
+    table = i18n.vocabulary()["words"][field]
+    for code in codes:
+        assert str(code) in table, (field, code)
+        for lang in i18n.LANGS:
+            shown = i18n.word(field, code, lang)
+            assert shown != str(code) or not CODE_LIKE.match(shown), (field, code, lang)
+            assert shown, (field, code, lang)
+        assert i18n.word(field, code, "zh") != i18n.word(field, code, "en") or field in (
+            "basemap",
+            "lang",
+        )
+
+
+def test_the_shipped_atlas_shows_no_raw_code():
+    items = gpd.read_file(ROOT / "data" / "atlas.gpkg", layer="items")
+    for field in ("kind", "status", "period", "outcome", "category", "precision", "method"):
+        for code in items[field].dropna().unique():
+            assert i18n.word(field, code, "zh") != str(code), (field, code)
+            assert not CODE_LIKE.match(i18n.word(field, code, "en")), (field, code)
+
+
+def test_words_are_the_codes_words_not_the_codes():
+    assert i18n.word("category", "urban_renewal", "zh") == "城市更新"
+    assert i18n.word("category", "urban_renewal", "en") == "urban renewal"
+    assert i18n.word("precision", 3.0, "zh") == i18n.word("precision", 3, "zh")
+    assert i18n.word("method", "fuzzy:93", "en") == i18n.word("method", "fuzzy", "en")
+    assert i18n.word("category", "brand_new", "zh") == "brand_new"  # shown, never dropped
+    assert i18n.word("status", None, "zh") == ""
+
+
+def test_labels_format_and_unknown_keys_fail():
+    assert i18n.t("count.line", "zh", matching=3, not_drawn=1, total=10).count("**") == 4
+    assert "3" in i18n.t("count.line", "en", matching=3, not_drawn=1, total=10)
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key", "zh")
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang"),
+    [("zh-CN", "zh"), ("zh_TW", "zh"), ("ZH", "zh"), ("en-US", "en"), ("fr-FR", "en"),
+     (None, i18n.FALLBACK_LANG), ("", i18n.FALLBACK_LANG)],
+)  # fmt: skip
+def test_language_from_the_browser_locale(locale, lang):
+    assert i18n.lang_of_locale(locale) == lang
+
+
+def test_report_titles_carry_their_year():
+    title = "政府工作报告（静安区第二届人大第一次会议）"
+    assert i18n.report_title(title, "2022-01-11_government-work-report.txt") == (
+        "2022年政府工作报告（静安区第二届人大第一次会议）"
+    )
+    kept = "2025年区政府重点工作安排（静府发〔2025〕3号）"
+    assert i18n.report_title(kept, "2025-02-17_key-work-arrangements.txt") == kept
+    assert i18n.report_title(title, "undated.txt") == title
+    assert i18n.report_title(None, "x.txt") == "x.txt"
+    items = gpd.read_file(ROOT / "data" / "atlas.gpkg", layer="items")
+    for title, doc in set(zip(items["doc_title"], items["doc"], strict=True)):
+        assert re.search(r"\d{4}年", i18n.report_title(title, doc)), title
+
+
+def test_the_map_gets_every_word_it_shows_in_both_languages():
+    from mapview.labels import default_labels
+
+    defaults = default_labels()
+    for lang in i18n.LANGS:
+        words = i18n.map_labels(lang)
+        for key, value in defaults.items():
+            if isinstance(value, dict):
+                assert set(value) <= set(words[key]), (lang, key)
+        assert words["cluster"]["project"].format(n=4) in ("4 projects", "4 个项目")
