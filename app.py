@@ -34,7 +34,7 @@ from geo import (
     to_metric,
 )
 from geo import filters as flt
-from geo.io.sanity import notes_of
+from geo.io.sanity import atlas_notes
 from mapview import (
     charts,
     figure,
@@ -288,12 +288,12 @@ def main() -> None:
     except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
         st.error(i18n.t("app.bad_atlas", browser_lang, error=exc))
         st.stop()
-    for note in notes_of(layers):  # rows the reader unlocated, names it cut (geo.io.sanity)
-        st.warning(panels.md_escape(note))
     items = layers["items"]
     choices = choices_of(path, stamp)
     dropped = share.restore(choices)  # a shared link: its view into the widgets, once
     lang = panels.language_switch(browser_lang)
+    for note in atlas_notes(layers):  # rows the reader unlocated, names it cut (geo.io.sanity)
+        st.warning(panels.md_escape(i18n.note_text(note, lang)))
     if dropped:
         st.sidebar.warning(i18n.t("filters.unknown_values", lang, values=", ".join(dropped)))
 

@@ -56,6 +56,14 @@ def t(key: str, lang: str, **fmt: Any) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def note_text(note: Any, lang: str) -> str:
+    """A `geo.io.sanity.Note` in `lang` (label `note.<code>`): the page says what the reader
+    changed in the reader's language; the CLI keeps `str(note)`, in English."""
+    rows = note.rows(more=t("note.more", lang))
+    params = {k: getattr(note, k) for k in ("atlas", "layer", "count", "column", "limit")}
+    return t(f"note.{note.code}", lang, rows=rows, **params)
+
+
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 

@@ -26,6 +26,7 @@ import streamlit as st
 from atlas.errors import AtlasError
 from geo import UploadContext, UploadResult, export_csv_bytes, export_geojson_bytes, upload_report
 from geo import filters as flt
+from geo.pipeline.upload import DistrictCheck
 from mapview import i18n, panels
 from mapview.payload import not_drawn
 
@@ -139,6 +140,14 @@ def sidebar(
     return results
 
 
+def district_message(check: DistrictCheck, lang: str) -> str:
+    """`check.message` in `lang`: why a report of another district draws nothing."""
+    key = "upload.other_district" if check.other_district else "upload.none_located"
+    names = {"issued_by": check.issued_by, "expected": check.expected}
+    fields = {k: panels.md_escape(v) for k, v in names.items()}  # from the report's text
+    return i18n.t(key, lang, items=check.items, **fields)
+
+
 def user_layers(
     results: Sequence[UploadResult], filters: flt.Filters, lang: str = "en"
 ) -> list[UserLayer]:
@@ -180,7 +189,7 @@ def _report_panel(
     result, selection = layer.result, layer.selection
     st.subheader(panels.md_escape(layer.label))
     if not result.district.ok:
-        st.warning(result.district.message)
+        st.warning(district_message(result.district, lang))
     located = ~(selection.geometry.isna() | selection.geometry.is_empty)
     st.markdown(
         panels.count_line(len(selection), int((~located).sum()), len(result.drawable), lang)

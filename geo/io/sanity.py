@@ -15,14 +15,16 @@ summary and the tracker never meet:
   characters (other text longer than `MAX_TEXT`) are cut, so no later stage works on a
   100,000-character "name".
 
-Notes are one line each, kept on the items frame (`notes_of`), for the CLI to print and the
-page to show.
+Notes are kept on the items frame as `Note`s: a stable `code` (`NOTE_CODES`) with its
+parameters, so the page can say them in the reader's language; `str(note)` (`notes_of`) is
+the one English line the CLI prints.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -46,6 +48,44 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 MARGIN_DEG = 0.2
 _NOTES = "atlas_notes"
 _SHOWN = 5
+#: every kind of note `sanitise` emits (the page has a word for each, in each language)
+NOTE_CODES = ("cut", "bidi", "unlocated")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing `sanitise` changed: `code` (one of `NOTE_CODES`) in `layer` of the atlas
+    `atlas`, `count` rows (of `column`; `limit` for "cut"), the first few `named` and how many
+    `more` were not."""
+
+    code: str
+    atlas: str
+    layer: str
+    count: int
+    named: tuple[str, ...]
+    more: int = 0
+    column: str = ""
+    limit: int = 0
+
+    def rows(self, more: str = "{more} more") -> str:
+        """The named rows, "and N more" (`more` is the template of the rest)."""
+        rest = f" and {more.format(more=self.more)}" if self.more > 0 else ""
+        return ", ".join(self.named) + rest
+
+    def __str__(self) -> str:
+        """The note in English, one line (the CLI's text)."""
+        if self.code == "cut":
+            what = f"{self.count} {self.column} value(s) longer than {self.limit:,} characters cut"
+        elif self.code == "bidi":
+            what = (
+                f"bidirectional control characters removed from {self.count} {self.column} value(s)"
+            )
+        else:
+            what = (
+                f"{self.count} row(s) with coordinates that are not finite WGS84 degrees left"
+                " unlocated"
+            )
+        return f"atlas {self.atlas}: {self.layer}: {what}: {self.rows()}"
 
 
 def strip_bidi(text: str) -> str:
@@ -54,7 +94,12 @@ def strip_bidi(text: str) -> str:
 
 
 def notes_of(layers: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
-    """The notes `sanitise` left on an atlas's items (empty for a clean atlas)."""
+    """The notes `sanitise` left on an atlas's items, in English (empty for a clean atlas)."""
+    return [str(note) for note in atlas_notes(layers)]
+
+
+def atlas_notes(layers: Mapping[str, gpd.GeoDataFrame]) -> list[Note]:
+    """The `Note`s `sanitise` left on an atlas's items (for the page to translate)."""
     items = layers.get("items")
     return list(items.attrs.get(_NOTES, [])) if items is not None else []
 
@@ -63,12 +108,12 @@ def keep_notes(
     checked: Mapping[str, gpd.GeoDataFrame], layers: dict[str, gpd.GeoDataFrame]
 ) -> dict[str, gpd.GeoDataFrame]:
     """`layers` (derived from the `sanitise`d `checked`) with its notes carried over."""
-    layers["items"].attrs[_NOTES] = notes_of(checked)
+    layers["items"].attrs[_NOTES] = atlas_notes(checked)
     return layers
 
 
-def _named(gdf: pd.DataFrame, rows: np.ndarray) -> str:
-    """The first few of `rows` as `id (name)`, for a note."""
+def _named(gdf: pd.DataFrame, rows: np.ndarray) -> tuple[tuple[str, ...], int]:
+    """The first few of `rows` as `id (name)`, and how many more, for a note."""
     picked = gdf[rows].head(_SHOWN)
     labels = []
     for _, row in picked.iterrows():
@@ -76,13 +121,14 @@ def _named(gdf: pd.DataFrame, rows: np.ndarray) -> str:
         name = row.get("name") if "name" in gdf.columns else None
         name = strip_bidi(str(name))[:40] if isinstance(name, str) else None
         labels.append(" ".join(str(v) for v in (key, f"({name})" if name else None) if v))
-    more = int(rows.sum()) - len(labels)
-    return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
+    return tuple(labels), max(int(rows.sum()) - len(labels), 0)
 
 
-def clean_text(gdf: gpd.GeoDataFrame, layer: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+def clean_text(
+    gdf: gpd.GeoDataFrame, layer: str, where: str = ""
+) -> tuple[gpd.GeoDataFrame, list[Note]]:
     """Text columns without bidi controls and within `MAX_NAME` / `MAX_TEXT`; notes."""
-    notes: list[str] = []
+    notes: list[Note] = []
     out = gdf
     for column in gdf.columns:
         if column == gdf.geometry.name or gdf[column].dtype != object:
@@ -107,16 +153,13 @@ def clean_text(gdf: gpd.GeoDataFrame, layer: str) -> tuple[gpd.GeoDataFrame, lis
         if long.any():
             rows[np.flatnonzero(present)[long.to_numpy()]] = True
             notes.append(
-                f"{layer}: {int(long.sum())} {column} value(s) longer than {limit:,} characters "
-                f"cut: {_named(gdf, rows)}"
+                Note("cut", where, layer, int(long.sum()), *_named(gdf, rows), column, limit)
             )
         if changed_bidi.any():
             rows[:] = False
             rows[np.flatnonzero(present)[changed_bidi]] = True
-            notes.append(
-                f"{layer}: bidirectional control characters removed from {int(changed_bidi.sum())}"
-                f" {column} value(s): {_named(gdf, rows)}"
-            )
+            count = int(changed_bidi.sum())
+            notes.append(Note("bidi", where, layer, count, *_named(gdf, rows), column))
     return out, notes
 
 
@@ -180,26 +223,23 @@ def sanitise(
     the atlas in notes and errors; `box` is the district's WGS84 box (`district_box`),
     `declared` the CRS the file declared."""
     out: dict[str, gpd.GeoDataFrame] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
     for name, gdf in layers.items():
         if gdf.crs is not None and not gdf.crs.equals(CRS):  # every layer in WGS84, as items
             with np.errstate(all="ignore"):
                 gdf = gdf.to_crs(CRS)
-        gdf, text_notes = clean_text(gdf, name)
+        gdf, text_notes = clean_text(gdf, name, where)
         notes += text_notes
         bad = bad_coordinates(gdf.geometry)
         if bad.any():
-            notes.append(
-                f"{name}: {int(bad.sum())} row(s) with coordinates that are not finite WGS84 "
-                f"degrees left unlocated: {_named(gdf, bad)}"
-            )
+            notes.append(Note("unlocated", where, name, int(bad.sum()), *_named(gdf, bad)))
             gdf = gdf.copy()
             gdf.loc[bad, gdf.geometry.name] = None
         out[name] = gdf
     if box is not None:
         _check_place(out, where, box, declared)
     items = out["items"]
-    items.attrs[_NOTES] = [f"atlas {where}: {note}" for note in notes]
+    items.attrs[_NOTES] = notes
     return out
 
 

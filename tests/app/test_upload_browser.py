@@ -145,6 +145,25 @@ def test_bad_file_and_other_district_say_so(page, tmp_path) -> None:
     page.screenshot(path=str(ARTIFACTS / "upload-errors.png"), full_page=True)
 
 
+def test_the_same_report_uploaded_twice_is_one_layer(page, tmp_path, pdf_fonts) -> None:
+    """Issue 21's defect in Chromium: one report dropped twice (a second copy under another
+    name) is one layer in the layer control and one report panel, and the page says why."""
+    wait_for_map(page)
+    first = write_docx(report(DOCX_TITLE), tmp_path / "mine.docx")
+    copy = tmp_path / "mine (copy).docx"
+    copy.write_bytes(first.read_bytes())
+    upload(page, first, copy)
+    page.get_by_text("has the same content as a file already uploaded", exact=False).wait_for()
+    counts = user_counts(page, {label(DOCX_TITLE): 2})
+    assert list(counts) == [label(DOCX_TITLE)]
+    overlays = page.frame_locator(MAP_FRAME).locator(".leaflet-control-layers-overlays")
+    assert overlays.inner_text().count(label(DOCX_TITLE)) == 1
+    page.get_by_role("heading", name=label(DOCX_TITLE)).wait_for()
+    expect(page.get_by_role("heading", name=label(DOCX_TITLE))).to_have_count(1)
+    expect(page.locator(".st-key-byo_report_0")).to_have_count(1)
+    expect(page.locator(".st-key-byo_report_1")).to_have_count(0)
+
+
 # --------------------------------------------------------------------------- done-when, real data
 
 RAW_KEY_WORK = ROOT / "data" / "raw" / "2025-02-17_key-work-arrangements.txt"

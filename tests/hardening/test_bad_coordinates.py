@@ -96,6 +96,11 @@ def test_the_page_shows_one_warning_not_a_traceback(
     assert not at.exception
     (warning,) = [w.value for w in at.warning if "not finite" in w.value]
     assert all(key in warning for key in BAD_IDS)
+    # in 中文 the same note, in Chinese (issue 21: no English left on a Chinese page)
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning if "不是有效的 WGS84 经纬度" in w.value]
+    assert all(key in warning for key in BAD_IDS) and "not finite" not in warning
 
 
 def test_degrees_labelled_as_metres_are_refused_in_one_line(

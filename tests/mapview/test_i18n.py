@@ -8,6 +8,7 @@ import string
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 from extract import lexicon
@@ -140,3 +141,57 @@ def test_the_map_gets_every_word_it_shows_in_both_languages():
             if isinstance(value, dict):
                 assert set(value) <= set(words[key]), (lang, key)
         assert words["cluster"]["project"].format(n=4) in ("4 projects", "4 个项目")
+
+
+def _noted_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Items with one row of each thing `sanitise` notes: a cut name, a bidi control and a
+    coordinate that is not WGS84 degrees (plus seven more of them, to say "N more")."""
+    from shapely.geometry import Point
+
+    n = 8
+    items = gpd.GeoDataFrame(
+        {
+            "id": pd.Series([f"i{k}" for k in range(n)], dtype=object),
+            "name": pd.Series(
+                ["x" * 300, "\u202eevil"] + [f"n{k}" for k in range(2, n)], dtype=object
+            ),
+        },
+        geometry=[Point(121.45, 31.25), Point(121.45, 31.25)] + [Point(500, 0)] * (n - 2),
+        crs="EPSG:4326",
+    )
+    return {"items": items}
+
+
+def test_every_note_geo_emits_has_a_word_in_both_languages():
+    """The atlas's sanity notes reach the page in the reader's language; the CLI keeps its
+    English line (`str(note)`), which the English label repeats word for word."""
+    from geo.io.sanity import NOTE_CODES, atlas_notes, notes_of, sanitise
+
+    labels = i18n.vocabulary()["labels"]
+    for code in (*NOTE_CODES, "more"):
+        assert set(labels[f"note.{code}"]) == set(i18n.LANGS)
+    layers = sanitise(_noted_layers(), "a.gpkg")
+    notes = atlas_notes(layers)
+    assert sorted(note.code for note in notes) == sorted(NOTE_CODES)  # every kind, emitted
+    assert [i18n.note_text(note, "en") for note in notes] == notes_of(layers)
+    for note in notes:
+        zh = i18n.note_text(note, "zh")
+        assert "a.gpkg" in zh and note.layer in zh and str(note.count) in zh
+        words = zh.replace("a.gpkg", "").replace("items", "").replace(note.rows(), "")
+        assert not re.search(r"[a-z]{5,}", words.split("：")[-1] + words[:-1]), zh
+    unlocated = next(note for note in notes if note.code == "unlocated")
+    assert unlocated.more == 1 and "另外 1 项" in i18n.note_text(unlocated, "zh")
+
+
+def test_a_report_of_another_district_says_so_in_both_languages():
+    from geo.pipeline.upload import DistrictCheck
+    from mapview.upload import district_message
+
+    other = DistrictCheck(expected="静安区", issued_by="普陀区", located=0, items=2)
+    assert district_message(other, "en") == i18n.t(
+        "upload.other_district", "en", issued_by="普陀区", expected="静安区"
+    )
+    assert "普陀区" in district_message(other, "zh") and "This" not in district_message(other, "zh")
+    nowhere = DistrictCheck(expected="静安区", issued_by=None, located=0, items=3)
+    assert "3" in district_message(nowhere, "zh") and "None" not in district_message(nowhere, "zh")
+    assert other.message.startswith("This report was issued by 普陀区, not 静安区")
