@@ -286,7 +286,7 @@ def main() -> None:
             st.stop()
         layers = load_layers(path, stamp)
     except AtlasError as exc:  # one line naming the file and what is wrong; no traceback
-        st.error(i18n.t("app.bad_atlas", browser_lang, error=exc))
+        st.error(i18n.t("app.bad_atlas", browser_lang, error=i18n.error_text(exc, browser_lang)))
         st.stop()
     items = layers["items"]
     choices = choices_of(path, stamp)

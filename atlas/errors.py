@@ -10,10 +10,18 @@ from __future__ import annotations
 
 
 class AtlasError(Exception):
-    """Root of every error the project raises on purpose."""
+    """Root of every error the project raises on purpose.
+
+    `code` and `params` (optional) say the same as the English message as data, so a page can
+    say it in its reader's language; the CLI prints `str(error)`, in English."""
 
     #: exit status a CLI returns for this error (`atlas.cli.run`)
     exit_code: int = 1
+
+    def __init__(self, *args: object, code: str = "", **params: object) -> None:
+        super().__init__(*args)
+        self.code = code
+        self.params = params
 
 
 class InputError(AtlasError, ValueError):

@@ -90,7 +90,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Return ``(text, encoding)``; raise :class:`ReportError` for empty/binary/undecodable
     bytes, and for a legacy decode that does not read as Chinese (`plausible`)."""
     if not data.strip():
-        raise ReportError(f"{name}: empty file")
+        raise ReportError(f"{name}: empty file", code="empty", name=name)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -98,7 +98,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise ReportError(f"{name}: not valid {encoding} ({exc.reason})") from None
     if looks_binary(data):
-        raise ReportError(f"{name}: binary file, not a text report")
+        raise ReportError(f"{name}: binary file, not a text report", code="binary", name=name)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -117,9 +117,13 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     if decoded:
         raise ReportError(
             f"{name}: the text does not read as Chinese in UTF-8, GB18030 or Big5 "
-            "(another encoding?); save it as UTF-8 and try again"
+            "(another encoding?); save it as UTF-8 and try again",
+            code="not_chinese",
+            name=name,
         )
-    raise ReportError(f"{name}: undecodable text (neither UTF-8, GB18030 nor Big5)")
+    raise ReportError(
+        f"{name}: undecodable text (neither UTF-8, GB18030 nor Big5)", code="undecodable", name=name
+    )
 
 
 def read_text(path: str | Path) -> tuple[str, str]:

@@ -59,8 +59,9 @@ _NO_TEXT = "scanned pages: no text to read; OCR is not supported"
 _SAVE_AS = "save it as .docx or PDF (with text) and try again"
 
 
-def _fail(name: str, reason: str) -> ReportError:
-    return ReportError(f"{name}: {reason}")
+def _fail(name: str, reason: str, code: str, **params: object) -> ReportError:
+    """The one-line error; `code` (label `error.<code>` of the page) + `params` say it as data."""
+    return ReportError(f"{name}: {reason}", code=code, name=name, **params)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -105,7 +106,11 @@ def read_document(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     limit = settings.max_report_bytes
     if len(data) > limit:
         raise _fail(
-            name, f"file too large ({megabytes(len(data))}; the limit is {megabytes(limit)})"
+            name,
+            f"file too large ({megabytes(len(data))}; the limit is {megabytes(limit)})",
+            "too_large",
+            size=megabytes(len(data)),
+            limit=megabytes(limit),
         )
     kind = sniff(data)
     if kind == PDF:
@@ -113,15 +118,17 @@ def read_document(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     if kind == DOCX:
         return docx_text(data, name), DOCX
     if kind == "zip":
-        raise _fail(name, f"a ZIP archive but not a Word .docx document; {_SAVE_AS}")
+        raise _fail(name, f"a ZIP archive but not a Word .docx document; {_SAVE_AS}", "zip")
     if kind == "ole2":
-        raise _fail(name, f"Word 97-2003 .doc / WPS files are not supported; {_SAVE_AS}")
+        raise _fail(name, f"Word 97-2003 .doc / WPS files are not supported; {_SAVE_AS}", "doc")
     if kind == "rtf":
-        raise _fail(name, f"RTF files are not supported; {_SAVE_AS}")
+        raise _fail(name, f"RTF files are not supported; {_SAVE_AS}", "rtf")
     if kind.startswith("image:"):
-        raise _fail(name, f"a {kind[6:]} image: {_NO_TEXT}")
+        raise _fail(name, f"a {kind[6:]} image: {_NO_TEXT}", "image", image=kind[6:])
     if data.strip() and not data.startswith(_TEXT_BOMS) and looks_binary(data):
-        raise _fail(name, "not a .txt, .docx or .pdf report (unrecognised binary content)")
+        raise _fail(
+            name, "not a .txt, .docx or .pdf report (unrecognised binary content)", "binary"
+        )
     return decode_bytes(data, name)
 
 
@@ -145,10 +152,12 @@ def docx_text(data: bytes, name: str = "<bytes>") -> str:
         document = Document(io.BytesIO(package))
         lines = list(_block_lines(document.element.body, document))
     except Exception as exc:  # zipfile, lxml, python-docx: all mean the same to a user
-        raise _fail(name, f"corrupt or truncated .docx ({_one_line(exc)})") from None
+        raise _fail(
+            name, f"corrupt or truncated .docx ({_one_line(exc)})", "docx", detail=_one_line(exc)
+        ) from None
     text = "\n".join(lines)
     if not text.strip():
-        raise _fail(name, "the Word document has no text")
+        raise _fail(name, "the Word document has no text", "docx_empty")
     return text + "\n"
 
 
@@ -237,16 +246,22 @@ def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
     import pypdfium2.raw as raw
 
     if b"%%EOF" not in data[-2048:]:
-        raise _fail(name, "truncated or corrupt PDF (no end-of-file marker)")
+        raise _fail(name, "truncated or corrupt PDF (no end-of-file marker)", "pdf_truncated")
     with _PDFIUM:
         try:
             document = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
             if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
-                raise _fail(name, "encrypted PDF: a password is needed to read it") from None
+                raise _fail(
+                    name, "encrypted PDF: a password is needed to read it", "pdf_password"
+                ) from None
             if getattr(exc, "err_code", None) == raw.FPDF_ERR_SECURITY:
-                raise _fail(name, "encrypted PDF with an unsupported security handler") from None
-            raise _fail(name, f"corrupt PDF ({_one_line(exc)})") from None
+                raise _fail(
+                    name, "encrypted PDF with an unsupported security handler", "pdf_security"
+                ) from None
+            raise _fail(
+                name, f"corrupt PDF ({_one_line(exc)})", "pdf", detail=_one_line(exc)
+            ) from None
         try:
             pages, scanned = [], []
             for number, page in enumerate(document, 1):
@@ -255,14 +270,16 @@ def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
                     scanned.append(number)
                 pages.append(text)
         except pdfium.PdfiumError as exc:
-            raise _fail(name, f"corrupt PDF ({_one_line(exc)})") from None
+            raise _fail(
+                name, f"corrupt PDF ({_one_line(exc)})", "pdf", detail=_one_line(exc)
+            ) from None
         finally:
             document.close()
     if not any(p.strip() for p in pages):
-        raise _fail(name, _NO_TEXT)
+        raise _fail(name, _NO_TEXT, "scanned")
     if scanned:
         listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
-        raise _fail(name, f"page(s) {listed} are {_NO_TEXT}")
+        raise _fail(name, f"page(s) {listed} are {_NO_TEXT}", "scanned_pages", pages=listed)
     return pages
 
 
@@ -278,6 +295,7 @@ def pdf_text(data: bytes, name: str = "<bytes>") -> str:
         raise _fail(
             name,
             "the PDF's text layer cannot be decoded (fonts without a Unicode map); " + _NO_TEXT,
+            "pdf_fonts",
         )
     return text
 

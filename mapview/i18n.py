@@ -64,6 +64,15 @@ def note_text(note: Any, lang: str) -> str:
     return t(f"note.{note.code}", lang, rows=rows, **params)
 
 
+def error_text(error: BaseException, lang: str) -> str:
+    """An error's one line in `lang`: label `error.<code>` filled with its `params` when the
+    error says what it is as data (`atlas.errors.AtlasError`), else its own (English) text."""
+    code = getattr(error, "code", "")
+    if code and f"error.{code}" in vocabulary()["labels"]:
+        return t(f"error.{code}", lang, **getattr(error, "params", {}))
+    return str(error)
+
+
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 

@@ -64,17 +64,19 @@ def upload_context(
     return UploadContext.load(gazetteer_path, _atlas)
 
 
-def _process(name: str, data: bytes, context: UploadContext) -> UploadResult | str:
-    """The upload's result, or its one-line error; progress shown while it runs."""
+def _process(name: str, data: bytes, context: UploadContext) -> UploadResult | AtlasError:
+    """The upload's result, or its error (said in the reader's language when shown);
+    progress shown while it runs."""
     bar = st.sidebar.progress(0.0, text=f"{name}: {_STAGES['read']}")
 
     def progress(stage: str, done: float) -> None:
         bar.progress(done, text=f"{name}: {_STAGES.get(stage, stage)}")
 
     try:
-        result: UploadResult | str = upload_report(data, name, context, progress=progress)
+        result: UploadResult | AtlasError = upload_report(data, name, context, progress=progress)
     except AtlasError as exc:
-        result = str(exc)
+        exc.__traceback__ = None  # kept in the session: not its frames
+        result = exc
     bar.empty()
     return result
 
@@ -117,7 +119,7 @@ def sidebar(
         st.session_state.pop(_CACHE, None)
         return []
     if not gazetteer_path.exists():
-        bar.error(f"No gazetteer at {gazetteer_path}: an uploaded report cannot be placed.")
+        bar.error(i18n.t("upload.no_gazetteer", lang, path=panels.md_escape(gazetteer_path)))
         return []
     context = upload_context(str(gazetteer_path), gazetteer_stamp, atlas_key, atlas)
     cache: dict = st.session_state.setdefault(_CACHE, {})
@@ -131,8 +133,8 @@ def sidebar(
         if key not in cache:
             cache[key] = _process(name, data, context)
         outcome = cache[key]
-        if isinstance(outcome, str):
-            bar.error(outcome)
+        if isinstance(outcome, AtlasError):
+            bar.error(panels.md_escape(i18n.error_text(outcome, lang)))
         else:
             results.append(outcome)
     for key in set(cache) - keep:

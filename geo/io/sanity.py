@@ -262,5 +262,9 @@ def _check_place(
         raise DataError(
             f"cannot read atlas {where}: its coordinates are not in {settings.district} when "
             f"read as {declared or CRS} (are they in another CRS, e.g. degrees labelled as "
-            "metres?)"
+            "metres?)",
+            code="atlas_elsewhere",
+            atlas=where,
+            district=settings.district,
+            crs=str(declared or CRS),
         )

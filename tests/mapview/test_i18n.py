@@ -195,3 +195,51 @@ def test_a_report_of_another_district_says_so_in_both_languages():
     nowhere = DistrictCheck(expected="静安区", issued_by=None, located=0, items=3)
     assert "3" in district_message(nowhere, "zh") and "None" not in district_message(nowhere, "zh")
     assert other.message.startswith("This report was issued by 普陀区, not 静安区")
+
+
+def _error_codes() -> set[str]:
+    """Every `code` an error of extract/, geo/ or atlas/ is raised with (`code=` of an
+    `…Error(...)`, or the third argument of `extract.documents._fail`)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set()
+    for package in ("atlas", "extract", "geo"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name == "_fail" and len(node.args) >= 3:
+                    codes.add(ast.literal_eval(node.args[2]))
+                codes |= {
+                    k.value.value
+                    for k in node.keywords
+                    if k.arg == "code"
+                    and name.endswith("Error")
+                    and isinstance(k.value, ast.Constant)  # `_fail` passes its own on
+                }
+    return codes
+
+
+def test_every_error_code_has_a_line_in_both_languages():
+    codes = _error_codes()
+    assert {"image", "scanned", "empty", "atlas_elsewhere"} <= codes  # the scan found them
+    labels = i18n.vocabulary()["labels"]
+    for code in codes:
+        assert set(labels[f"error.{code}"]) == set(i18n.LANGS), code
+
+
+def test_an_error_is_said_in_the_readers_language_and_the_cli_keeps_its_line():
+    from extract.decode import ReportError
+    from extract.documents import read_document
+
+    with pytest.raises(ReportError) as caught:
+        read_document(b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "scan.pdf")
+    english = "scan.pdf: a PNG image: scanned pages: no text to read; OCR is not supported"
+    assert str(caught.value) == english == i18n.error_text(caught.value, "en")
+    assert (
+        i18n.error_text(caught.value, "zh")
+        == "scan.pdf：PNG 图片：扫描页面：没有可读取的文字；不支持 OCR"
+    )
+    assert i18n.error_text(ValueError("plain"), "zh") == "plain"  # no code: its own line
