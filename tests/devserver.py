@@ -113,6 +113,25 @@ def map_container(page):
     return page.locator(MAP_FRAME).last.content_frame.locator("#map_div")
 
 
+#: Resolves once the Leaflet map has kept the same centre and zoom for two polls in a row and is
+#: not zooming: a fit to the selection animates after a rerun, and a pixel taken mid-flight misses.
+_AT_REST = """(el) => new Promise((done) => {
+  const map = L.atlas.map; let last = "";
+  const tick = () => {
+    const now = map.getCenter().toString() + "/" + map.getZoom();
+    if (now === last && !map._animatingZoom) { done(true); return; }
+    last = now;
+    setTimeout(tick, 250);
+  };
+  tick();
+})"""
+
+
+def map_at_rest(page) -> None:
+    """Wait until the map stops moving (see `_AT_REST`) before using screen positions on it."""
+    map_container(page).evaluate(_AT_REST)
+
+
 def wait_for_map(page, timeout_ms: float = 60_000, previous: str | None = None) -> str:
     """Wait until the map frame shows a drawn Leaflet map whose per-kind feature counts (JSON
     text, returned) differ from `previous`, when given. The frame stays mounted across reruns,

@@ -34,6 +34,7 @@ from tests.devserver import (
     CHROMIUM,
     MAP_FRAME,
     chromium,
+    map_at_rest,
     map_container,
     streamlit_app,
     wait_for_map,
@@ -174,6 +175,7 @@ def test_popup_shows_the_quote_and_markup_renders_as_text(page):
     assert drawn(counts) == {"project": 1}
     frame = page.frame_locator(MAP_FRAME)
     container = map_container(page)
+    map_at_rest(page)
     point = container.evaluate(f"(el) => L.atlas.pixel('items', {row_of('t02')})")
     container.hover(position={"x": point["x"], "y": point["y"]})
     expect(frame.locator(".leaflet-tooltip")).to_have_count(1)
