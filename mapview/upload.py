@@ -33,13 +33,8 @@ from mapview.payload import not_drawn
 #: Widget key of the uploader (tests drive it through it).
 KEY = "byo_files"
 _CACHE = "_byo_results"
-_STAGES = {
-    "read": "Reading the document…",
-    "extract": "Extracting items…",
-    "geocode": "Placing them on the map…",
-    "join": "Joining 街道 and zones…",
-    "done": "Done",
-}
+#: The stages `upload_report` reports progress for (label `upload.stage.<stage>` each).
+STAGES = ("read", "extract", "geocode", "join", "done")
 
 
 @dataclass(frozen=True)
@@ -64,13 +59,20 @@ def upload_context(
     return UploadContext.load(gazetteer_path, _atlas)
 
 
-def _process(name: str, data: bytes, context: UploadContext) -> UploadResult | AtlasError:
+def _stage(stage: str, lang: str) -> str:
+    """What the upload is doing, in `lang` (a stage the page has no word for, as it is)."""
+    return i18n.t(f"upload.stage.{stage}", lang) if stage in STAGES else stage
+
+
+def _process(
+    name: str, data: bytes, context: UploadContext, lang: str
+) -> UploadResult | AtlasError:
     """The upload's result, or its error (said in the reader's language when shown);
     progress shown while it runs."""
-    bar = st.sidebar.progress(0.0, text=f"{name}: {_STAGES['read']}")
+    bar = st.sidebar.progress(0.0, text=f"{name}: {_stage('read', lang)}")
 
     def progress(stage: str, done: float) -> None:
-        bar.progress(done, text=f"{name}: {_STAGES.get(stage, stage)}")
+        bar.progress(done, text=f"{name}: {_stage(stage, lang)}")
 
     try:
         result: UploadResult | AtlasError = upload_report(data, name, context, progress=progress)
@@ -131,7 +133,7 @@ def sidebar(
         key = (name, digest)
         keep.add(key)
         if key not in cache:
-            cache[key] = _process(name, data, context)
+            cache[key] = _process(name, data, context, lang)
         outcome = cache[key]
         if isinstance(outcome, AtlasError):
             bar.error(panels.md_escape(i18n.error_text(outcome, lang)))

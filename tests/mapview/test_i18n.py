@@ -243,3 +243,17 @@ def test_an_error_is_said_in_the_readers_language_and_the_cli_keeps_its_line():
         == "scan.pdf：PNG 图片：扫描页面：没有可读取的文字；不支持 OCR"
     )
     assert i18n.error_text(ValueError("plain"), "zh") == "plain"  # no code: its own line
+
+
+def test_every_upload_stage_has_a_word_in_both_languages():
+    """The progress bar of a dropped report speaks the reader's language at every stage
+    `geo.pipeline.upload` reports."""
+    from mapview.upload import STAGES
+
+    pipeline = Path(__file__).resolve().parents[2] / "geo" / "pipeline"
+    calls = re.compile(r'\bnote\(\s*"([a-z]+)"')
+    reported = {m for p in pipeline.glob("*.py") for m in calls.findall(p.read_text("utf-8"))}
+    assert reported == set(STAGES)
+    labels = i18n.vocabulary()["labels"]
+    for stage in STAGES:
+        assert set(labels[f"upload.stage.{stage}"]) == set(i18n.LANGS)
