@@ -22,6 +22,7 @@ import streamlit_folium  # noqa: F401  (imports folium.plugins, as in the app)
 from bench.measure import best_of, profile, timed
 from bench.report import Figure
 from bench.synthetic import located
+from mapview.atlasmap import opening_center
 
 KB = 1000
 #: A typical filter change: a year range and two kinds (see filter_figures).
@@ -59,7 +60,7 @@ def payload_bytes(args: dict[str, Any]) -> int:
 
 def naive_map(items: gpd.GeoDataFrame) -> folium.Map:
     """The baseline: `folium.GeoJson(gdf)` of every column at full precision on a plain map."""
-    m = folium.Map(location=[31.25, 121.45], zoom_start=13)
+    m = folium.Map(location=opening_center(items), zoom_start=13)
     folium.GeoJson(items[located(items)]).add_to(m)
     return m
 

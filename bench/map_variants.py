@@ -49,7 +49,7 @@ class Counter(folium.MacroElement):
 
 
 def floor_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.AtlasMap:
-    m = localize(folium.Map(location=atlasmap.CENTER, zoom_start=13, tiles=None),
+    m = localize(folium.Map(location=atlasmap.opening_center(items), zoom_start=13, tiles=None),
                  kwargs.get("assets") or atlasmap.Assets())  # fmt: skip
     m.add_child(Counter())
     return atlasmap.AtlasMap(m, [], folium.LayerControl())

@@ -41,8 +41,6 @@ from mapview.plugin import (
 )
 
 HEIGHT = 640
-#: Shanghai Jing'an, where the map opens before the data file says where the items are.
-CENTER = (31.255, 121.455)
 #: Panes, bottom to top: roads and river under everything, item shapes, outlines above the
 #: fills, item points, labels above the cluster bubbles (markers are at 600).
 PANES = {"atlasBase": 250, "atlasShapes": 400, "atlasOutlines": 450, "atlasLabels": 640}
@@ -124,6 +122,16 @@ def styles() -> dict[str, Any]:
 # --------------------------------------------------------------------------- the mounted map
 
 
+def opening_center(items: gpd.GeoDataFrame) -> tuple[float, float] | None:
+    """(lat, lon) of the middle of the atlas' located items: the map opens over the data itself,
+    not over coordinates written in code; None (folium's world view) when nothing is located."""
+    located = items.geometry[items.geometry.notna() & ~items.geometry.is_empty]
+    if located.empty:
+        return None
+    west, south, east, north = located.total_bounds
+    return ((south + north) / 2, (west + east) / 2)
+
+
 def base_map(
     data_url: str,
     present: Sequence[str],
@@ -131,14 +139,16 @@ def base_map(
     basemap: str = DEFAULT_BASEMAP,
     labels: Mapping[str, Any] | None = None,
     assets: Assets | None = None,
+    center: tuple[float, float] | None = None,
 ) -> folium.Map:
     """The part of the map that stays mounted: depends only on the data file (atlas version and
-    datum), the atlas' reference layers (`present`), the basemap and the labels."""
+    datum), the atlas' reference layers (`present`), the basemap and the labels. `center`
+    (lat, lon): where the map opens before the item layer fits it (`opening_center`)."""
     base = get_basemap(basemap)
     assets = assets or Assets()
     words = lbl.escaped(lbl.merged(labels))
     m = folium.Map(
-        location=CENTER,
+        location=center,
         zoom_start=13,
         tiles=None,
         prefer_canvas=True,
@@ -256,7 +266,10 @@ def build_map(  # noqa: PLR0913 (the seams a page sets, keyword-only, each docum
     if data_url is None or present is None:
         data_url = publish_data(items, layers or {}, gcj02=base.gcj02, assets=assets)
         present = payload.present_layers(layers or {})
-    m = base_map(data_url, present, basemap=basemap, labels=labels, assets=assets)
+    m = base_map(
+        data_url, present, basemap=basemap, labels=labels, assets=assets,
+        center=opening_center(items),
+    )  # fmt: skip
     filters = filters or flt.Filters()
     if selection is None:
         selection = flt.mask(items, filters).to_numpy()
