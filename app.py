@@ -60,13 +60,15 @@ TABLE_COLUMNS = [
     "location", "precision", "method", "doc_title", "id",
 ]  # fmt: skip
 #: On a phone (390 px) the map comes first and fills the width: a smaller title, the caption
-#: (the attribution stays on the map and in the README) folded away; Streamlit stacks the
-#: columns and collapses the sidebar behind its one-tap button by itself.
+#: (the attribution stays on the map and in the README) folded away, the filters (stacked by
+#: Streamlit, a screen of their own) moved under the map; the sidebar (language, basemap,
+#: "near here", uploads) collapses behind its one-tap button by itself.
 NARROW_CSS = (
     "<style>@media (max-width: 640px) {"
     " .stMainBlockContainer { padding: 3rem 0.5rem 1rem; }"
     " .stMainBlockContainer h1 { font-size: 1.35rem; padding: 0; }"
     " .st-key-page_caption { display: none; }"
+    " .st-key-explorer_top > div:has(.st-key-filters) { order: 1; }"
     "}</style>"
 )
 #: The details panel scrolls inside this height (the map's), so selecting an item never

@@ -24,7 +24,13 @@ sys.path.insert(0, str(ROOT))
 
 from atlas.settings import settings  # noqa: E402
 from geo import read_items  # noqa: E402
-from tests.devserver import chromium, map_container, streamlit_app, wait_for_map  # noqa: E402
+from tests.devserver import (  # noqa: E402
+    chromium,
+    map_at_rest,
+    map_container,
+    streamlit_app,
+    wait_for_map,
+)
 
 
 def cjk_fonts() -> list[str]:
@@ -78,11 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             "(el, rows) => rows.find((r) => L.atlas.alone('items', r)) ?? null", rows
         )
         if row is not None:  # a point drawn on its own: click it, as a reader would
+            map_at_rest(page)
             point = container.evaluate("(el, row) => L.atlas.pixel('items', row)", row)
             container.click(position={"x": point["x"], "y": point["y"]})
             # the quote arrives with the rerun the click causes
             container.locator(".leaflet-popup-content blockquote").wait_for(timeout=60_000)
             time.sleep(1)
+        page.evaluate("window.scrollTo(0, 0)")
         args.output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.output), full_page=True)
     print(f"wrote {args.output}", file=sys.stderr)
