@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from atlas.dsn import is_conninfo, shown
+from atlas.dsn import is_conninfo, is_url, shown
 from atlas.errors import DataError
 from atlas.files import regular_file
 from atlas.settings import settings
@@ -44,7 +44,7 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     checked by `geo.io.sanity` (its notes: `notes_of`). A missing, corrupt, incomplete or
     misplaced atlas is a `DataError` (`ExportError` for a file)."""
     path = settings.atlas_path if path is None else path
-    if store.is_url(path):
+    if is_url(path):
         layers = sanitise(store.read_atlas(str(path)), shown(path), district_box())
         return keep_notes(layers, with_threads(layers))
     if is_conninfo(str(path)):
@@ -147,7 +147,7 @@ def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame],
     with store.connect(url, read_only=True) as (conn, schema):
         reader = store.Reader(conn, schema, url)
         if "items" not in reader.meta:
-            raise DataError(f"schema {schema} of {store.shown(url)} has no items layer")
+            raise DataError(f"schema {schema} of {shown(url)} has no items layer")
         areas = {n: reader.layer(n) for n in store.ordered_layers(reader.meta) if n != "items"}
         filters = canonical_areas(filters, areas)
         vocab: dict[str, Iterable[Any]] = dict(filter_vocabulary(areas))
