@@ -23,7 +23,6 @@ from geo.io.atomic import ExportError, PathArg, _reason
 from geo.io.sanity import district_box, keep_notes, sanitise
 from geo.schema import (
     ATLAS_LAYERS,
-    CRS,
     ITEM_COLUMNS,
     KINDS,
     OPTIONAL_ATLAS_LAYERS,
@@ -91,7 +90,7 @@ def _read_layers(path: PathArg) -> tuple[dict[str, gpd.GeoDataFrame], str | None
     layers = {
         name: gpd.read_file(path, layer=name)
         if name in present
-        else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+        else gpd.GeoDataFrame({"name": []}, geometry=[], crs=settings.crs)
         for name in ATLAS_LAYERS
         if name in present or name in OPTIONAL_ATLAS_LAYERS
     }

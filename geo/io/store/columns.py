@@ -14,7 +14,8 @@ import pandas as pd
 import shapely
 
 from atlas.errors import DataError
-from geo.schema import CRS, INT_COLUMNS
+from atlas.settings import settings
+from geo.schema import INT_COLUMNS
 
 SRID = 4326
 ORDER = "_order"
@@ -104,7 +105,7 @@ def copy_values(series: pd.Series) -> list:
 
 def ewkb(geoms: gpd.GeoSeries) -> list[str | None]:
     """Hex EWKB with SRID 4326 (PostGIS parses it as geometry input, exactly: no rounding)."""
-    array = np.asarray(geoms.to_crs(CRS).array if geoms.crs else geoms.array, dtype=object)
+    array = np.asarray(geoms.to_crs(settings.crs).array if geoms.crs else geoms.array, dtype=object)
     out = np.full(len(array), None, dtype=object)
     present = ~shapely.is_missing(array)
     with_srid = shapely.set_srid(array[present], SRID)

@@ -29,7 +29,7 @@ from geo.io.store.connection import (
     one_line,
     qname,
 )
-from geo.schema import CRS, KINDS
+from geo.schema import KINDS
 
 
 @dataclass
@@ -149,7 +149,7 @@ def _write_layer(cur: Any, schema: str, name: str, position: int, gdf: gpd.GeoDa
         for values in zip(*data, strict=True):
             copy.write_row(values)
     meta = {"all": json.loads(definition), "read": [[c.name, c.dtype] for c in stored]}
-    crs = ProjCRS(frame.crs or CRS).to_wkt()
+    crs = ProjCRS(frame.crs or settings.crs).to_wkt()
     cur.execute(
         sql.SQL(
             "INSERT INTO {} (name, position, columns, crs, synthetic_id, rows) "
