@@ -9,8 +9,8 @@ rerun sends only the selection. Two fragments (`st.fragment`) keep reruns small:
 reruns only the filters, map, table and what depends on the selection (`explorer`); a click on
 the map reruns only the map and its details (`explore`). The sidebar holds what changes the
 whole page: language, basemap, threads mode, "near here", uploads. Charts, the not-drawn list
-and the briefing figure run only when their tab or box is open (lazy containers), so nothing
-but the map and the first rows of the table stands between a change and its redraw.
+and the downloads (with the briefing figure) run only when their tab is open (lazy tabs), so
+nothing but the map and the first rows of the table stands between a change and its redraw.
 `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
-from atlas.settings import Settings
+from atlas.settings import settings
 from geo import (
     EXPORTERS,
     AtlasGeocoder,
@@ -48,9 +48,10 @@ from mapview.atlasmap import Focus, build_map, clicked_item, show_map
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
 
-#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
-#: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
-_settings = Settings.from_env()
+#: read on every run (not once per process) from the live settings, so ATLAS_PATH set after
+#: start-up and a `settings.override` both take effect; a GeoPackage path or a postgresql://
+#: URL (geo.io.store: read-only, see the README)
+_settings = settings.with_env_paths()
 ATLAS_PATH = _settings.atlas_path
 #: the gazetteer geocodes uploaded reports (mapview.upload); the map itself never reads it
 GAZETTEER_PATH = Path(_settings.gazetteer_path)

@@ -84,7 +84,6 @@ from geo.pipeline import (
 )
 from geo.schema import (
     ATLAS_LAYERS,
-    CRS,
     DECIMALS,
     ITEM_COLUMNS,
     KINDS,
@@ -106,7 +105,6 @@ from geo.threads import (
 
 __all__ = [
     "ATLAS_LAYERS",
-    "CRS",
     "DECIMALS",
     "DISTANCE",
     "EXPORTERS",
