@@ -62,7 +62,7 @@ def build_queries() -> dict[str, Any]:
 
     gazetteer = load_gazetteer_file(GAZETTEER)
     recorder = RecordingGeocoder(default_geocoder(gazetteer))
-    locate_items(extract_items(RAW), gazetteer.roads, recorder)
+    locate_items(extract_items(RAW).items, gazetteer.roads, recorder)
     return recorder.answers
 
 
