@@ -28,8 +28,8 @@ class RecordingGeocoder:
         self.inner = inner
         self.answers: dict[str, Any] = {}  # query → Resolution, in asking order
 
-    def resolve(self, query: str) -> Any:
-        answer = self.inner.resolve(query)
+    def resolve(self, query: str, address: Any = None) -> Any:
+        answer = self.inner.resolve(query, address)
         self.answers.setdefault(query, answer)
         return answer
 

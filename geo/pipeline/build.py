@@ -115,13 +115,16 @@ class Extracted:
 
 
 def report_rows(report: Any) -> list[dict[str, Any]]:
-    """The items of one `extract.Report` as rows (the `Item` fields plus `doc_title`)."""
+    """The items of one `extract.Report` as rows (the `Item` fields plus `doc_title`; the
+    `address` column holds `Item.address`, the `extract.address.ParsedAddress` of the
+    location, for placement; the atlas has no such column)."""
     from extract import extract_report
 
     title = getattr(report.meta, "title", None) or report.path.stem
     rows = []
     for item in extract_report(report):
         row = item.to_dict()
+        row["address"] = item.address  # the typed parse, which placement hands the geocoder
         row["doc_title"] = title
         row["_paragraph"] = paragraph(report.text, item.start, item.end)
         rows.append(row)
