@@ -85,7 +85,6 @@ from geo.pipeline import (
 )
 from geo.schema import (
     ATLAS_LAYERS,
-    CRS,
     DECIMALS,
     ITEM_COLUMNS,
     KINDS,
@@ -107,7 +106,6 @@ from geo.threads import (
 
 __all__ = [
     "ATLAS_LAYERS",
-    "CRS",
     "DECIMALS",
     "DISTANCE",
     "EXPORTERS",

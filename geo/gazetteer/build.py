@@ -31,7 +31,7 @@ from geo.gazetteer.aliases import apply_aliases, read_aliases
 from geo.gazetteer.committees import COMMITTEE_COLUMNS, COMMITTEES_FILE, read_committees
 from geo.gazetteer.crossings import crossing_layers
 from geo.gazetteer.roads import district_buffer, merge_roads
-from geo.gazetteer.sources import COMMON_COLUMNS, CRS
+from geo.gazetteer.sources import COMMON_COLUMNS
 from geo.io.export import write_gpkg_layers
 
 LAYERS: tuple[str, ...] = (
@@ -190,8 +190,8 @@ def start_cut(roads: gpd.GeoDataFrame, osm_coverage: gpd.GeoDataFrame | None) ->
     )
     if osm_coverage is None or not len(osm_coverage) or not len(roads):
         return simplified
-    edge = osm_coverage.to_crs(sources.METRIC_CRS).union_all().boundary
-    starts = [numbering_start(g) for g in roads.to_crs(sources.METRIC_CRS).geometry]
+    edge = osm_coverage.to_crs(settings.metric_crs).union_all().boundary
+    starts = [numbering_start(g) for g in roads.to_crs(settings.metric_crs).geometry]
     near_edge = shapely.distance(edge, np.array(starts, dtype=object)) <= START_EDGE_M
     return simplified | near_edge
 
@@ -232,7 +232,7 @@ def neighbourhoods(admin: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _gdf(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(df, geometry="geometry", crs=CRS)
+    return gpd.GeoDataFrame(df, geometry="geometry", crs=settings.crs)
 
 
 def _read_osm(osm: Path | str | Sequence[Path | str] | None) -> dict[str, gpd.GeoDataFrame]:
@@ -256,7 +256,7 @@ def write_gazetteer(layers: dict[str, gpd.GeoDataFrame], path: Path | str) -> Pa
     for name in LAYERS:
         _check_layer(name, layers[name])
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_gpkg_layers({name: layers[name].to_crs(CRS) for name in LAYERS}, path)
+    return write_gpkg_layers({name: layers[name].to_crs(settings.crs) for name in LAYERS}, path)
 
 
 def _check_layer(name: str, gdf: gpd.GeoDataFrame) -> None:

@@ -25,7 +25,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas.errors import DataError
-from geo.gazetteer.sources import ALIAS_SEP, COMMON_COLUMNS, CRS, METRIC_CRS, frame
+from atlas.settings import settings
+from geo.gazetteer.sources import ALIAS_SEP, COMMON_COLUMNS, frame
 
 ZONE_COLUMNS = (*COMMON_COLUMNS, "derivation", "justification")
 #: A road counts as running through a 街道 when at least this much of it lies inside.
@@ -266,8 +267,8 @@ def resolve_anchor(
         road = _by_name(roads, name)
         if road.empty:
             return [], ""
-        sub_m = subdistricts.to_crs(METRIC_CRS)
-        road_m = road.to_crs(METRIC_CRS).union_all()
+        sub_m = subdistricts.to_crs(settings.metric_crs)
+        road_m = road.to_crs(settings.metric_crs).union_all()
         found = _road_jiedao(sub_m, road_m)
         text = f"road {name} runs ≥{MIN_ROAD_M:.0f} m through {'、'.join(found)}"
         return found, text if found else ""
@@ -279,8 +280,8 @@ def river_corridor(names: list[str], roads: gpd.GeoDataFrame, district) -> BaseG
     rivers = roads[(roads["kind"] == "river") & roads["name"].isin(names)]
     if rivers.empty:
         return shapely.Polygon()
-    buffered = rivers.to_crs(METRIC_CRS).buffer(RIVER_BUFFER_M).union_all()
-    wgs = gpd.GeoSeries([buffered], crs=METRIC_CRS).to_crs(CRS).iloc[0]
+    buffered = rivers.to_crs(settings.metric_crs).buffer(RIVER_BUFFER_M).union_all()
+    wgs = gpd.GeoSeries([buffered], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
     return wgs.intersection(district)
 
 

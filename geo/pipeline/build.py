@@ -45,7 +45,7 @@ from geo.pipeline.place import (
     locate_items,
     place_items,
 )
-from geo.schema import ATLAS_LAYERS, CRS, SORT_COLUMNS, conform_items
+from geo.schema import ATLAS_LAYERS, SORT_COLUMNS, conform_items
 from geo.threads.links import link_threads, thread_table
 
 log = logging.getLogger(__name__)
@@ -247,7 +247,7 @@ def described_zones(items: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.Geo
             "justification": areas["quote"],
         }
     )
-    return gpd.GeoDataFrame(rows, geometry=areas.geometry.to_numpy(), crs=CRS).reset_index(
+    return gpd.GeoDataFrame(rows, geometry=areas.geometry.to_numpy(), crs=settings.crs).reset_index(
         drop=True
     )
 
@@ -257,8 +257,8 @@ def atlas_zones(zones: gpd.GeoDataFrame, items: gpd.GeoDataFrame) -> gpd.GeoData
     extra = described_zones(items, zones)
     if extra.empty:
         return zones.reset_index(drop=True)
-    combined = pd.concat([zones.to_crs(CRS), extra], ignore_index=True)
-    return gpd.GeoDataFrame(combined, geometry=combined.geometry.name, crs=CRS)
+    combined = pd.concat([zones.to_crs(settings.crs), extra], ignore_index=True)
+    return gpd.GeoDataFrame(combined, geometry=combined.geometry.name, crs=settings.crs)
 
 
 def join_items(
@@ -353,7 +353,7 @@ def _as_names(values: Any) -> list[str | None]:
 
 def _layer(gazetteer: GazetteerSource, name: str) -> gpd.GeoDataFrame:
     layer = gazetteer[name] if isinstance(gazetteer, Mapping) else getattr(gazetteer, name)
-    return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
+    return layer.to_crs(settings.crs) if layer.crs is not None else layer.set_crs(settings.crs)
 
 
 def _optional_layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame | None:
@@ -363,7 +363,7 @@ def _optional_layer(gazetteer: Any, name: str) -> gpd.GeoDataFrame | None:
     )
     if layer is None or not len(layer):
         return None
-    return layer.to_crs(CRS) if layer.crs is not None else layer.set_crs(CRS)
+    return layer.to_crs(settings.crs) if layer.crs is not None else layer.set_crs(settings.crs)
 
 
 def unique_ids(ids: pd.Series) -> pd.Series:
@@ -448,7 +448,7 @@ def reference_layers(gazetteer: GazetteerSource) -> dict[str, gpd.GeoDataFrame]:
     try:
         water = _layer(gazetteer, "water")
     except (KeyError, AttributeError):
-        water = gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+        water = gpd.GeoDataFrame({"name": []}, geometry=[], crs=settings.crs)
     if outline is not None and len(water):
         water = water[water.intersects(outline)]
     return {"roads": roads.reset_index(drop=True), "water": water.reset_index(drop=True)}

@@ -19,12 +19,13 @@ import shapely
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from atlas.settings import settings
 from extract.address import ParsedAddress
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.geocode.protocols import Geocoder, Resolved
 from geo.geocode.types import squeeze
 from geo.pipeline.fourbounds import BoundaryEvidence, resolve_boundary
-from geo.schema import CRS, MULTI_SEP, UNLOCATED
+from geo.schema import MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
 LINES = frozenset({"LineString", "MultiLineString"})
@@ -367,7 +368,7 @@ def place_items(
             placed = replace(placed, method=PARAGRAPH_METHOD)
         placements.append(placed)
     out = items.drop(columns=["_paragraph", "address"], errors="ignore").copy()
-    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
+    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=settings.crs)
     out["uncertainty_m"] = uncertainty(geometry, placements)
     out["precision"] = honest_precision(
         pd.array([p.precision for p in placements], dtype="Int64"), out["uncertainty_m"]
@@ -375,7 +376,7 @@ def place_items(
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
-    return Located(gpd.GeoDataFrame(out, geometry=geometry, crs=CRS), tuple(placements))
+    return Located(gpd.GeoDataFrame(out, geometry=geometry, crs=settings.crs), tuple(placements))
 
 
 #: The method of an item placed by the setting its paragraph states (the extractor's location
@@ -429,8 +430,6 @@ def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[fl
     estimated point, an answer the item lies somewhere in, an estimated shape — the geocoder's
     radius for a point it estimated, else how far the shape reaches from that point. None when
     unlocated."""
-    from atlas.settings import settings
-
     located = geometry.notna() & ~geometry.is_empty
     out: list[float | None] = [None] * len(geometry)
     if not located.any():
