@@ -5,12 +5,13 @@ a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium l
 streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
 downloads, in the reader's language (`mapview.i18n`), with the view in the URL
 (`mapview.share`). The map's data goes to the browser once per atlas version (a static file); a
-rerun sends only the selection. Two fragments (`st.fragment`) keep reruns small: a filter change
-reruns only the filters, map, table and what depends on the selection (`explorer`); a click on
-the map reruns only the map and its details (`explore`). The sidebar holds what changes the
-whole page: language, basemap, threads mode, "near here", uploads. Charts, the not-drawn list
-and the downloads (with the briefing figure) run only when their tab is open (lazy tabs), so
-nothing but the map and the first rows of the table stands between a change and its redraw.
+rerun sends only the selection. A fragment (`st.fragment`) keeps reruns small: a filter change,
+a click on the map or a table row reruns only the filters, map, details, table and what depends
+on the selection (`explorer`), not the sidebar, title and atlas checks. The sidebar holds what
+changes the whole page: language, basemap, threads mode, "near here", uploads. Charts, the
+not-drawn list and the downloads (with the briefing figure) run only when their tab is open
+(lazy tabs), so nothing but the map and the first rows of the table stands between a change and
+its redraw.
 `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
@@ -235,10 +236,10 @@ class View:
     link: viewstate.View
 
 
-@st.fragment
 def explore(view: View) -> None:
-    """The map and the details panel: a click on the map reruns only them (the table, charts,
-    lists and downloads do not change with the selected item); the link follows the click."""
+    """The map and the details panel; the link follows a click. (Not a fragment of its own:
+    nested in `explorer`, a map message arriving during a whole-page rerun could rerun it with
+    the previous run's arguments and draw the old map beside the new one.)"""
     items = view.layers["items"]
     clicked = clicked_item()
     if clicked:
