@@ -65,13 +65,27 @@
       if (c) { c.classList.toggle("atlas-threads", !!options.threads); }
       return Promise.all(atlas.layers.map(function (l) { return l._ready; })).then(function () {
         atlas.counts();
-        if (!atlas.handled.first && atlas.bounds && atlas.map) {  // the first view: every item
-          atlas.handled.first = true;
-          atlas.timing.drawn = performance.now();  // since the frame's navigation
-          atlas.map.fitBounds(atlas.bounds, {maxZoom: 16});
-        }
+        atlas.timing.drawn = atlas.timing.drawn || performance.now();  // since the frame opened
+        atlas.first();
         atlas.view(options);
       });
+    },
+
+    /** The first view, every item, set before anything is drawn: a later fit redraws it all. */
+    first: function () {
+      if (!atlas.handled.first && atlas.bounds && atlas.map) {
+        atlas.handled.first = true;
+        atlas.fit(atlas.bounds, false);
+      }
+    },
+    /** Fit the view to `bounds` unless it shows just them already (the map was fitted to them
+     *  and has not moved since: see onAdd); a fit re-projects and redraws every shape. */
+    fit: function (bounds, animate) {
+      var key = JSON.stringify(bounds);
+      if (key !== atlas.fitted) {
+        atlas.map.fitBounds(bounds, {maxZoom: 16, padding: [20, 20], animate: animate});
+        atlas.fitted = key;
+      }
     },
 
     /** Fit, reveal and popup requests: each token is acted on once (reruns repeat them). */
@@ -80,7 +94,7 @@
       if (!map) { return; }
       if (o.fit && o.fit.token !== atlas.handled.fit) {
         atlas.handled.fit = o.fit.token;
-        map.fitBounds(o.fit.bounds, {maxZoom: 16, padding: [20, 20]});
+        atlas.fit(o.fit.bounds, true);
       }
       if (o.reveal && o.reveal.token !== atlas.handled.reveal) {
         atlas.handled.reveal = o.reveal.token;
@@ -269,9 +283,8 @@
       return out;
     };
     if (t === 1) { return L.polyline(line((g.length - 1) / 2)); }
-    if (t === 3) {
-      return L.featureGroup(line((g.length - 1) / 2).map(function (ll) { return L.circleMarker(ll); }));
-    }
+    var dot = function (ll) { return L.circleMarker(ll); };
+    if (t === 3) { return L.featureGroup(line((g.length - 1) / 2).map(dot)); }
     var n = g[1], per = t === 5 ? g.slice(2, 2 + n) : [n];  // rings (lines) of each part
     at = t === 5 ? 2 + n : 2;
     var lengths = g.slice(at, at += per.reduce(function (a, b) { return a + b; }, 0));
@@ -312,7 +325,9 @@
       this._inline = !!options.rows;  // else the atlas' data file (or the one named)
       this._ready = (this._inline ? Promise.resolve(options) : load(options.data || atlas.data))
         .then(function (data) {  // the first map's time: building, then showing the features
-          spent("show", self._apply(spent("build", self._build(data, performance.now()))));
+          var t = spent("build", self._build(data, performance.now()));
+          atlas.first();
+          spent("show", self._apply(t));
         })
         .catch(function (error) { self._fail(error); });
       atlas.layers.push(this);
@@ -330,6 +345,7 @@
       if (!atlas.popup) {
         atlas.popup = L.popup({maxWidth: 380, autoPanPadding: [20, 20]});
         map.on("popupclose", function () { atlas.popupFor = null; });
+        map.on("movestart", function () { atlas.fitted = null; });
         map.on("popupopen", function () {  // a popup closes the tooltip: it would cover it
           map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
           if (atlas.tip) { map.closeTooltip(atlas.tip); }
