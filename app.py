@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
-from atlas.settings import Settings
+from atlas.settings import settings
 from geo import (
     EXPORTERS,
     AtlasGeocoder,
@@ -52,9 +52,10 @@ from mapview.atlasmap import Focus, build_map, clicked_item, show_map
 from mapview.basemaps import BASEMAPS, offline_label
 from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
 
-#: read on every run (not once per process), so ATLAS_PATH set after start-up takes effect;
-#: a GeoPackage path or a postgresql:// URL (geo.store: read-only, see the README)
-_settings = Settings.from_env()
+#: read on every run (not once per process) from the live settings, so ATLAS_PATH set after
+#: start-up and a `settings.override` both take effect; a GeoPackage path or a postgresql://
+#: URL (geo.io.store: read-only, see the README)
+_settings = settings.with_env_paths()
 ATLAS_PATH = _settings.atlas_path
 #: the gazetteer geocodes uploaded reports (mapview.upload); the map itself never reads it
 GAZETTEER_PATH = Path(_settings.gazetteer_path)

@@ -1,32 +1,19 @@
 """One wrapper for every command-line entry: an `AtlasError` is one line and an exit code.
 
-`python -m extract`, `python -m geo …` and the `jingan-atlas` console script all go through
-`run`, so no path ends in a raw traceback for an error the project knows about.
+`python -m extract`, `python -m geo …` and the `jingan-atlas` console script (`geo.cli.console`,
+over the one command table `geo.cli.COMMANDS`) all go through `run`, so no path ends in a raw
+traceback for an error the project knows about.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from .errors import AtlasError
-
-#: `jingan-atlas COMMAND` → the module whose `main(argv)` runs it (through `run`)
-COMMANDS: dict[str, str] = {
-    "extract": "extract.__main__",
-    "gazetteer": "geo.__main__",
-    "build": "geo.__main__",
-    "export": "geo.__main__",
-    "geocode": "geo.__main__",
-    "summary": "geo.__main__",
-    "track": "geo.__main__",
-    "publish": "geo.__main__",
-}
-
 
 #: errors of a write the environment refused (a full disk or `/dev/full`, a quota, an I/O
 #: error): not bugs, so one line rather than a traceback
@@ -76,19 +63,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # no real file descriptor (captured in tests)
         pass
-
-
-def console(argv: Sequence[str] | None = None) -> int:
-    """`jingan-atlas COMMAND [ARGS]`: the console script registered in pyproject.toml."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in COMMANDS:
-        names = "|".join(COMMANDS)
-        print(f"usage: jingan-atlas {{{names}}} [ARGS…]", file=sys.stderr)
-        return 2
-    module = importlib.import_module(COMMANDS[args[0]])
-    rest = args[1:] if args[0] == "extract" else args
-    return int(module.main(rest))
-
-
-if __name__ == "__main__":
-    sys.exit(console())

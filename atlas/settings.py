@@ -58,12 +58,20 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Defaults with the environment's overrides applied."""
         env = os.environ if env is None else env
-        base = cls(cache_dir=_cache_dir(env))
+        return cls(cache_dir=_cache_dir(env)).with_env_paths(env)
+
+    def with_env_paths(self, env: Mapping[str, str] | None = None) -> Settings:
+        """A copy of these settings with the environment's `ATLAS_PATH` / `GAZETTEER_PATH`, when
+        set, taking the place of theirs: what a long-running process (the page, re-run on every
+        interaction) reads on each run, so both a changed environment and `settings.override`
+        reach code imported long before."""
+        env = os.environ if env is None else env
+        out = replace(self)
         if env.get("ATLAS_PATH"):
-            base.atlas_path = env["ATLAS_PATH"]
+            out.atlas_path = env["ATLAS_PATH"]
         if env.get("GAZETTEER_PATH"):
-            base.gazetteer_path = Path(env["GAZETTEER_PATH"])
-        return base
+            out.gazetteer_path = Path(env["GAZETTEER_PATH"])
+        return out
 
     @contextmanager
     def override(self, **changes: object) -> Iterator[Settings]:

@@ -23,7 +23,7 @@ import shapely
 from shapely.ops import substring
 
 from atlas.settings import settings
-from geo import CRS, ITEM_COLUMNS, KINDS, STATUSES
+from geo import ITEM_COLUMNS, KINDS, STATUSES
 
 ROOT = settings.root
 GAZETTEER = settings.gazetteer_path
@@ -81,10 +81,10 @@ def load_reference(atlas: Path | None = None, gazetteer: Path = GAZETTEER) -> Re
     if gazetteer.exists():
         source = gazetteer if atlas is None or not atlas.exists() else atlas
         layers = {
-            name: gpd.read_file(source, layer=name).to_crs(CRS)
+            name: gpd.read_file(source, layer=name).to_crs(settings.crs)
             for name in ("subdistricts", "zones", "district")
         }
-        roads = gpd.read_file(gazetteer, layer="roads").to_crs(CRS)
+        roads = gpd.read_file(gazetteer, layer="roads").to_crs(settings.crs)
         return Reference(
             **layers, roads=roads, source=f"{_shown(source)} + roads of {_shown(gazetteer)}"
         )
@@ -92,7 +92,7 @@ def load_reference(atlas: Path | None = None, gazetteer: Path = GAZETTEER) -> Re
     district = gpd.read_file(SHARED / "jingan_district_outline_osm_union.geojson")
     roads = gpd.read_file(SHARED / "jingan_roads_osm_partial.geojson")[["name", "geometry"]]
     roads = roads[roads.intersects(district.union_all())]
-    zones = gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+    zones = gpd.GeoDataFrame({"name": []}, geometry=[], crs=settings.crs)
     return Reference(subs, zones, district, roads, source=f"{SHARED} (no data/gazetteer.gpkg)")
 
 
@@ -307,7 +307,7 @@ def synthesize(
     )
     # later schema columns (uncertainty, thread, outcome) the template may lack: null
     items = items.reindex(columns=list(ITEM_COLUMNS[:-1]))
-    return gpd.GeoDataFrame(items, geometry=list(geoms), crs=CRS)
+    return gpd.GeoDataFrame(items, geometry=list(geoms), crs=settings.crs)
 
 
 def label(items: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoDataFrame:

@@ -70,6 +70,7 @@ from geo.join import (
 from geo.near import DISTANCE, items_near, metric_point, to_metric
 from geo.pipeline import (
     BuildResult,
+    Extracted,
     UploadContext,
     UploadResult,
     boundary_geometry,
@@ -84,7 +85,6 @@ from geo.pipeline import (
 )
 from geo.schema import (
     ATLAS_LAYERS,
-    CRS,
     DECIMALS,
     ITEM_COLUMNS,
     KINDS,
@@ -106,7 +106,6 @@ from geo.threads import (
 
 __all__ = [
     "ATLAS_LAYERS",
-    "CRS",
     "DECIMALS",
     "DISTANCE",
     "EXPORTERS",
@@ -121,6 +120,7 @@ __all__ = [
     "AtlasGeocoder",
     "BuildResult",
     "ExportError",
+    "Extracted",
     "FilterError",
     "Filters",
     "Gazetteer",

@@ -20,7 +20,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.schema import CRS, MULTI_SEP
+from atlas.settings import settings
+from geo.schema import MULTI_SEP
 
 GeomsLike: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | Sequence[BaseGeometry | None]
 
@@ -32,11 +33,11 @@ def representative_points(geoms: GeomsLike) -> gpd.GeoSeries:
     elif isinstance(geoms, gpd.GeoSeries):
         series = geoms
     else:
-        series = gpd.GeoSeries(list(geoms), crs=CRS)
+        series = gpd.GeoSeries(list(geoms), crs=settings.crs)
     if series.crs is None:
-        series = series.set_crs(CRS)
-    elif series.crs != CRS:
-        series = series.to_crs(CRS)
+        series = series.set_crs(settings.crs)
+    elif series.crs != settings.crs:
+        series = series.to_crs(settings.crs)
     values = np.asarray(series.array, dtype=object)
     out = np.full(len(values), None, dtype=object)
     valid = ~(shapely.is_missing(values) | shapely.is_empty(values))
@@ -44,18 +45,18 @@ def representative_points(geoms: GeomsLike) -> gpd.GeoSeries:
     out[is_point] = values[is_point]
     other = valid & ~is_point
     out[other] = shapely.point_on_surface(values[other])
-    return gpd.GeoSeries(out, index=series.index, crs=CRS)
+    return gpd.GeoSeries(out, index=series.index, crs=settings.crs)
 
 
 def _area_names(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame:
     """(input position, area name) for each point in each area it intersects; sorted by name."""
-    left = gpd.GeoDataFrame({"_pos": range(len(points))}, geometry=points.values, crs=CRS)
+    left = gpd.GeoDataFrame({"_pos": range(len(points))}, geometry=points.values, crs=settings.crs)
     left = left[left.geometry.notna()]
     right = areas[["name", areas.geometry.name]]
-    if right.crs is not None and right.crs != CRS:
-        right = right.to_crs(CRS)
+    if right.crs is not None and right.crs != settings.crs:
+        right = right.to_crs(settings.crs)
     elif right.crs is None:
-        right = right.set_crs(CRS)
+        right = right.set_crs(settings.crs)
     joined = gpd.sjoin(left, right, how="inner", predicate="intersects")
     return joined[["_pos", "name"]].sort_values(["_pos", "name"], kind="stable")
 
@@ -116,18 +117,18 @@ def subdistricts_overlapping(geoms: GeomsLike, subdistricts: gpd.GeoDataFrame) -
     query, then array intersections on the candidate pairs (metric CRS)."""
     series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
     if not isinstance(series, gpd.GeoSeries):
-        series = gpd.GeoSeries(list(series), crs=CRS)
+        series = gpd.GeoSeries(list(series), crs=settings.crs)
     if series.crs is None:
-        series = series.set_crs(CRS)
+        series = series.set_crs(settings.crs)
     out = subdistrict_of(series, subdistricts).astype(object)
-    values = np.asarray(series.to_crs(CRS).array, dtype=object)
+    values = np.asarray(series.to_crs(settings.crs).array, dtype=object)
     dims = np.array([-1 if g is None or g.is_empty else shapely.get_dimensions(g) for g in values])
     extended = np.nonzero(dims >= 1)[0]
     if not len(extended) or not len(subdistricts):
         return out
-    from atlas.settings import settings
-
-    metric = gpd.GeoSeries(values[extended], crs=CRS).to_crs(settings.metric_crs).to_numpy()
+    metric = (
+        gpd.GeoSeries(values[extended], crs=settings.crs).to_crs(settings.metric_crs).to_numpy()
+    )
     subs = subdistricts.to_crs(settings.metric_crs)
     sub_geoms = subs.geometry.to_numpy()
     sub_names = subs["name"].to_numpy(dtype=object)

@@ -17,7 +17,6 @@ import shapely
 from shapely.geometry import Point
 
 from atlas.settings import settings
-from geo.schema import CRS
 
 #: The column `items_near` adds: metres from the point to the item's shape, rounded to 1 m.
 DISTANCE = "distance_m"
@@ -25,13 +24,15 @@ DISTANCE = "distance_m"
 
 def to_metric(items: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """`items` in the metric CRS (once per atlas version; `items_near` accepts the result)."""
-    frame = items if items.crs is not None else items.set_crs(CRS)
+    frame = items if items.crs is not None else items.set_crs(settings.crs)
     return frame.to_crs(settings.metric_crs)
 
 
 def metric_point(lon: float, lat: float) -> Point:
     """A WGS84 lon/lat as a point of the metric CRS."""
-    x, y = pyproj.Transformer.from_crs(CRS, settings.metric_crs, always_xy=True).transform(lon, lat)
+    x, y = pyproj.Transformer.from_crs(settings.crs, settings.metric_crs, always_xy=True).transform(
+        lon, lat
+    )
     return Point(x, y)
 
 

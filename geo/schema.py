@@ -10,8 +10,6 @@ import pandas as pd
 
 from atlas.settings import settings
 
-#: the stored CRS: WGS84 lon/lat (RFC 7946), from `atlas.settings`
-CRS = settings.crs
 #: Decimal places kept in every coordinate the atlas hands out (exports, the geocoder's
 #: lon/lat, the page's data file): RFC 7946 §11.2, ~10 cm at 6 places.
 DECIMALS = 6
@@ -127,10 +125,10 @@ def conform_items(frame: pd.DataFrame) -> gpd.GeoDataFrame:
             out[column] = out[column].astype(object).where(out[column].notna(), None)
     geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame.get("geometry")
     if geometry is None:
-        geometry = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=CRS)
+        geometry = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=settings.crs)
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=frame.index), crs=None)
     if isinstance(geometry, gpd.GeoSeries) and geometry.crs is not None:
-        gdf = gdf.set_crs(geometry.crs).to_crs(CRS)
+        gdf = gdf.set_crs(geometry.crs).to_crs(settings.crs)
     else:
-        gdf = gdf.set_crs(CRS)
+        gdf = gdf.set_crs(settings.crs)
     return gdf

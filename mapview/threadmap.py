@@ -13,7 +13,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from geo import CRS, publication_order
+from atlas.settings import settings
+from geo import publication_order
 from mapview.charts import OUTCOME_COLORS
 from mapview.timeline import outcome_label
 
@@ -66,7 +67,7 @@ def thread_items(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "color": [_color(r.get("outcome")) for r in rows],
         },
         geometry=list(features.geometry),
-        crs=CRS,
+        crs=settings.crs,
     )
 
 

@@ -1,13 +1,17 @@
 """Every command of `python -m geo` and `jingan-atlas`, and only here: one module per
 sub-command (`configure(parser)`, `main(args) -> int`), imported only when used. Library
-modules below carry no CLI."""
+modules below carry no CLI.
+
+`COMMANDS` is the one command table: `python -m geo` offers its entries, and the console
+script `jingan-atlas` (`console`, registered in pyproject.toml) offers them and `extract`
+(`python -m extract`, the stage below). A new command is one line here and its module."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 
@@ -53,3 +57,21 @@ def main(argv: list[str] | None = None) -> int:
     """`dispatch` through `atlas.cli.run`: an `AtlasError` is one line on stderr and an exit
     code, whichever sub-command raised it."""
     return run(dispatch, argv)
+
+
+#: `jingan-atlas COMMAND`: `extract`, then every command of the table
+CONSOLE_COMMANDS: tuple[str, ...] = ("extract", *COMMANDS)
+
+
+def console(argv: Sequence[str] | None = None) -> int:
+    """`jingan-atlas COMMAND [ARGS]`: `extract` runs `python -m extract`'s main, every other
+    command `python -m geo`'s (both through `atlas.cli.run`)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in CONSOLE_COMMANDS:
+        print(f"usage: jingan-atlas {{{'|'.join(CONSOLE_COMMANDS)}}} [ARGS…]", file=sys.stderr)
+        return 2
+    if args[0] == "extract":
+        from extract.__main__ import main as extract_main
+
+        return int(extract_main(args[1:]))
+    return main(args)

@@ -7,6 +7,7 @@ import sys
 
 import geopandas as gpd
 
+from atlas.dsn import is_url
 from atlas.errors import UsageError
 from geo import filters as flt
 from geo.cli import print_notes
@@ -20,7 +21,6 @@ from geo.io.export import (
     write_gpkg,
 )
 from geo.io.read import canonical_areas, filter_vocabulary, read_atlas, select
-from geo.io.store import is_url
 
 
 def cli_selection(

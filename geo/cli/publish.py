@@ -5,17 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from atlas.dsn import is_url, shown
 from atlas.settings import settings
 from geo.cli import print_notes
 from geo.io.read import read_atlas
-from geo.io.store import (
-    DEFAULT_SCHEMA,
-    StoreError,
-    is_url,
-    publish,
-    shown,
-    source_commit,
-)
+from geo.io.store import DEFAULT_SCHEMA, StoreError, publish, source_commit
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

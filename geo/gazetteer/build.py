@@ -31,7 +31,7 @@ from geo.gazetteer.aliases import apply_aliases, read_aliases
 from geo.gazetteer.committees import COMMITTEE_COLUMNS, COMMITTEES_FILE, read_committees
 from geo.gazetteer.crossings import crossing_layers
 from geo.gazetteer.roads import district_buffer, merge_roads
-from geo.gazetteer.sources import COMMON_COLUMNS, CRS
+from geo.gazetteer.sources import COMMON_COLUMNS
 from geo.io.export import write_gpkg_layers
 
 LAYERS: tuple[str, ...] = (
@@ -77,22 +77,33 @@ class Gazetteer:
 # --- build ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GazetteerBuild:
+    """What a gazetteer build gives: its `layers` (written to data/gazetteer.gpkg) and the
+    zones it could not draw, name → why (listed in gazetteer_missing.md)."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    missing_zones: dict[str, str] = field(default_factory=dict)
+
+
 def build_gazetteer(
     source_dir: Path | str,
     osm: Path | str | Sequence[Path | str] | None = None,
     *,
     aliases_path: Path | str | None = None,
-    raw_dir: Path | str | None,
-) -> dict[str, gpd.GeoDataFrame]:
+    sentences: Sequence[tuple[str, str]] | None,
+) -> GazetteerBuild:
     """All layers from the files in `source_dir` (+ optional OSM extracts), in memory.
 
     Bus stops of the OSM extracts named after a crossing give the `crossings` and `stops`
     layers and estimated lines for the roads no source draws (`geo.gazetteer.crossings`);
     the residents' committees list, when `source_dir` has it, the `committees` layer.
 
-    `aliases_path` defaults to `settings.aliases_path`. `raw_dir` holds the reports whose
-    sentences justify the zones (`settings.raw_dir` for the shipped ones); with `None` zones
-    are drawn without justification text (tests of the other layers)."""
+    `aliases_path` defaults to `settings.aliases_path`. `sentences` are the reports'
+    (document stem, sentence) pairs as the extract stage reads them (`extract.read_reports`,
+    `extract.corpus_sentences`: read once, any format the extractor reads), which justify the
+    zones; with `None` zones are drawn without justification text (tests of the other layers).
+    The gazetteer never reads the reports itself."""
     from geo.gazetteer import zones as zones_mod
 
     table = read_aliases(aliases_path)
@@ -139,14 +150,11 @@ def build_gazetteer(
 
     subdistricts = apply_aliases(subdistricts, table)
     district = apply_aliases(district, table)
-    zones = zones_mod.build_zones(subdistricts, roads, places, raw_dir=raw_dir)
-    missing_zones = zones.attrs.get("missing", {})
-    zones = apply_aliases(zones, table)
-    zones.attrs["missing"] = missing_zones
-    return {
+    zones = zones_mod.build_zones(subdistricts, roads, places, sentences=sentences)
+    layers = {
         "district": district,
         "subdistricts": subdistricts,
-        "zones": zones,
+        "zones": apply_aliases(zones.layer, table),
         "roads": roads,
         "places": places,
         "water": apply_aliases(water, table),
@@ -154,6 +162,7 @@ def build_gazetteer(
         "stops": by_stops.stops,
         "committees": _committees(source_dir),
     }
+    return GazetteerBuild(layers, zones.missing)
 
 
 def _committees(source_dir: Path | str) -> gpd.GeoDataFrame:
@@ -181,8 +190,8 @@ def start_cut(roads: gpd.GeoDataFrame, osm_coverage: gpd.GeoDataFrame | None) ->
     )
     if osm_coverage is None or not len(osm_coverage) or not len(roads):
         return simplified
-    edge = osm_coverage.to_crs(sources.METRIC_CRS).union_all().boundary
-    starts = [numbering_start(g) for g in roads.to_crs(sources.METRIC_CRS).geometry]
+    edge = osm_coverage.to_crs(settings.metric_crs).union_all().boundary
+    starts = [numbering_start(g) for g in roads.to_crs(settings.metric_crs).geometry]
     near_edge = shapely.distance(edge, np.array(starts, dtype=object)) <= START_EDGE_M
     return simplified | near_edge
 
@@ -223,7 +232,7 @@ def neighbourhoods(admin: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _gdf(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(df, geometry="geometry", crs=CRS)
+    return gpd.GeoDataFrame(df, geometry="geometry", crs=settings.crs)
 
 
 def _read_osm(osm: Path | str | Sequence[Path | str] | None) -> dict[str, gpd.GeoDataFrame]:
@@ -247,7 +256,7 @@ def write_gazetteer(layers: dict[str, gpd.GeoDataFrame], path: Path | str) -> Pa
     for name in LAYERS:
         _check_layer(name, layers[name])
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_gpkg_layers({name: layers[name].to_crs(CRS) for name in LAYERS}, path)
+    return write_gpkg_layers({name: layers[name].to_crs(settings.crs) for name in LAYERS}, path)
 
 
 def _check_layer(name: str, gdf: gpd.GeoDataFrame) -> None:

@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas.settings import settings
 from geo.crs import gcj02_to_wgs84
 from geo.gazetteer.sources import (
     ALIAS_SEP,
-    CRS,
-    METRIC_CRS,
     PLACE_COLUMNS,
     SOURCED_FILE,
     frame,
@@ -40,7 +39,7 @@ def names_of(name: str, aliases: str) -> set[str]:
 
 
 def _metric_points(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    return gpd.GeoSeries(geoms, crs=CRS).to_crs(METRIC_CRS)
+    return gpd.GeoSeries(geoms, crs=settings.crs).to_crs(settings.metric_crs)
 
 
 def _is_gcj_label(label: str) -> bool:
@@ -62,8 +61,8 @@ def resolve_sourced(table: pd.DataFrame, reference: gpd.GeoDataFrame) -> gpd.Geo
     sources = reference["source"].to_numpy(dtype=object)
     raw_xy = table[["lon", "lat"]].to_numpy(dtype=float)
     conv_xy = np.column_stack(gcj02_to_wgs84(raw_xy[:, 0], raw_xy[:, 1])) if len(table) else raw_xy
-    raw_m = _metric_points(gpd.GeoSeries(shapely.points(raw_xy), crs=CRS)).to_numpy()
-    conv_m = _metric_points(gpd.GeoSeries(shapely.points(conv_xy), crs=CRS)).to_numpy()
+    raw_m = _metric_points(gpd.GeoSeries(shapely.points(raw_xy), crs=settings.crs)).to_numpy()
+    conv_m = _metric_points(gpd.GeoSeries(shapely.points(conv_xy), crs=settings.crs)).to_numpy()
     rows = []
     for k, rec in enumerate(table.to_dict("records")):
         name = str(rec["name"]).strip()
@@ -186,7 +185,7 @@ def merge_places(ranked: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     if not parts:
         return frame([], PLACE_OUTPUT_COLUMNS)
     places = pd.concat(parts, ignore_index=True)
-    places = gpd.GeoDataFrame(places, geometry="geometry", crs=CRS)
+    places = gpd.GeoDataFrame(places, geometry="geometry", crs=settings.crs)
     rows = []
     for group in _groups(places):
         members = places.iloc[group].sort_values(["_rank", "source"], kind="stable")

@@ -13,11 +13,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from atlas.settings import settings
 from geo.gazetteer.sources import (
     ALIAS_SEP,
     COMMON_COLUMNS,
-    CRS,
-    METRIC_CRS,
     frame,
     join_aliases,
     join_sources,
@@ -30,8 +29,8 @@ _KIND_ORDER = ("river", "elevated", "road")
 
 def district_buffer(district: gpd.GeoDataFrame, metres: float = CLIP_BUFFER_M):
     """The district outline grown by `metres`, as a WGS84 shapely geometry."""
-    metric = district.to_crs(METRIC_CRS).union_all().buffer(metres)
-    return gpd.GeoSeries([metric], crs=METRIC_CRS).to_crs(CRS).iloc[0]
+    metric = district.to_crs(settings.metric_crs).union_all().buffer(metres)
+    return gpd.GeoSeries([metric], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
 
 
 def _merge_lines(geoms: Any) -> Any:
@@ -54,7 +53,7 @@ def merge_roads(pieces: gpd.GeoDataFrame, near=None) -> gpd.GeoDataFrame:
     if near is not None:
         reaching = set(pieces.loc[pieces.intersects(near), "name"])
         pieces = pieces[pieces["name"].isin(reaching)]
-    metric = pieces.to_crs(METRIC_CRS)
+    metric = pieces.to_crs(settings.metric_crs)
     rows = []
     for name, group in metric.groupby("name", sort=True):
         geom = _merge_lines(group.geometry)
@@ -76,7 +75,11 @@ def merge_roads(pieces: gpd.GeoDataFrame, near=None) -> gpd.GeoDataFrame:
             }
         )
     out = frame(rows, COMMON_COLUMNS)
-    out = out.set_crs(METRIC_CRS, allow_override=True).to_crs(CRS) if len(out) else out
+    out = (
+        out.set_crs(settings.metric_crs, allow_override=True).to_crs(settings.crs)
+        if len(out)
+        else out
+    )
     return out
 
 
@@ -91,7 +94,9 @@ def near_metric(near: Any) -> Any:
     key = id(near)
     if key not in _NEAR_CACHE:
         _NEAR_CACHE.clear()
-        _NEAR_CACHE[key] = gpd.GeoSeries([near], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+        _NEAR_CACHE[key] = (
+            gpd.GeoSeries([near], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+        )
     return _NEAR_CACHE[key]
 
 

@@ -22,10 +22,6 @@ from atlas.errors import DataError
 from atlas.settings import settings
 from extract.vocab import CJK
 
-CRS = settings.crs
-#: A metric CRS for buffers and distances in Shanghai (UTM zone 51N).
-METRIC_CRS = settings.metric_crs
-
 COMMON_COLUMNS: tuple[str, ...] = ("name", "aliases", "kind", "source", "licence")
 ALIAS_SEP = "|"
 
@@ -64,8 +60,8 @@ def _path(source_dir: Path | str, name: str) -> Path:
 def _read(source_dir: Path | str, name: str) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(_path(source_dir, name))
     if gdf.crs is None:
-        gdf = gdf.set_crs(CRS)
-    return gdf.to_crs(CRS)
+        gdf = gdf.set_crs(settings.crs)
+    return gdf.to_crs(settings.crs)
 
 
 def clean(value: object) -> str:
@@ -101,7 +97,7 @@ def join_sources(sources) -> str:
 def frame(rows: list[dict], columns: tuple[str, ...]) -> gpd.GeoDataFrame:
     """A GeoDataFrame with exactly `columns` + geometry from row dicts (may be empty)."""
     data = pd.DataFrame(rows, columns=[*columns, "geometry"])
-    return gpd.GeoDataFrame(data, geometry="geometry", crs=CRS)
+    return gpd.GeoDataFrame(data, geometry="geometry", crs=settings.crs)
 
 
 # --- district and sub-districts -------------------------------------------------------------

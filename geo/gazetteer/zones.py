@@ -16,8 +16,8 @@ supplied (`--osm`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +25,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas.errors import DataError
-from geo.gazetteer.sources import ALIAS_SEP, COMMON_COLUMNS, CRS, METRIC_CRS, frame
+from atlas.settings import settings
+from geo.gazetteer.sources import ALIAS_SEP, COMMON_COLUMNS, frame
 
 ZONE_COLUMNS = (*COMMON_COLUMNS, "derivation", "justification")
 #: A road counts as running through a 街道 when at least this much of it lies inside.
@@ -199,19 +200,7 @@ UNDRAWN = {
 # --- justification --------------------------------------------------------------------------
 
 
-def report_sentences(raw_dir: Path | str) -> list[tuple[str, str]]:
-    """(document stem, sentence) for every sentence of every report in `raw_dir`, read and
-    split by the extractor (`extract.read_report`, `extract.report_sentences`), so a GB18030
-    report reads the same here as everywhere."""
-    from extract import read_report, report_sentences
-
-    out = []
-    for path in sorted(Path(raw_dir).glob("*.txt")):
-        out += [(path.stem, s) for s in report_sentences(read_report(path)) if s]
-    return out
-
-
-def justify(quotes: tuple[str, ...], sentences: list[tuple[str, str]]) -> str:
+def justify(quotes: tuple[str, ...], sentences: Sequence[tuple[str, str]]) -> str:
     """The report sentences containing each phrase, as `《doc》sentence`, joined by newlines."""
     found = []
     for phrase in quotes:
@@ -278,8 +267,8 @@ def resolve_anchor(
         road = _by_name(roads, name)
         if road.empty:
             return [], ""
-        sub_m = subdistricts.to_crs(METRIC_CRS)
-        road_m = road.to_crs(METRIC_CRS).union_all()
+        sub_m = subdistricts.to_crs(settings.metric_crs)
+        road_m = road.to_crs(settings.metric_crs).union_all()
         found = _road_jiedao(sub_m, road_m)
         text = f"road {name} runs ≥{MIN_ROAD_M:.0f} m through {'、'.join(found)}"
         return found, text if found else ""
@@ -291,9 +280,18 @@ def river_corridor(names: list[str], roads: gpd.GeoDataFrame, district) -> BaseG
     rivers = roads[(roads["kind"] == "river") & roads["name"].isin(names)]
     if rivers.empty:
         return shapely.Polygon()
-    buffered = rivers.to_crs(METRIC_CRS).buffer(RIVER_BUFFER_M).union_all()
-    wgs = gpd.GeoSeries([buffered], crs=METRIC_CRS).to_crs(CRS).iloc[0]
+    buffered = rivers.to_crs(settings.metric_crs).buffer(RIVER_BUFFER_M).union_all()
+    wgs = gpd.GeoSeries([buffered], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
     return wgs.intersection(district)
+
+
+@dataclass(frozen=True)
+class DrawnZones:
+    """The zones layer and the zones that could not be drawn (name → why), which the list of
+    what the sources lack names (`geo.gazetteer.missing`)."""
+
+    layer: gpd.GeoDataFrame
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 def build_zones(
@@ -301,13 +299,15 @@ def build_zones(
     roads: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
     *,
-    raw_dir: Path | str | None,
+    sentences: Sequence[tuple[str, str]] | None,
     specs: tuple[ZoneSpec, ...] | None = None,
-) -> gpd.GeoDataFrame:
-    """The zones layer (default `ZONE_SPECS`); zones that cannot be drawn are listed in
-    `.attrs["missing"]` with the reason."""
+) -> DrawnZones:
+    """The zones (default `ZONE_SPECS`) and those that cannot be drawn, with the reason.
+
+    `sentences` are the reports' (document stem, sentence) pairs as the extractor reads them
+    (`extract.corpus_sentences`), which justify each zone; with `None` zones are drawn without
+    justification text."""
     specs = ZONE_SPECS if specs is None else specs
-    sentences = report_sentences(raw_dir) if raw_dir is not None else None
     district = subdistricts.union_all()
     built: dict[str, list[str]] = {}
     rows, missing = [], dict(UNDRAWN)
@@ -372,9 +372,7 @@ def build_zones(
                 "geometry": geom,
             }
         )
-    out = frame(rows, ZONE_COLUMNS)
-    out.attrs["missing"] = missing
-    return out
+    return DrawnZones(frame(rows, ZONE_COLUMNS), missing)
 
 
 def _derived_from(spec: ZoneSpec) -> str:

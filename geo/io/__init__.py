@@ -1,8 +1,10 @@
 """Atlas I/O at the edges: the one `read_atlas` for a GeoPackage or a PostGIS URL (`read`),
-file exports with atomic writes (`export`), the PostGIS store (`store`)."""
+file exports with atomic writes (`export`), the PostGIS store (`store`); `is_url` and `shown`
+are `atlas.dsn`'s, re-exported."""
 
 from __future__ import annotations
 
+from atlas.dsn import is_url, shown
 from geo.io.export import (
     EXPORTERS,
     ExportError,
@@ -27,9 +29,7 @@ from geo.io.store import (
     PublishResult,
     StoreError,
     atlas_stamp,
-    is_url,
     publish,
-    shown,
 )
 
 __all__ = [

@@ -37,7 +37,6 @@ from geo.io.atomic import (
 )
 from geo.io.geojson import json_value, repair_rounded, rfc7946_geometries, to_geojson
 from geo.io.table import neutralise_formulas, to_csv
-from geo.schema import CRS
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 #: `-o -`: standard output (GeoJSON and CSV; a GeoPackage needs a seekable file)
@@ -90,10 +89,10 @@ def write_gpkg(gdf: gpd.GeoDataFrame, path: PathArg, layer: str = "items") -> Pa
 
 def export_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """`gdf` in WGS84 with its geometries as exported (`rfc7946_geometries`)."""
-    out = gdf.to_crs(CRS) if gdf.crs is not None else gdf.set_crs(CRS)
+    out = gdf.to_crs(settings.crs) if gdf.crs is not None else gdf.set_crs(settings.crs)
     out = out.copy()
     fixed = rfc7946_geometries(out.geometry.array)
-    out[out.geometry.name] = gpd.GeoSeries(fixed, index=out.index, crs=CRS)
+    out[out.geometry.name] = gpd.GeoSeries(fixed, index=out.index, crs=settings.crs)
     return out
 
 
@@ -146,7 +145,6 @@ def export_bytes(items: gpd.GeoDataFrame, filters: flt.Filters, fmt: str) -> byt
 
 
 __all__ = [
-    "CRS",
     "EXPORTERS",
     "FORMATS",
     "STDOUT",

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from atlas.dsn import is_conninfo, shown
+from atlas.dsn import is_conninfo, is_url, shown
 from atlas.errors import DataError
 from atlas.files import regular_file
 from atlas.settings import settings
@@ -23,7 +23,6 @@ from geo.io.atomic import ExportError, PathArg, _reason
 from geo.io.sanity import district_box, keep_notes, sanitise
 from geo.schema import (
     ATLAS_LAYERS,
-    CRS,
     ITEM_COLUMNS,
     KINDS,
     OPTIONAL_ATLAS_LAYERS,
@@ -44,7 +43,7 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     checked by `geo.io.sanity` (its notes: `notes_of`). A missing, corrupt, incomplete or
     misplaced atlas is a `DataError` (`ExportError` for a file)."""
     path = settings.atlas_path if path is None else path
-    if store.is_url(path):
+    if is_url(path):
         layers = sanitise(store.read_atlas(str(path)), shown(path), district_box())
         return keep_notes(layers, with_threads(layers))
     if is_conninfo(str(path)):
@@ -91,7 +90,7 @@ def _read_layers(path: PathArg) -> tuple[dict[str, gpd.GeoDataFrame], str | None
     layers = {
         name: gpd.read_file(path, layer=name)
         if name in present
-        else gpd.GeoDataFrame({"name": []}, geometry=[], crs=CRS)
+        else gpd.GeoDataFrame({"name": []}, geometry=[], crs=settings.crs)
         for name in ATLAS_LAYERS
         if name in present or name in OPTIONAL_ATLAS_LAYERS
     }
@@ -147,7 +146,7 @@ def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame],
     with store.connect(url, read_only=True) as (conn, schema):
         reader = store.Reader(conn, schema, url)
         if "items" not in reader.meta:
-            raise DataError(f"schema {schema} of {store.shown(url)} has no items layer")
+            raise DataError(f"schema {schema} of {shown(url)} has no items layer")
         areas = {n: reader.layer(n) for n in store.ordered_layers(reader.meta) if n != "items"}
         filters = canonical_areas(filters, areas)
         vocab: dict[str, Iterable[Any]] = dict(filter_vocabulary(areas))

@@ -35,7 +35,6 @@ import shapely
 
 from atlas.errors import DataError
 from atlas.settings import settings
-from geo.schema import CRS
 
 #: the longest name, location or label kept (real ones are under 30 characters)
 MAX_NAME = 200
@@ -225,9 +224,10 @@ def sanitise(
     out: dict[str, gpd.GeoDataFrame] = {}
     notes: list[Note] = []
     for name, gdf in layers.items():
-        if gdf.crs is not None and not gdf.crs.equals(CRS):  # every layer in WGS84, as items
+        # every layer in the stored CRS (WGS84), as items
+        if gdf.crs is not None and not gdf.crs.equals(settings.crs):
             with np.errstate(all="ignore"):
-                gdf = gdf.to_crs(CRS)
+                gdf = gdf.to_crs(settings.crs)
         gdf, text_notes = clean_text(gdf, name, where)
         notes += text_notes
         bad = bad_coordinates(gdf.geometry)
@@ -261,10 +261,10 @@ def _check_place(
     if misplaced:
         raise DataError(
             f"cannot read atlas {where}: its coordinates are not in {settings.district} when "
-            f"read as {declared or CRS} (are they in another CRS, e.g. degrees labelled as "
-            "metres?)",
+            f"read as {declared or settings.crs} (are they in another CRS, e.g. degrees "
+            "labelled as metres?)",
             code="atlas_elsewhere",
             atlas=where,
             district=settings.district,
-            crs=str(declared or CRS),
+            crs=str(declared or settings.crs),
         )

@@ -30,14 +30,11 @@ from shapely.geometry import LineString, MultiLineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, nearest_points, substring
 
+from atlas.settings import settings
 from geo.geocode.types import squeeze
 
-__all__ = ["CLOSE_TOL_M", "METRIC_CRS", "BoundaryGeometry", "boundary_geometry"]
+__all__ = ["CLOSE_TOL_M", "BoundaryGeometry", "boundary_geometry"]
 
-from atlas.settings import settings
-
-METRIC_CRS = settings.metric_crs
-WGS84 = settings.crs
 #: How far a side's road may stop short of the polygon's corner and still count as closing it.
 CLOSE_TOL_M = 60.0
 #: Sampling step along a side's road (its own vertices are sampled too).
@@ -93,7 +90,7 @@ class _RoadLookup:
     """Road and river lines by exact (normalised) name or alias, in metres."""
 
     def __init__(self, roads: gpd.GeoDataFrame) -> None:
-        self._roads = roads if roads.crs is not None else roads.set_crs(WGS84)
+        self._roads = roads if roads.crs is not None else roads.set_crs(settings.crs)
         self._rows: dict[str, list[int]] = {}
         aliases = roads["aliases"] if "aliases" in roads.columns else [""] * len(roads)
         for pos, (name, alias) in enumerate(zip(roads["name"], aliases, strict=True)):
@@ -105,17 +102,17 @@ class _RoadLookup:
         rows = self._rows.get(squeeze(name))
         if not rows:
             return None
-        geoms = self._roads.iloc[sorted(set(rows))].geometry.to_crs(METRIC_CRS)
+        geoms = self._roads.iloc[sorted(set(rows))].geometry.to_crs(settings.metric_crs)
         merged = shapely.union_all(geoms.to_numpy())
         return None if merged.is_empty else merged
 
 
 def _to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
+    return gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
 
 
 def _to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
+    return gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
 
 
 # --- a road as a function across its axis ------------------------------------------------

@@ -19,11 +19,13 @@ import shapely
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from atlas.settings import settings
+from extract.address import ParsedAddress
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.geocode.protocols import Geocoder, Resolved
 from geo.geocode.types import squeeze
 from geo.pipeline.fourbounds import BoundaryEvidence, resolve_boundary
-from geo.schema import CRS, MULTI_SEP, UNLOCATED
+from geo.schema import MULTI_SEP, UNLOCATED
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
 LINES = frozenset({"LineString", "MultiLineString"})
@@ -312,14 +314,15 @@ def place_items(
     `resolve_in_context`, the item's quote and paragraph are its context."""
     cache: dict[str, Resolved] = {}
 
-    def resolve(query: str) -> Resolved:
+    def resolve(query: str, address: ParsedAddress | None = None) -> Resolved:
         if query not in cache:
-            cache[query] = geocoder.resolve(query)
+            cache[query] = geocoder.resolve(query, address) if address else geocoder.resolve(query)
         return cache[query]
 
     in_context = getattr(geocoder, "resolve_in_context", None)
     quotes = items["quote"] if "quote" in items else pd.Series([None] * len(items))
     paragraphs = items["_paragraph"] if "_paragraph" in items else pd.Series([None] * len(items))
+    addresses = items["address"] if "address" in items else pd.Series([None] * len(items))
     names = road_names(roads)
     clip = shapely.union_all(district.geometry.to_numpy()) if district is not None else None
     placements = []
@@ -332,7 +335,7 @@ def place_items(
             named.setdefault(doc, set()).update(
                 squeeze(t) for t in (name, location) if isinstance(t, str) and len(t) >= 2
             )
-    for kind, name, location, boundary, quote, paragraph, doc in zip(
+    for kind, name, location, boundary, quote, paragraph, doc, address in zip(
         items["kind"],
         items["name"],
         items["location"],
@@ -340,6 +343,7 @@ def place_items(
         quotes,
         paragraphs,
         docs,
+        addresses,
         strict=True,
     ):
         own = {squeeze(t) for t in (name, location) if isinstance(t, str)}
@@ -349,15 +353,22 @@ def place_items(
         def context(query: str, texts: list[str] = texts) -> Any:
             return in_context(query, texts) if in_context is not None and texts else None
 
+        parsed = address if isinstance(address, ParsedAddress) else None
+
+        def resolve_own(query: str, location: object = location, parsed=parsed) -> Resolved:
+            """The item's location goes with its parse (`extract.Item.address`)."""
+            own = isinstance(location, str) and query == location.strip()
+            return resolve(query, parsed if own else None)
+
         placed = place_item(
-            kind, name, location, boundary, resolve, roads, names, clip, context, evidence
+            kind, name, location, boundary, resolve_own, roads, names, clip, context, evidence
         )
         located = placed.method not in (BOUNDARY_METHOD, UNLOCATED)
         if located and from_paragraph(name, location, quote):
             placed = replace(placed, method=PARAGRAPH_METHOD)
         placements.append(placed)
-    out = items.drop(columns=["_paragraph"], errors="ignore").copy()
-    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=CRS)
+    out = items.drop(columns=["_paragraph", "address"], errors="ignore").copy()
+    geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=settings.crs)
     out["uncertainty_m"] = uncertainty(geometry, placements)
     out["precision"] = honest_precision(
         pd.array([p.precision for p in placements], dtype="Int64"), out["uncertainty_m"]
@@ -365,7 +376,7 @@ def place_items(
     out["method"] = [p.method for p in placements]
     out["missing_sides"] = [p.missing_sides for p in placements]
     out["boundary"] = [boundary_json(b) for b in items["boundary"]]
-    return Located(gpd.GeoDataFrame(out, geometry=geometry, crs=CRS), tuple(placements))
+    return Located(gpd.GeoDataFrame(out, geometry=geometry, crs=settings.crs), tuple(placements))
 
 
 #: The method of an item placed by the setting its paragraph states (the extractor's location
@@ -419,8 +430,6 @@ def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[fl
     estimated point, an answer the item lies somewhere in, an estimated shape — the geocoder's
     radius for a point it estimated, else how far the shape reaches from that point. None when
     unlocated."""
-    from atlas.settings import settings
-
     located = geometry.notna() & ~geometry.is_empty
     out: list[float | None] = [None] * len(geometry)
     if not located.any():

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from atlas.settings import settings
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
@@ -22,10 +24,8 @@ def frame(
     (a row's own value wins), in `crs` (default: the stored CRS, WGS84)."""
     import geopandas as gpd
 
-    from geo.schema import CRS
-
     records = [{**defaults, **row} for row in rows]
-    return gpd.GeoDataFrame(records, geometry="geometry", crs=crs or CRS)
+    return gpd.GeoDataFrame(records, geometry="geometry", crs=crs or settings.crs)
 
 
 def items_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> gpd.GeoDataFrame:
@@ -34,10 +34,10 @@ def items_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> gpd.GeoData
     import geopandas as gpd
     import pandas as pd
 
-    from geo.schema import CRS, conform_items
+    from geo.schema import conform_items
 
     if isinstance(rows, pd.DataFrame):
-        return conform_items(gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS))
+        return conform_items(gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.crs))
     return conform_items(frame(rows))
 
 

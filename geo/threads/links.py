@@ -44,7 +44,8 @@ from typing import cast
 import geopandas as gpd
 import pandas as pd
 
-from geo.schema import CRS, OUTCOMES, THREAD_COLUMNS
+from atlas.settings import settings
+from geo.schema import OUTCOMES, THREAD_COLUMNS
 from geo.threads.linking import link
 from geo.threads.mentions import as_int, publication_order
 from geo.threads.names import name_key
@@ -133,7 +134,9 @@ def thread_table(
     `candidates` is JSON: the other threads a member nearly linked to, with rule and score."""
     if "thread" not in items.columns or len(items) == 0 or items["thread"].isna().all():
         return gpd.GeoDataFrame(
-            {c: [] for c in THREAD_COLUMNS[:-1]}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS
+            {c: [] for c in THREAD_COLUMNS[:-1]},
+            geometry=gpd.GeoSeries([], crs=settings.crs),
+            crs=settings.crs,
         )
     order = publication_order(dict.fromkeys(items["doc"].astype(str)), published)
     keys = [
@@ -170,7 +173,9 @@ def thread_table(
     table = pd.DataFrame(rows, columns=list(THREAD_COLUMNS[:-1]))
     for column in ("first_year", "last_year", "mentions", "reports", "plans"):
         table[column] = table[column].astype("Int64")
-    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    return gpd.GeoDataFrame(
+        table, geometry=gpd.GeoSeries(geoms, crs=settings.crs), crs=settings.crs
+    )
 
 
 def _near_threads(

@@ -108,11 +108,17 @@ def _strippable(text: str, prefix: str) -> bool:
     return text.startswith(prefix) and len(rest) >= least and not rest.startswith(("域", "块"))
 
 
-@functools.lru_cache(maxsize=65536)
 def name_key(name: object) -> str:
     """The normalised name: folded, no quotes/brackets/spaces, one dash, no district prefix,
     no trailing project words, facility synonyms unified. `same_name` compares these."""
-    text = fold_char(str(name or ""))
+    return _name_key(str(name or ""), settings.city, settings.district)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_key(name: str, city: str, district: str) -> str:
+    """`name_key`, cached per name *and* the city and district the prefixes come from (read
+    from `settings` when called: a `settings.override` is not hidden by the cache)."""
+    text = fold_char(name)
     epithet = EPITHET.match(text)
     if epithet:  # 南京西路“千亿商圈” is 南京西路's 商圈
         text = epithet.group(1) + next(w for w in AREA_WORDS if epithet.group(2).endswith(w))

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from atlas.settings import settings
 from geo import summary
 from geo.io.export import write_gpkg_layers
-from geo.schema import CRS, conform_items
+from geo.schema import conform_items
 from geo.testing.page import reference_frames, write_gazetteer
 from geo.threads.links import link_threads, thread_table, timeline
 from mapview import charts, threadmap
@@ -60,7 +61,7 @@ def items() -> gpd.GeoDataFrame:
         _row(5, f"孤立项目{EVIL}", b, 2024, "plan", "planned", Point(121.45, 31.23)),
     ]
     frame = pd.DataFrame(rows)
-    linked = link_threads(gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS))
+    linked = link_threads(gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.crs))
     return conform_items(linked)
 
 

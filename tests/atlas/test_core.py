@@ -1,4 +1,5 @@
-"""The base layer: error root, settings and the CLI wrapper."""
+"""The base layer: error root, settings and the CLI wrapper (`run`; the console is
+`geo.cli.console`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from atlas import errors
-from atlas.cli import console, run
+from atlas.cli import run
 from atlas.settings import Settings, settings
 
 
@@ -45,11 +46,6 @@ def test_run_lets_a_bug_keep_its_traceback() -> None:
 
     with pytest.raises(KeyError):
         run(bug)
-
-
-def test_console_without_a_command_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
-    assert console([]) == 2
-    assert "usage: jingan-atlas" in capsys.readouterr().err
 
 
 def test_environment_overrides_are_read_by_settings(tmp_path: Path) -> None:

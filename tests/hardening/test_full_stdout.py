@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "data" / "raw" / "2022-01-11_government-work-report.txt"
 ATLAS = ROOT / "data" / "atlas.gpkg"
 
+CONSOLE = "import sys; from geo.cli import console; sys.exit(console())"
 COMMANDS = {
     "extract": (["-m", "extract", str(REPORT)], b""),
     "summary": (["-m", "geo", "summary", "--atlas", str(ATLAS)], b""),
@@ -24,7 +25,7 @@ COMMANDS = {
     ),
     "track": (["-m", "geo", "track", "--atlas", str(ATLAS)], b""),
     "geocode": (["-m", "geo", "geocode"], "静安寺\n南京西路1788号\n".encode()),
-    "console": (["-m", "atlas.cli", "summary", "--atlas", str(ATLAS)], b""),
+    "console": (["-c", CONSOLE, "summary", "--atlas", str(ATLAS)], b""),  # jingan-atlas
 }
 
 

@@ -41,7 +41,7 @@ def held(pg: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     thread = threading.Thread(target=lambda: store.publish(layers, url, on_written=stop_inside))
     thread.start()
     assert started.wait(30)
-    monkeypatch.setattr(store, "READ_LOCK_TIMEOUT", WAIT)
+    monkeypatch.setattr(store.reader, "READ_LOCK_TIMEOUT", WAIT)
     try:
         yield url
     finally:

@@ -10,8 +10,9 @@ import pytest
 from shapely.geometry import LineString, MultiLineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
+from atlas.settings import settings
 from extract.boundary import find_boundaries
-from geo.pipeline.boundary import METRIC_CRS, BoundaryGeometry, boundary_geometry
+from geo.pipeline.boundary import BoundaryGeometry, boundary_geometry
 
 ROOT = Path(__file__).resolve().parents[3]
 GAZETTEER = ROOT / "data" / "gazetteer.gpkg"
@@ -72,13 +73,15 @@ def roads() -> gpd.GeoDataFrame:
     ]
     names, aliases, geoms = zip(*rows, strict=True)
     return gpd.GeoDataFrame(
-        {"name": names, "aliases": aliases, "kind": "road"}, geometry=list(geoms), crs=METRIC_CRS
+        {"name": names, "aliases": aliases, "kind": "road"},
+        geometry=list(geoms),
+        crs=settings.metric_crs,
     )
 
 
 def metric(result: BoundaryGeometry) -> BaseGeometry:
     assert result.geometry is not None
-    return gpd.GeoSeries([result.geometry], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+    return gpd.GeoSeries([result.geometry], crs="EPSG:4326").to_crs(settings.metric_crs).iloc[0]
 
 
 def assert_same(got: BaseGeometry, want: BaseGeometry, tol: float = 0.01) -> None:
@@ -211,7 +214,9 @@ def test_one_side_alone_is_not_an_area_unless_clipped(roads: gpd.GeoDataFrame) -
         "west:运城路",
         "not enclosed: only south:乙路 resolves",
     ]
-    district = gpd.GeoSeries([rect(-500, -500, 1500, 1000)], crs=METRIC_CRS).to_crs(4326).iloc[0]
+    district = (
+        gpd.GeoSeries([rect(-500, -500, 1500, 1000)], crs=settings.metric_crs).to_crs(4326).iloc[0]
+    )
     half_text = "沿乙路以北为核心，打造“芯谷”。"
     half = boundary_geometry(parse(half_text), roads)
     assert half == BoundaryGeometry(None, None, ["not enclosed: only south:乙路 resolves"])

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.schema import CRS
+from atlas.settings import settings
 from geo.threads.links import link_threads
 from tests.extract.scoring import Counts
 
@@ -58,7 +58,9 @@ def linked(case: dict) -> bool:
         for m in mentions
     ]
     df = pd.DataFrame(rows)
-    items = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(df["geometry"], crs=CRS), crs=CRS)
+    items = gpd.GeoDataFrame(
+        df, geometry=gpd.GeoSeries(df["geometry"], crs=settings.crs), crs=settings.crs
+    )
     threads = link_threads(items)["thread"].tolist()
     return threads[0] == threads[1]
 

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from atlas.settings import settings
 from geo import __main__ as cli
 from geo.filters import FilterError, Filters, apply_filters, validate
 from geo.io import export, read
 from geo.pipeline import build
-from geo.schema import CRS, ITEM_COLUMNS, OUTCOMES, THREAD_COLUMNS
+from geo.schema import ITEM_COLUMNS, OUTCOMES, THREAD_COLUMNS
 from geo.testing import atlas as fakes
 from geo.threads.links import (
     candidate_links,
@@ -59,7 +60,9 @@ def item(name: str, doc: str = D1, **fields: object) -> dict:
 
 def frame(*rows: dict) -> gpd.GeoDataFrame:
     df = pd.DataFrame(list(rows))
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(df["geometry"], crs=CRS), crs=CRS)
+    return gpd.GeoDataFrame(
+        df, geometry=gpd.GeoSeries(df["geometry"], crs=settings.crs), crs=settings.crs
+    )
 
 
 def threads_of(*rows: dict) -> dict[str, str]:
@@ -353,7 +356,7 @@ def test_thread_ids_are_stable_across_row_order_and_unrelated_items():
 def test_thread_table_one_row_per_thread():
     items = link_threads(frame(*story()))
     table = thread_table(items)
-    assert list(table.columns) == list(THREAD_COLUMNS) and table.crs == CRS
+    assert list(table.columns) == list(THREAD_COLUMNS) and table.crs == settings.crs
     assert len(table) == items["thread"].nunique()
     row = table.set_index("label").loc["彭一小区"]
     assert (row["mentions"], row["reports"]) == (4, 3)
@@ -465,7 +468,7 @@ def test_an_atlas_built_before_threads_is_linked_on_reading(tmp_path):
     )
     path = tmp_path / "old.gpkg"
     export.write_gpkg_layers(
-        {"items": gpd.GeoDataFrame(old, crs=CRS), "district": gaz["district"],
+        {"items": gpd.GeoDataFrame(old, crs=settings.crs), "district": gaz["district"],
          "subdistricts": gaz["subdistricts"], "zones": gaz["zones"]},
         path,
     )  # fmt: skip

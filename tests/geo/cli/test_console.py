@@ -1,7 +1,7 @@
 """Every command through the one wrapper: a corrupt input is one line on stderr and exit 1.
 
 Each command gets the three ways a file goes bad — random bytes, a truncated GeoPackage, a
-GeoPackage without a layer the command needs — through `jingan-atlas` (`atlas.cli.console`),
+GeoPackage without a layer the command needs — through `jingan-atlas` (`geo.cli.console`),
 and once through the installed console script in a real process."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.cli import COMMANDS, console
 from atlas.settings import settings
+from geo.cli import CONSOLE_COMMANDS, console
 from geo.io import export
 from geo.testing import atlas as fakes
 
@@ -140,7 +140,12 @@ def test_gazetteer_on_a_corrupt_source(tmp_path, capsys):
 
 def test_every_console_command_is_covered():
     tested = {"extract", "gazetteer", "build", "export", "geocode", "summary", "publish", "track"}
-    assert set(COMMANDS) == tested  # a new command gets its corrupt-input test here
+    assert set(CONSOLE_COMMANDS) == tested  # a new command gets its corrupt-input test here
+
+
+def test_console_without_a_command_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert console([]) == 2
+    assert "usage: jingan-atlas" in capsys.readouterr().err
 
 
 def test_the_installed_console_script(good, tmp_path):
