@@ -449,10 +449,42 @@ def map_data(
     rest = {
         "scale": SCALE,
         "items": rows,
+        "threads": thread_rows(items, layers.get("threads"), table, gcj02=gcj02),
         "reference": reference,
         "bounds": _bounds(drawable) or _bounds(frames["district"]),
     }
     return '{"geoms":' + table.text() + "," + js_literal(rest)[1:]
+
+
+def thread_ids(items: pd.DataFrame) -> list[str]:
+    """The threads of the atlas' items, sorted: the data file's thread rows, in this order (so
+    a rerun names a selection of threads by position, computed from the items alone)."""
+    if "thread" not in items.columns:
+        return []
+    return sorted(set(items["thread"].dropna().astype(str)))
+
+
+def thread_rows(
+    items: pd.DataFrame,
+    threads: gpd.GeoDataFrame | None,
+    table: GeometryTable,
+    *,
+    gcj02: bool = False,
+) -> list[list]:
+    """One row per `thread_ids(items)`, as `item_rows` (`[-1, kind]` for a thread the map
+    cannot draw): the threads mode's layer (`mapview.threadmap.file_rows`), in the data file
+    rather than sent with every rerun."""
+    ids = thread_ids(items)
+    if threads is None or not ids or "thread" not in threads.columns:
+        return [[-1, None] for _ in ids]
+    from mapview.threadmap import file_rows  # the threads' words and outcome colours
+
+    frame = file_rows(to_gcj02(threads) if gcj02 else threads)
+    frame = frame.assign(thread=frame["thread"].astype(str)).drop_duplicates("thread")
+    ordered = gpd.GeoDataFrame(
+        frame.set_index("thread").reindex(ids).reset_index(), geometry="geometry", crs=frame.crs
+    )
+    return item_rows(ordered, table)
 
 
 def bounds_of(items: gpd.GeoDataFrame, gcj02: bool = False) -> list[list[float]] | None:

@@ -1,10 +1,10 @@
 /* Jing'an Atlas: the item layer of the Folium map (the JS side of mapview/plugin.py).
  *
- * `L.AtlasItems` is a Leaflet layer that folium's `AtlasItems` element creates, one per kind
- * (plus user reports and threads, whose few rows come inline). The atlas' items come once, as a
- * static content-hashed JSON file (`L.atlas.configure`), fetched once per page and shared by every
- * layer; a filter change only calls `L.atlas.select(...)` with a bitmap over the file's rows (sent
- * through st_folium's `feature_group_to_add`), so the features never travel again.
+ * `L.AtlasItems` is a Leaflet layer that folium's `AtlasItems` element creates, one per kind, one
+ * for the threads mode and one per user report (whose few rows come inline). Items and threads
+ * come once, as a static content-hashed JSON file (`L.atlas.configure`) fetched once per page and
+ * shared by every layer; a filter change only sends selections over the file's rows (through
+ * st_folium's `feature_group_to_add`), so the features never travel again.
  *
  * Every string in the data file, the rows and the labels is HTML-escaped by Python
  * (mapview/payload.py, mapview/labels.py): this script only concatenates them and formats no word
@@ -78,8 +78,7 @@
         atlas.fit(atlas.bounds, false);
       }
     },
-    /** Fit the view to `bounds` unless it shows just them already (the map was fitted to them
-     *  and has not moved since: see onAdd); a fit re-projects and redraws every shape. */
+    /** Fit to `bounds` unless just fitted to them: a fit re-projects and redraws every shape. */
     fit: function (bounds, animate) {
       var key = JSON.stringify(bounds);
       if (key !== atlas.fitted) {
@@ -303,8 +302,8 @@
   }
 
   L.AtlasItems = L.FeatureGroup.extend({
-    options: {key: "items", kind: null, data: null, rows: null, geoms: null, outline: null,
-              title: null},
+    options: {key: "items", kind: null, section: null, bits: null, data: null, rows: null,
+              geoms: null, outline: null, title: null},
 
     initialize: function (options) {
       L.FeatureGroup.prototype.initialize.call(this, []);
@@ -323,6 +322,8 @@
         if (e.layer && e.layer.atlasRows) { this._open(e.layer, e.latlng, null); }
       }, this);
       this._inline = !!options.rows;  // else the atlas' data file (or the one named)
+      // a section of the file (threads) with a selection of its own, sent with each rerun
+      this._own = options.bits ? decode(options.bits) : null;
       this._ready = (this._inline ? Promise.resolve(options) : load(options.data || atlas.data))
         .then(function (data) {  // the first map's time: building, then showing the features
           var t = spent("build", self._build(data, performance.now()));
@@ -356,8 +357,8 @@
     },
 
     onRemove: function (map) {
-      // inline layers (user reports, threads) are replaced by st_folium on each rerun: forget them
-      if (this._inline) {
+      // inline layers (user reports) and threads come anew with each rerun: forget them
+      if (this._inline || this._own) {
         atlas.layers = atlas.layers.filter(function (l) { return l !== this; }, this);
       }
       L.FeatureGroup.prototype.onRemove.call(this, map);
@@ -386,7 +387,8 @@
 
     /** Build one Leaflet layer per drawable row (and per distinct shape), not yet shown. */
     _build: function (data, t0) {
-      var rows = data.items || data.rows, geoms = data.geoms, scale = data.scale;
+      var rows = data[this.options.section] || data.items || data.rows;  // (sections: threads)
+      var geoms = data.geoms, scale = data.scale;
       var kind = this.options.kind;
       var self = this, points = [], shapes = {};
       this._rows = rows;
@@ -426,8 +428,9 @@
      *  control is brought up to date when it is switched on again. */
     _apply: function (t0) {
       if (!this._built) { return t0; }
-      var inline = this._inline, bits = atlas.bits, threads = !!atlas.state.threads;
-      var on = function (i) { return inline || (!threads && bits && bits[i] === 1); };
+      var inline = this._inline, bits = this._own || atlas.bits;
+      var hide = !this._own && !!atlas.state.threads;  // threads mode shows no mentions
+      var on = function (i) { return inline || (!hide && bits && bits[i] === 1); };
       if (!this._map) {  // not drawn: count only (the layer control's switch applies it)
         this._stale = true;
         this._count = this._points.filter(on).length + this._shapeList.reduce(

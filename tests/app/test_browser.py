@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from geo import read_atlas
 from geo.filters import Filters, apply_filters, mask
 from geo.testing.page import (
     HOSTILE,
@@ -29,6 +30,7 @@ from geo.testing.page import (
     items_frame,
     write_layers,
 )
+from mapview import threadmap
 from mapview.payload import row_order, selection_code
 from tests.devserver import (
     CHROMIUM,
@@ -309,6 +311,14 @@ def test_threads_mode_keeps_one_legend_on_the_map_and_fills_translucent(browser,
             break
         page.wait_for_timeout(250)
     assert fills and max(fills) <= 0.3  # areas never hide the basemap
+    # drawn = filtered for threads too: one feature per located thread with a selected mention
+    # (every item here), from the data file's thread rows and the selection the rerun sent
+    layers = read_atlas(Path(__file__).resolve().parents[2] / "data" / "atlas.gpkg")
+    want = len(threadmap.thread_features(layers["threads"], layers["items"]))
+    counts = json.loads(container.get_attribute("data-user-counts") or "{}")
+    assert [v for k, v in counts.items() if k.startswith("Threads")] == [
+        {"features": want, "drawn": want}
+    ]
     page.screenshot(path=str(ARTIFACTS / "app-threads.png"), full_page=True)
     page.context.close()
 
