@@ -1,6 +1,6 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
-Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
+Thin on purpose: load the atlas (cached, through `geo.read_atlas`), turn the sidebar into
 a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
 streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
 downloads, in the reader's language (`mapview.i18n`), with the view in the URL

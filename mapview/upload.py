@@ -1,12 +1,13 @@
 """Bring your own report, in the page: a sidebar uploader, progress, and one panel per report.
 
-Each uploaded file (.txt, .docx or .pdf; one or several) goes through `geo.upload.upload_report`
-in memory — read, extract, geocode, join — and becomes its own map layer "your report: <title>"
-on top of the atlas (`user_layers` of the map builder), with its own count, table, unlocated
-list and downloads. The sidebar's filters apply to it as to the atlas. Nothing is written to
-the shared dataset: results live in this browser session only (keyed by name and content, so a
-rerun does not repeat the work). A file that cannot be read shows its one-line reason; a report
-of another district says so instead of drawing an empty layer.
+Each uploaded file (.txt, .docx or .pdf; one or several) goes through `geo.upload_report`
+(`geo.pipeline.upload`) in memory — read, extract, geocode, join — and becomes its own map
+layer "your report: <title>" on top of the atlas (`user_layers` of the map builder), with its
+own count, table, unlocated list and downloads. The sidebar's filters apply to it as to the
+atlas. Nothing is written to the shared dataset: results live in this browser session only
+(keyed by name and content, so a rerun does not repeat the work). A file that cannot be read
+shows its one-line reason; a report of another district says so instead of drawing an empty
+layer.
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
 """四至 that never mislead: check the drawn area, use crossings as corners, else fall back.
 
-`geo.boundary` turns "北至A路，南至B路，东至C路，西至D路" into the area the half-planes of the
-resolved sides enclose. With sides missing or known only in part, that area can be nonsense:
-a 100 m strip kilometres long, an area far from the roads named, or (one side only) half the
-district. `resolve_boundary` decides what to draw:
+`geo.pipeline.boundary` turns "北至A路，南至B路，东至C路，西至D路" into the area the
+half-planes of the resolved sides enclose. With sides missing or known only in part, that area
+can be nonsense: a 100 m strip kilometres long, an area far from the roads named, or (one side
+only) half the district. `resolve_boundary` decides what to draw:
 
 1. **Corners.** Where a crossing of two adjacent sides' roads is known — a bus stop named after
    it ("灵石路运城路"), or the two lines meeting — it is a corner of the area. Three or four
    corners make the area: their convex hull (precision 2 with all four, 5 otherwise; the
    corners come from stops that stand up to ~200 m from the junction).
 2. **The drawn area**, when it is plausible (`implausible` gives the reason it is not:
-   `sliver`, `far`, `one side`): as `geo.boundary` made it.
+   `sliver`, `far`, `one side`): as `geo.pipeline.boundary` made it.
 3. **Fallback**, no polygon: the lines of the known sides' roads near where they meet (the
    corners found, else where the lines come closest), precision 5; with no known side, nothing.
    The 街道 and zone then come from those lines, never from a sliver.

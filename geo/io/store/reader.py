@@ -129,7 +129,7 @@ def ordered_layers(meta: Mapping[str, Any]) -> list[str]:
 
 
 def read_atlas(url: str, filters: flt.Filters | None = None) -> dict[str, gpd.GeoDataFrame]:
-    """Every published layer, as `geo.io.export.read_atlas` reads them from the GeoPackage
+    """Every published layer, as `geo.io.read.read_atlas` reads them from the GeoPackage
     (`items` conformed, in row order); `filters` selects items in SQL."""
     with connect(url, read_only=True) as (conn, schema):
         reader = Reader(conn, schema, url)
