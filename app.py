@@ -15,6 +15,7 @@ import datetime
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -105,7 +106,7 @@ def reasons_of(path: str, stamp: str) -> pd.Series:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def choices_of(path: str, stamp: str) -> dict[str, list]:
+def choices_of(path: str, stamp: str) -> dict[str, list[Any]]:
     """The sidebar's choices, once per atlas version (not a column scan per rerun)."""
     layers = load_layers(path, stamp)
     return panels.filter_choices(layers["items"], filter_vocabulary(layers))

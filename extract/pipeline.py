@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from atlas.settings import settings
 
@@ -14,9 +15,10 @@ from .documents import read_document, read_file
 from .items import Item, category_of, make_item
 from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
-from .rules import find_spans, place_pattern, suffix_spans
-from .segment import Timing, sentences
+from .rules import find_spans, place_pattern
+from .segment import Sentence, Timing, sentences
 from .status import status_of
+from .suffixes import suffix_spans
 from .tables import TableReader
 from .vocab import NAME_HEADS
 
@@ -70,7 +72,9 @@ def _default_timing(meta: ReportMeta) -> Timing:
     return Timing("plan", meta.year)
 
 
-def _area_names(norm: Normalised, sents: list, known_places: Iterable[str]) -> frozenset[str]:
+def _area_names(
+    norm: Normalised, sents: list[Sentence], known_places: Iterable[str]
+) -> frozenset[str]:
     """Areas named in the report itself (大宁 of 大宁功能区), plus any known places."""
     names = {p for p in known_places if len(p) >= 2}
     for sent in sents:
@@ -220,6 +224,6 @@ def extract_file(
     return extract_report(read_report(path), known_places, any_district=any_district)
 
 
-def with_boundary(item: Item, boundary: dict) -> Item:
+def with_boundary(item: Item, boundary: dict[str, Any]) -> Item:
     """A copy of ``item`` with ``boundary`` set (for the boundary step)."""
     return replace(item, boundary=boundary)

@@ -106,7 +106,7 @@ def sidebar(
     gazetteer_path: Path,
     gazetteer_stamp: float,
     atlas_key: str,
-    atlas: Mapping,
+    atlas: Mapping[str, gpd.GeoDataFrame],
     lang: str = "en",
 ) -> list[UploadResult]:
     """The uploader; returns the reports read (errors are shown in the sidebar)."""
@@ -125,7 +125,7 @@ def sidebar(
         bar.error(i18n.t("upload.no_gazetteer", lang, path=panels.md_escape(gazetteer_path)))
         return []
     context = upload_context(str(gazetteer_path), gazetteer_stamp, atlas_key, atlas)
-    cache: dict = st.session_state.setdefault(_CACHE, {})
+    cache: dict[tuple[str, str], Any] = st.session_state.setdefault(_CACHE, {})
     results, keep = [], set()
     distinct, repeated = distinct_uploads(files)
     for name in repeated:
@@ -171,7 +171,7 @@ def user_layers(
 def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: object) -> pd.DataFrame:
     """The row with `item_id` in the atlas, else in the user's reports (for the details)."""
     for frame in (atlas_items, *(layer.result.items for layer in layers)):
-        found = frame[frame["id"].astype(str) == item_id]
+        found: pd.DataFrame = frame[frame["id"].astype(str) == item_id]
         if len(found):
             return found
     return atlas_items.iloc[0:0]

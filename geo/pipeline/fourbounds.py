@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -107,11 +108,11 @@ class _World:
                 points.setdefault(frozenset({squeeze(a), squeeze(b)}), geom)
         return cls(merged, points)
 
-    def side(self, boundary: Mapping, side: str) -> list[str]:
+    def side(self, boundary: Mapping[str, Any], side: str) -> list[str]:
         return [squeeze(n) for n in boundary.get(side) or []]
 
 
-def corners(boundary: Mapping, world: _World) -> dict[tuple[str, str], Point]:
+def corners(boundary: Mapping[str, Any], world: _World) -> dict[tuple[str, str], Point]:
     """The corners known for adjacent sides: a crossing named after their roads, else the
     point where their lines meet (closer than `CORNER_GAP_M`)."""
     out: dict[tuple[str, str], Point] = {}
@@ -161,15 +162,21 @@ def sliver(area: BaseGeometry) -> str | None:
 
 
 def _to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    )
+    return projected
 
 
 def _to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    )
+    return projected
 
 
 def resolve_boundary(
-    boundary: Mapping,
+    boundary: Mapping[str, Any],
     roads: gpd.GeoDataFrame,
     evidence: BoundaryEvidence | None = None,
     clip: BaseGeometry | None = None,
@@ -202,7 +209,7 @@ def _in_one(geom: BaseGeometry, subdistricts: gpd.GeoDataFrame | None) -> bool:
 
 
 def _resolve(
-    boundary: Mapping,
+    boundary: Mapping[str, Any],
     roads: gpd.GeoDataFrame,
     crossings: gpd.GeoDataFrame | None,
     clip: BaseGeometry | None,
