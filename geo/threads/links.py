@@ -120,9 +120,9 @@ def _best_placed(group: pd.DataFrame) -> int:
     """Row label of the member with the best (lowest) precision; ties go to the latest row."""
     located = group[~(group.geometry.isna() | group.geometry.is_empty)]
     if located.empty:
-        return int(group.index[0])
+        return cast(int, group.index[0])
     precision = located["precision"].astype("Float64").fillna(99)
-    return int(precision[precision == precision.min()].index[-1])
+    return cast(int, precision[precision == precision.min()].index[-1])
 
 
 def thread_table(
