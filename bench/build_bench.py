@@ -28,8 +28,8 @@ class RecordingGeocoder:
         self.inner = inner
         self.answers: dict[str, Any] = {}  # query → Resolution, in asking order
 
-    def resolve(self, query: str) -> Any:
-        answer = self.inner.resolve(query)
+    def resolve(self, query: str, address: Any = None) -> Any:
+        answer = self.inner.resolve(query, address)
         self.answers.setdefault(query, answer)
         return answer
 
@@ -62,7 +62,7 @@ def build_queries() -> dict[str, Any]:
 
     gazetteer = load_gazetteer_file(GAZETTEER)
     recorder = RecordingGeocoder(default_geocoder(gazetteer))
-    locate_items(extract_items(RAW), gazetteer.roads, recorder)
+    locate_items(extract_items(RAW).items, gazetteer.roads, recorder)
     return recorder.answers
 
 

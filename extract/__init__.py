@@ -14,11 +14,14 @@ from .items import FIELDS, Item
 from .meta import ReportMeta, load_metadata
 from .pipeline import (
     Report,
+    corpus_sentences,
     extract_file,
     extract_report,
     other_district,
     read_report,
+    read_reports,
     report_from_bytes,
+    report_paths,
     report_sentences,
 )
 
@@ -29,11 +32,14 @@ __all__ = [
     "Report",
     "ReportError",
     "ReportMeta",
+    "corpus_sentences",
     "extract_file",
     "extract_report",
     "load_metadata",
     "other_district",
     "read_report",
+    "read_reports",
     "report_from_bytes",
+    "report_paths",
     "report_sentences",
 ]

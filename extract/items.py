@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from . import lexicon as lx
+from .address import ParsedAddress, parse_location
 from .segment import Timing
 from .status import clause_bounds
 from .vocab import CJK, ROAD_SUFFIXES
@@ -37,10 +38,20 @@ class Item:
     #: the report was issued by another district (kept only with ``any_district``): not a
     #: place of this atlas, so it stays off the map
     out_of_district: bool = False
+    #: ``location`` parsed once, here (`extract.address.parse_location`): its road + 号/弄
+    #: addresses and crossing, which the geocoder reads instead of parsing the text again;
+    #: derived, so an item made or replaced with another location never carries a stale one
+    address: ParsedAddress = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "address", parse_location(self.location or ""))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict with exactly :data:`FIELDS`, in order."""
-        return asdict(self)
+        """Plain dict with exactly :data:`FIELDS`, in order (``address`` as plain values, or
+        None when the location holds no address)."""
+        out = asdict(self)
+        out["address"] = self.address.to_dict() if self.address else None
+        return out
 
 
 #: The output keys, in order: the fields of :class:`Item`.
@@ -88,7 +99,12 @@ _AREA_TAILS = ("地区", "区域", "一带", "沿线", "周边")
 
 def location_of(name: str, kind: str) -> str:
     """The shortest text that places the item: an address when the name holds one, the
-    core of an X地区 / X区域 zone."""
+    core of an X地区 / X区域 zone.
+
+    `_ADDRESS_IN_NAME` recognises where an address *text* sits in a name (with a letter
+    after the number, 江宁路54A号, and without dropping the words before the road), like the
+    span recognisers of `extract.roadspans`; parsing that text into road and numbers is
+    `extract.address`'s job (`Item.address`), done once on the location this returns."""
     m = _ADDRESS_IN_NAME.search(name)
     if m:
         return m.group(0)

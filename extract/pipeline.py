@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from atlas.settings import settings
 
-from .documents import read_document, read_file
+from .documents import REPORT_SUFFIXES, read_document, read_file
 from .items import Item, category_of, make_item
 from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
@@ -55,11 +56,37 @@ def report_from_bytes(
     return Report(Path(name), text, encoding, metadata_for(name, text, metadata or {}))
 
 
+def report_paths(raw_dir: str | os.PathLike[str]) -> list[Path]:
+    """The reports of `raw_dir` (`*.txt`, `*.docx`, `*.pdf`), in name order so every reader
+    of the folder (the build, the gazetteer) sees them alike. The content decides how each is
+    read (`extract.documents`)."""
+    if not Path(raw_dir).is_dir():
+        return []  # the build then stops with "no reports"
+    return sorted(  # not only regular files: a FIFO named .txt is refused, not skipped
+        p for p in Path(raw_dir).iterdir() if not p.is_dir() and p.suffix.lower() in REPORT_SUFFIXES
+    )
+
+
+def read_reports(
+    raw_dir: str | os.PathLike[str], metadata: dict[str, ReportMeta] | None = None
+) -> list[Report]:
+    """Every report of `raw_dir` (`report_paths`), read once with `reports.csv` read once;
+    the first unreadable one raises its `ReportError`."""
+    known = load_metadata(Path(raw_dir)) if metadata is None else metadata
+    return [read_report(path, known) for path in report_paths(raw_dir)]
+
+
 def report_sentences(report: Report) -> list[str]:
     """The sentences of ``report`` as the extractor reads them (normalised: wrapped lines
     joined, punctuation folded), so every reader of reports splits them the same way."""
     norm = normalise(report.text)
     return [s.text for s in sentences(norm, _default_timing(report.meta), report.meta.year)]
+
+
+def corpus_sentences(reports: Sequence[Report]) -> list[tuple[str, str]]:
+    """(document stem, sentence) for every non-empty sentence of `reports`, in order: what
+    the gazetteer build reads of the reports (zone justifications, names it lacks)."""
+    return [(r.path.stem, s) for r in reports for s in report_sentences(r) if s]
 
 
 def other_district(report: Report) -> str | None:

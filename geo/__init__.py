@@ -70,6 +70,7 @@ from geo.join import (
 from geo.near import DISTANCE, items_near, metric_point, to_metric
 from geo.pipeline import (
     BuildResult,
+    Extracted,
     UploadContext,
     UploadResult,
     boundary_geometry,
@@ -119,6 +120,7 @@ __all__ = [
     "AtlasGeocoder",
     "BuildResult",
     "ExportError",
+    "Extracted",
     "FilterError",
     "Filters",
     "Gazetteer",

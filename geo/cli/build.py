@@ -7,7 +7,7 @@ import sys
 
 import geopandas as gpd
 
-from geo.pipeline.build import EMPTY_ATTR, run_build
+from geo.pipeline.build import run_build
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Build and write the atlas; errors are raised (`atlas.cli.run` prints them)."""
     result = run_build(args.raw, args.gazetteer, args.out, allow_empty=args.allow_empty)
-    for empty in result.layers["items"].attrs.get(EMPTY_ATTR, []):
+    for empty in result.empty:
         print(f"note: no items from {empty}: built without it (--allow-empty)", file=sys.stderr)
     print(describe(result.layers["items"]), file=sys.stderr)
     print(f"timings: {result.timings}", file=sys.stderr)

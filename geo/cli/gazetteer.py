@@ -10,6 +10,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 
 from atlas.errors import AtlasError
 from atlas.settings import settings
+from extract import corpus_sentences, read_reports
 from geo.gazetteer import sources
 from geo.gazetteer.build import (
     LAYERS,
@@ -42,18 +43,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    # the reports are read once, by the extract stage, and handed on as sentences
+    sentences = corpus_sentences(read_reports(args.raw))
     try:
-        layers = build_gazetteer(args.source, args.osm, aliases_path=args.aliases, raw_dir=args.raw)
+        built = build_gazetteer(
+            args.source, args.osm, aliases_path=args.aliases, sentences=sentences
+        )
     except AtlasError:
         raise
     except (DataSourceError, DataLayerError) as exc:
         raise sources.SourceError(f"gazetteer: unreadable source file: {exc}") from exc
     except (OSError, ValueError) as exc:
         raise sources.SourceError(f"gazetteer: {exc}") from exc
-    out = write_gazetteer(layers, args.output)
+    out = write_gazetteer(built.layers, args.output)
     missing_path = args.missing or out.with_name(out.stem + "_missing.md")
-    missing_path.write_text(missing_report(layers, args.raw), encoding="utf-8")
+    report = missing_report(built.layers, sentences, built.missing_zones)
+    missing_path.write_text(report, encoding="utf-8")
     for name in LAYERS:
-        print(f"{name}: {len(layers[name])}", file=sys.stderr)
+        print(f"{name}: {len(built.layers[name])}", file=sys.stderr)
     print(f"wrote {out} and {missing_path}", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from geo.gazetteer.build import (
     LAYERS,
     Gazetteer,
+    GazetteerBuild,
     GazetteerError,
     build_gazetteer,
     load_gazetteer,
@@ -17,6 +18,7 @@ from geo.gazetteer.build import (
 __all__ = [
     "LAYERS",
     "Gazetteer",
+    "GazetteerBuild",
     "GazetteerError",
     "build_gazetteer",
     "load_gazetteer",

@@ -77,22 +77,33 @@ class Gazetteer:
 # --- build ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GazetteerBuild:
+    """What a gazetteer build gives: its `layers` (written to data/gazetteer.gpkg) and the
+    zones it could not draw, name → why (listed in gazetteer_missing.md)."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    missing_zones: dict[str, str] = field(default_factory=dict)
+
+
 def build_gazetteer(
     source_dir: Path | str,
     osm: Path | str | Sequence[Path | str] | None = None,
     *,
     aliases_path: Path | str | None = None,
-    raw_dir: Path | str | None,
-) -> dict[str, gpd.GeoDataFrame]:
+    sentences: Sequence[tuple[str, str]] | None,
+) -> GazetteerBuild:
     """All layers from the files in `source_dir` (+ optional OSM extracts), in memory.
 
     Bus stops of the OSM extracts named after a crossing give the `crossings` and `stops`
     layers and estimated lines for the roads no source draws (`geo.gazetteer.crossings`);
     the residents' committees list, when `source_dir` has it, the `committees` layer.
 
-    `aliases_path` defaults to `settings.aliases_path`. `raw_dir` holds the reports whose
-    sentences justify the zones (`settings.raw_dir` for the shipped ones); with `None` zones
-    are drawn without justification text (tests of the other layers)."""
+    `aliases_path` defaults to `settings.aliases_path`. `sentences` are the reports'
+    (document stem, sentence) pairs as the extract stage reads them (`extract.read_reports`,
+    `extract.corpus_sentences`: read once, any format the extractor reads), which justify the
+    zones; with `None` zones are drawn without justification text (tests of the other layers).
+    The gazetteer never reads the reports itself."""
     from geo.gazetteer import zones as zones_mod
 
     table = read_aliases(aliases_path)
@@ -139,14 +150,11 @@ def build_gazetteer(
 
     subdistricts = apply_aliases(subdistricts, table)
     district = apply_aliases(district, table)
-    zones = zones_mod.build_zones(subdistricts, roads, places, raw_dir=raw_dir)
-    missing_zones = zones.attrs.get("missing", {})
-    zones = apply_aliases(zones, table)
-    zones.attrs["missing"] = missing_zones
-    return {
+    zones = zones_mod.build_zones(subdistricts, roads, places, sentences=sentences)
+    layers = {
         "district": district,
         "subdistricts": subdistricts,
-        "zones": zones,
+        "zones": apply_aliases(zones.layer, table),
         "roads": roads,
         "places": places,
         "water": apply_aliases(water, table),
@@ -154,6 +162,7 @@ def build_gazetteer(
         "stops": by_stops.stops,
         "committees": _committees(source_dir),
     }
+    return GazetteerBuild(layers, zones.missing)
 
 
 def _committees(source_dir: Path | str) -> gpd.GeoDataFrame:

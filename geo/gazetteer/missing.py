@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 
@@ -42,7 +42,7 @@ _GENERIC = frozenset(
 _COUNTED = re.compile(r"^(座|家|处|所|号|各类|全部|启用|培育|市级|区级|国际知名|世界级)")
 
 
-def gazetteer_names(layers: dict[str, gpd.GeoDataFrame]) -> set[str]:
+def gazetteer_names(layers: Mapping[str, gpd.GeoDataFrame]) -> set[str]:
     """Every name and alias of every layer."""
     names: set[str] = set()
     for gdf in layers.values():
@@ -66,25 +66,32 @@ def scan_names(text: str) -> tuple[set[str], set[str]]:
 
 
 def find_missing(
-    layers: dict[str, gpd.GeoDataFrame], raw_dir: Path | str
+    layers: Mapping[str, gpd.GeoDataFrame], sentences: Sequence[tuple[str, str]]
 ) -> dict[str, dict[str, set[str]]]:
-    """{"roads"|"places": {name: {doc, …}}} for names the gazetteer does not know."""
+    """{"roads"|"places": {name: {doc, …}}} for names the gazetteer does not know, in the
+    reports' (document stem, sentence) pairs as the extract stage reads them
+    (`extract.corpus_sentences`: any format, a GB18030 report read as everywhere)."""
     known = gazetteer_names(layers)
     out: dict[str, dict[str, set[str]]] = {"roads": defaultdict(set), "places": defaultdict(set)}
-    from extract import read_report, report_sentences
-
-    for path in sorted(Path(raw_dir).glob("*.txt")):
-        # read and split by the extractor, so a GB18030 report reads the same as everywhere
-        roads, places = scan_names("\n".join(report_sentences(read_report(path))))
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for doc, sentence in sentences:
+        by_doc[doc].append(sentence)
+    for doc in sorted(by_doc):
+        roads, places = scan_names("\n".join(by_doc[doc]))
         for kind, found in (("roads", roads), ("places", places)):
             for name in found:
                 if not any(name.endswith(k) for k in known if len(k) >= 3) and name not in known:
-                    out[kind][name].add(path.stem)
+                    out[kind][name].add(doc)
     return out
 
 
-def missing_report(layers: dict[str, gpd.GeoDataFrame], raw_dir: Path | str) -> str:
-    """Markdown listing what the gazetteer lacks: undrawn zones, then report names."""
+def missing_report(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    sentences: Sequence[tuple[str, str]],
+    missing_zones: Mapping[str, str],
+) -> str:
+    """Markdown listing what the gazetteer lacks: undrawn zones (`missing_zones`, name →
+    why), then names the reports' `sentences` hold that no layer has."""
     lines = [
         "# Named in the reports, missing from the gazetteer",
         "",
@@ -95,9 +102,8 @@ def missing_report(layers: dict[str, gpd.GeoDataFrame], raw_dir: Path | str) -> 
         "## Zones not drawn",
         "",
     ]
-    zone_missing = layers["zones"].attrs.get("missing", {})
-    lines += [f"- {name}: {why}" for name, why in sorted(zone_missing.items())] or ["- (none)"]
-    found = find_missing(layers, raw_dir)
+    lines += [f"- {name}: {why}" for name, why in sorted(missing_zones.items())] or ["- (none)"]
+    found = find_missing(layers, sentences)
     for kind, title in (("roads", "Roads and streets"), ("places", "Places")):
         names = found[kind]
         lines += ["", f"## {title} ({len(names)})", ""]

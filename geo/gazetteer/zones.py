@@ -16,9 +16,8 @@ supplied (`--osm`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -201,19 +200,7 @@ UNDRAWN = {
 # --- justification --------------------------------------------------------------------------
 
 
-def report_sentences(raw_dir: Path | str) -> list[tuple[str, str]]:
-    """(document stem, sentence) for every sentence of every report in `raw_dir`, read and
-    split by the extractor (`extract.read_report`, `extract.report_sentences`), so a GB18030
-    report reads the same here as everywhere."""
-    from extract import read_report, report_sentences
-
-    out = []
-    for path in sorted(Path(raw_dir).glob("*.txt")):
-        out += [(path.stem, s) for s in report_sentences(read_report(path)) if s]
-    return out
-
-
-def justify(quotes: tuple[str, ...], sentences: list[tuple[str, str]]) -> str:
+def justify(quotes: tuple[str, ...], sentences: Sequence[tuple[str, str]]) -> str:
     """The report sentences containing each phrase, as `《doc》sentence`, joined by newlines."""
     found = []
     for phrase in quotes:
@@ -301,18 +288,29 @@ def river_corridor(
     return corridor
 
 
+@dataclass(frozen=True)
+class DrawnZones:
+    """The zones layer and the zones that could not be drawn (name → why), which the list of
+    what the sources lack names (`geo.gazetteer.missing`)."""
+
+    layer: gpd.GeoDataFrame
+    missing: dict[str, str] = field(default_factory=dict)
+
+
 def build_zones(
     subdistricts: gpd.GeoDataFrame,
     roads: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
     *,
-    raw_dir: Path | str | None,
+    sentences: Sequence[tuple[str, str]] | None,
     specs: tuple[ZoneSpec, ...] | None = None,
-) -> gpd.GeoDataFrame:
-    """The zones layer (default `ZONE_SPECS`); zones that cannot be drawn are listed in
-    `.attrs["missing"]` with the reason."""
+) -> DrawnZones:
+    """The zones (default `ZONE_SPECS`) and those that cannot be drawn, with the reason.
+
+    `sentences` are the reports' (document stem, sentence) pairs as the extractor reads them
+    (`extract.corpus_sentences`), which justify each zone; with `None` zones are drawn without
+    justification text."""
     specs = ZONE_SPECS if specs is None else specs
-    sentences = report_sentences(raw_dir) if raw_dir is not None else None
     district = subdistricts.union_all()
     built: dict[str, list[str]] = {}
     rows, missing = [], dict(UNDRAWN)
@@ -377,9 +375,7 @@ def build_zones(
                 "geometry": geom,
             }
         )
-    out = frame(rows, ZONE_COLUMNS)
-    out.attrs["missing"] = missing
-    return out
+    return DrawnZones(frame(rows, ZONE_COLUMNS), missing)
 
 
 def _derived_from(spec: ZoneSpec) -> str:

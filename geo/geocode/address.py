@@ -28,7 +28,6 @@ gazetteer lacks is never swapped for a similar one: its name is blotted out of t
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 
 import shapely
@@ -36,6 +35,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from extract.address import Address, Crossing, ParsedAddress
 from geo.geocode.base import Query, Resolver
 from geo.geocode.calibrate import (
     ESTIMATE_PRECISION,
@@ -45,7 +45,6 @@ from geo.geocode.calibrate import (
 )
 from geo.geocode.heldout import METHOD_CROSSING, METHOD_LONE
 from geo.geocode.index import Feature
-from geo.geocode.parsing import Address, Crossing, parse_address, parse_addresses, parse_crossing
 from geo.geocode.types import Resolution
 
 __all__ = [
@@ -67,14 +66,14 @@ METHOD_ROAD = "address:road"
 
 
 def resolve_address(r: Resolver, q: Query) -> Resolution | None:
-    text = unicodedata.normalize("NFKC", q.text)
-    roads = r.index.road_names
-    crossing = parse_crossing(text, roads)
+    """The query's crossing, else its first address (`q.parsed`: parsed once, with the
+    gazetteer's road names)."""
+    crossing = q.parsed.crossing
     if crossing is not None:
         res = crossing_result(r, q.text, crossing)
         if res is not None:
             return res
-    address = parse_address(text, roads)
+    address = q.parsed.address
     if address is None:
         return None
     if address.road not in r.index.roads:
@@ -84,15 +83,11 @@ def resolve_address(r: Resolver, q: Query) -> Resolution | None:
     return address_result(r, q.text, address, named, estate[1] if estate else None)
 
 
-def masked_key(r: Resolver, query: str, key: str) -> str:
+def masked_key(r: Resolver, parsed: ParsedAddress, key: str) -> str:
     """`key` with the road names of addresses on unknown roads blotted out, so that
-    "大宁路355号" (a road the gazetteer lacks) is not read as the zone 大宁."""
-    text = unicodedata.normalize("NFKC", query)
-    roads = [a.road for a in parse_addresses(text, r.index.road_names)]
-    crossing = parse_crossing(text, r.index.road_names)
-    if crossing is not None:
-        roads += [crossing.road_a, crossing.road_b]
-    for road in roads:
+    "大宁路355号" (a road the gazetteer lacks) is not read as the zone 大宁; `parsed`: the
+    text's parse (`Resolver.parse`)."""
+    for road in parsed.roads:
         if road not in r.index.roads:
             key = key.replace(road, "#" * len(road))
     return key

@@ -3,12 +3,14 @@ feature or a point into a `Resolution`) and the `Step` protocol the geocoder run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from extract.address import ParsedAddress, parse_location
 from geo.geocode.index import Feature, GazetteerIndex
 from geo.geocode.types import LAYER_PRECISION, SUBDISTRICT_END, Resolution
 
@@ -31,13 +33,15 @@ ESTIMATED_ROAD_PRECISION = 2
 @dataclass(frozen=True)
 class Query:
     """One query as the steps see it: the text, its lookup key (`normalise_name`), the key
-    with the names of roads the gazetteer lacks blotted out, and an optional context (the
-    sentence or paragraph the query comes from)."""
+    with the names of roads the gazetteer lacks blotted out, an optional context (the
+    sentence or paragraph the query comes from) and its addresses and crossing, parsed once
+    with the gazetteer's road names (`Resolver.parse`)."""
 
     text: str
     key: str
     masked: str
     context: str | None = None
+    parsed: ParsedAddress = field(default_factory=ParsedAddress)
 
 
 class Step(Protocol):
@@ -51,6 +55,18 @@ class Resolver:
 
     def __init__(self, index: GazetteerIndex):
         self.index = index
+
+    def parse(self, text: str, address: ParsedAddress | None = None) -> ParsedAddress:
+        """The addresses and crossing of `text` with the roads named as the gazetteer knows
+        them (the longest known road name ending each road text: "推进沪太路100号" is on
+        沪太路, "老沪太路100号" is not). The one place geo parses: `address`, the extractor's
+        parse of the same text (`extract.Item.address`), is only renamed
+        (`ParsedAddress.with_roads`); a free text (a `geo geocode` query, the page's "near
+        here", a context sentence) goes through the same parser, `extract.address`."""
+        names = self.index.road_names
+        if address is not None:
+            return address.with_roads(names)
+        return parse_location(unicodedata.normalize("NFKC", text), names)
 
     def feature_result(
         self, query: str, fid: int, method: str, precision: int | None = None

@@ -16,7 +16,6 @@ from dataclasses import replace
 
 from geo.geocode.address import address_result, masked_key, road_line_result
 from geo.geocode.base import Query, Resolver
-from geo.geocode.parsing import parse_addresses
 from geo.geocode.types import ROAD_END, SUBDISTRICT_END, ZONE_SUFFIXES, Resolution
 
 
@@ -48,18 +47,15 @@ def _listed(text: str, start: int, end: int) -> bool:
 
 def _setting(r: Resolver, query: str, text: str, *, roads_too: bool) -> Resolution | None:
     norm = unicodedata.normalize("NFKC", text)
-    found = {
-        (a.road, a.number, a.unit): a
-        for a in parse_addresses(norm, r.index.road_names)
-        if a.road in r.index.roads
-    }
+    parsed = r.parse(text)
+    found = {(a.road, a.number, a.unit): a for a in parsed.addresses if a.road in r.index.roads}
     if len(found) == 1:
         res = address_result(r, query, next(iter(found.values())), None)
         if res is not None:
             return replace(
                 res, method=f"context:{res.method}", precision=max(res.precision or 2, 2)
             )
-    key = masked_key(r, text, "".join(norm.split()))  # punctuation kept: it marks lists
+    key = masked_key(r, parsed, "".join(norm.split()))  # punctuation kept: it marks lists
     feats = r.index.features
     subs: set[int] = set()
     zones: set[int] = set()

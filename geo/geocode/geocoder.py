@@ -12,6 +12,7 @@ from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
 from atlas.settings import settings
+from extract.address import ParsedAddress
 from geo.geocode.address import masked_key, resolve_address
 from geo.geocode.area import resolve_area
 from geo.geocode.base import Query, Resolver, Step
@@ -80,11 +81,12 @@ class AtlasGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no type hint
         return location if exactly_one else [location]
 
     # ------------------------------------------------------------------ resolution
-    def resolve(self, query: str) -> Resolution:
-        """Where `query` is (the steps in order); never None."""
+    def resolve(self, query: str, address: ParsedAddress | None = None) -> Resolution:
+        """Where `query` is (the steps in order); never None. `address`: `query` as the
+        extractor parsed it (`extract.Item.address`), so it is not parsed again."""
         query = "" if query is None else str(query)
         if query not in self._cache:
-            res = self._resolve_offline(query)
+            res = self._resolve_offline(query, address)
             if (
                 self.online is not None
                 and res.reason is None
@@ -105,7 +107,7 @@ class AtlasGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no type hint
         q = Query(str(query or ""), "", "", "\n".join(texts))
         return resolve_context(self.resolver, q) or unlocated(q.text)
 
-    def _resolve_offline(self, query: str) -> Resolution:
+    def _resolve_offline(self, query: str, address: ParsedAddress | None = None) -> Resolution:
         if len(query) > MAX_QUERY_CHARS:
             return unlocated(
                 query[:MAX_QUERY_CHARS] + "…",
@@ -114,7 +116,8 @@ class AtlasGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no type hint
         key = normalise_name(query)
         if not key:
             return unlocated(query)
-        q = Query(query, key, masked_key(self.resolver, query, key))
+        parsed = self.resolver.parse(query, address)
+        q = Query(query, key, masked_key(self.resolver, parsed, key), parsed=parsed)
         for step in self.steps:
             res = step(self.resolver, q)
             if res is not None:

@@ -21,6 +21,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
+from extract.address import street_anchor
 from geo.geocode.calibrate import (
     SUBDISTRICT_SHARE,
     Calibration,
@@ -36,7 +37,6 @@ from geo.geocode.numbering import (
     leave_one_out,
     prior_rate,
 )
-from geo.geocode.parsing import street_anchor
 from geo.geocode.protocols import GazetteerSource
 from geo.geocode.types import (
     LAYERS,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
+    from extract.address import ParsedAddress
     from geo.geocode.types import AreaLookup, Resolution
 
 
@@ -48,7 +49,10 @@ class Geocoder(Protocol):
     """What `geo.pipeline.place.locate_items` and `geo.pipeline.build.build_atlas` call: one
     query → where."""
 
-    def resolve(self, query: str) -> Resolved: ...
+    def resolve(self, query: str, address: ParsedAddress | None = None) -> Resolved:
+        """Where `query` is; `address`: the query already parsed by the extractor
+        (`extract.Item.address`, when the query is the item's location)."""
+        ...
 
 
 class OnlineRefiner(Protocol):

@@ -6,9 +6,9 @@ water (precision 5: somewhere along it)."""
 
 from __future__ import annotations
 
+from extract.address import NAME_PREFIXES, Crossing
 from geo.geocode.address import crossing_result, road_line_result
 from geo.geocode.base import Query, Resolver
-from geo.geocode.parsing import NAME_PREFIXES, Crossing
 from geo.geocode.types import ROAD_END, SUBDISTRICT_END, Resolution
 
 

@@ -30,7 +30,7 @@ import shapely
 
 from atlas.errors import DataError
 from atlas.settings import settings
-from extract import FIELDS, ReportMeta, load_metadata
+from extract import FIELDS, ReportMeta, load_metadata, report_paths
 from extract.documents import DOCUMENT_FORMATS
 from geo.gazetteer.build import Gazetteer
 from geo.geocode.protocols import GazetteerSource, Geocoder
@@ -54,9 +54,6 @@ ATLAS_GPKG = "atlas.gpkg"
 ATLAS_GEOJSON = "atlas.geojson"
 #: Folder of `out_dir` holding the text read from each .docx/.pdf report (`<file>.txt`).
 TEXT_DIR = "text"
-TEXTS_ATTR = "texts"
-#: `extract_items` notes the reports that gave nothing (with --allow-empty) here
-EMPTY_ATTR = "empty"
 
 #: Fields of `extract.Item`, in its order (the contract in docs/ARCHITECTURE.md).
 ITEM_FIELDS: tuple[str, ...] = tuple(FIELDS)
@@ -103,26 +100,31 @@ def timed(timings: BuildTimings, stage: str) -> Iterator[None]:
 # --------------------------------------------------------------------------- stage 1: extract
 
 
-def report_paths(raw_dir: str | os.PathLike[str]) -> list[Path]:
-    """The reports of `raw_dir` (`*.txt`, `*.docx`, `*.pdf`), in name order so the build is
-    reproducible. The content decides how each is read (`extract.documents`)."""
-    from extract import REPORT_SUFFIXES
+@dataclass(frozen=True)
+class Extracted:
+    """What stage 1 hands on: one row per item (`items`: the `Item` fields plus `doc_title`
+    and the private `_paragraph` placement reads), the text read from each .docx/.pdf report
+    (`texts`, file name → text: what its quotes and offsets refer to) and the reports that gave
+    no item, with why (`empty`, kept only with `allow_empty`)."""
 
-    if not Path(raw_dir).is_dir():
-        return []  # the build then stops with "no reports"
-    return sorted(  # not only regular files: a FIFO named .txt is refused, not skipped
-        p for p in Path(raw_dir).iterdir() if not p.is_dir() and p.suffix.lower() in REPORT_SUFFIXES
-    )
+    items: pd.DataFrame
+    texts: dict[str, str] = field(default_factory=dict)
+    empty: tuple[str, ...] = ()
+    #: `reports.csv`, read once for the whole build
+    metadata: dict[str, ReportMeta] = field(default_factory=dict)
 
 
 def report_rows(report: Any) -> list[dict[str, Any]]:
-    """The items of one `extract.Report` as rows (the `Item` fields plus `doc_title`)."""
+    """The items of one `extract.Report` as rows (the `Item` fields plus `doc_title`; the
+    `address` column holds `Item.address`, the `extract.address.ParsedAddress` of the
+    location, for placement; the atlas has no such column)."""
     from extract import extract_report
 
     title = getattr(report.meta, "title", None) or report.path.stem
     rows = []
     for item in extract_report(report):
         row = item.to_dict()
+        row["address"] = item.address  # the typed parse, which placement hands the geocoder
         row["doc_title"] = title
         row["_paragraph"] = paragraph(report.text, item.start, item.end)
         rows.append(row)
@@ -137,16 +139,14 @@ def extract_items(
     raw_dir: str | os.PathLike[str],
     metadata: dict[str, ReportMeta] | None = None,
     allow_empty: bool = False,
-) -> pd.DataFrame:
-    """One row per extracted item (the `Item` fields plus `doc_title`), every report of `raw_dir`.
+) -> Extracted:
+    """The items of every report of `raw_dir` (`extract.report_paths`), with the texts read.
 
     A report that cannot be read stops the build (`BuildError`): an atlas silently missing a
     report is worse than no new atlas. So does a report that gives no item at all (another
     district's, a garbled or empty one), unless `allow_empty`: then its name and why are kept in
-    `frame.attrs["empty"]` for the CLI to print. The text read from each .docx/.pdf report (the
-    text its quotes and offsets refer to) is kept in `frame.attrs["texts"]` (file name → text).
-    `metadata` is `raw_dir/reports.csv` as `extract.load_metadata` reads it (read here when
-    not given), read once for every report."""
+    `Extracted.empty` for the CLI to print. `metadata` is `raw_dir/reports.csv` as
+    `extract.load_metadata` reads it (read here when not given), read once for every report."""
     if not Path(raw_dir).is_dir():
         raise BuildError(f"no reports (*.txt, *.docx, *.pdf) in {raw_dir}: not a directory")
     paths = report_paths(raw_dir)
@@ -174,10 +174,7 @@ def extract_items(
             f"{len(empty)} report(s) gave no items: {'; '.join(empty)}; "
             "fix or remove them, or build without them with --allow-empty"
         )
-    frame = items_frame(rows)
-    frame.attrs[TEXTS_ATTR] = texts
-    frame.attrs[EMPTY_ATTR] = empty
-    return frame
+    return Extracted(items_frame(rows), texts, tuple(empty), known)
 
 
 def _why_empty(report: Any) -> str:
@@ -389,8 +386,9 @@ def build_atlas(
     gazetteer: GazetteerSource | str | os.PathLike[str],
     geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
-    texts: dict[str, str] | None = None,
     allow_empty: bool = False,
+    *,
+    extracted: Extracted | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """The atlas layers (items, subdistricts, zones, district, threads) from the reports of
     `raw_dir`.
@@ -398,17 +396,17 @@ def build_atlas(
     `gazetteer` is a `geo.gazetteer.build.Gazetteer` (or a mapping of its layers, or a path to
     `gazetteer.gpkg`); `geocoder` defaults to `AtlasGeocoder` over it. Pure apart from reading
     the reports (and the gazetteer, when a path is given). Stage times are added to
-    `timings` when given; `texts` receives the text of each .docx/.pdf (`extract_items`); a
-    report giving no items stops the build unless `allow_empty` (`extract_items`)."""
+    `timings` when given; a report giving no items stops the build unless `allow_empty`
+    (`extract_items`). `extracted`: stage 1 already run (`run_build`, which keeps its texts),
+    so the reports are not read again."""
     timings = timings if timings is not None else BuildTimings()
     if isinstance(gazetteer, (str, os.PathLike)) and not Path(gazetteer).is_file():
         raise BuildError(f"gazetteer {gazetteer} not found (build it: `python -m geo gazetteer`)")
-    with timed(timings, "extract"):
-        metadata = load_metadata(Path(raw_dir))  # reports.csv, read once for the whole build
-        items = extract_items(raw_dir, metadata, allow_empty)
-        empty = items.attrs.get(EMPTY_ATTR, [])
-        if texts is not None:
-            texts.update(items.attrs.get(TEXTS_ATTR, {}))
+    if extracted is None:
+        with timed(timings, "extract"):
+            metadata = load_metadata(Path(raw_dir))  # reports.csv, read once for the whole build
+            extracted = extract_items(raw_dir, metadata, allow_empty)
+    items = extracted.items
     with timed(timings, "geocode"):
         if isinstance(gazetteer, (str, os.PathLike)):
             gazetteer = load_gazetteer_file(gazetteer)
@@ -423,9 +421,8 @@ def build_atlas(
     )
     joined, zones = place_and_join(items, geocoder, layers, timings, draw_zones=True)
     with timed(timings, "join"):
-        published = publication_dates(raw_dir, metadata)
+        published = publication_dates(raw_dir, extracted.metadata)
         joined = link_threads(joined, published)  # issue 12: threads and outcomes
-        joined.attrs[EMPTY_ATTR] = empty
     return {
         "items": joined,
         "subdistricts": subdistricts,
@@ -494,9 +491,13 @@ def write_atlas(
 
 @dataclass
 class BuildResult:
+    """What `run_build` made: the layers, the stage times, the files written and the reports
+    that gave no item (with why; only with `allow_empty`), for the CLI to name."""
+
     layers: dict[str, gpd.GeoDataFrame]
     timings: BuildTimings
     paths: list[Path] = field(default_factory=list)
+    empty: tuple[str, ...] = ()
 
 
 def run_build(
@@ -513,13 +514,14 @@ def run_build(
     gazetteer = settings.gazetteer_path if gazetteer is None else gazetteer
     out_dir = settings.data_dir if out_dir is None else out_dir
     timings = BuildTimings()
-    texts: dict[str, str] = {}
-    layers = build_atlas(raw_dir, gazetteer, geocoder, timings, texts, allow_empty)
+    with timed(timings, "extract"):
+        extracted = extract_items(raw_dir, load_metadata(Path(raw_dir)), allow_empty)
+    layers = build_atlas(raw_dir, gazetteer, geocoder, timings, allow_empty, extracted=extracted)
     paths = [Path(out_dir) / ATLAS_GPKG, Path(out_dir) / ATLAS_GEOJSON]
     with timed(timings, "write"):
         write_atlas(layers, *paths)
-        paths += write_texts(texts, Path(out_dir) / TEXT_DIR)
-    return BuildResult(layers, timings, paths)
+        paths += write_texts(extracted.texts, Path(out_dir) / TEXT_DIR)
+    return BuildResult(layers, timings, paths, extracted.empty)
 
 
 def write_texts(texts: Mapping[str, str], directory: Path) -> list[Path]:
@@ -544,6 +546,7 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "BuildTimings",
+    "Extracted",
     "Located",
     "PlacingLayers",
     "atlas_zones",
@@ -557,6 +560,7 @@ __all__ = [
     "locate_items",
     "place_and_join",
     "place_items",
+    "report_paths",
     "report_rows",
     "run_build",
     "write_atlas",

@@ -20,6 +20,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
+from extract.address import ParsedAddress
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.geocode.protocols import Geocoder, Resolved
 from geo.geocode.types import squeeze
@@ -313,14 +314,15 @@ def place_items(
     `resolve_in_context`, the item's quote and paragraph are its context."""
     cache: dict[str, Resolved] = {}
 
-    def resolve(query: str) -> Resolved:
+    def resolve(query: str, address: ParsedAddress | None = None) -> Resolved:
         if query not in cache:
-            cache[query] = geocoder.resolve(query)
+            cache[query] = geocoder.resolve(query, address) if address else geocoder.resolve(query)
         return cache[query]
 
     in_context = getattr(geocoder, "resolve_in_context", None)
     quotes = items["quote"] if "quote" in items else pd.Series([None] * len(items))
     paragraphs = items["_paragraph"] if "_paragraph" in items else pd.Series([None] * len(items))
+    addresses = items["address"] if "address" in items else pd.Series([None] * len(items))
     names = road_names(roads)
     clip = shapely.union_all(district.geometry.to_numpy()) if district is not None else None
     placements = []
@@ -333,7 +335,7 @@ def place_items(
             named.setdefault(doc, set()).update(
                 squeeze(t) for t in (name, location) if isinstance(t, str) and len(t) >= 2
             )
-    for kind, name, location, boundary, quote, paragraph, doc in zip(
+    for kind, name, location, boundary, quote, paragraph, doc, address in zip(
         items["kind"],
         items["name"],
         items["location"],
@@ -341,6 +343,7 @@ def place_items(
         quotes,
         paragraphs,
         docs,
+        addresses,
         strict=True,
     ):
         own = {squeeze(t) for t in (name, location) if isinstance(t, str)}
@@ -350,14 +353,23 @@ def place_items(
         def context(query: str, texts: list[str] = texts) -> Any:
             return in_context(query, texts) if in_context is not None and texts else None
 
+        parsed = address if isinstance(address, ParsedAddress) else None
+
+        def resolve_own(
+            query: str, location: object = location, parsed: ParsedAddress | None = parsed
+        ) -> Resolved:
+            """The item's location goes with its parse (`extract.Item.address`)."""
+            own = isinstance(location, str) and query == location.strip()
+            return resolve(query, parsed if own else None)
+
         placed = place_item(
-            kind, name, location, boundary, resolve, roads, names, clip, context, evidence
+            kind, name, location, boundary, resolve_own, roads, names, clip, context, evidence
         )
         located = placed.method not in (BOUNDARY_METHOD, UNLOCATED)
         if located and from_paragraph(name, location, quote):
             placed = replace(placed, method=PARAGRAPH_METHOD)
         placements.append(placed)
-    out = items.drop(columns=["_paragraph"], errors="ignore").copy()
+    out = items.drop(columns=["_paragraph", "address"], errors="ignore").copy()
     geometry = gpd.GeoSeries([p.geometry for p in placements], index=items.index, crs=settings.crs)
     out["uncertainty_m"] = uncertainty(geometry, placements)
     out["precision"] = honest_precision(

@@ -100,7 +100,7 @@ class FakeGeocoder:
         self.answers = answers
         self.calls: list[str] = []
 
-    def resolve(self, query: str) -> FakeResolution:
+    def resolve(self, query: str, address: object = None) -> FakeResolution:
         self.calls.append(query)
         if query not in self.answers:
             return FakeResolution(query, None, None, None, None, "unlocated")

@@ -17,8 +17,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
+from extract.address import parse_address
 from extract.vocab import NAME_HEADS
-from geo.geocode.parsing import parse_address
 from geo.threads.names import MARKERS, markers, name_core, name_head, name_key
 
 #: methods that place an item on a gazetteer feature by its own name
@@ -90,7 +90,13 @@ def as_int(value: object, default: int = 0) -> int:
 
 
 def _address(name_key_: str, location: str) -> tuple | None:
-    """(road, number, unit, rest of the name) when the name *is* an address (+ a facility)."""
+    """(road, number, unit, rest of the name) when the name *is* an address (+ a facility).
+
+    Parsed here, through the one parser (`extract.address`), and not read off
+    `extract.Item.address`: linking reads atlas rows — also an atlas read back from a file or
+    PostGIS (`with_threads`) — which keep no parse (the atlas schema has no address columns),
+    and it asks of the *name* first, which the item's parse (of its location) does not cover.
+    Without the gazetteer's road names: two mentions match on their own text."""
     return _cached_address(name_key_, location, settings.city, settings.district)
 
 

@@ -27,7 +27,7 @@ COMMON = ("name", "aliases", "kind", "source", "licence")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = write_geodata(tmp_path_factory.mktemp("geodata"))
-    return build_gazetteer(root, aliases_path=root / "aliases.csv", raw_dir=None)
+    return build_gazetteer(root, aliases_path=root / "aliases.csv", sentences=None).layers
 
 
 def by_name(gdf, name):
@@ -50,14 +50,14 @@ def test_code_mismatch_stops_the_build(tmp_path):
     csv = root / "jingan_subdistricts_gazetteer.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("1001", "9999"), encoding="utf-8")
     with pytest.raises(SourceError, match="甲街道"):
-        build_gazetteer(root, aliases_path=root / "aliases.csv", raw_dir=None)
+        build_gazetteer(root, aliases_path=root / "aliases.csv", sentences=None)
 
 
 def test_missing_source_file_is_a_clear_error(tmp_path):
     root = write_geodata(tmp_path / "g")
     (root / "jingan_roads_osm_partial.geojson").unlink()
     with pytest.raises(SourceError, match=r"jingan_roads_osm_partial\.geojson"):
-        build_gazetteer(root, aliases_path=root / "aliases.csv", raw_dir=None)
+        build_gazetteer(root, aliases_path=root / "aliases.csv", sentences=None)
 
 
 def test_roads_merged_by_name_ramps_and_labels_dropped_far_clipped(built):

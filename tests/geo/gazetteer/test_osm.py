@@ -140,7 +140,9 @@ def test_read_osm_missing_or_garbage(tmp_path):
 
 def test_build_with_osm_merges_roads_places_and_boundaries(tmp_path, osm_file):
     root = write_geodata(tmp_path / "g")
-    layers = build_gazetteer(root, osm_file, aliases_path=root / "aliases.csv", raw_dir=None)
+    layers = build_gazetteer(
+        root, osm_file, aliases_path=root / "aliases.csv", sentences=None
+    ).layers
     roads = layers["roads"].set_index("name")
     assert {"新甲路", "中文路", "甲河", "甲路"} <= set(roads.index)
     assert roads.loc["甲河", "kind"] == "river"
@@ -193,7 +195,7 @@ def test_read_osm_pbf_gives_the_same_layers(osm_file, tmp_path):
 def test_build_with_osm_pbf_keeps_whole_roads_and_marks_cut_starts(tmp_path, osm_file):
     root = write_geodata(tmp_path / "g")
     pbf = write_pbf(osm_file, tmp_path / "tiny.osm.pbf")
-    layers = build_gazetteer(root, pbf, aliases_path=root / "aliases.csv", raw_dir=None)
+    layers = build_gazetteer(root, pbf, aliases_path=root / "aliases.csv", sentences=None).layers
     roads = layers["roads"].set_index("name")
     assert {"新甲路", "中文路", "甲河"} <= set(roads.index)
     # 新甲路 ends where the extract's data end (the envelope of what it holds): a cut start
@@ -263,7 +265,9 @@ def test_several_osm_files_are_read_as_one(tmp_path, osm_file):
 def test_build_with_stops_adds_crossings_and_an_estimated_line(tmp_path, osm_file):
     root = write_geodata(tmp_path / "g")
     poi = write_poi_osm(tmp_path / "poi.osm")
-    layers = build_gazetteer(root, [osm_file, poi], aliases_path=root / "aliases.csv", raw_dir=None)
+    layers = build_gazetteer(
+        root, [osm_file, poi], aliases_path=root / "aliases.csv", sentences=None
+    ).layers
     crossings = layers["crossings"].set_index("name")
     assert set(crossings.index) == {"新乙路新丙路", "新乙路新甲路"}
     assert crossings.loc["新乙路新丙路", "stops"] == 2

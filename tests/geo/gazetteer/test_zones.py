@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from atlas.settings import settings
+from extract import corpus_sentences, read_reports
 from geo.gazetteer.build import build_gazetteer, load_gazetteer
-from geo.gazetteer.zones import ZoneError, ZoneSpec, build_zones, report_sentences
+from geo.gazetteer.zones import ZoneError, ZoneSpec, build_zones
 from geo.testing.geodata import write_geodata, write_reports
 from tests.geo.gazetteer.test_osm import write_osm
 
@@ -56,8 +57,13 @@ def layers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("z")
     root = write_geodata(tmp / "g")
     return build_gazetteer(
-        root, write_osm(tmp / "t.osm"), aliases_path=root / "aliases.csv", raw_dir=None
-    )
+        root, write_osm(tmp / "t.osm"), aliases_path=root / "aliases.csv", sentences=None
+    ).layers
+
+
+def report_sentences(raw_dir):
+    """The reports' sentences as the gazetteer CLI hands them on (read once, by extract)."""
+    return corpus_sentences(read_reports(raw_dir))
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +71,14 @@ def raw(tmp_path_factory):
     return write_reports(tmp_path_factory.mktemp("raw"))
 
 
+def drawn(layers, raw, specs=SPECS):
+    sentences = report_sentences(raw)
+    subdistricts, roads, places = layers["subdistricts"], layers["roads"], layers["places"]
+    return build_zones(subdistricts, roads, places, sentences=sentences, specs=specs)
+
+
 def zones_of(layers, raw, specs=SPECS):
-    return build_zones(
-        layers["subdistricts"], layers["roads"], layers["places"], raw_dir=raw, specs=specs
-    )
+    return drawn(layers, raw, specs).layer
 
 
 def test_place_anchor_gives_its_jiedao_with_evidence(layers, raw):
@@ -96,7 +106,7 @@ def test_road_anchor_minus_other_zone_and_union(layers, raw):
 def test_zone_without_anchors_is_left_out_and_reported(layers, raw):
     zones = zones_of(layers, raw)
     assert "空区" not in set(zones["name"])
-    assert "无此地" in zones.attrs["missing"]["空区"]
+    assert "无此地" in drawn(layers, raw).missing["空区"]
 
 
 def test_river_corridor_from_osm_waterways(layers, raw):
@@ -112,10 +122,10 @@ def test_river_corridor_from_osm_waterways(layers, raw):
 
 def test_corridor_missing_without_rivers(tmp_path, raw):
     root = write_geodata(tmp_path / "g")
-    plain = build_gazetteer(root, aliases_path=root / "aliases.csv", raw_dir=None)
+    plain = build_gazetteer(root, aliases_path=root / "aliases.csv", sentences=None).layers
     zones = zones_of(plain, raw)
     assert "绣带" not in set(zones["name"])
-    assert "甲河" in zones.attrs["missing"]["绣带"]
+    assert "甲河" in drawn(plain, raw).missing["绣带"]
 
 
 def test_unknown_phrase_is_an_error(layers, raw):
@@ -194,5 +204,13 @@ def test_find_missing_reads_gb18030_reports(tmp_path):
     text = "推进甲乙丙公园建设，改造丁戊路。\n"
     (tmp_path / "2026_report.txt").write_bytes(text.encode("gb18030"))
     empty = {"places": gpd.GeoDataFrame({"name": [], "aliases": []})}
-    missing = find_missing(empty, tmp_path)
+    missing = find_missing(empty, report_sentences(tmp_path))
     assert "丁戊路" in missing["roads"]
+
+
+def test_the_gazetteer_build_returns_the_zones_it_could_not_draw(tmp_path, raw):
+    root = write_geodata(tmp_path / "g")
+    built = build_gazetteer(root, aliases_path=root / "aliases.csv", sentences=None)
+    assert "南北复合发展轴" in built.missing_zones  # UNDRAWN: no roads named in the reports
+    assert set(built.missing_zones).isdisjoint(built.layers["zones"]["name"])
+    assert not built.layers["zones"].attrs  # nothing travels beside the layer

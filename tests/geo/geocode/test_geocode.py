@@ -571,3 +571,22 @@ def test_real_places_the_poi_extract_adds_are_exact(real, query) -> None:
     assert "shanghai_pois_osm_2026-05.osm.pbf" in str(
         real[0].places.set_index("name").loc[res.matched, "source"]
     )
+
+
+def test_an_items_parse_is_named_with_known_roads_not_parsed_again(
+    geocoder: AtlasGeocoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extract.address import parse_location
+    from geo.geocode import base
+
+    text = "推进共和新路2000号"
+    parsed = parse_location(text)  # as the extractor parsed the item's location
+    expected = geocoder.resolve(text).to_dict()
+    fresh = AtlasGeocoder(synthetic_layers())
+
+    def parse_again(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the geocoder parsed the item's location again")
+
+    monkeypatch.setattr(base, "parse_location", parse_again)
+    assert fresh.resolve(text, parsed).to_dict() == expected
+    assert expected["method"] == "address:interpolated"

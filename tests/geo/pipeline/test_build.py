@@ -49,9 +49,16 @@ def extracted() -> pd.DataFrame:
          "丙路8号", "北区养老院开工。", 50, 58, None, "报告二"),
     ]
     # fmt: on
-    named = [f for f in build.ITEM_FIELDS if f != "out_of_district"]  # False unless any_district
+    named = [f for f in build.ITEM_FIELDS if f not in ("out_of_district", "address")]
     frame = pd.DataFrame(rows, columns=[*named, "doc_title"])
-    return frame.reindex(columns=[*build.ITEM_FIELDS, "doc_title"], fill_value=False)
+    frame = frame.reindex(columns=[*build.ITEM_FIELDS, "doc_title"], fill_value=False)
+    frame["address"] = None  # no parse: the fake geocoder answers by text
+    return frame
+
+
+def stage_one(raw_dir, metadata=None, allow_empty=False) -> build.Extracted:
+    """`extract_items` replaced by `extracted()`, with no document texts and no empty report."""
+    return build.Extracted(extracted())
 
 
 ZONE = fakes.zones().geometry.iloc[0]
@@ -64,9 +71,7 @@ ANSWERS = {
 
 @pytest.fixture
 def synthetic(monkeypatch):
-    monkeypatch.setattr(
-        build, "extract_items", lambda raw_dir, metadata=None, allow_empty=False: extracted()
-    )
+    monkeypatch.setattr(build, "extract_items", stage_one)
     return build.build_atlas("unused", fakes.gazetteer(), FakeGeocoder(ANSWERS))
 
 
@@ -90,9 +95,7 @@ def test_build_keeps_every_item(synthetic):
 
 
 def test_run_build_writes_identical_bytes_twice(monkeypatch, tmp_path):
-    monkeypatch.setattr(
-        build, "extract_items", lambda raw_dir, metadata=None, allow_empty=False: extracted()
-    )
+    monkeypatch.setattr(build, "extract_items", stage_one)
     outputs = []
     for name in ("one", "two"):
         out = tmp_path / name
@@ -252,3 +255,17 @@ def test_committed_boundaries_are_json_objects(committed):
     for text in boundaries:
         parsed = json.loads(text)
         assert isinstance(parsed, dict) and parsed
+
+
+def test_extract_items_hands_on_texts_and_empty_reports_as_values(tmp_path, pdf_fonts):
+    from extract.testing import write_pdf
+
+    (tmp_path / "a.txt").write_text("一、2025年主要任务\n新建中区医院。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("一、2025年主要任务\n加强学习。\n", encoding="utf-8")
+    write_pdf("一、2025年主要任务\n新建中区医院。\n", tmp_path / "c.pdf")
+    with pytest.raises(build.BuildError, match=r"b\.txt"):
+        build.extract_items(tmp_path)
+    got = build.extract_items(tmp_path, allow_empty=True)
+    assert set(got.items["doc"]) == {"a.txt", "c.pdf"} and not got.items.attrs
+    assert list(got.texts) == ["c.pdf"] and "中区医院" in got.texts["c.pdf"]
+    assert len(got.empty) == 1 and got.empty[0].startswith("b.txt (")

@@ -180,3 +180,28 @@ def test_an_item_placed_by_its_paragraphs_setting_says_so():
     assert got["precision"].tolist() == [5, 5]
     assert not pl.from_paragraph("乙", "乙", "乙完成建设")
     assert not pl.from_paragraph("乙", "申字型高架", "“申”字型高架沿线")
+
+
+def test_an_items_own_parse_goes_with_its_location_to_the_geocoder():
+    from extract.address import parse_location
+
+    seen: dict[str, object] = {}
+
+    class Recording(FakeGeocoder):
+        def resolve(self, query, address=None):
+            seen[query] = address
+            return super().resolve(query)
+
+    parsed = parse_location("甲路5号")
+    items = pd.DataFrame(
+        {
+            "kind": ["project"],
+            "name": ["某学校"],
+            "location": ["甲路5号"],
+            "boundary": [None],
+            "address": [parsed],
+        }
+    )
+    out = pl.place_items(items, ROADS, Recording({})).items
+    assert seen == {"甲路5号": parsed, "某学校": None}  # the name is not the parsed text
+    assert "address" not in out.columns  # the atlas has no such column

@@ -1,9 +1,17 @@
-"""Parse Chinese street addresses: road + 号/弄/支弄 numbers, ranges, and "X路Y路口" crossings.
+"""The one parser of Chinese street addresses: road + 号/弄/支弄 numbers, ranges, and "X路Y路口"
+crossings.
 
 Pure string functions, no geography: the geocoder decides what a parsed road means on the map.
 Shanghai numbers lanes (弄) in the same sequence as houses (号) on their street, so the number
 that places an address along its road is the lane number when there is one, else the house
 number (`Address.street_number`).
+
+`parse_location(text)` is the entry point: a `ParsedAddress` (every address, the crossing). The
+extractor parses each item's location once (`extract.Item.address`); the geocoder, which knows
+the gazetteer's road names, names the roads of that parse as it knows them with
+`ParsedAddress.with_roads(known_roads)` — the longest known name ending each road text — rather
+than parsing again. The recognisers of `extract.roadspans` / `extract.items` find address-like
+*spans* in running text for item names; they do not parse (see their docstrings).
 """
 
 from __future__ import annotations
@@ -12,11 +20,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from atlas.settings import settings
-from extract.vocab import CJK as _CJK
-from extract.vocab import ROAD_SUFFIXES
+
+from .vocab import CJK as _CJK
+from .vocab import ROAD_SUFFIXES
 
 #: Characters that, just before a known road name, make a different road (老沪太路, 新闸路 vs
 #: 闸路, 北苏州路 vs 苏州路): the known name is then no match.
@@ -82,9 +92,19 @@ def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
-def _span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
-    """The original-text span of the normalised span [start, end)."""
-    return offsets[start], offsets[end - 1] + 1
+@dataclass(frozen=True)
+class RoadText:
+    """The road text as matched before a number or a crossing word (`text`), with the offset
+    in the parsed text of each of its characters: what `trim_road` reads, kept so that a parse
+    can name its roads again with known road names (`ParsedAddress.with_roads`)."""
+
+    text: str = ""
+    offsets: tuple[int, ...] = ()
+
+    def trimmed(self, known_roads: Collection[str] | None) -> tuple[str, int]:
+        """(road name, its start offset) by `trim_road`."""
+        road = trim_road(self.text, known_roads)
+        return road, self.offsets[len(self.text) - len(road)] if self.offsets else 0
 
 
 @dataclass(frozen=True)
@@ -99,11 +119,20 @@ class Address:
     house: int | None = None
     start: int = 0
     end: int = 0
+    #: the road text as matched (`with_roads` names it again)
+    lead: RoadText = field(default=RoadText(), compare=False, repr=False)
 
     @property
     def street_number(self) -> int:
         """The number that places this address along its road (the lane's or the house's)."""
         return self.number if self.number_end is None else (self.number + self.number_end) // 2
+
+    def with_roads(self, known_roads: Collection[str] | None) -> Address:
+        """This address with its road named by `trim_road(lead, known_roads)`."""
+        if not self.lead.text:
+            return self
+        road, start = self.lead.trimmed(known_roads)
+        return replace(self, road=road, start=start)
 
 
 @dataclass(frozen=True)
@@ -114,6 +143,67 @@ class Crossing:
     road_b: str
     start: int = 0
     end: int = 0
+    lead_a: RoadText = field(default=RoadText(), compare=False, repr=False)
+    lead_b: RoadText = field(default=RoadText(), compare=False, repr=False)
+
+    def with_roads(self, known_roads: Collection[str] | None) -> Crossing:
+        """This junction with its roads named by `trim_road(lead, known_roads)`."""
+        if not self.lead_a.text:
+            return self
+        a, start = self.lead_a.trimmed(known_roads)
+        b, _ = self.lead_b.trimmed(known_roads)
+        return replace(self, road_a=a, road_b=b, start=start)
+
+
+@dataclass(frozen=True)
+class ParsedAddress:
+    """What one text says of streets, parsed once: its road + 号/弄 addresses in order, and
+    the first "X路Y路口" junction (`crossing`; None when there is none or both roads are one).
+
+    The typed value an `extract.Item` carries for its location (`Item.address`) and the
+    geocoder's `Query` carries for its text."""
+
+    addresses: tuple[Address, ...] = ()
+    #: the junction as matched, kept even when both roads trim to one name: known road
+    #: names (`with_roads`) may tell them apart
+    junction: Crossing | None = None
+
+    @property
+    def address(self) -> Address | None:
+        """The first address (what places an item), or None."""
+        return self.addresses[0] if self.addresses else None
+
+    @property
+    def crossing(self) -> Crossing | None:
+        """The junction of two different roads, or None."""
+        j = self.junction
+        return j if j is not None and j.road_a != j.road_b else None
+
+    @property
+    def roads(self) -> tuple[str, ...]:
+        """The road names the text gives: each address's, then the crossing's two."""
+        crossing = self.crossing
+        pair = (crossing.road_a, crossing.road_b) if crossing is not None else ()
+        return (*(a.road for a in self.addresses), *pair)
+
+    def __bool__(self) -> bool:
+        return bool(self.addresses) or self.crossing is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (JSON): the addresses and the crossing, without their road texts."""
+        crossing = self.crossing
+        return {
+            "addresses": [_plain(a, ("lead",)) for a in self.addresses],
+            "crossing": _plain(crossing, ("lead_a", "lead_b")) if crossing else None,
+        }
+
+    def with_roads(self, known_roads: Iterable[str] | None) -> ParsedAddress:
+        """The same parse with every road named as `known_roads` knows it (the longest known
+        name ending its road text; a road text no known name ends keeps the heuristic trim):
+        the same answer as parsing the text again with `known_roads`, without parsing."""
+        roads = _as_set(known_roads)
+        junction = self.junction.with_roads(roads) if self.junction is not None else None
+        return ParsedAddress(tuple(a.with_roads(roads) for a in self.addresses), junction)
 
 
 def trim_road(road_text: str, known_roads: Collection[str] | None = None) -> str:
@@ -138,33 +228,63 @@ def _as_set(known_roads: Iterable[str] | None) -> Collection[str] | None:
     return frozenset(known_roads)
 
 
+def _plain(value: Address | Crossing, leave: tuple[str, ...]) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in fields(value) if f.name not in leave}
+
+
+def parse_location(text: str, known_roads: Iterable[str] | None = None) -> ParsedAddress:
+    """The addresses and the first crossing of `text` (`parse_addresses`, `parse_crossing`):
+    the one entry point, for an item's location and for a geocoder query alike."""
+    norm, offsets = _normalise_with_offsets(text)
+    roads = _as_set(known_roads)
+    return ParsedAddress(_addresses(norm, offsets, roads), _junction(norm, offsets, roads))
+
+
 def parse_addresses(text: str, known_roads: Iterable[str] | None = None) -> list[Address]:
     """Every road + 号/弄 address in `text`, in order of appearance; `start`/`end` index the
     original `text` (read after NFKC and without whitespace: "共和新路 ３５５０ 号" counts)."""
     norm, offsets = _normalise_with_offsets(text)
-    roads = _as_set(known_roads)
+    return list(_addresses(norm, offsets, _as_set(known_roads)))
+
+
+def _lead(m: re.Match[str], group: str, offsets: list[int]) -> RoadText:
+    return RoadText(m[group], tuple(offsets[m.start(group) : m.end(group)]))
+
+
+def _addresses(norm: str, offsets: list[int], roads: Collection[str] | None) -> tuple[Address, ...]:
     out = []
     for m in _ADDRESS_RE.finditer(norm):
-        road = trim_road(m["road"], roads)
-        unit = m["unit"]
+        lead = _lead(m, "road", offsets)
+        road, start = lead.trimmed(roads)
         first, last = int(m["first"]), m["last"]
         number_end = int(last) if last is not None else None
         if number_end is not None and number_end < first:
             number_end = None
-        start, end = _span(offsets, m.start() + len(m["road"]) - len(road), m.end())
         out.append(
             Address(
                 road=road,
                 number=first,
-                unit=unit,
+                unit=m["unit"],
                 number_end=number_end,
                 sub_lane=int(m["sub"]) if m["sub"] else None,
                 house=int(m["house"]) if m["house"] else None,
                 start=start,
-                end=end,
+                end=offsets[m.end() - 1] + 1,
+                lead=lead,
             )
         )
-    return out
+    return tuple(out)
+
+
+def _junction(norm: str, offsets: list[int], roads: Collection[str] | None) -> Crossing | None:
+    m = _CROSSING_RE.search(norm)
+    if m is None:
+        return None
+    lead_a, lead_b = _lead(m, "a", offsets), _lead(m, "b", offsets)
+    a, start = lead_a.trimmed(roads)
+    b, _ = lead_b.trimmed(roads)
+    end = offsets[m.end() - 1] + 1
+    return Crossing(road_a=a, road_b=b, start=start, end=end, lead_a=lead_a, lead_b=lead_b)
 
 
 def parse_address(text: str, known_roads: Iterable[str] | None = None) -> Address | None:
@@ -176,15 +296,7 @@ def parse_address(text: str, known_roads: Iterable[str] | None = None) -> Addres
 def parse_crossing(text: str, known_roads: Iterable[str] | None = None) -> Crossing | None:
     """The first "X路Y路口" / "X路与Y路交叉口" junction in `text`, or None."""
     norm, offsets = _normalise_with_offsets(text)
-    roads = _as_set(known_roads)
-    m = _CROSSING_RE.search(norm)
-    if m is None:
-        return None
-    a, b = trim_road(m["a"], roads), trim_road(m["b"], roads)
-    if a == b:
-        return None
-    start, end = _span(offsets, m.start() + len(m["a"]) - len(a), m.end())
-    return Crossing(road_a=a, road_b=b, start=start, end=end)
+    return ParsedAddress(junction=_junction(norm, offsets, _as_set(known_roads))).crossing
 
 
 def parse_number(value: object) -> int | None:

@@ -1,13 +1,19 @@
-"""Chinese street-address parsing: roads, 号/弄/支弄, ranges, crossings, full-width digits."""
+"""Chinese street-address parsing (the one parser, `extract.address`): roads, 号/弄/支弄,
+ranges, crossings, full-width digits; an item's location parsed once (`Item.address`)."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import pytest
 
-from geo.geocode.parsing import (
+from extract.address import (
+    ParsedAddress,
     parse_address,
     parse_addresses,
     parse_crossing,
+    parse_location,
     parse_number,
     street_anchor,
     trim_road,
@@ -126,3 +132,65 @@ def test_spans_index_the_original_text() -> None:
     crossing_text = "在 共和新路与广中路交叉口"
     crossing = parse_crossing(crossing_text)
     assert crossing_text[crossing.start : crossing.end] == "共和新路与广中路交叉口"
+
+
+KNOWN = frozenset({"沪太路", "成都北路", "老成都北路", "共和新路", "广中路", "新路"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进沪太路100号",
+        "老沪太路100号",
+        "推进 老成都北路 ７弄３０号，并实施成都北路1号",
+        "在 推进共和新路与广中路交叉口",
+        "共和新路新路口",  # one road without the known names, two with them
+        "上海市静安区共和新路3550号",
+        "无路",
+    ],
+)
+def test_naming_a_parse_with_known_roads_is_parsing_again_with_them(text: str) -> None:
+    """What the geocoder does with an item's parse (`with_roads`) gives what a second parse
+    with the gazetteer's road names would, offsets included."""
+    again = parse_location(text, KNOWN)
+    assert parse_location(text).with_roads(KNOWN) == again
+    assert parse_location(text).with_roads(KNOWN).roads == again.roads
+    assert [a.start for a in parse_location(text).with_roads(KNOWN).addresses] == [
+        a.start for a in again.addresses
+    ]
+    assert parse_location(text, KNOWN).address == parse_address(text, KNOWN)
+    assert parse_location(text, KNOWN).crossing == parse_crossing(text, KNOWN)
+
+
+def test_a_junction_of_one_road_is_no_crossing_until_known_names_part_it() -> None:
+    # constructed names: the verb 推进 is trimmed off unless a known road ends with 进新路
+    plain = parse_location("推进新路新路口")
+    assert plain.junction is not None and plain.crossing is None and not plain
+    parted = plain.with_roads({"进新路", "新路"}).crossing
+    assert parted is not None and (parted.road_a, parted.road_b) == ("进新路", "新路")
+    assert parted == parse_crossing("推进新路新路口", {"进新路", "新路"})
+
+
+def test_a_parse_as_plain_values() -> None:
+    parsed = parse_location("推进汶水路400号，共和新路广中路路口")
+    assert parsed.roads == ("汶水路", "共和新路", "广中路")
+    plain = json.loads(json.dumps(parsed.to_dict()))
+    assert plain["addresses"][0]["road"] == "汶水路" and "lead" not in plain["addresses"][0]
+    assert (plain["crossing"]["road_a"], plain["crossing"]["road_b"]) == ("共和新路", "广中路")
+    assert ParsedAddress().to_dict() == {"addresses": [], "crossing": None}
+
+
+def test_an_item_carries_its_location_parsed() -> None:
+    from extract.items import make_item
+    from extract.segment import Timing
+
+    item = make_item("r.txt", "彭三小区", "project", "", Timing("plan", 2025), "planned",
+                     "彭三小区改造。", 0, 7, location="共和新路3550号")  # fmt: skip
+    assert item.address.address is not None and item.address.address.number == 3550
+    moved = dataclasses.replace(item, location="康定路367弄")  # never a stale parse
+    assert moved.address.address is not None and moved.address.address.road == "康定路"
+    assert not dataclasses.replace(item, location="静安寺").address
+    row = item.to_dict()
+    assert row["address"]["addresses"][0]["road"] == "共和新路"
+    assert dataclasses.replace(item, location="静安寺").to_dict()["address"] is None
+    json.dumps(row)  # the extractor's JSON lines hold it
