@@ -22,17 +22,26 @@ from folium.utilities import JsCode
 from mapview import atlasmap, payload, style
 from mapview.plugin import AtlasItems, localize
 
-#: Counts the features drawn by the documented way's layers (all but the reference ones).
+#: Counts the features drawn by the documented way's layers (all but the reference ones), once
+#: after a burst of layer events: one count per added feature (36,000 of them, each counting
+#: all) was quadratic and kept the documented way from ever reporting its first map; and
+#: counting the groups of earlier reruns too, it never reported a filter change.
 DRAWN = """
 (function (map) {
+  var pending = false;
   function count() {
     var n = 0;
-    (window.feature_group || []).forEach(function (g) {
-      g.eachLayer(function (l) { n += l.getLayers ? l.getLayers().length : 1; });
-    });
+    pending = false;
+    // st_folium keeps the groups of earlier reruns in window.feature_group (off the map)
+    (window.feature_group || []).filter(function (g) { return map.hasLayer(g); })
+      .forEach(function (g) {
+        g.eachLayer(function (l) { n += l.getLayers ? l.getLayers().length : 1; });
+      });
     map.getContainer().setAttribute("data-bench-drawn", String(n));
   }
-  map.on("layeradd layerremove", function () { setTimeout(count, 0); });
+  map.on("layeradd layerremove", function () {
+    if (!pending) { pending = true; setTimeout(count, 0); }
+  });
   count();
 })(%s);
 """

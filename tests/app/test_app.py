@@ -153,7 +153,7 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
         "jingan-atlas.geojson",
         "jingan-atlas.csv",
         "jingan-atlas.gpkg",
-    }  # (and the map figure, tests/mapview/test_page.py)
+    }  # (and the map figure, tests/app/test_explorer.py)
     assert not downloads.stored  # nothing is exported until a button is clicked
     geojson = downloads.click("jingan-atlas.geojson")
     atlas = str(fixture_paths[0])
@@ -231,6 +231,24 @@ def map_component(at: AppTest) -> tuple[str, dict]:
     """(element id, arguments) of the st_folium component on the page."""
     component = at.get("component_instance")[0]
     return component.proto.id, json.loads(component.proto.json_args)
+
+
+def test_a_data_file_another_server_evicted_is_published_again():
+    """Servers sharing static/ keep only their KEEP newest data files (mapview.assets): the URL
+    this server cached must not point at a removed file on the next rerun."""
+    from mapview.assets import STATIC_DIR
+
+    at = run_app()
+    _, args = map_component(at)
+    found = re.search(r"/app/static/(data/map-[0-9a-f]+\.json)", args["script"])
+    assert found
+    data = STATIC_DIR / found.group(1)
+    text = data.read_text(encoding="utf-8")
+    data.unlink()  # another process's clean-up
+    at.run()
+    assert not at.exception
+    assert data.is_file() and data.read_text(encoding="utf-8") == text
+    assert map_component(at)[1]["script"] == args["script"]  # same URL: the map stays mounted
 
 
 def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
