@@ -292,7 +292,7 @@ class Page:
     path: str
     stamp: str
     layers: dict[str, gpd.GeoDataFrame]
-    choices: dict[str, list]
+    choices: dict[str, list[Any]]
     lang: str
     basemap: str
     assets: Assets
