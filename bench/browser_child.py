@@ -158,6 +158,9 @@ async def session(browser, url: str, mode: str, want: tuple[int, int], change: b
     out: dict = {"first_map": time.perf_counter() - t0}
     if mode == "app":
         out["first_timing"] = await frame.evaluate("() => L.atlas.timing || {}")
+        # when the map's frame started, after the page's navigation (ms)
+        origins = [await f.evaluate("() => performance.timeOrigin") for f in (page, frame)]
+        out["first_timing"]["frame"] = origins[1] - origins[0]
     if change and mode != "floor":
         await page.locator("[data-testid='stMultiSelect']").nth(1).click()  # Kind
         option = page.get_by_role("option", name=kind_label(), exact=True)

@@ -20,6 +20,7 @@ import numpy as np
 from folium.utilities import JsCode
 
 from mapview import atlasmap, payload, style
+from mapview.assets import Assets
 from mapview.plugin import AtlasItems, localize
 
 #: Counts the features drawn by the documented way's layers (all but the reference ones), once
@@ -59,7 +60,7 @@ class Counter(folium.MacroElement):
 
 def floor_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.AtlasMap:
     m = localize(folium.Map(location=atlasmap.opening_center(items), zoom_start=13, tiles=None),
-                 kwargs.get("assets") or atlasmap.Assets())  # fmt: skip
+                 kwargs.get("assets") or Assets())  # fmt: skip
     m.add_child(Counter())
     return atlasmap.AtlasMap(m, [], folium.LayerControl())
 
@@ -70,7 +71,7 @@ def documented_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.At
     for key, child in list(base.map._children.items()):
         if isinstance(child, AtlasItems):
             del base.map._children[key]
-    assets = kwargs.get("assets") or atlasmap.Assets()
+    assets = kwargs.get("assets") or Assets()
     base.map.default_js = [*base.map.default_js, *assets.plugin_js]  # reference layers, legend
     base.map.default_css = [*base.map.default_css, *assets.plugin_css]
     base.map.add_child(Counter())

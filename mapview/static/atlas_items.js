@@ -82,7 +82,7 @@
     fit: function (bounds, animate) {
       var key = JSON.stringify(bounds);
       if (key !== atlas.fitted) {
-        atlas.map.fitBounds(bounds, {maxZoom: 16, padding: [20, 20], animate: animate});
+        atlas.map.fitBounds(bounds, L.extend({maxZoom: 16, padding: [20, 20]}, animate ? {} : {animate: false}));
         atlas.fitted = key;
       }
     },
