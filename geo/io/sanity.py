@@ -35,6 +35,7 @@ import shapely
 
 from atlas.errors import DataError
 from atlas.settings import settings
+from geo.schema import is_located
 
 #: the longest name, location or label kept (real ones are under 30 characters)
 MAX_NAME = 200
@@ -256,7 +257,7 @@ def _check_place(
         misplaced = bool(_far(district.geometry[district.geometry.notna()], box).all())
     else:
         items = layers["items"].geometry
-        located = items.notna() & ~items.is_empty
+        located = is_located(items)
         misplaced = bool(located.any()) and _far(items[located], box).mean() > 0.5
     if misplaced:
         raise DataError(
