@@ -1,6 +1,6 @@
 """Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
 
-Thin on purpose: load the atlas (cached, through `geo.export.read_atlas`), turn the sidebar into
+Thin on purpose: load the atlas (cached, through `geo.read_atlas`), turn the sidebar into
 a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
 streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
 downloads, in the reader's language (`mapview.i18n`), with the view in the URL
@@ -15,6 +15,7 @@ import datetime
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -105,7 +106,7 @@ def reasons_of(path: str, stamp: str) -> pd.Series:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def choices_of(path: str, stamp: str) -> dict[str, list]:
+def choices_of(path: str, stamp: str) -> dict[str, list[Any]]:
     """The sidebar's choices, once per atlas version (not a column scan per rerun)."""
     layers = load_layers(path, stamp)
     return panels.filter_choices(layers["items"], filter_vocabulary(layers))

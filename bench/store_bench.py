@@ -1,6 +1,6 @@
 """PostGIS vs GeoPackage: what `python -m geo export/summary` spends to select items.
 
-Baseline: `geo.io.export.cli_selection` over the GeoPackage (read every layer, then filter in
+Baseline: `geo.cli.export.cli_selection` over the GeoPackage (read every layer, then filter in
 pandas). Measured: the same selection from a PostGIS copy of the same atlas (`geo.select`:
 filters pushed down to SQL, then the same pandas mask). Both over a local server started in a
 temporary folder (`geo.testing.localpg.LocalPostgres`), so the figure has no network in it.

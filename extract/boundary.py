@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .items import Item
 from .normalise import Normalised, normalise
 from .vocab import BOUNDARY_LINE_ENDINGS, CJK
 
@@ -133,9 +134,13 @@ class BoundaryMatch:
     """One boundary description: the area it names (if any), the boundary, original offsets."""
 
     name: str | None
-    boundary: dict
+    boundary: dict[str, Any]
     start: int
     end: int
+
+
+#: a description found in the normalised text: (start, end, area name, boundary)
+_Found = tuple[int, int, str | None, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -155,10 +160,10 @@ def find_boundaries(text: str) -> list[BoundaryMatch]:
     return [_to_match(norm, *f) for f in found]
 
 
-def _first_come(candidates: list[tuple]) -> list[tuple]:
+def _first_come(candidates: list[_Found]) -> list[_Found]:
     """The candidates that overlap no earlier one (earlier = preferred), in text order."""
     starts: list[int] = []
-    kept: list[tuple] = []
+    kept: list[_Found] = []
     for c in candidates:
         i = bisect.bisect_left(starts, c[1])
         if i and kept[i - 1][1] > c[0]:
@@ -168,7 +173,7 @@ def _first_come(candidates: list[tuple]) -> list[tuple]:
     return kept
 
 
-def _describe(s: str, group: list[_Clause]) -> tuple[int, int, str | None, dict]:
+def _describe(s: str, group: list[_Clause]) -> _Found:
     """(start, end, name, boundary) of one run of side clauses."""
     start, end = group[0].start, group[-1].end
     name, name_start = _area_name(s, start, end)
@@ -186,7 +191,9 @@ def _describe(s: str, group: list[_Clause]) -> tuple[int, int, str | None, dict]
     return name_start, end, name, {k: sides[k] for k in SIDES if k in sides}
 
 
-def _to_match(norm: Normalised, start: int, end: int, name: str | None, b: dict) -> BoundaryMatch:
+def _to_match(
+    norm: Normalised, start: int, end: int, name: str | None, b: dict[str, Any]
+) -> BoundaryMatch:
     o_start, o_end = norm.span(start, end)
     return BoundaryMatch(name, b, o_start, o_end)
 
@@ -334,7 +341,7 @@ def _area_name(s: str, start: int, end: int) -> tuple[str | None, int]:
 # --- enclosures -------------------------------------------------------------------------
 
 
-def _enclosures(s: str) -> list[tuple[int, int, str | None, dict]]:
+def _enclosures(s: str) -> list[_Found]:
     """ "（X范围为）由A路、B路、C路围合的区域" → ``{"around": [A路, B路, C路]}``."""
     out = []
     for m in _ENCLOSED.finditer(s):
@@ -366,9 +373,9 @@ def _road_before(s: str, end: int) -> tuple[str, int] | None:
     return None
 
 
-def _segments(s: str) -> list[tuple[int, int, str | None, dict]]:
+def _segments(s: str) -> list[_Found]:
     """Street segments: "A路（B路—C路）", "A路自B路至C路", "A路B路—C路段"."""
-    out: list[tuple[int, int, str | None, dict]] = []
+    out: list[_Found] = []
     for m in _SEG_BRACKET.finditer(s):
         _add_segment(out, _road_before(s, m.start()), m.group(1), m.group(2), m.end())
     for m in _SEG_FROM.finditer(s):
@@ -380,7 +387,7 @@ def _segments(s: str) -> list[tuple[int, int, str | None, dict]]:
 
 
 def _add_segment(
-    out: list, along: tuple[str, int] | None, from_: str | None, to: str, end: int
+    out: list[_Found], along: tuple[str, int] | None, from_: str | None, to: str, end: int
 ) -> None:
     if along and from_:
         out.append((along[1], end, along[0], {"along": along[0], "from": from_, "to": to}))
@@ -419,7 +426,7 @@ def _spells_out(item_key: str, area_key: str) -> bool:
 class _ItemIndex:
     """Items by quote span and by name, so attaching stays fast on long reports."""
 
-    def __init__(self, items: list) -> None:
+    def __init__(self, items: list[Item]) -> None:
         self.keys = [_key(it.name) for it in items]
         self.order = sorted(range(len(items)), key=lambda i: items[i].start)
         self.starts = [items[i].start for i in self.order]
@@ -439,7 +446,7 @@ class _ItemIndex:
         return self._named[b]
 
 
-def attach_boundaries(items: list, text: str) -> list:
+def attach_boundaries(items: Iterable[Item], text: str) -> list[Item]:
     """Set ``boundary`` on the item each description belongs to.
 
     A description belongs to the item whose quote span holds it (the one of the same name
@@ -468,7 +475,7 @@ def attach_boundaries(items: list, text: str) -> list:
     return items
 
 
-def _nearest(items: list, inside: list[int], m: BoundaryMatch) -> list[int]:
+def _nearest(items: list[Item], inside: list[int], m: BoundaryMatch) -> list[int]:
     """The item still without a boundary whose quote holds the description and starts
     closest before it."""
     free = [i for i in inside if items[i].boundary is None]

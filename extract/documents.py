@@ -30,6 +30,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from atlas.files import megabytes, read_bounded
 from atlas.settings import settings
@@ -161,7 +162,7 @@ def docx_text(data: bytes, name: str = "<bytes>") -> str:
     return text + "\n"
 
 
-def _block_lines(element, parent) -> Iterator[str]:
+def _block_lines(element: Any, parent: Any) -> Iterator[str]:
     """Lines of the paragraphs and tables under a body (or a content control), in order."""
     from docx.oxml.ns import qn
     from docx.table import Table
@@ -178,7 +179,7 @@ def _block_lines(element, parent) -> Iterator[str]:
                 yield from _block_lines(content, parent)
 
 
-def _table_lines(table) -> Iterator[str]:
+def _table_lines(table: Any) -> Iterator[str]:
     """One tab-separated line per row; a merged cell counts once; the lines of a cell (and of
     a table nested in it) are joined by spaces."""
     for row in table.rows:
@@ -283,7 +284,7 @@ def pdf_pages(data: bytes, name: str = "<bytes>") -> list[str]:
     return pages
 
 
-def _has_images(page, image_type: int) -> bool:
+def _has_images(page: Any, image_type: int) -> bool:
     return next(iter(page.get_objects(filter=(image_type,), max_depth=3)), None) is not None
 
 

@@ -76,7 +76,7 @@ class Normalised:
     """``text`` is the cleaned copy; ``offsets[i]`` is the original index of ``text[i]``."""
 
     text: str
-    offsets: array
+    offsets: array[int]
     original: str
 
     def span(self, start: int, end: int) -> tuple[int, int]:

@@ -65,7 +65,7 @@ def page_text(page: Any, textpage: Any) -> str:
                 owner[g.at] = len(tables)
             tables.append([gapped_text(line)])
     if not tables:
-        return textpage.get_text_range()
+        return str(textpage.get_text_range())
     return _splice(textpage, owner, tables)
 
 

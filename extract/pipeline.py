@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from atlas.settings import settings
 
@@ -15,9 +16,10 @@ from .documents import REPORT_SUFFIXES, read_document, read_file
 from .items import Item, category_of, make_item
 from .meta import ReportMeta, issuing_district, load_metadata, metadata_for
 from .normalise import Normalised, normalise
-from .rules import find_spans, place_pattern, suffix_spans
-from .segment import Timing, sentences
+from .rules import find_spans, place_pattern
+from .segment import Sentence, Timing, sentences
 from .status import status_of
+from .suffixes import suffix_spans
 from .tables import TableReader
 from .vocab import NAME_HEADS
 
@@ -54,7 +56,7 @@ def report_from_bytes(
     return Report(Path(name), text, encoding, metadata_for(name, text, metadata or {}))
 
 
-def report_paths(raw_dir: str | os.PathLike) -> list[Path]:
+def report_paths(raw_dir: str | os.PathLike[str]) -> list[Path]:
     """The reports of `raw_dir` (`*.txt`, `*.docx`, `*.pdf`), in name order so every reader
     of the folder (the build, the gazetteer) sees them alike. The content decides how each is
     read (`extract.documents`)."""
@@ -66,7 +68,7 @@ def report_paths(raw_dir: str | os.PathLike) -> list[Path]:
 
 
 def read_reports(
-    raw_dir: str | os.PathLike, metadata: dict[str, ReportMeta] | None = None
+    raw_dir: str | os.PathLike[str], metadata: dict[str, ReportMeta] | None = None
 ) -> list[Report]:
     """Every report of `raw_dir` (`report_paths`), read once with `reports.csv` read once;
     the first unreadable one raises its `ReportError`."""
@@ -97,7 +99,9 @@ def _default_timing(meta: ReportMeta) -> Timing:
     return Timing("plan", meta.year)
 
 
-def _area_names(norm: Normalised, sents: list, known_places: Iterable[str]) -> frozenset[str]:
+def _area_names(
+    norm: Normalised, sents: list[Sentence], known_places: Iterable[str]
+) -> frozenset[str]:
     """Areas named in the report itself (大宁 of 大宁功能区), plus any known places."""
     names = {p for p in known_places if len(p) >= 2}
     for sent in sents:
@@ -247,6 +251,6 @@ def extract_file(
     return extract_report(read_report(path), known_places, any_district=any_district)
 
 
-def with_boundary(item: Item, boundary: dict) -> Item:
+def with_boundary(item: Item, boundary: dict[str, Any]) -> Item:
     """A copy of ``item`` with ``boundary`` set (for the boundary step)."""
     return replace(item, boundary=boundary)

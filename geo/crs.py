@@ -12,7 +12,8 @@ outside China are returned unchanged (GCJ-02 is defined as WGS84 there).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -38,7 +39,11 @@ def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray, 
     return lon_a, lat_a, scalar
 
 
-def _out(lon: np.ndarray, lat: np.ndarray, scalar: bool):
+#: what a conversion returns: (lon, lat) as floats for scalars in, as arrays for arrays in
+LonLat = tuple[Any, Any]
+
+
+def _out(lon: np.ndarray, lat: np.ndarray, scalar: bool) -> LonLat:
     if scalar:
         return float(lon[0]), float(lat[0])
     return lon, lat
@@ -73,14 +78,14 @@ def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(outside, 0.0, dlon), np.where(outside, 0.0, dlat)
 
 
-def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """WGS84 → GCJ-02 (what AMap shows for a WGS84 point)."""
     lon_a, lat_a, scalar = _as_arrays(lon, lat)
     dlon, dlat = _delta(lon_a, lat_a)
     return _out(lon_a + dlon, lat_a + dlat, scalar)
 
 
-def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike):
+def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """GCJ-02 → WGS84 by fixed-point iteration of the forward formula (residual < 1 mm)."""
     g_lon, g_lat, scalar = _as_arrays(lon, lat)
     w_lon, w_lat = g_lon.copy(), g_lat.copy()
@@ -95,7 +100,7 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike):
     return _out(w_lon, w_lat, scalar)
 
 
-def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike):
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """GCJ-02 → BD-09 (Baidu's further-obfuscated datum)."""
     x, y, scalar = _as_arrays(lon, lat)
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _BD_PI)
@@ -103,7 +108,7 @@ def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike):
     return _out(z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006, scalar)
 
 
-def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike):
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> LonLat:
     """BD-09 → GCJ-02 (the standard approximate inverse, sub-metre in China)."""
     b_lon, b_lat, scalar = _as_arrays(lon, lat)
     x = b_lon - 0.0065
@@ -113,7 +118,7 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike):
     return _out(z * np.cos(theta), z * np.sin(theta), scalar)
 
 
-def _transform_geometry(geom: T, func) -> T:
+def _transform_geometry(geom: T, func: Callable[[ArrayLike, ArrayLike], LonLat]) -> T:
     def apply(coords: np.ndarray) -> np.ndarray:
         lon, lat = func(coords[:, 0], coords[:, 1])
         return np.column_stack([lon, lat])

@@ -58,7 +58,8 @@ def _area_names(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame:
     elif right.crs is None:
         right = right.set_crs(settings.crs)
     joined = gpd.sjoin(left, right, how="inner", predicate="intersects")
-    return joined[["_pos", "name"]].sort_values(["_pos", "name"], kind="stable")
+    pairs: pd.DataFrame = joined[["_pos", "name"]]
+    return pairs.sort_values(["_pos", "name"], kind="stable")
 
 
 def subdistrict_of(geoms: GeomsLike, subdistricts: gpd.GeoDataFrame) -> pd.Series:

@@ -145,7 +145,7 @@ class Assets:
     def plugin_css(self) -> list[tuple[str, str]]:
         return [("atlas_css", self.url(PLUGIN, "atlas.css"))]
 
-    def data_url(self, text: str, static_dir: str | os.PathLike | None = None) -> str:
+    def data_url(self, text: str, static_dir: str | os.PathLike[str] | None = None) -> str:
         """URL of a data file holding `text` (published once; named by content hash)."""
         if self.media:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
@@ -153,7 +153,7 @@ class Assets:
         return f"{self.base_url.rstrip('/')}/{publish(text, static_dir)}"
 
 
-def publish(text: str, static_dir: str | os.PathLike | None = None, keep: int = KEEP) -> str:
+def publish(text: str, static_dir: str | os.PathLike[str] | None = None, keep: int = KEEP) -> str:
     """Write `text` to `static_dir/data/map-<hash>.json` (atomically, once); return its path
     relative to `static_dir`. The name changes with the content, so browsers may cache it.
 
@@ -198,7 +198,7 @@ def static_base_url(base_url_path: str | None) -> str:
 
 
 def served_assets(
-    base_url: str = "/" + STATIC_URL, static_dir: str | os.PathLike | None = None
+    base_url: str = "/" + STATIC_URL, static_dir: str | os.PathLike[str] | None = None
 ) -> Assets:
     """The assets of this server: from `static_dir` when it can be written (the files are
     copied there once), else from Streamlit's media endpoint (a read-only checkout)."""
@@ -213,7 +213,7 @@ def served_assets(
     return Assets(base_url)
 
 
-def install_static(static_dir: str | os.PathLike | None = None) -> Path:
+def install_static(static_dir: str | os.PathLike[str] | None = None) -> Path:
     """Copy the needed files of the installed packages and the plugin into `static_dir`
     (idempotent).
 
@@ -247,7 +247,7 @@ def install_static(static_dir: str | os.PathLike | None = None) -> Path:
     return root
 
 
-def asset_files(static_dir: str | os.PathLike | None = None) -> Iterable[Path]:
+def asset_files(static_dir: str | os.PathLike[str] | None = None) -> Iterable[Path]:
     """The installed copies, for checks."""
     root = Path(static_dir or STATIC_DIR)
     return [root / p.folder / f for p in PACKAGES for f in p.files]

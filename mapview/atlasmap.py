@@ -159,7 +159,7 @@ def base_map(
     )
     localize(m, assets)
     if base.offline:
-        m.add_child(OfflineBackground())
+        m.add_child(OfflineBackground())  # type: ignore[no-untyped-call]  # folium is untyped
     else:
         folium.TileLayer(
             base.url, attr=base.attribution, name=html.escape(base.label),
@@ -366,7 +366,7 @@ def _locate(
 
 def _record(
     items: pd.DataFrame, user_layers: Sequence[tuple[str, pd.DataFrame]], selected: object
-) -> dict | None:
+) -> dict[Any, Any] | None:
     for frame in (items, *(f for _, f in user_layers)):
         found = frame[frame["id"].astype(str) == selected]
         if len(found):
@@ -380,7 +380,7 @@ def publish_data(
     *,
     gcj02: bool = False,
     assets: Assets | None = None,
-    static_dir: str | os.PathLike | None = None,
+    static_dir: str | os.PathLike[str] | None = None,
 ) -> str:
     """Publish the map's data file for `items` over `layers`; its URL on the app's server."""
     text = payload.map_data(items, layers, gcj02=gcj02)

@@ -67,7 +67,7 @@ def _per_year(
 ) -> alt.Chart:
     """Bars of items per year, stacked by `field` (a `summary` year × field table)."""
     data = _worded(long_counts(table, "year", field), field, lang)
-    return (
+    chart: alt.Chart = (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
@@ -77,6 +77,7 @@ def _per_year(
             tooltip=["year", WORD.format(field), "items"],
         )
     )
+    return chart
 
 
 def year_kind_chart(items: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -95,7 +96,7 @@ def area_kind_chart(items: pd.DataFrame, by: str = "subdistrict", lang: str = "e
     )
     data = _worded(long_counts(table, by, "kind"), "kind", lang)
     title = i18n.t("charts.per_subdistrict" if by == "subdistrict" else "charts.per_zone", lang)
-    return (
+    chart: alt.Chart = (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
@@ -105,6 +106,7 @@ def area_kind_chart(items: pd.DataFrame, by: str = "subdistrict", lang: str = "e
             tooltip=[by, WORD.format("kind"), "items"],
         )
     )
+    return chart
 
 
 def status_year_chart(items: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -122,7 +124,7 @@ def plan_outcome_chart(items: pd.DataFrame, by: str = "year", lang: str = "en") 
         table = summary.outcome_by_plan_year(items)
         return _per_year(table, "outcome", color, i18n.t("charts.outcome_year", lang), lang)
     data = _worded(long_counts(summary.outcome_by_zone(items), "zone", "outcome"), "outcome", lang)
-    return (
+    chart: alt.Chart = (
         alt.Chart(data, title=i18n.t("charts.outcome_zone", lang))
         .mark_bar()
         .encode(
@@ -132,3 +134,4 @@ def plan_outcome_chart(items: pd.DataFrame, by: str = "year", lang: str = "en") 
             tooltip=["zone", WORD.format("outcome"), "items"],
         )
     )
+    return chart

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -122,7 +123,9 @@ def _metric(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     )
 
 
-def _extent(items: gpd.GeoDataFrame | None, district: gpd.GeoDataFrame | None) -> tuple:
+def _extent(
+    items: gpd.GeoDataFrame | None, district: gpd.GeoDataFrame | None
+) -> tuple[float, float, float, float]:
     """The selection's bounds, padded, at least 2 km across; the district when empty."""
     source = items if items is not None else district
     if source is None:
@@ -233,7 +236,7 @@ def _items(ax: Axes, items: gpd.GeoDataFrame) -> None:
             )
 
 
-def _legend_handles(items: gpd.GeoDataFrame | None, lang: str) -> tuple[list, list]:
+def _legend_handles(items: gpd.GeoDataFrame | None, lang: str) -> tuple[list[Any], list[Any]]:
     kinds = [k for k in KINDS if items is not None and (items["kind"] == k).any()]
     statuses = [s for s in STATUSES if items is not None and (items["status"] == s).any()]
     kind_handles = [

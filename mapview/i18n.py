@@ -53,7 +53,7 @@ def t(key: str, lang: str, **fmt: Any) -> str:
     """The label `key` in `lang`, with `fmt` filled in. An unknown key is a KeyError: a typo
     must fail the tests, not show a key to a reader."""
     text = vocabulary()["labels"][key][check_lang(lang)]
-    return text.format(**fmt) if fmt else text
+    return str(text.format(**fmt) if fmt else text)
 
 
 def note_text(note: Any, lang: str) -> str:

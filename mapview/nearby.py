@@ -68,7 +68,7 @@ def placed_line(found: Resolution, query: str, lang: str) -> str:
     )
 
 
-def near_table(items: gpd.GeoDataFrame, found: Resolution, radius: int) -> pd.DataFrame:
+def near_table(items: gpd.GeoDataFrame, found: Resolution, radius: int) -> gpd.GeoDataFrame:
     """The items within `radius` m of the placed point, nearest first (empty if unlocated)."""
     if not found.located or found.lon is None or found.lat is None:
         return items.iloc[:0].assign(**{DISTANCE: []})

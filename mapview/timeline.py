@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -83,7 +84,7 @@ def timeline_html(mentions: pd.DataFrame, current_id: object = None, lang: str =
     return f"{_CSS}<ol class='atlas-timeline'>{''.join(entries)}</ol>"
 
 
-def thread_summary(thread: Mapping, lang: str = "en") -> str:
+def thread_summary(thread: Mapping[Any, Any], lang: str = "en") -> str:
     """One escaped line: label, mentions in reports, years, latest status, outcome."""
     outcome = thread.get("outcome")
     parts = [
@@ -108,7 +109,7 @@ def thread_summary(thread: Mapping, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
-def _near(candidate: Mapping, lang: str) -> str:
+def _near(candidate: Mapping[Any, Any], lang: str) -> str:
     """One near miss: its label, score and, for a refusal, why it was kept apart (the reason
     of `geo.threads.rules.apart_reason`, in words)."""
     rule = str(candidate.get("rule") or "")
@@ -118,7 +119,7 @@ def _near(candidate: Mapping, lang: str) -> str:
     return f"{_text(candidate.get('label'))} ({score}{apart})"
 
 
-def candidates_html(thread: Mapping, lang: str = "en") -> str:
+def candidates_html(thread: Mapping[Any, Any], lang: str = "en") -> str:
     """The near links not made ("possibly the same as …", with scores and the reason a refusal
     gives), escaped; "" if none."""
     try:
@@ -132,7 +133,7 @@ def candidates_html(thread: Mapping, lang: str = "en") -> str:
 
 
 def render_thread(
-    items: pd.DataFrame, threads: pd.DataFrame, row: Mapping, lang: str = "en"
+    items: pd.DataFrame, threads: pd.DataFrame, row: Mapping[Any, Any], lang: str = "en"
 ) -> None:
     """The item panel's thread: a summary line and the timeline with this item highlighted."""
     thread_id = row.get("thread")

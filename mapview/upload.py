@@ -1,12 +1,13 @@
 """Bring your own report, in the page: a sidebar uploader, progress, and one panel per report.
 
-Each uploaded file (.txt, .docx or .pdf; one or several) goes through `geo.upload.upload_report`
-in memory — read, extract, geocode, join — and becomes its own map layer "your report: <title>"
-on top of the atlas (`user_layers` of the map builder), with its own count, table, unlocated
-list and downloads. The sidebar's filters apply to it as to the atlas. Nothing is written to
-the shared dataset: results live in this browser session only (keyed by name and content, so a
-rerun does not repeat the work). A file that cannot be read shows its one-line reason; a report
-of another district says so instead of drawing an empty layer.
+Each uploaded file (.txt, .docx or .pdf; one or several) goes through `geo.upload_report`
+(`geo.pipeline.upload`) in memory — read, extract, geocode, join — and becomes its own map
+layer "your report: <title>" on top of the atlas (`user_layers` of the map builder), with its
+own count, table, unlocated list and downloads. The sidebar's filters apply to it as to the
+atlas. Nothing is written to the shared dataset: results live in this browser session only
+(keyed by name and content, so a rerun does not repeat the work). A file that cannot be read
+shows its one-line reason; a report of another district says so instead of drawing an empty
+layer.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def sidebar(
     gazetteer_path: Path,
     gazetteer_stamp: float,
     atlas_key: str,
-    atlas: Mapping,
+    atlas: Mapping[str, gpd.GeoDataFrame],
     lang: str = "en",
 ) -> list[UploadResult]:
     """The uploader; returns the reports read (errors are shown in the sidebar)."""
@@ -124,7 +125,7 @@ def sidebar(
         bar.error(i18n.t("upload.no_gazetteer", lang, path=panels.md_escape(gazetteer_path)))
         return []
     context = upload_context(str(gazetteer_path), gazetteer_stamp, atlas_key, atlas)
-    cache: dict = st.session_state.setdefault(_CACHE, {})
+    cache: dict[tuple[str, str], Any] = st.session_state.setdefault(_CACHE, {})
     results, keep = [], set()
     distinct, repeated = distinct_uploads(files)
     for name in repeated:
@@ -170,7 +171,7 @@ def user_layers(
 def lookup(atlas_items: pd.DataFrame, layers: Sequence[UserLayer], item_id: object) -> pd.DataFrame:
     """The row with `item_id` in the atlas, else in the user's reports (for the details)."""
     for frame in (atlas_items, *(layer.result.items for layer in layers)):
-        found = frame[frame["id"].astype(str) == item_id]
+        found: pd.DataFrame = frame[frame["id"].astype(str) == item_id]
         if len(found):
             return found
     return atlas_items.iloc[0:0]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The PostGIS store tests start a throw-away PostgreSQL 15 + PostGIS 3 server (geo/localpg.py):
+# The PostGIS store tests start a throw-away PostgreSQL 15 + PostGIS 3 server
+# (geo/testing/localpg.py):
 # install Debian's postgresql-15-postgis-3 when missing and we are root, without creating or
 # starting the Debian cluster, and create the unprivileged user the test server runs as.
 # Under CI=true anything missing is an error, never a skip.

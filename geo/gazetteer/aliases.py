@@ -9,6 +9,7 @@ of its name appended to its `aliases` column for the geocoder.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
@@ -42,7 +43,7 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
         raise AliasError(f"{path}: alias with two names: {', '.join(clash[clash > 1].index)}")
     if set(table["alias"]) & set(table["name"]):
         raise AliasError(f"{path}: an alias is also a canonical name (chains are ambiguous)")
-    return table
+    return cast(pd.DataFrame, table)
 
 
 def canonical_names(table: pd.DataFrame) -> dict[str, str]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
@@ -124,7 +126,7 @@ def crossing_layers(
     )
 
 
-def _measured(points: Mapping[str, list]) -> float:
+def _measured(points: Mapping[str, list[tuple[Any, Point]]]) -> float:
     """The 90th percentile of each interior crossing's distance from the line through the
     others (`line_leave_one_out`): how far such an estimated line may be off (metres)."""
     arrays = {k: np.array([[p.x, p.y] for _c, p in v]) for k, v in points.items()}
@@ -135,7 +137,10 @@ def _measured(points: Mapping[str, list]) -> float:
 
 
 def _metric(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    )
+    return projected
 
 
 def _with_estimates(

@@ -25,7 +25,7 @@ OSM is WGS84: no datum conversion. Everything is ODbL-1.0.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from geo.gazetteer.sources import (
     ODBL,
     PLACE_COLUMNS,
     RAMP,
+    Row,
     frame,
     join_aliases,
     osm_aliases,
@@ -115,7 +116,7 @@ class OsmError(DataError):
     """The OSM file is missing or unreadable."""
 
 
-def _tags(obj) -> dict[str, str]:
+def _tags(obj: Any) -> dict[str, str]:
     return {tag.k: tag.v for tag in obj.tags}
 
 
@@ -223,7 +224,9 @@ def _address_name(tags: dict[str, str]) -> str:
     return f"{street}{digits.group()}号" if digits and _CJK_CHAR.search(street) else ""
 
 
-def _add_place(places: list, name: str, tags: dict[str, str], ref: str, geom) -> None:
+def _add_place(
+    places: list[Row], name: str, tags: dict[str, str], ref: str, geom: BaseGeometry
+) -> None:
     """A place by its name, or — a chain's branch — by its address (or not at all)."""
     if is_chain(tags):
         name = _address_name(tags)
@@ -243,7 +246,7 @@ def _add_place(places: list, name: str, tags: dict[str, str], ref: str, geom) ->
     places.append(row)
 
 
-def _coverage(path: Path, geoms: list) -> gpd.GeoDataFrame:
+def _coverage(path: Path, geoms: list[BaseGeometry]) -> gpd.GeoDataFrame:
     """The extract's declared box (`<bounds>` / the PBF header) as one polygon, else the
     envelope of what it holds (an Overpass export declares none). Road ends on its edge are
     where the extract cuts them."""
@@ -262,7 +265,7 @@ def _coverage(path: Path, geoms: list) -> gpd.GeoDataFrame:
     return frame([{**row, "licence": ODBL, "geometry": geom}], COMMON_COLUMNS)
 
 
-def _way_line(way, tags, name, wkb, source) -> dict | None:
+def _way_line(way: Any, tags: dict[str, str], name: str, wkb: Any, source: str) -> Row | None:
     highway = tags.get("highway", "")
     waterway = tags.get("waterway", "")
     if highway in ROAD_HIGHWAYS and not RAMP.search(name):
@@ -286,7 +289,15 @@ def _way_line(way, tags, name, wkb, source) -> dict | None:
     }
 
 
-def _area(area, tags, name, wkb, source, admin: list, places: list) -> None:
+def _area(
+    area: Any,
+    tags: dict[str, str],
+    name: str,
+    wkb: Any,
+    source: str,
+    admin: list[Row],
+    places: list[Row],
+) -> None:
     try:
         geom = shapely.from_wkb(wkb.create_multipolygon(area))
     except (RuntimeError, osmium.InvalidLocationError):
@@ -312,7 +323,7 @@ def _area(area, tags, name, wkb, source, admin: list, places: list) -> None:
         _add_place(places, name, tags, ref, geom)
 
 
-def _osmplace_row(name: str, tags: dict, ref: str, geom) -> dict:
+def _osmplace_row(name: str, tags: Mapping[str, Any], ref: str, geom: BaseGeometry) -> Row:
     return place_row(
         name,
         osm_aliases(name, tags),

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
 from geo.crs import gcj02_to_wgs84
@@ -172,7 +173,7 @@ class _UnionFind:
         return [sorted(g) for g in groups.values()]
 
 
-def _merged_geometry(geoms: list) -> shapely.Geometry:
+def _merged_geometry(geoms: list[BaseGeometry]) -> BaseGeometry:
     polygons = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     if polygons:
         return shapely.union_all(polygons)
@@ -220,7 +221,9 @@ def merge_places(ranked: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return frame(rows, PLACE_OUTPUT_COLUMNS)
 
 
-def flag_and_clip(places: gpd.GeoDataFrame, district, keep_within) -> gpd.GeoDataFrame:
+def flag_and_clip(
+    places: gpd.GeoDataFrame, district: BaseGeometry, keep_within: BaseGeometry
+) -> gpd.GeoDataFrame:
     """Places intersecting `keep_within`, with `in_district` set against `district`, sorted."""
     out = places[places.intersects(keep_within)].copy()
     out["in_district"] = out.intersects(district).astype(bool)

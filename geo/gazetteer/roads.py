@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
 from geo.gazetteer.sources import (
@@ -28,10 +29,13 @@ CLIP_BUFFER_M = 300.0
 _KIND_ORDER = ("river", "elevated", "road")
 
 
-def district_buffer(district: gpd.GeoDataFrame, metres: float = CLIP_BUFFER_M):
+def district_buffer(district: gpd.GeoDataFrame, metres: float = CLIP_BUFFER_M) -> BaseGeometry:
     """The district outline grown by `metres`, as a WGS84 shapely geometry."""
     metric = district.to_crs(settings.metric_crs).union_all().buffer(metres)
-    return gpd.GeoSeries([metric], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    grown: BaseGeometry = (
+        gpd.GeoSeries([metric], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    )
+    return grown
 
 
 def _merge_lines(geoms: Any) -> Any:
@@ -42,7 +46,7 @@ def _merge_lines(geoms: Any) -> Any:
     return merged
 
 
-def merge_roads(pieces: gpd.GeoDataFrame, near=None) -> gpd.GeoDataFrame:
+def merge_roads(pieces: gpd.GeoDataFrame, near: BaseGeometry | None = None) -> gpd.GeoDataFrame:
     """One row per name: geometries unioned and line-merged, sources and aliases joined.
 
     With `near` (a WGS84 polygon: the district grown by `CLIP_BUFFER_M`) only the roads that
@@ -116,7 +120,7 @@ def _connected_to(geom: Any, area: Any) -> Any:
     return chosen[0] if len(chosen) == 1 else shapely.line_merge(shapely.union_all(chosen))
 
 
-def in_district_lines(roads: gpd.GeoDataFrame, district) -> gpd.GeoDataFrame:
+def in_district_lines(roads: gpd.GeoDataFrame, district: BaseGeometry) -> gpd.GeoDataFrame:
     """The roads cut to `district` (a WGS84 polygon): what is drawn and joined."""
     out = roads.copy()
     out["geometry"] = shapely.intersection(roads.geometry.to_numpy(), district)

@@ -12,15 +12,21 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from atlas.errors import DataError
 from atlas.settings import settings
 from extract.vocab import CJK
+
+#: one feature of a layer being built: column → value (the geometry under `geometry`)
+Row = dict[str, Any]
 
 COMMON_COLUMNS: tuple[str, ...] = ("name", "aliases", "kind", "source", "licence")
 ALIAS_SEP = "|"
@@ -82,7 +88,7 @@ def join_aliases(name: str, *candidates: object) -> str:
     return ALIAS_SEP.join(seen)
 
 
-def join_sources(sources) -> str:
+def join_sources(sources: Iterable[object]) -> str:
     """Several `file#id` references as one string: `file#id1;id2 + other#id3` (sorted)."""
     by_file: dict[str, set[str]] = {}
     for source in sources:
@@ -94,7 +100,7 @@ def join_sources(sources) -> str:
     )
 
 
-def frame(rows: list[dict], columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+def frame(rows: list[Row], columns: tuple[str, ...]) -> gpd.GeoDataFrame:
     """A GeoDataFrame with exactly `columns` + geometry from row dicts (may be empty)."""
     data = pd.DataFrame(rows, columns=[*columns, "geometry"])
     return gpd.GeoDataFrame(data, geometry="geometry", crs=settings.crs)
@@ -250,13 +256,13 @@ def place_row(  # noqa: PLR0913 (the columns of a `places` row)
     kind: str,
     source: str,
     licence: str,
-    geometry,
+    geometry: BaseGeometry | None,
     *,
     street: str = "",
     housenumber: str = "",
     datum_note: str = "",
     wikidata: str = "",
-) -> dict:
+) -> Row:
     return {
         "name": name,
         "aliases": aliases,
@@ -322,7 +328,7 @@ def read_stations_extra(source_dir: Path | str) -> gpd.GeoDataFrame:
     return frame(rows, PLACE_COLUMNS)
 
 
-def _tags_of(record: dict) -> dict:
+def _tags_of(record: Mapping[str, Any]) -> dict[str, Any]:
     raw = record.get("tags_json")
     if isinstance(raw, str):
         try:
@@ -370,7 +376,7 @@ def read_addresses(source_dir: Path | str) -> gpd.GeoDataFrame:
     return frame(rows, PLACE_COLUMNS)
 
 
-def osm_place_kind(tags: dict) -> str:
+def osm_place_kind(tags: Mapping[str, Any]) -> str:
     """A gazetteer kind from OSM tags (first rule that matches)."""
 
     def tag(key: str) -> str:
@@ -402,14 +408,14 @@ def osm_place_kind(tags: dict) -> str:
     return "landmark"
 
 
-def osm_aliases(name: str, tags: dict) -> str:
+def osm_aliases(name: str, tags: Mapping[str, Any]) -> str:
     """Aliases from the OSM name variants people actually write."""
     keys: tuple[str, ...] = ("name:zh", "name:zh-Hans", "alt_name", "alt_name:zh", "old_name")
     keys += ("short_name", "official_name", "name:en", "alt_name:en", "short_name:en")
     return join_aliases(name, *(tags.get(k) for k in keys))
 
 
-def osm_place_name(tags: dict) -> str:
+def osm_place_name(tags: Mapping[str, Any]) -> str:
     """The Chinese name when the plain `name` is missing or not Chinese."""
     name = clean(tags.get("name"))
     zh = clean(tags.get("name:zh")) or clean(tags.get("name:zh-Hans"))

@@ -16,7 +16,7 @@ supplied (`--osm`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -221,7 +221,7 @@ def _by_name(layer: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     return layer[hit]
 
 
-def _containing(subdistricts: gpd.GeoDataFrame, geoms) -> list[str]:
+def _containing(subdistricts: gpd.GeoDataFrame, geoms: Iterable[BaseGeometry]) -> list[str]:
     """The 街道 holding each geometry's representative point (one STRtree query)."""
     points = shapely.point_on_surface(np.asarray(list(geoms), dtype=object))
     if not len(points):
@@ -233,7 +233,7 @@ def _containing(subdistricts: gpd.GeoDataFrame, geoms) -> list[str]:
     return [str(names[j]) for j in sub[order]]
 
 
-def _road_jiedao(subdistricts_m: gpd.GeoDataFrame, road_m) -> list[str]:
+def _road_jiedao(subdistricts_m: gpd.GeoDataFrame, road_m: BaseGeometry) -> list[str]:
     """The 街道 a road runs through for at least `MIN_ROAD_M` (array intersections)."""
     lengths = shapely.length(shapely.intersection(road_m, subdistricts_m.geometry.to_numpy()))
     names = subdistricts_m["name"].to_numpy(dtype=object)
@@ -275,14 +275,17 @@ def resolve_anchor(
     raise ValueError(f"unknown anchor type: {anchor}")
 
 
-def river_corridor(names: list[str], roads: gpd.GeoDataFrame, district) -> BaseGeometry:
+def river_corridor(
+    names: list[str], roads: gpd.GeoDataFrame, district: BaseGeometry
+) -> BaseGeometry:
     """A ±RIVER_BUFFER_M buffer of the named river lines, clipped to `district` (may be empty)."""
     rivers = roads[(roads["kind"] == "river") & roads["name"].isin(names)]
     if rivers.empty:
         return shapely.Polygon()
     buffered = rivers.to_crs(settings.metric_crs).buffer(RIVER_BUFFER_M).union_all()
     wgs = gpd.GeoSeries([buffered], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
-    return wgs.intersection(district)
+    corridor: BaseGeometry = wgs.intersection(district)
+    return corridor
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -165,7 +166,9 @@ def parse_stops(stops: gpd.GeoDataFrame, known: Collection[str] = ()) -> list[St
     return out
 
 
-def _grouped(stops: Iterable[Stop], key) -> list[tuple[tuple[str, str], list[Stop]]]:
+def _grouped(
+    stops: Iterable[Stop], key: Callable[[Stop], tuple[str, str]]
+) -> list[tuple[tuple[str, str], list[Stop]]]:
     """Stops grouped by `key(stop)` and then into clusters closer than `CLUSTER_M`."""
     by_key: dict[tuple[str, str], list[Stop]] = {}
     for stop in stops:
@@ -188,7 +191,7 @@ def crossings_from_stops(stops: list[Stop]) -> gpd.GeoDataFrame:
     """One row per crossing (EPSG:4326, sorted by name): the mean of the stops named after
     one pair of roads within `CLUSTER_M` of each other (the stops on every side of the
     junction), how many, how far they spread; `road_a` < `road_b`."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for (a, b), members in _grouped(stops, lambda s: (min(s.on, s.cross), max(s.on, s.cross))):
         point, spread = _centre(members)
         names = sorted({f"{m.on}{m.cross}" for m in members})
@@ -357,7 +360,8 @@ def beyond(known: BaseGeometry, pts: np.ndarray) -> np.ndarray:
         return np.zeros(len(pts), dtype=bool)
     nearest = [shapely.ops.nearest_points(known, p)[0] for p in points]
     at_end = np.array([ends.distance(q) < 1.0 for q in nearest], dtype=bool)
-    return off & at_end
+    flags: np.ndarray = off & at_end
+    return flags
 
 
 def line_leave_one_out(points_by_road: Mapping[str, np.ndarray]) -> list[tuple[str, float]]:

@@ -28,18 +28,22 @@ from geo.geocode.types import MAX_QUERY_CHARS, Resolution, normalise_name, unloc
 STEPS: tuple[Step, ...] = (resolve_name, resolve_fuzzy, resolve_address, resolve_text, resolve_area)
 
 
-class _NoNetwork(BaseSyncAdapter):
+#: what the offline adapter says when asked to open a connection
+_OFFLINE = "AtlasGeocoder is offline; use geo.geocode.online for a service"
+
+
+class _NoNetwork(BaseSyncAdapter):  # type: ignore[misc]  # geopy ships no type hints
     """The adapter of the offline geocoder: it never opens a connection (and, unlike geopy's
     default adapter, costs nothing to create — no SSL context)."""
 
     def get_json(self, url: str, *, timeout: Any, headers: Any) -> Any:
-        raise GeocoderServiceError("AtlasGeocoder is offline; use geo.geocode.online for a service")
+        raise GeocoderServiceError(_OFFLINE)
 
     def get_text(self, url: str, *, timeout: Any, headers: Any) -> str:
-        return self.get_json(url, timeout=timeout, headers=headers)
+        raise GeocoderServiceError(_OFFLINE)
 
 
-class AtlasGeocoder(Geocoder):
+class AtlasGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no type hints
     """geopy geocoder over the offline gazetteer (no network unless `online` is given).
 
     `gazetteer`: a `geo.gazetteer.Gazetteer`, a mapping of layer name → GeoDataFrame or a

@@ -340,7 +340,7 @@ class GazetteerIndex:
             part = metric.intersection(self._metric_subdistrict(name))
             got = part.length if shapely.get_dimensions(metric) == 1 else part.area
             if got >= share * measure:
-                return name
+                return str(name)
         return None
 
     def _metric_subdistrict(self, name: str) -> BaseGeometry:
@@ -428,7 +428,9 @@ class GazetteerIndex:
                 if stem:
                     self._add_key(stem, fid, "short")
 
-    def _subdistricts_for(self, rows: list[tuple], points: gpd.GeoSeries) -> list[str | None]:
+    def _subdistricts_for(
+        self, rows: list[tuple[Any, ...]], points: gpd.GeoSeries
+    ) -> list[str | None]:
         """The 街道 of each feature: itself for a 街道, else the one holding its point — but a
         line or area (a road, a zone, a park, the district) names a 街道 only when that 街道
         holds ≥ `ONE_SUBDISTRICT_SHARE` of it (length or area, metric): never the one its

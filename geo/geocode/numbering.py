@@ -145,10 +145,12 @@ class RoadNumbering:
         if not pts:  # a gap in the line (simplified sources): its nearest point, if close
             if self.line.distance(cut) > GAP_TOLERANCE_M:
                 return None
-            return shapely.ops.nearest_points(self.line, cut)[0]
+            nearest: Point = shapely.ops.nearest_points(self.line, cut)[0]
+            return nearest
         if near is None:
             near = shapely.centroid(shapely.MultiPoint(pts))
-        return min(pts, key=lambda p: p.distance(near))
+        best: Point = min(pts, key=lambda p: p.distance(near))
+        return best
 
     def side(self, point: Point) -> float:
         """+1 north of an east–west road (east of a north–south one), -1 the other side."""

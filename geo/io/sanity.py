@@ -220,7 +220,8 @@ def _far(geoms: gpd.GeoSeries, box: tuple[float, float, float, float]) -> np.nda
         | (bounds[:, 3] < y0 - MARGIN_DEG)
         | (bounds[:, 1] > y1 + MARGIN_DEG)
     )
-    return present & outside
+    flags: np.ndarray = present & outside
+    return flags
 
 
 def sanitise(

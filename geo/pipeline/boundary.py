@@ -62,7 +62,7 @@ class BoundaryGeometry:
 
 
 def boundary_geometry(
-    boundary: dict, roads: gpd.GeoDataFrame, clip: BaseGeometry | None = None
+    boundary: dict[str, Any], roads: gpd.GeoDataFrame, clip: BaseGeometry | None = None
 ) -> BoundaryGeometry:
     """The polygon a side description encloses, or the line of a street segment.
 
@@ -108,11 +108,17 @@ class _RoadLookup:
 
 
 def _to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    )
+    return projected
 
 
 def _to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    )
+    return projected
 
 
 # --- a road as a function across its axis ------------------------------------------------
@@ -213,7 +219,9 @@ def _half_plane(chain: _Chain, keep_high: bool, frame: tuple[float, ...]) -> Bas
 # --- areas -------------------------------------------------------------------------------
 
 
-def _area(boundary: dict, lookup: _RoadLookup, clip: BaseGeometry | None) -> BoundaryGeometry:
+def _area(
+    boundary: dict[str, Any], lookup: _RoadLookup, clip: BaseGeometry | None
+) -> BoundaryGeometry:
     missing: list[str] = []
     geoms: dict[str, BaseGeometry] = {}
     for side in _SIDES:
@@ -298,7 +306,7 @@ def _largest_polygon(region: BaseGeometry) -> Polygon | None:
     return max(parts, key=lambda p: p.area) if parts else None
 
 
-def _open_sides(polygon: Polygon, chains: dict[str, _Chain], boundary: dict) -> list[str]:
+def _open_sides(polygon: Polygon, chains: dict[str, _Chain], boundary: dict[str, Any]) -> list[str]:
     """Sides whose road stops more than CLOSE_TOL_M short of the polygon's corners."""
     out = []
     for side, chain in chains.items():
@@ -355,7 +363,7 @@ def _extend(line: BaseGeometry, by: float) -> LineString | None:
 # --- segments ----------------------------------------------------------------------------
 
 
-def _segment(boundary: dict, lookup: _RoadLookup) -> BoundaryGeometry:
+def _segment(boundary: dict[str, Any], lookup: _RoadLookup) -> BoundaryGeometry:
     along = lookup.get(boundary["along"])
     if along is None:
         absent = [f"along:{boundary['along']}"]

@@ -137,7 +137,7 @@ def items_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def extract_items(
-    raw_dir: str | os.PathLike,
+    raw_dir: str | os.PathLike[str],
     metadata: dict[str, ReportMeta] | None = None,
     allow_empty: bool = False,
 ) -> Extracted:
@@ -365,8 +365,8 @@ def finish_items(joined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def build_atlas(
-    raw_dir: str | os.PathLike,
-    gazetteer: GazetteerSource | str | os.PathLike,
+    raw_dir: str | os.PathLike[str],
+    gazetteer: GazetteerSource | str | os.PathLike[str],
     geocoder: Geocoder | None = None,
     timings: BuildTimings | None = None,
     allow_empty: bool = False,
@@ -438,7 +438,7 @@ def reference_layers(gazetteer: GazetteerSource) -> dict[str, gpd.GeoDataFrame]:
 
 
 def publication_dates(
-    raw_dir: str | os.PathLike, metadata: dict[str, ReportMeta] | None = None
+    raw_dir: str | os.PathLike[str], metadata: dict[str, ReportMeta] | None = None
 ) -> dict[str, str]:
     """Each report's publication date (reports.csv `delivered`, else from its file name): the
     order in which `geo.threads.links` reads what became of a plan."""
@@ -448,7 +448,7 @@ def publication_dates(
     return {p.name: metadata_for(p.name, "", known).delivered for p in report_paths(raw_dir)}
 
 
-def load_gazetteer_file(path: str | os.PathLike) -> Gazetteer:
+def load_gazetteer_file(path: str | os.PathLike[str]) -> Gazetteer:
     """`geo.gazetteer.load_gazetteer(path)`, with a one-line error when the file is missing."""
     from geo.gazetteer.build import load_gazetteer
 
@@ -463,8 +463,8 @@ def load_gazetteer_file(path: str | os.PathLike) -> Gazetteer:
 
 def write_atlas(
     layers: Mapping[str, gpd.GeoDataFrame],
-    gpkg_path: str | os.PathLike,
-    geojson_path: str | os.PathLike | None = None,
+    gpkg_path: str | os.PathLike[str],
+    geojson_path: str | os.PathLike[str] | None = None,
 ) -> None:
     """Write the layers to one GeoPackage and the items to GeoJSON, each atomically."""
     write_gpkg_layers({name: layers[name] for name in ATLAS_LAYERS if name in layers}, gpkg_path)
@@ -484,9 +484,9 @@ class BuildResult:
 
 
 def run_build(
-    raw_dir: str | os.PathLike | None = None,
-    gazetteer: GazetteerSource | str | os.PathLike | None = None,
-    out_dir: str | os.PathLike | None = None,
+    raw_dir: str | os.PathLike[str] | None = None,
+    gazetteer: GazetteerSource | str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
     geocoder: Geocoder | None = None,
     allow_empty: bool = False,
 ) -> BuildResult:

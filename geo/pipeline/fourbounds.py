@@ -1,16 +1,16 @@
 """四至 that never mislead: check the drawn area, use crossings as corners, else fall back.
 
-`geo.boundary` turns "北至A路，南至B路，东至C路，西至D路" into the area the half-planes of the
-resolved sides enclose. With sides missing or known only in part, that area can be nonsense:
-a 100 m strip kilometres long, an area far from the roads named, or (one side only) half the
-district. `resolve_boundary` decides what to draw:
+`geo.pipeline.boundary` turns "北至A路，南至B路，东至C路，西至D路" into the area the
+half-planes of the resolved sides enclose. With sides missing or known only in part, that area
+can be nonsense: a 100 m strip kilometres long, an area far from the roads named, or (one side
+only) half the district. `resolve_boundary` decides what to draw:
 
 1. **Corners.** Where a crossing of two adjacent sides' roads is known — a bus stop named after
    it ("灵石路运城路"), or the two lines meeting — it is a corner of the area. Three or four
    corners make the area: their convex hull (precision 2 with all four, 5 otherwise; the
    corners come from stops that stand up to ~200 m from the junction).
 2. **The drawn area**, when it is plausible (`implausible` gives the reason it is not:
-   `sliver`, `far`, `one side`): as `geo.boundary` made it.
+   `sliver`, `far`, `one side`): as `geo.pipeline.boundary` made it.
 3. **Fallback**, no polygon: the lines of the known sides' roads near where they meet (the
    corners found, else where the lines come closest), precision 5; with no known side, nothing.
    The 街道 and zone then come from those lines, never from a sliver.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -107,11 +108,11 @@ class _World:
                 points.setdefault(frozenset({squeeze(a), squeeze(b)}), geom)
         return cls(merged, points)
 
-    def side(self, boundary: Mapping, side: str) -> list[str]:
+    def side(self, boundary: Mapping[str, Any], side: str) -> list[str]:
         return [squeeze(n) for n in boundary.get(side) or []]
 
 
-def corners(boundary: Mapping, world: _World) -> dict[tuple[str, str], Point]:
+def corners(boundary: Mapping[str, Any], world: _World) -> dict[tuple[str, str], Point]:
     """The corners known for adjacent sides: a crossing named after their roads, else the
     point where their lines meet (closer than `CORNER_GAP_M`)."""
     out: dict[tuple[str, str], Point] = {}
@@ -161,15 +162,21 @@ def sliver(area: BaseGeometry) -> str | None:
 
 
 def _to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    )
+    return projected
 
 
 def _to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    )
+    return projected
 
 
 def resolve_boundary(
-    boundary: Mapping,
+    boundary: Mapping[str, Any],
     roads: gpd.GeoDataFrame,
     evidence: BoundaryEvidence | None = None,
     clip: BaseGeometry | None = None,
@@ -202,7 +209,7 @@ def _in_one(geom: BaseGeometry, subdistricts: gpd.GeoDataFrame | None) -> bool:
 
 
 def _resolve(
-    boundary: Mapping,
+    boundary: Mapping[str, Any],
     roads: gpd.GeoDataFrame,
     crossings: gpd.GeoDataFrame | None,
     clip: BaseGeometry | None,

@@ -199,7 +199,7 @@ def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
     kind: str,
     name: str | None,
     location: str | None,
-    boundary: Mapping | None,
+    boundary: Mapping[str, Any] | None,
     resolve: Callable[[str], Any],
     roads: gpd.GeoDataFrame,
     names: Mapping[str, int],
@@ -236,7 +236,7 @@ def place_item(  # noqa: PLR0913 (the item's own fields, then what places it)
             return Placement(geom, int(result.precision), BOUNDARY_METHOD, missing_sides)
     candidates: list[Placement] = []
 
-    def consider(resolution: Any, geom: BaseGeometry | None, precision: int, method: str):
+    def consider(resolution: Any, geom: BaseGeometry | None, precision: int, method: str) -> None:
         geom = in_district(geom, clip) if geom is not None else None
         if geom is None:
             return
@@ -290,8 +290,9 @@ def in_a_subdistrict(items: gpd.GeoDataFrame) -> pd.Series:
     """Rows located more precisely than "somewhere in the district" (precision 4, whose point
     says nothing of the 街道 or zone it falls in): what the join reads a 街道 off, and what an
     upload counts as placed. A row without precision (a fake geocoder's) counts."""
-    finer = (items["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
-    return is_located(items) & finer
+    finer = (items["precision"] != DISTRICT_PRECISION).fillna(True).to_numpy(dtype=bool)
+    located = is_located(items)
+    return pd.Series(located.to_numpy() & finer, index=located.index, dtype=bool)
 
 
 def locate_items(
@@ -363,7 +364,9 @@ def place_items(
 
         parsed = address if isinstance(address, ParsedAddress) else None
 
-        def resolve_own(query: str, location: object = location, parsed=parsed) -> Resolved:
+        def resolve_own(
+            query: str, location: object = location, parsed: ParsedAddress | None = parsed
+        ) -> Resolved:
             """The item's location goes with its parse (`extract.Item.address`)."""
             own = isinstance(location, str) and query == location.strip()
             return resolve(query, parsed if own else None)
@@ -429,7 +432,8 @@ def honest_precision(
     too_wide = (out == STREET_PRECISION).fillna(False).to_numpy(bool) & (
         radius.to_numpy(float) > STREET_RADIUS_M
     )
-    return out.mask(too_wide, 5).array
+    masked: pd.api.extensions.ExtensionArray = out.mask(too_wide, 5).array
+    return masked
 
 
 def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[float | None]:

@@ -78,7 +78,7 @@ class UploadContext:
     @classmethod
     def load(
         cls,
-        gazetteer: GazetteerSource | str | os.PathLike | None = None,
+        gazetteer: GazetteerSource | str | os.PathLike[str] | None = None,
         atlas: Mapping[str, gpd.GeoDataFrame] | None = None,
         geocoder: Any = None,
     ) -> UploadContext:

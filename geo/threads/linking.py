@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -25,13 +26,19 @@ CONTEXT_RATIO = 80.0
 CANDIDATE_RATIO = 60.0
 
 
-def signature(m: Mention) -> tuple:
+#: what rules and checks read of a mention (`signature`)
+Signature = tuple[Any, ...]
+#: where a mention is: (doc, start, end) of its sentence
+_Span = tuple[str, int, int]
+
+
+def signature(m: Mention) -> Signature:
     """What rules and checks read of a mention besides its sentence: mentions with one
     signature are one thing, and pairs of signatures are compared once, not pairs of items."""
     return (m.key, m.core, m.markers, m.kind, m.address, m.feature, m.subdistricts)
 
 
-def _span(m: Mention) -> tuple[str, int, int]:
+def _span(m: Mention) -> _Span:
     return (m.doc, m.start, m.end)
 
 
@@ -45,7 +52,7 @@ class _Threads:
         self.members, self.sig_of, self.reps = members, sig_of, reps
         self.parent = list(range(len(members)))
         self.sigs: dict[int, set[int]] = {i: {sig_of[i]} for i in range(len(members))}
-        self.spans: dict[int, dict[tuple, set[str]]] = {m.pos: {_span(m): {m.key}} for m in members}
+        self.spans: dict[int, dict[_Span, set[str]]] = {m.pos: {_span(m): {m.key}} for m in members}
         self._memo: dict[tuple[int, int], bool] = {}
 
     def find(self, i: int) -> int:
@@ -116,7 +123,10 @@ def candidate_pairs(reps: list[Mention]) -> list[tuple[int, int]]:
 
 
 def _context_link(
-    threads: _Threads, left: list[int], right: list[int], sentences: Mapping[tuple, list[int]]
+    threads: _Threads,
+    left: list[int],
+    right: list[int],
+    sentences: Mapping[_Span, list[int]],
 ) -> tuple[int, int] | None:
     """A mention of `left` and one of `right`, in two reports, whose sentences list members
     already in one thread (the same enumeration context), or None."""
@@ -140,7 +150,7 @@ def link(
     """Members, the thread root of each, the links made and the candidate links not made
     (refused links and similar names; one per pair of distinct signatures)."""
     members = mentions(items, published)
-    index: dict[tuple, int] = {}
+    index: dict[Signature, int] = {}
     sig_of = [index.setdefault(signature(m), len(index)) for m in members]
     groups: list[list[int]] = [[] for _ in index]
     for m in members:
@@ -163,7 +173,7 @@ def link(
     refused: list[Link] = []
     for lk in direct:
         (made if threads.union(lk.a, lk.b) else refused).append(lk)
-    sentences: dict[tuple, list[int]] = defaultdict(list)
+    sentences: dict[_Span, list[int]] = defaultdict(list)
     for m in members:
         sentences[_span(m)].append(m.pos)
     scores: dict[tuple[int, int], float] = {}

@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from typing import cast
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -120,9 +120,9 @@ def _best_placed(group: pd.DataFrame) -> int:
     """Row label of the member with the best (lowest) precision; ties go to the latest row."""
     located = group[is_located(group)]
     if located.empty:
-        return group.index[0]
+        return cast(int, group.index[0])
     precision = located["precision"].astype("Float64").fillna(99)
-    return precision[precision == precision.min()].index[-1]
+    return cast(int, precision[precision == precision.min()].index[-1])
 
 
 def thread_table(
@@ -180,7 +180,7 @@ def thread_table(
 
 def _near_threads(
     items: pd.DataFrame, published: Mapping[str, object] | None
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """Per thread, the candidate links to other threads (best score per thread pair)."""
     links = candidate_links(items, published)
     links = links[~links["linked"]]
@@ -190,7 +190,7 @@ def _near_threads(
     label_of: dict[str, str] = dict(
         zip(items["id"].astype(str), items["name"].astype(str), strict=True)
     )
-    best: dict[tuple[str, str], dict] = {}
+    best: dict[tuple[str, str], dict[str, Any]] = {}
     for row in links.itertuples(index=False):
         ta, tb = thread_of.get(str(row.a)), thread_of.get(str(row.b))
         if ta is None or tb is None or ta == tb:
@@ -200,7 +200,7 @@ def _near_threads(
             entry["score"] = float(cast(float, row.score))
             if (mine, other) not in best or entry["score"] > best[(mine, other)]["score"]:
                 best[(mine, other)] = entry
-    out: dict[str, list[dict]] = defaultdict(list)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (mine, _), entry in sorted(best.items(), key=lambda kv: (kv[0][0], -kv[1]["score"])):
         out[mine].append(entry)
     return out

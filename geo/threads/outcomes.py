@@ -7,6 +7,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ DONE: frozenset[str] = frozenset({"completed"})
 MOVING: frozenset[str] = frozenset({"started", "ongoing", "mentioned"})
 
 
-def _order(m: Mention, year: int) -> tuple:
+def _order(m: Mention, year: int) -> tuple[Any, ...]:
     return (m.pub, year, m.start, m.id)
 
 
@@ -55,7 +56,7 @@ def plan_mask(items: pd.DataFrame) -> pd.Series:
     return (items["period"] == "plan") | (items["status"] == "planned")
 
 
-def outcome_of(plan_pub: tuple, later: Iterable[tuple[tuple, str, str]]) -> str:
+def outcome_of(plan_pub: tuple[Any, ...], later: Iterable[tuple[tuple[Any, ...], str, str]]) -> str:
     """The outcome of a plan published at `plan_pub`, from its thread's (pub, period, status)."""
     return Latest.of(later).outcome(plan_pub)
 
@@ -66,11 +67,11 @@ class Latest:
     completed, retrospective and started/ongoing/mentioned. A plan's outcome compares its own
     publication with these three, so outcomes cost one pass over the items."""
 
-    any: tuple = ()
-    done: tuple = ()
-    moving: tuple = ()
+    any: tuple[Any, ...] = ()
+    done: tuple[Any, ...] = ()
+    moving: tuple[Any, ...] = ()
 
-    def add(self, pub: tuple, period: str, status: str) -> None:
+    def add(self, pub: tuple[Any, ...], period: str, status: str) -> None:
         self.any = max(self.any, pub)
         if period in RETROSPECTIVE and status in DONE:
             self.done = max(self.done, pub)
@@ -78,13 +79,13 @@ class Latest:
             self.moving = max(self.moving, pub)
 
     @classmethod
-    def of(cls, mentions: Iterable[tuple[tuple, str, str]]) -> Latest:
+    def of(cls, mentions: Iterable[tuple[tuple[Any, ...], str, str]]) -> Latest:
         latest = cls()
         for pub, period, status in mentions:
             latest.add(pub, period, status)
         return latest
 
-    def outcome(self, pub: tuple) -> str:
+    def outcome(self, pub: tuple[Any, ...]) -> str:
         if self.done > pub:
             return "delivered"
         if self.moving > pub:

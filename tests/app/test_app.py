@@ -142,7 +142,7 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
         "jingan-atlas.geojson",
         "jingan-atlas.csv",
         "jingan-atlas.gpkg",
-    }  # (and the map figure, tests/mapview/test_page.py)
+    }  # (and the map figure, tests/app/test_explorer.py)
     assert not downloads.stored  # nothing is exported until a button is clicked
     geojson = downloads.click("jingan-atlas.geojson")
     atlas = str(fixture_paths[0])

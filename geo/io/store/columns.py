@@ -82,12 +82,12 @@ def stable_ids(layer: str, gdf: pd.DataFrame) -> list[str]:
     return ids
 
 
-def copy_values(series: pd.Series) -> list:
+def copy_values(series: pd.Series) -> list[Any]:
     """Python values for COPY: NA/NaN → None, numpy scalars → Python ones."""
     missing = series.isna().to_numpy()
     kind = series.dtype.kind
     if kind in "iu":
-        values: list = [int(v) for v in series.fillna(0).astype("int64").to_numpy()]
+        values: list[Any] = [int(v) for v in series.fillna(0).astype("int64").to_numpy()]
     elif kind == "f":
         values = series.astype("float64").tolist()
     elif kind == "b":

@@ -72,7 +72,8 @@ class Reader:
 
     def build(self) -> int | None:
         row = self.cur.execute(sql.SQL("SELECT max(id) FROM {}").format(qname(self.schema, BUILDS)))
-        return row.fetchone()[0]
+        build: int | None = row.fetchone()[0]
+        return build
 
     def layer(self, name: str, filters: flt.Filters | None = None) -> gpd.GeoDataFrame:
         """One layer in the GeoPackage's dtypes and row order; `filters` pushed down."""
@@ -129,7 +130,7 @@ def ordered_layers(meta: Mapping[str, Any]) -> list[str]:
 
 
 def read_atlas(url: str, filters: flt.Filters | None = None) -> dict[str, gpd.GeoDataFrame]:
-    """Every published layer, as `geo.io.export.read_atlas` reads them from the GeoPackage
+    """Every published layer, as `geo.io.read.read_atlas` reads them from the GeoPackage
     (`items` conformed, in row order); `filters` selects items in SQL."""
     with connect(url, read_only=True) as (conn, schema):
         reader = Reader(conn, schema, url)
@@ -141,7 +142,7 @@ def read_atlas(url: str, filters: flt.Filters | None = None) -> dict[str, gpd.Ge
         }
 
 
-def atlas_stamp(location: str | os.PathLike) -> str | None:
+def atlas_stamp(location: str | os.PathLike[str]) -> str | None:
     """A value that changes whenever the atlas changes (the page's cache key): the file's
     modification time, or the last build number in PostGIS; None when there is no atlas."""
     if not dsn.is_url(location):
