@@ -342,11 +342,9 @@ def main() -> None:
 
     assets = served_assets(static_base_url(st.get_option("server.baseUrlPath")))
     gcj02 = BASEMAPS[basemap].gcj02
-    url = (
-        assets.data_url(map_text(path, stamp, gcj02))
-        if assets.media
-        else map_url(path, stamp, gcj02, assets)
-    )
+    url = None if assets.media else map_url(path, stamp, gcj02, assets)
+    if url is None or assets.gone(url):  # from memory, or evicted by another server process
+        url = assets.data_url(map_text(path, stamp, gcj02))  # (published again)
     threads = None
     if show_threads:  # one feature per thread instead of one per mention
         threads = threadmap.thread_items(threadmap.thread_features(layers["threads"], selection))

@@ -20,19 +20,29 @@ import numpy as np
 from folium.utilities import JsCode
 
 from mapview import atlasmap, payload, style
+from mapview.assets import Assets
 from mapview.plugin import AtlasItems, localize
 
-#: Counts the features drawn by the documented way's layers (all but the reference ones).
+#: Counts the features drawn by the documented way's layers (all but the reference ones), once
+#: after a burst of layer events: one count per added feature (36,000 of them, each counting
+#: all) was quadratic and kept the documented way from ever reporting its first map; and
+#: counting the groups of earlier reruns too, it never reported a filter change.
 DRAWN = """
 (function (map) {
+  var pending = false;
   function count() {
     var n = 0;
-    (window.feature_group || []).forEach(function (g) {
-      g.eachLayer(function (l) { n += l.getLayers ? l.getLayers().length : 1; });
-    });
+    pending = false;
+    // st_folium keeps the groups of earlier reruns in window.feature_group (off the map)
+    (window.feature_group || []).filter(function (g) { return map.hasLayer(g); })
+      .forEach(function (g) {
+        g.eachLayer(function (l) { n += l.getLayers ? l.getLayers().length : 1; });
+      });
     map.getContainer().setAttribute("data-bench-drawn", String(n));
   }
-  map.on("layeradd layerremove", function () { setTimeout(count, 0); });
+  map.on("layeradd layerremove", function () {
+    if (!pending) { pending = true; setTimeout(count, 0); }
+  });
   count();
 })(%s);
 """
@@ -50,7 +60,7 @@ class Counter(folium.MacroElement):
 
 def floor_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.AtlasMap:
     m = localize(folium.Map(location=atlasmap.opening_center(items), zoom_start=13, tiles=None),
-                 kwargs.get("assets") or atlasmap.Assets())  # fmt: skip
+                 kwargs.get("assets") or Assets())  # fmt: skip
     m.add_child(Counter())
     return atlasmap.AtlasMap(m, [], folium.LayerControl())
 
@@ -61,7 +71,7 @@ def documented_map(items: Any, layers: Any = None, **kwargs: Any) -> atlasmap.At
     for key, child in list(base.map._children.items()):
         if isinstance(child, AtlasItems):
             del base.map._children[key]
-    assets = kwargs.get("assets") or atlasmap.Assets()
+    assets = kwargs.get("assets") or Assets()
     base.map.default_js = [*base.map.default_js, *assets.plugin_js]  # reference layers, legend
     base.map.default_css = [*base.map.default_css, *assets.plugin_css]
     base.map.add_child(Counter())

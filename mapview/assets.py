@@ -145,6 +145,15 @@ class Assets:
     def plugin_css(self) -> list[tuple[str, str]]:
         return [("atlas_css", self.url(PLUGIN, "atlas.css"))]
 
+    def gone(self, url: str, static_dir: str | os.PathLike[str] | None = None) -> bool:
+        """Whether the data file behind `url` (from `data_url`) is no longer there: another
+        server process sharing `static/` keeps only its `KEEP` newest files, so a URL this one
+        cached may point at nothing. Media URLs are registered on every rerun: never gone."""
+        if self.media:
+            return False
+        name = url.rsplit("/", 1)[-1]
+        return not (Path(static_dir or STATIC_DIR) / DATA_FOLDER / name).is_file()
+
     def data_url(self, text: str, static_dir: str | os.PathLike[str] | None = None) -> str:
         """URL of a data file holding `text` (published once; named by content hash)."""
         if self.media:

@@ -249,7 +249,8 @@ def build_map(  # noqa: PLR0913 (the seams a page sets, keyword-only, each docum
 
     - `filters` (or a boolean `selection` over the rows): what the item layers show;
     - `user_layers`: (label, items) pairs drawn on top, filtered like the atlas (uploads);
-    - `threads`: one feature per thread (`threadmap.thread_items`) instead of the mentions;
+    - `threads`: the threads to draw instead of the mentions (`threadmap.thread_items`, with
+      `thread` and the mention a click selects as `id`); their rows are in the data file;
     - `basemap`: a key of `mapview.basemaps.BASEMAPS` (AMap shifts the drawn features);
     - `labels`: the map's words (`mapview.labels`; partial mappings fall back to the defaults);
     - `fit_bounds`: True fits the view to the current selection (once per selection), a
@@ -299,9 +300,18 @@ def build_map(  # noqa: PLR0913 (the seams a page sets, keyword-only, each docum
         if n:
             text = lbl.merged(labels)["layers"]["user"].format(label=label, n=n)
             inline_layer(f"user{i}", html.escape(text), html.escape(label), chosen, USER_OUTLINE)
-    if threads is not None:
+    if threads is not None:  # the data file holds every thread: only which ones travel
         name = words["layers"]["threads"]
-        inline_layer("threads", name, name, threads, None)
+        picks = dict(zip(threads["thread"].astype(str), threads["id"].astype(str), strict=True))
+        universe = payload.thread_ids(items)
+        targets["threads"] = [picks.get(t, "") for t in universe]
+        shown = payload.selection_code(np.array([t in picks for t in universe], dtype=bool))
+        group = folium.FeatureGroup(name=name)
+        group.add_child(
+            AtlasItems(name, assets=assets, key="threads", title=name, section="threads",
+                       bits=shown)
+        )  # fmt: skip
+        dynamic.append(group)
 
     options: dict[str, Any] = {
         "bits": bits,

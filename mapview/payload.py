@@ -2,7 +2,8 @@
 
 - `map_data` — every item and the reference geography as one JSON text (the static file the
   app publishes once per atlas version; the browser fetches it once and keeps it): each
-  distinct geometry once (simplified to ~5 m, 6 decimals), items as short rows in atlas order.
+  distinct item geometry once (simplified to ~5 m, as integer steps of 10**-DECIMALS degrees:
+  `encode_geometries`), items as short rows in `row_order`.
 - `selection_code` — a selection over the file's rows (sorted by kind and year, `row_order`) as
   run lengths or a bitmap, whichever is shorter: what a rerun sends instead of the features.
 - `not_drawn` — the items the map cannot draw, each with the reason, for the page to list.
@@ -32,7 +33,7 @@ from mapview import style
 
 #: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
 #: vertex). Items and reference layers share it, so an item drawn on a zone or 街道 polygon
-#: and that polygon's outline share one entry of the geometry table.
+#: is drawn exactly on that polygon's outline.
 TOLERANCE = 5e-5
 #: Number of longest roads labelled from zoom 13.5 (the others from zoom 15.5).
 MAIN_ROADS = 25
@@ -105,15 +106,119 @@ def not_drawn(items: gpd.GeoDataFrame) -> pd.DataFrame:
     return items[reasons != ""].assign(reason=reasons[reasons != ""])
 
 
-def geometry_texts(geoms: Iterable, tolerance: float = TOLERANCE) -> list[str]:
-    """GeoJSON geometry strings: simplified (topology kept), rounded to `DECIMALS` places."""
+def simplified(geoms: Iterable, tolerance: float = TOLERANCE) -> np.ndarray:
+    """`geoms` simplified for drawing (Douglas–Peucker, vectorised): four times faster than
+    keeping topology, and a canvas draws a self-touching ring just as well; a shape that would
+    vanish (smaller than `tolerance`) stays as it was."""
     array = np.asarray(list(geoms), dtype=object)
+    if len(array) == 0 or tolerance <= 0:
+        return array
+    simple = shapely.simplify(array, tolerance, preserve_topology=False)
+    gone = shapely.is_empty(simple) & ~shapely.is_empty(array)
+    simple[gone] = array[gone]
+    return simple
+
+
+def geometry_texts(geoms: Iterable, tolerance: float = TOLERANCE) -> list[str]:
+    """GeoJSON geometry strings: `simplified`, rounded to `DECIMALS` places."""
+    array = simplified(geoms, tolerance)
     if len(array) == 0:
         return []
-    if tolerance > 0:
-        array = shapely.simplify(array, tolerance, preserve_topology=True)
     array = shapely.transform(array, lambda coords: np.round(coords, DECIMALS))
     return list(shapely.to_geojson(array))
+
+
+#: Item geometries travel as integers: coordinates in units of 10**-DECIMALS degrees.
+SCALE = 10**DECIMALS
+#: The type code that starts an encoded geometry (`encode_geometries`; the plugin reads them).
+TYPE_CODES = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiPoint": 3, "MultiLineString": 4,
+              "MultiPolygon": 5}  # fmt: skip
+_TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()}
+#: shapely's type ids (`shapely.GeometryType`) → TYPE_CODES.
+_CODE_OF_TYPE_ID = {0: 0, 1: 1, 3: 2, 4: 3, 5: 4, 6: 5}
+
+
+def _heads(code: int, offsets: tuple, n: int) -> tuple[list[str], np.ndarray]:
+    """The counts that open each of `n` encoded geometries of one type, and where each one's
+    vertices start in the ragged coordinates (`n + 1` entries)."""
+    if code == 0:  # points: one vertex each
+        return ["0"] * n, np.arange(n + 1)
+    if code in (1, 3):  # a line, several points: the vertex count follows from the length
+        return [str(code)] * n, np.asarray(offsets[0])
+    lengths = np.diff(offsets[0]).astype(str)  # vertices per ring (or per line)
+    heads = []
+    if code in (2, 4):  # rings (lines) per geometry
+        parts = np.asarray(offsets[1])
+        for a, b in zip(parts[:-1].tolist(), parts[1:].tolist(), strict=True):
+            heads.append(",".join((str(code), str(b - a), *lengths[a:b])))
+        return heads, np.asarray(offsets[0])[parts]
+    rings, polygons = np.asarray(offsets[1]), np.asarray(offsets[2])  # multipolygons
+    per_polygon = np.diff(rings).astype(str)
+    for a, b in zip(polygons[:-1].tolist(), polygons[1:].tolist(), strict=True):
+        heads.append(",".join((str(code), str(b - a), *per_polygon[a:b],
+                               *lengths[rings[a] : rings[b]])))  # fmt: skip
+    return heads, np.asarray(offsets[0])[rings[polygons]]
+
+
+def decode_geometry(values: Sequence[int]) -> dict:
+    """The GeoJSON geometry of one `encode_geometries` array (checks; any reader of the file)."""
+    code, at = int(values[0]), 1
+    counts: list[list[int]]
+    if code in (0, 1, 3):
+        counts = [[(len(values) - 1) // 2]]
+    elif code in (2, 4):
+        n = values[1]
+        counts, at = [list(values[2 : 2 + n])], 2 + n
+    else:
+        polygons = values[1]
+        per = list(values[2 : 2 + polygons])
+        at = 2 + polygons
+        lengths = list(values[at : at + sum(per)])
+        at += sum(per)
+        counts = [lengths[sum(per[:k]) : sum(per[: k + 1])] for k in range(polygons)]
+    x = y = 0
+    parts = []
+    for rings in counts:
+        part = []
+        for length in rings:
+            line = []
+            for _ in range(length):
+                x, y = x + values[at], y + values[at + 1]
+                at += 2
+                line.append([round(x / SCALE, DECIMALS), round(y / SCALE, DECIMALS)])
+            part.append(line)
+        parts.append(part)
+    coordinates: list = {0: parts[0][0][0], 1: parts[0][0], 3: parts[0][0], 2: parts[0],
+                         4: parts[0], 5: parts}[code]  # fmt: skip
+    return {"type": _TYPE_NAMES[code], "coordinates": coordinates}
+
+
+def encode_geometries(geoms: Iterable, tolerance: float = TOLERANCE) -> list[str]:
+    """Each geometry (`simplified`) as the text of a JSON array of integers,
+    `[type, counts…, x, y, dx, dy, …]`: coordinates in 10**-DECIMALS degrees, the first vertex
+    as it is and every other as the step from the one before (a few digits, not 20 characters
+    per vertex as in GeoJSON). Counts: a Polygon `[2, rings, vertices per ring…]`, a
+    MultiLineString `[4, lines, vertices per line…]`, a MultiPolygon `[5, polygons, rings per
+    polygon…, vertices per ring…]`; Point, LineString and MultiPoint have none. Vectorised per
+    geometry type (shapely's ragged arrays); `decode_geometry` is the inverse."""
+    array = simplified(geoms, tolerance)
+    if len(array) == 0:
+        return []
+    out = [""] * len(array)
+    names = shapely.get_type_id(array)
+    for type_id in np.unique(names):
+        where = np.flatnonzero(names == type_id)
+        _, coords, offsets = shapely.to_ragged_array(array[where], include_z=False)
+        heads, spans = _heads(_CODE_OF_TYPE_ID[int(type_id)], offsets, len(where))
+        ints = np.rint(coords * SCALE).astype(np.int64)
+        steps = np.diff(ints, axis=0, prepend=ints[:1])
+        starts = spans[:-1][spans[:-1] < len(ints)]
+        steps[starts] = ints[starts]
+        numbers = list(map(str, steps.ravel().tolist()))
+        for k, i in enumerate(where.tolist()):
+            body = ",".join(numbers[2 * spans[k] : 2 * spans[k + 1]])
+            out[i] = "[" + heads[k] + "," + body + "]"
+    return out
 
 
 class GeometryTable:
@@ -162,7 +267,7 @@ def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
     drawable = (draw_reasons(items) == "").to_numpy()
     index = np.full(len(items), -1, dtype=int)
     if drawable.any():
-        index[drawable] = table.add(geometry_texts(items.geometry[drawable]))
+        index[drawable] = table.add(encode_geometries(items.geometry[drawable]))
     frame = items.reindex(columns=["kind", "name", "category", "year", "status", "precision"])
     text = {c: escape_column(frame[c]) for c in ("kind", "name", "category", "status")}
     years = [int_or_none(v) for v in frame["year"].tolist()]
@@ -342,11 +447,44 @@ def map_data(
     )
     drawable = items[(draw_reasons(items) == "").to_numpy()]
     rest = {
+        "scale": SCALE,
         "items": rows,
+        "threads": thread_rows(items, layers.get("threads"), table, gcj02=gcj02),
         "reference": reference,
         "bounds": _bounds(drawable) or _bounds(frames["district"]),
     }
     return '{"geoms":' + table.text() + "," + js_literal(rest)[1:]
+
+
+def thread_ids(items: pd.DataFrame) -> list[str]:
+    """The threads of the atlas' items, sorted: the data file's thread rows, in this order (so
+    a rerun names a selection of threads by position, computed from the items alone)."""
+    if "thread" not in items.columns:
+        return []
+    return sorted(set(items["thread"].dropna().astype(str)))
+
+
+def thread_rows(
+    items: pd.DataFrame,
+    threads: gpd.GeoDataFrame | None,
+    table: GeometryTable,
+    *,
+    gcj02: bool = False,
+) -> list[list]:
+    """One row per `thread_ids(items)`, as `item_rows` (`[-1, kind]` for a thread the map
+    cannot draw): the threads mode's layer (`mapview.threadmap.file_rows`), in the data file
+    rather than sent with every rerun."""
+    ids = thread_ids(items)
+    if threads is None or not ids or "thread" not in threads.columns:
+        return [[-1, None] for _ in ids]
+    from mapview.threadmap import file_rows  # the threads' words and outcome colours
+
+    frame = file_rows(to_gcj02(threads) if gcj02 else threads)
+    frame = frame.assign(thread=frame["thread"].astype(str)).drop_duplicates("thread")
+    ordered = gpd.GeoDataFrame(
+        frame.set_index("thread").reindex(ids).reset_index(), geometry="geometry", crs=frame.crs
+    )
+    return item_rows(ordered, table)
 
 
 def bounds_of(items: gpd.GeoDataFrame, gcj02: bool = False) -> list[list[float]] | None:
@@ -409,7 +547,7 @@ def inline_rows(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> dict:
     shifted = to_gcj02(items) if gcj02 else items
     table = GeometryTable()
     rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
-    return {"geoms": json.loads(table.text()), "rows": rows}
+    return {"geoms": json.loads(table.text()), "scale": SCALE, "rows": rows}
 
 
 def _hex_color(value: object) -> str | None:

@@ -39,8 +39,10 @@ SCRIPT_WORDS: dict[str, tuple[str, ...] | None] = {
 
 class AtlasItems(JSCSSMixin, Layer):
     """One layer of atlas items: of `kind` from the atlas' data file (`AtlasConfig`; `data`:
-    another file's URL) or `inline` (`payload.inline_rows`). `key` names the layer in click
-    reports (`⟦key:row⟧`); `title` (escaped) names an inline layer in the map's counts."""
+    another file's URL), the file's `section` (threads) with a selection of its own (`bits`,
+    `payload.selection_code`), or `inline` (`payload.inline_rows`). `key` names the layer in
+    click reports (`⟦key:row⟧`); `title` (escaped) names a layer that is not a kind in the map's
+    counts."""
 
     _template = Template(
         """
@@ -57,6 +59,8 @@ class AtlasItems(JSCSSMixin, Layer):
         assets: Assets,
         key: str = "items",
         kind: str | None = None,
+        section: str | None = None,
+        bits: str | None = None,
         data: str | None = None,
         inline: Mapping[str, Any] | None = None,
         outline: str | None = None,
@@ -65,8 +69,8 @@ class AtlasItems(JSCSSMixin, Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AtlasItems"
-        options = {"key": None if key == "items" else key, "kind": kind, "data": data,
-                   "outline": outline, "title": title}  # fmt: skip
+        options = {"key": None if key == "items" else key, "kind": kind, "section": section,
+                   "bits": bits, "data": data, "outline": outline, "title": title}  # fmt: skip
         self.options = js_literal(
             {k: v for k, v in options.items() if v is not None} | (dict(inline) if inline else {})
         )

@@ -54,6 +54,7 @@ def thread_items(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "id": features["pick"].tolist() if len(features) else [],
+            "thread": [r.get("thread") for r in rows],
             "name": [r.get("label") for r in rows],
             "kind": [r.get("kind") for r in rows],
             "category": what,
@@ -69,6 +70,14 @@ def thread_items(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geometry=list(features.geometry),
         crs=settings.crs,
     )
+
+
+def file_rows(threads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Every located thread as a map row (`thread_items`), for the map's data file: what a
+    thread looks like does not depend on the filters, only whether it is shown (and which
+    mention a click selects) does, and that is what a rerun sends."""
+    located = threads[~(threads.geometry.isna() | threads.geometry.is_empty)]
+    return thread_items(located.assign(pick=located["thread"].astype(str)))
 
 
 def _color(outcome: object) -> str:

@@ -1,10 +1,10 @@
 /* Jing'an Atlas: the item layer of the Folium map (the JS side of mapview/plugin.py).
  *
- * `L.AtlasItems` is a Leaflet layer that folium's `AtlasItems` element creates, one per kind
- * (plus user reports and threads, whose few rows come inline). The atlas' items come once, as a
- * static content-hashed JSON file (`L.atlas.configure`), fetched once per page and shared by every
- * layer; a filter change only calls `L.atlas.select(...)` with a bitmap over the file's rows (sent
- * through st_folium's `feature_group_to_add`), so the features never travel again.
+ * `L.AtlasItems` is a Leaflet layer that folium's `AtlasItems` element creates, one per kind, one
+ * for the threads mode and one per user report (whose few rows come inline). Items and threads
+ * come once, as a static content-hashed JSON file (`L.atlas.configure`) fetched once per page and
+ * shared by every layer; a filter change only sends selections over the file's rows (through
+ * st_folium's `feature_group_to_add`), so the features never travel again.
  *
  * Every string in the data file, the rows and the labels is HTML-escaped by Python
  * (mapview/payload.py, mapview/labels.py): this script only concatenates them and formats no word
@@ -23,8 +23,8 @@
         return response.text();
       }).then(function (text) {
         var t1 = performance.now(), data = JSON.parse(text);
-        atlas.timing = {fetch: t1 - t0, parse: performance.now() - t1, bytes: text.length};
-        return data;
+        L.extend(atlas.timing, {requested: t0, fetch: t1 - t0, bytes: text.length});
+        return spent("parse", t1), data;
       });
     }
     return files[url];
@@ -36,8 +36,7 @@
 
   var atlas = L.atlas = {
     layers: [], bits: null, state: {}, map: null, popup: null, handled: {}, labels: {},
-    timing: {},
-    styles: {},
+    timing: {}, styles: {},
 
     /** The words (escaped by Python) and style table shared by every item layer, and the map's
      *  panes (bottom to top: roads and river, item shapes, outlines, labels above bubbles). */
@@ -66,12 +65,26 @@
       if (c) { c.classList.toggle("atlas-threads", !!options.threads); }
       return Promise.all(atlas.layers.map(function (l) { return l._ready; })).then(function () {
         atlas.counts();
-        if (!atlas.handled.first && atlas.bounds && atlas.map) {  // the first view: every item
-          atlas.handled.first = true;
-          atlas.map.fitBounds(atlas.bounds, {maxZoom: 16});
-        }
+        atlas.timing.drawn = atlas.timing.drawn || performance.now();  // since the frame opened
+        atlas.first();
         atlas.view(options);
       });
+    },
+
+    /** The first view, every item, set before anything is drawn: a later fit redraws it all. */
+    first: function () {
+      if (!atlas.handled.first && atlas.bounds && atlas.map) {
+        atlas.handled.first = true;
+        atlas.fit(atlas.bounds, false);
+      }
+    },
+    /** Fit to `bounds` unless just fitted to them: a fit re-projects and redraws every shape. */
+    fit: function (bounds, animate) {
+      var key = JSON.stringify(bounds);
+      if (key !== atlas.fitted) {
+        atlas.map.fitBounds(bounds, L.extend({maxZoom: 16, padding: [20, 20]}, animate ? {} : {animate: false}));
+        atlas.fitted = key;
+      }
     },
 
     /** Fit, reveal and popup requests: each token is acted on once (reruns repeat them). */
@@ -80,7 +93,7 @@
       if (!map) { return; }
       if (o.fit && o.fit.token !== atlas.handled.fit) {
         atlas.handled.fit = o.fit.token;
-        map.fitBounds(o.fit.bounds, {maxZoom: 16, padding: [20, 20]});
+        atlas.fit(o.fit.bounds, true);
       }
       if (o.reveal && o.reveal.token !== atlas.handled.reveal) {
         atlas.handled.reveal = o.reveal.token;
@@ -92,11 +105,9 @@
     },
 
     find: function (key, row) {
-      for (var i = 0; i < atlas.layers.length; i++) {
-        var f = atlas.layers[i]._find(key, row);
-        if (f) { return f; }
-      }
-      return null;
+      var f = null;
+      atlas.layers.some(function (l) { return (f = l._find(key, row)); });
+      return f;
     },
 
     // The feature of row `row` of layer `key`: its pixel, tooltip and popup (tests, screenshot).
@@ -260,6 +271,30 @@
     }
     return out;
   }
+  // An item geometry of the data file (payload.encode_geometries) as a Leaflet layer: [type,
+  // counts…, x, y, dx, dy, …] in 1/scale degrees, each vertex a step from the one before.
+  function shape(g, scale) {
+    var t = g[0], at = 1, x = 0, y = 0;
+    var line = function (n) {
+      for (var out = new Array(n), k = 0; k < n; k++, at += 2) {
+        x += g[at]; y += g[at + 1]; out[k] = L.latLng(y / scale, x / scale);
+      }
+      return out;
+    };
+    if (t === 1) { return L.polyline(line((g.length - 1) / 2)); }
+    var dot = function (ll) { return L.circleMarker(ll); };
+    if (t === 3) { return L.featureGroup(line((g.length - 1) / 2).map(dot)); }
+    var n = g[1], per = t === 5 ? g.slice(2, 2 + n) : [n];  // rings (lines) of each part
+    at = t === 5 ? 2 + n : 2;
+    var lengths = g.slice(at, at += per.reduce(function (a, b) { return a + b; }, 0));
+    var parts = per.map(function (r) { return lengths.splice(0, r).map(line); });
+    return t === 4 ? L.polyline(parts[0]) : L.polygon(t === 2 ? parts[0] : parts);
+  }
+  // Adds the time since `t0` to `atlas.timing[key]` (ms, summed over layers); returns now.
+  function spent(key, t0) {
+    var now = performance.now();
+    return (atlas.timing[key] = (atlas.timing[key] || 0) + now - t0), now;
+  }
   function fill(template, values) {
     return String(template || "").replace(/\{(\w+)\}/g, function (m, k) {
       return values[k] == null ? m : values[k];
@@ -267,8 +302,8 @@
   }
 
   L.AtlasItems = L.FeatureGroup.extend({
-    options: {key: "items", kind: null, data: null, rows: null, geoms: null, outline: null,
-              title: null},
+    options: {key: "items", kind: null, section: null, bits: null, data: null, rows: null,
+              geoms: null, outline: null, title: null},
 
     initialize: function (options) {
       L.FeatureGroup.prototype.initialize.call(this, []);
@@ -287,8 +322,14 @@
         if (e.layer && e.layer.atlasRows) { this._open(e.layer, e.latlng, null); }
       }, this);
       this._inline = !!options.rows;  // else the atlas' data file (or the one named)
+      // a section of the file (threads) with a selection of its own, sent with each rerun
+      this._own = options.bits ? decode(options.bits) : null;
       this._ready = (this._inline ? Promise.resolve(options) : load(options.data || atlas.data))
-        .then(function (data) { self._build(data); self._apply(); })
+        .then(function (data) {  // the first map's time: building, then showing the features
+          var t = spent("build", self._build(data, performance.now()));
+          atlas.first();
+          spent("show", self._apply(t));
+        })
         .catch(function (error) { self._fail(error); });
       atlas.layers.push(this);
     },
@@ -305,17 +346,19 @@
       if (!atlas.popup) {
         atlas.popup = L.popup({maxWidth: 380, autoPanPadding: [20, 20]});
         map.on("popupclose", function () { atlas.popupFor = null; });
+        map.on("movestart", function () { atlas.fitted = null; });
         map.on("popupopen", function () {  // a popup closes the tooltip: it would cover it
           map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
           if (atlas.tip) { map.closeTooltip(atlas.tip); }
         });
       }
       L.FeatureGroup.prototype.onAdd.call(this, map);
+      if (this._stale) { this._apply(); }  // the selection changed while it was switched off
     },
 
     onRemove: function (map) {
-      // inline layers (user reports, threads) are replaced by st_folium on each rerun: forget them
-      if (this._inline) {
+      // inline layers (user reports) and threads come anew with each rerun: forget them
+      if (this._inline || this._own) {
         atlas.layers = atlas.layers.filter(function (l) { return l !== this; }, this);
       }
       L.FeatureGroup.prototype.onRemove.call(this, map);
@@ -343,8 +386,10 @@
     },
 
     /** Build one Leaflet layer per drawable row (and per distinct shape), not yet shown. */
-    _build: function (data) {
-      var rows = data.items || data.rows, geoms = data.geoms, kind = this.options.kind;
+    _build: function (data, t0) {
+      var rows = data[this.options.section] || data.items || data.rows;  // (sections: threads)
+      var geoms = data.geoms, scale = data.scale;
+      var kind = this.options.kind;
       var self = this, points = [], shapes = {};
       this._rows = rows;
       this._features = [];
@@ -352,8 +397,8 @@
       rows.forEach(function (row, i) {
         if (row[G] < 0 || (kind && row[K] !== kind)) { return; }
         var g = geoms[row[G]];
-        if (g.type === "Point") {
-          var c = g.coordinates, m = L.circleMarker([c[1], c[0]], self._style(row, false, false));
+        if (g[0] === 0) {  // a point: [0, x, y]
+          var m = L.circleMarker([g[2] / scale, g[1] / scale], self._style(row, false, false));
           m.atlasRows = [i];
           m.atlasAnchor = m.getLatLng;
           self._features[i] = m;
@@ -361,9 +406,8 @@
         } else {  // items on one shape share one drawn feature
           var s = shapes[row[G]];
           if (!s) {
-            s = shapes[row[G]] = L.GeoJSON.geometryToLayer({type: "Feature", geometry: g},
-              {pointToLayer: function (f, ll) { return L.circleMarker(ll); }});
-            s.atlasArea = /Polygon/.test(g.type);
+            s = shapes[row[G]] = shape(g, scale);
+            s.atlasArea = g[0] === 2 || g[0] === 5;
             s.atlasAnchor = function () { return s.getBounds().getCenter(); };
             s.atlasAll = [];
           }
@@ -372,40 +416,67 @@
         }
       });
       this._points = points;
+      this._shown = new Uint8Array(rows.length);  // 1: the row's point is in the cluster group
       this._shapeList = Object.keys(shapes).map(function (k) { return shapes[k]; });
       this._built = true;
+      return t0;
     },
 
-    /** Show the selected rows: points into the cluster group, shapes with their items. */
-    _apply: function () {
-      if (!this._built) { return; }
-      var inline = this._inline, bits = atlas.bits, threads = !!atlas.state.threads;
-      var on = function (i) { return inline || (!threads && bits && bits[i] === 1); };
-      var self = this, markers = [], count = 0;
-      this._points.forEach(function (i) { if (on(i)) { markers.push(self._features[i]); } });
-      this._cluster.clearLayers();
-      this._cluster.addLayers(markers);
-      count += markers.length;
-      this._shapeList.forEach(function (s) {
-        s.atlasRows = s.atlasAll.filter(on);
-        if (s.atlasRows.length) {
-          var row = self._rows[s.atlasRows[0]];
-          s.setStyle(self._style(row, s.atlasArea, s.atlasRows.length > 1));
-          self._shapes.addLayer(s);
-          count += s.atlasRows.length;
-        } else {
-          self._shapes.removeLayer(s);
+    /** Show the selected rows: points into the cluster group, shapes with their items.
+     *  Only the difference with what is shown is touched (a filter change on 100× the atlas
+     *  moves a few thousand features, not all of them); a layer switched off in the layer
+     *  control is brought up to date when it is switched on again. */
+    _apply: function (t0) {
+      if (!this._built) { return t0; }
+      var inline = this._inline, bits = this._own || atlas.bits;
+      var hide = !this._own && !!atlas.state.threads;  // threads mode shows no mentions
+      var on = function (i) { return inline || (!hide && bits && bits[i] === 1); };
+      if (!this._map) {  // not drawn: count only (the layer control's switch applies it)
+        this._stale = true;
+        this._count = this._points.filter(on).length + this._shapeList.reduce(
+          function (n, s) { return n + s.atlasAll.filter(on).length; }, 0);
+        return t0;
+      }
+      this._stale = false;
+      var shown = this._shown, features = this._features, points = this._points;
+      var wanted = [], add = [], remove = [], count = 0, i, j, want;
+      for (j = 0; j < points.length; j++) {
+        i = points[j];
+        want = on(i) ? 1 : 0;
+        if (want) { wanted.push(features[i]); }
+        if (want !== shown[i]) { (want ? add : remove).push(features[i]); shown[i] = want; }
+      }
+      // markercluster files each marker at every zoom level: taking out more markers than stay
+      // costs more than starting again with those that stay
+      if (remove.length > wanted.length) {
+        this._cluster.clearLayers().addLayers(wanted);
+      } else {
+        if (remove.length) { this._cluster.removeLayers(remove); }
+        if (add.length) { this._cluster.addLayers(add); }
+      }
+      count += wanted.length;
+      for (j = 0; j < this._shapeList.length; j++) {
+        var s = this._shapeList[j], rows = s.atlasAll.filter(on);
+        s.atlasRows = rows;
+        count += rows.length;
+        // the style depends on the first row and on whether several share the shape
+        var key = rows.length ? rows[0] + (rows.length > 1 ? "+" : "") : "";
+        if (key === s.atlasKey) { continue; }
+        if (!rows.length) { this._shapes.removeLayer(s); } else {
+          s.setStyle(this._style(this._rows[rows[0]], s.atlasArea, rows.length > 1));
+          if (!s.atlasKey) { this._shapes.addLayer(s); }
         }
-      });
+        s.atlasKey = key;
+      }
       this._count = count;
       if (atlas.popup && atlas.map) { atlas.map.closePopup(atlas.popup); }
+      return t0;
     },
 
     _find: function (key, row) {
       if (key !== this.options.key || !this._built) { return null; }
       var f = this._features[row];
-      var shown = f && (this._cluster.hasLayer(f) || this._shapes.hasLayer(f));
-      return shown ? {owner: this, layer: f} : null;
+      return f && (this._cluster.hasLayer(f) || this._shapes.hasLayer(f)) ? {owner: this, layer: f} : null;
     },
 
     // ------------------------------------------------------------- words from Python's labels

@@ -220,6 +220,24 @@ def map_component(at: AppTest) -> tuple[str, dict]:
     return component.proto.id, json.loads(component.proto.json_args)
 
 
+def test_a_data_file_another_server_evicted_is_published_again():
+    """Servers sharing static/ keep only their KEEP newest data files (mapview.assets): the URL
+    this server cached must not point at a removed file on the next rerun."""
+    from mapview.assets import STATIC_DIR
+
+    at = run_app()
+    _, args = map_component(at)
+    found = re.search(r"/app/static/(data/map-[0-9a-f]+\.json)", args["script"])
+    assert found
+    data = STATIC_DIR / found.group(1)
+    text = data.read_text(encoding="utf-8")
+    data.unlink()  # another process's clean-up
+    at.run()
+    assert not at.exception
+    assert data.is_file() and data.read_text(encoding="utf-8") == text
+    assert map_component(at)[1]["script"] == args["script"]  # same URL: the map stays mounted
+
+
 def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     at = run_app()
     first_id, first = map_component(at)

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from geo.filters import Filters, apply_filters
+from geo import read_atlas
+from geo.filters import Filters, apply_filters, mask
 from geo.testing.page import (
     HOSTILE,
     SCRIPT_NAME,
@@ -29,7 +30,8 @@ from geo.testing.page import (
     items_frame,
     write_layers,
 )
-from mapview.payload import row_order
+from mapview import threadmap
+from mapview.payload import row_order, selection_code
 from tests.devserver import (
     CHROMIUM,
     MAP_FRAME,
@@ -167,6 +169,46 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     page.screenshot(path=str(ARTIFACTS / "app-filtered.png"), full_page=True)
 
 
+#: What each item layer really shows: markers in its cluster group plus the items of the shapes
+#: on the map (not the count the layer keeps), per kind.
+SHOWN = """(el) => Object.fromEntries(L.atlas.layers.filter((l) => l.options.kind).map((l) => {
+  let n = l._cluster.getLayers().length;
+  l._shapes.eachLayer((s) => { n += s.atlasRows.length; });
+  return [l.options.kind, window.map.hasLayer(l) ? n : -1];
+}))"""
+PARKS = "L.atlas.layers.find((l) => l.options.kind === 'park')"
+
+
+def test_the_item_layers_redraw_only_the_difference_and_stay_equal_to_the_filter(page):
+    """Selections sent to the frame one after another (narrower, wider, overlapping, one while
+    a layer is switched off in the layer control): what each layer shows always equals the
+    filter, however the difference was applied."""
+    wait_for_map(page)
+    container = map_container(page)
+    items = items_frame()
+    order = row_order(items)
+    steps = [
+        Filters(kind=("project",)),
+        Filters(),
+        Filters(year_range=(2023, 2024)),
+        Filters(year_range=(2024, 2026)),
+        Filters(text="测试"),
+        Filters(),
+    ]
+    for step, filters in enumerate(steps):
+        code = selection_code(mask(items, filters).to_numpy()[order])
+        hidden = step == 2  # parks switched off (the layer control) while this selection comes
+        if hidden:
+            container.evaluate(f"(el) => window.map.removeLayer({PARKS})")
+        container.evaluate("(el, b) => L.atlas.select({bits: b, id: 'step'})", code)
+        if hidden:
+            assert container.evaluate(SHOWN)["park"] == -1
+            container.evaluate(f"(el) => window.map.addLayer({PARKS})")
+        want = expected_counts(filters)
+        shown = {k: v for k, v in container.evaluate(SHOWN).items() if v}
+        assert shown == want, (step, filters)
+
+
 def test_popup_shows_the_quote_and_markup_renders_as_text(page):
     before = wait_for_map(page)
     search(page, "alert")
@@ -269,6 +311,14 @@ def test_threads_mode_keeps_one_legend_on_the_map_and_fills_translucent(browser,
             break
         page.wait_for_timeout(250)
     assert fills and max(fills) <= 0.3  # areas never hide the basemap
+    # drawn = filtered for threads too: one feature per located thread with a selected mention
+    # (every item here), from the data file's thread rows and the selection the rerun sent
+    layers = read_atlas(Path(__file__).resolve().parents[2] / "data" / "atlas.gpkg")
+    want = len(threadmap.thread_features(layers["threads"], layers["items"]))
+    counts = json.loads(container.get_attribute("data-user-counts") or "{}")
+    assert [v for k, v in counts.items() if k.startswith("Threads")] == [
+        {"features": want, "drawn": want}
+    ]
     page.screenshot(path=str(ARTIFACTS / "app-threads.png"), full_page=True)
     page.context.close()
 

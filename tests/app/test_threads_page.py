@@ -3,6 +3,8 @@ threads instead of mentions on the map — pure functions, then the page through
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,11 +18,12 @@ from geo.io.export import write_gpkg_layers
 from geo.schema import conform_items
 from geo.testing.page import reference_frames, write_gazetteer
 from geo.threads.links import link_threads, thread_table, timeline
-from mapview import charts, threadmap
+from mapview import charts, payload, threadmap
 from mapview.atlasmap import build_map
 from mapview.timeline import candidates_html, thread_summary, timeline_html
 from tests.app.conftest import st_folium_args
 from tests.app.test_app import run_app
+from tests.app.test_payload import decode
 
 EVIL = "<script>alert(1)</script>"
 
@@ -124,9 +127,25 @@ def test_thread_layer_draws_one_feature_per_thread_filled_by_outcome_and_escaped
     args = st_folium_args(m, monkeypatch)
     script = args["feature_group"]
     assert EVIL not in script
-    assert charts.OUTCOME_COLORS["delivered"] in script
-    assert charts.OUTCOME_COLORS["no_later_mention"] in script
-    assert sorted(m.targets["threads"]) == ["m3", "m4", "m5"]  # the latest mention of each
+    # the threads' rows are in the data file, in `thread_ids` order: a rerun sends only which
+    # of them show (and the mention a click on each selects stays in Python)
+    assert charts.OUTCOME_COLORS["delivered"] not in script
+    data = json.loads(payload.map_data(linked, {"threads": thread_table(linked)}))
+    ids = payload.thread_ids(linked)
+    assert len(data["threads"]) == len(ids) == len(m.targets["threads"])
+    colours = {r[7] for r in data["threads"] if r[0] >= 0}
+    assert {
+        charts.OUTCOME_COLORS["delivered"],
+        charts.OUTCOME_COLORS["no_later_mention"],
+    } <= colours
+    assert not any(EVIL in s for r in data["threads"] for s in r if isinstance(s, str))
+    shown = [t for t in m.targets["threads"] if t]
+    assert sorted(shown) == ["m3", "m4", "m5"]  # the latest mention of each
+    found = re.search(r"L\.atlasItems\((\{.*?\})\);", script)
+    assert found
+    layer = json.loads(found.group(1))
+    assert layer["section"] == "threads" and "rows" not in layer
+    assert decode(layer["bits"], len(ids)) == [bool(t) for t in m.targets["threads"]]
     # the one legend, on the map, names the outcome colours (shown in threads mode)
     script = args["script"]
     assert "L.atlas.legend(" in script and "Threads: first plan" in script
