@@ -25,6 +25,7 @@ from typing import Any
 
 from atlas.settings import settings
 
+from .normalise import squeeze
 from .vocab import CJK as _CJK
 from .vocab import ROAD_SUFFIXES
 
@@ -72,14 +73,10 @@ def _prefix_re(district: str) -> re.Pattern[str]:
 _MIN_KNOWN_ROAD = 3
 
 
-def normalise_text(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII), no whitespace; keeps CJK intact."""
-    return _normalise_with_offsets(text)[0]
-
-
 def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`normalise_text(text)` and, for each of its characters, its offset in `text` (so that
-    spans found in the normalised text point into the original one)."""
+    """`extract.normalise.squeeze(text)` (NFKC, no whitespace), character by character, and
+    for each character of it its offset in `text` (so that spans found in the normalised text
+    point into the original one)."""
     chars: list[str] = []
     offsets: list[int] = []
     for i, char in enumerate(text or ""):
@@ -303,7 +300,7 @@ def parse_number(value: object) -> int | None:
     """The leading integer of a house number field ("1686", "218号", "１－３"), else None."""
     if value is None:
         return None
-    m = re.match(r"\s*(\d+)", normalise_text(str(value)))
+    m = re.match(r"\s*(\d+)", squeeze(str(value)))
     return int(m.group(1)) if m else None
 
 
@@ -314,7 +311,7 @@ def street_anchor(street: object, housenumber: object) -> tuple[str, int] | None
     position on 南京西路, so that is what is returned."""
     if street is None or (isinstance(street, float) and street != street):
         return None
-    street_text = normalise_text(str(street))
+    street_text = squeeze(str(street))
     if not street_text:
         return None
     lane = re.fullmatch(rf"([{_CJK}]+?(?:{_SUFFIX}))(\d+)弄", street_text)

@@ -1,19 +1,27 @@
-"""A normalised copy of a report for matching, with a map back to the original offsets.
+"""A normalised copy of a report for matching, with a map back to the original offsets; and
+`squeeze`, the one normal form of a short text (a name, an address, a query).
 
 PDF conversion leaves spaces inside words (``2023 年``), line breaks mid-sentence
 (``共和新\\n路``), mixed full-/half-width punctuation, markdown marks and lone page numbers.
 Rules match on the cleaned copy; ``Normalised.span`` turns a cleaned span back into the
 original one, so quotes are always slices of the text as read.
+
+The keys built on top are different on purpose and say so: `geo.geocode.types.normalise_name`
+(a gazetteer lookup key: also without punctuation, parenthesised notes and the admin prefix)
+and `geo.threads.names.name_key` (a linking key: also without project words, synonyms
+unified); `extract.address` parses on `squeeze`'s form, character by character so that its
+offsets point into the text as read.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 
 #: Half-width punctuation folded to the full-width form the reports mostly use.
-_PUNCT = {
+PUNCT_FOLDS = {
     ",": "，",
     ":": "：",
     ";": "；",
@@ -45,6 +53,13 @@ _HEADING_MAX = 40
 _CAPTION = re.compile(r"^表\s*\d+")
 _LABEL_MAX = 6
 _WRAP_MIN = 15
+
+
+def squeeze(text: object) -> str:
+    """NFKC without whitespace ("中华新路 817 弄" = "中华新路817弄", "３５５０" = "3550"): how a
+    name, an address or a query is compared — exact up to width and stray spaces, no fuzzy
+    guessing; "" for anything not a string."""
+    return "".join(unicodedata.normalize("NFKC", text).split()) if isinstance(text, str) else ""
 
 
 def fold_char(c: str) -> str:
@@ -156,8 +171,8 @@ def _first_cell_is_label(line: str) -> bool:
 
 _FOLD = str.maketrans(
     {**{chr(o): chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)}, "．": "."}
-    | {k: v for k, v in _PUNCT.items()}
-    | {chr(o): _PUNCT.get(chr(o - 0xFEE0), chr(o - 0xFEE0)) for o in range(0xFF01, 0xFF5F)}
+    | {k: v for k, v in PUNCT_FOLDS.items()}
+    | {chr(o): PUNCT_FOLDS.get(chr(o - 0xFEE0), chr(o - 0xFEE0)) for o in range(0xFF01, 0xFF5F)}
     | {"．": "."}
 )
 _SKIP = re.compile(f"[{_SPACES}]+|\t+|\\*\\*")

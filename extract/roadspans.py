@@ -1,5 +1,9 @@
 """The address and road recognisers: a road with a house or lane number (共和新路3550号),
 a road with a segment (云飞东路（共和新路—寿阳路）) or followed by road works (…拓宽改建工程).
+
+These find where an item's *name* sits in a sentence (a number with a letter, 江宁路54A, or
+followed by a plot word, …项目 / …地块, counts); they do not parse it into road and numbers:
+that is `extract.address`, run once on each item's location (`Item.address`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .normalise import Normalised
+from .normalise import PUNCT_FOLDS, Normalised
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -22,6 +22,13 @@ _PART_TITLE = re.compile(
     r"^(?:(?:20\d{2}年)?\S{0,12}(?:为民办实事项目|名词解释|附件|附录)\S{0,6})$"
 )
 _SENTENCE_END = "。！？；"
+#: The same ends in a text as read (not normalised): with the half-width marks that
+#: `extract.normalise` folds into them (; ! ?).
+_SENTENCE_END_AS_READ = re.compile(
+    "["
+    + re.escape(_SENTENCE_END + "".join(h for h, f in PUNCT_FOLDS.items() if f in _SENTENCE_END))
+    + "]"
+)
 _GLOSSARY = re.compile(r"名词解释|名词注释|名词说明|术语解释|附件|附录")
 
 _REVIEW_WORDS = ("回顾", "执行情况", "过去", "完成情况", "工作总结")
@@ -203,3 +210,16 @@ def _trimmed(
         e -= 1
     if e > s:
         yield Sentence(line[s:e], base + s, base + e, timing, table, glossary)
+
+
+def paragraph_opening(text: str, start: int, end: int) -> str:
+    """The opening sentence of the paragraph (line) holding [start, end) of `text` *as read*
+    (the offsets of an item): where a report states the setting of what follows ("苏河湾功能区
+    ……。" then its projects); nothing when [start, end) is in that opening sentence itself.
+    The sentence ends where `sentences` ends one, in the unnormalised text."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", lo)
+    hi = len(text) if hi < 0 else hi
+    m = _SENTENCE_END_AS_READ.search(text, lo, hi)
+    stop = m.end() if m else hi
+    return "" if start < stop else text[lo:stop]

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.errors import UsageError
-from geo.schema import MULTI_SEP, OUTCOMES
+from geo.schema import MULTI_SEP, OUTCOMES, is_located
 
 
 class FilterError(UsageError):
@@ -136,8 +136,7 @@ def mask(items: pd.DataFrame, filters: Filters) -> pd.Series:
         ).str.lower()
         keep &= haystack.str.contains(needle, regex=False)
     if filters.located_only and "geometry" in items.columns:
-        geoms = items.geometry
-        keep &= ~(geoms.isna() | geoms.is_empty)
+        keep &= is_located(items.geometry)
     return keep
 
 

@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
-from geo.schema import MULTI_SEP
+from geo.schema import MULTI_SEP, located_array
 
 GeomsLike: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | Sequence[BaseGeometry | None]
 
@@ -40,7 +40,7 @@ def representative_points(geoms: GeomsLike) -> gpd.GeoSeries:
         series = series.to_crs(settings.crs)
     values = np.asarray(series.array, dtype=object)
     out = np.full(len(values), None, dtype=object)
-    valid = ~(shapely.is_missing(values) | shapely.is_empty(values))
+    valid = located_array(values)
     is_point = valid & (shapely.get_type_id(values) == 0)  # a point stands for itself
     out[is_point] = values[is_point]
     other = valid & ~is_point

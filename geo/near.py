@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import Point
 
 from atlas.settings import settings
+from geo.schema import located_array
 
 #: The column `items_near` adds: metres from the point to the item's shape, rounded to 1 m.
 DISTANCE = "distance_m"
@@ -50,7 +51,7 @@ def items_near(
     metric = items if _is_metric(items) else to_metric(items)
     point = metric_point(lon, lat)
     geoms = np.asarray(metric.geometry.array, dtype=object)
-    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    usable = located_array(geoms)
     if not usable.any():
         return items.iloc[:0].assign(**{DISTANCE: np.array([], dtype=float)})
     candidates = metric.sindex.query(point, predicate="dwithin", distance=float(radius_m))

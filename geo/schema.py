@@ -6,7 +6,10 @@ Every stage (build, export, app) imports these so that a column cannot be spelle
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import shapely
 
 from atlas.settings import settings
 
@@ -103,6 +106,22 @@ OPTIONAL_ATLAS_LAYERS: tuple[str, ...] = ("roads", "water")
 
 #: `method` of an item that could not be placed (its geometry and precision are null).
 UNLOCATED = "unlocated"
+
+
+def located_array(geoms: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Whether each geometry is there to draw: present and not empty — the one test of
+    "located" (an unlocated item has no geometry; a reader unlocates bad coordinates by
+    setting None; a clip or a repair may leave an empty one). `is_located` is the same test
+    as a mask on a frame's index."""
+    values = np.asarray(geoms, dtype=object)
+    return np.asarray(~(shapely.is_missing(values) | shapely.is_empty(values)), dtype=bool)
+
+
+def is_located(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
+    """`located_array` of a GeoSeries or of a GeoDataFrame's geometry, as a boolean Series on
+    its index (a mask for the frame)."""
+    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
+    return pd.Series(located_array(series.array), index=series.index, dtype=bool)
 
 
 def conform_items(frame: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -101,12 +101,9 @@ def target_of(tooltip: object, targets: Mapping[str, Sequence[str]]) -> str | No
 def styles() -> dict[str, Any]:
     """The map's style table (colours and marker styles from `mapview.style`): item layers,
     legend and panes."""
-    from mapview.charts import OUTCOME_COLORS  # charts imports altair: only here
-    from mapview.threadmap import NO_PLAN_COLOR
-
     return {
         "kinds": {k: {"color": style.KIND_STYLE[k][0]} for k in KINDS},
-        "outcomes": {**OUTCOME_COLORS, "": NO_PLAN_COLOR},
+        "outcomes": {**style.OUTCOME_COLORS, "": style.NO_PLAN_COLOR},
         "reference": {k: path for k, (_, path) in style.REFERENCE_STYLE.items()},
         "panes": PANES,
         "statuses": {

@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo import OUTCOMES, STATUSES, summary
 from mapview import i18n, style
+from mapview.style import OUTCOME_COLORS
 
 #: Sequential-ish status colours, from "only mentioned" (grey) to "completed" (dark green).
 STATUS_COLORS = {
@@ -19,15 +20,6 @@ STATUS_COLORS = {
     "ongoing": "#fd8d3c",
     "completed": "#238b45",
     "mentioned": "#bdbdbd",
-}
-
-
-#: Outcome colours (Okabe–Ito): delivered green, in progress blue, replanned orange, none grey.
-OUTCOME_COLORS = {
-    "delivered": "#009E73",
-    "in_progress": "#0072B2",
-    "replanned": "#E69F00",
-    "no_later_mention": "#999999",
 }
 
 

@@ -1,4 +1,4 @@
-"""Streamlit widgets of the explorer: the filter sidebar, item details, the unlocated list.
+"""Streamlit widgets of the explorer: the filters, item details, the list of items not drawn.
 
 Widgets only turn user input into a `geo.filters.Filters` (the one filter the CLI export also
 uses) and show rows; they never filter themselves. Text from the reports is shown through
@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from geo import filters as flt
 from mapview import i18n
@@ -116,31 +117,35 @@ def language_switch(default: str) -> str:
     )
 
 
-def sidebar(
-    choices: Mapping[str, list], offline: str | None = None, lang: str = "en"
-) -> tuple[flt.Filters, str]:
-    """Draw the filter sidebar over `filter_choices`; return the selection and the basemap key.
+def filter_panel(
+    choices: Mapping[str, list], lang: str = "en"
+) -> tuple[flt.Filters, list[DeltaGenerator]]:
+    """Draw the filters over `filter_choices` as two rows above the map; return the selection
+    and the last two cells of the second row (for the outcome filter and Reset).
 
-    `offline`: the offline basemap's label (what the atlas' reference layers can draw)."""
-    bar = st.sidebar
-    bar.header(i18n.t("filters.header", lang))
+    They sit in the page's main area, inside the fragment that redraws the map and table (a
+    filter change reruns only that; Streamlit forbids fragments writing to the sidebar)."""
     defaults = filter_defaults(choices)
     for key, value in defaults.items():  # widgets read their value from the state only
         if key not in st.session_state:
             st.session_state[key] = value
+    first = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
+    second = st.columns([1, 1, 2, 1, 1], vertical_alignment="bottom")
     years = choices["year"]
     year_range = None
-    if len(years) >= 2:
-        lo, hi = st.session_state[KEYS["year"]]
-        if not min(years) <= lo <= hi <= max(years):  # another atlas: a stale range
-            st.session_state[KEYS["year"]] = defaults[KEYS["year"]]
-        lo, hi = bar.slider(i18n.t("filters.year", lang), min(years), max(years), key=KEYS["year"])
-        if (lo, hi) != (min(years), max(years)):
-            year_range = (int(lo), int(hi))
-    elif years:
-        bar.caption(i18n.t("filters.year_only", lang, year=years[0]))
+    with first[0]:
+        if len(years) >= 2:
+            lo, hi = st.session_state[KEYS["year"]]
+            if not min(years) <= lo <= hi <= max(years):  # another atlas: a stale range
+                st.session_state[KEYS["year"]] = defaults[KEYS["year"]]
+            label = i18n.t("filters.year", lang)
+            lo, hi = st.slider(label, min(years), max(years), key=KEYS["year"])
+            if (lo, hi) != (min(years), max(years)):
+                year_range = (int(lo), int(hi))
+        elif years:
+            st.caption(i18n.t("filters.year_only", lang, year=years[0]))
 
-    def pick(column: str, word: str | None = None) -> tuple:
+    def pick(cell: DeltaGenerator, column: str, word: str | None = None) -> tuple:
         options = choices[column]
         key = KEYS[column]
         kept = [v for v in st.session_state[key] if v in options]
@@ -149,7 +154,7 @@ def sidebar(
         label = i18n.t(f"filters.{column}", lang)
         shown = (lambda v: i18n.word(word, v, lang)) if word else str
         return tuple(
-            bar.multiselect(
+            cell.multiselect(
                 label,
                 options,
                 key=key,
@@ -160,22 +165,28 @@ def sidebar(
 
     filters = flt.Filters(
         year_range=year_range,
-        period=pick("period", "period"),
-        kind=pick("kind", "kind"),
-        category=pick("category", "category"),
-        status=pick("status", "status"),
-        subdistrict=pick("subdistrict"),
-        zone=pick("zone"),
-        text=bar.text_input(i18n.t("filters.text", lang), key=KEYS["text"]).strip(),
+        period=pick(first[1], "period", "period"),
+        kind=pick(first[2], "kind", "kind"),
+        category=pick(first[3], "category", "category"),
+        status=pick(first[4], "status", "status"),
+        subdistrict=pick(second[0], "subdistrict"),
+        zone=pick(second[1], "zone"),
+        text=second[2].text_input(i18n.t("filters.text", lang), key=KEYS["text"]).strip(),
     )
-    bar.button(
+    return filters, second[3:]
+
+
+def reset_button(choices: Mapping[str, list], lang: str = "en") -> None:
+    """Reset, under the filters: its callback sets every filter back; then the whole page
+    reruns (not only the fragment), so the sidebar's threads switch and search show it too."""
+    if st.button(
         i18n.t("filters.reset", lang),
         on_click=reset_filters,
-        args=(defaults,),
+        args=(filter_defaults(choices),),
         key="reset",
         help=i18n.t("filters.reset_help", lang),
-    )
-    return filters, basemap_picker(offline, lang)
+    ):
+        st.rerun(scope="app")
 
 
 def basemap_picker(offline: str | None, lang: str) -> str:
@@ -302,14 +313,22 @@ def reason_words(row: Mapping, lang: str) -> str:
     return reason
 
 
-def not_drawn_list(rows: pd.DataFrame, lang: str = "en") -> None:
+#: Items of the not-drawn list shown at most (one Markdown block each); the table and the
+#: downloads hold every one.
+NOT_DRAWN_ROWS = 200
+
+
+def not_drawn_list(rows: pd.DataFrame, lang: str = "en", limit: int = NOT_DRAWN_ROWS) -> None:
     """Items the map cannot draw (unlocated, unknown kind …), each with its reason and quote,
-    so none silently disappears."""
+    so none silently disappears; the first `limit` of them, with a line saying so (at 100x
+    the data thousands of blocks would delay the page for a list nobody scrolls)."""
     if rows.empty:
         st.caption(i18n.t("not_drawn.all_drawn", lang))
         return
     st.caption(i18n.t("not_drawn.intro", lang, count=len(rows)))
-    for row in rows.to_dict("records"):
+    if len(rows) > limit:
+        st.caption(i18n.t("count.rows_cut", lang, shown=limit, total=len(rows)))
+    for row in rows.head(limit).to_dict("records"):
         year = row.get("year")
         when = "" if pd.isna(year) else f", {int(year)}"
         title = i18n.report_title(row.get("doc_title"), row.get("doc"))

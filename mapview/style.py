@@ -17,6 +17,16 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
     "road": ("#D55E00", "Roads 道路"),
 }
 
+#: Outcome colours (Okabe–Ito): delivered green, in progress blue, replanned orange, none grey.
+OUTCOME_COLORS = {
+    "delivered": "#009E73",
+    "in_progress": "#0072B2",
+    "replanned": "#E69F00",
+    "no_later_mention": "#999999",
+}
+#: Colour of a thread with no plan (nothing to say about an outcome).
+NO_PLAN_COLOR = "#555555"
+
 #: status → marker style: fill opacity, outline dash pattern (None = solid), radius, label
 STATUS_STYLE: dict[str, dict[str, object]] = {
     "completed": {"fill": 0.9, "dash": None, "radius": 7, "weight": 2, "label": "completed 已完成"},

@@ -15,11 +15,8 @@ import pandas as pd
 
 from atlas.settings import settings
 from geo import publication_order
-from mapview.charts import OUTCOME_COLORS
+from mapview.style import NO_PLAN_COLOR, OUTCOME_COLORS
 from mapview.timeline import outcome_label
-
-#: Colour of a thread with no plan (nothing to say about an outcome).
-NO_PLAN_COLOR = "#555555"
 
 
 def thread_features(threads: gpd.GeoDataFrame, items: pd.DataFrame) -> gpd.GeoDataFrame:

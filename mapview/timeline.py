@@ -151,9 +151,9 @@ def render_thread(
 
 
 def outcome_filter(items: pd.DataFrame, lang: str = "en") -> tuple[str, ...]:
-    """Sidebar multiselect of outcomes (every outcome offered, in schema order)."""
+    """Multiselect of outcomes (every outcome offered, in schema order), under the filters."""
     return tuple(
-        st.sidebar.multiselect(
+        st.multiselect(
             i18n.t("filters.outcome", lang),
             list(OUTCOMES),
             key=KEYS["outcome"],

@@ -24,7 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 from atlas.settings import settings  # noqa: E402
 from geo import read_items  # noqa: E402
-from tests.devserver import chromium, map_container, streamlit_app, wait_for_map  # noqa: E402
+from mapview.payload import row_order  # noqa: E402
+from tests.devserver import (  # noqa: E402
+    chromium,
+    map_at_rest,
+    map_container,
+    streamlit_app,
+    wait_for_map,
+)
 
 
 def cjk_fonts() -> list[str]:
@@ -66,23 +73,29 @@ def main(argv: list[str] | None = None) -> int:
     ids = [args.item] if args.item else candidates(args.atlas)
     with streamlit_app({"ATLAS_PATH": str(args.atlas)}) as url, chromium() as browser:
         locale = "zh-CN" if args.lang == "zh" else "en-US"
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
+        # tall enough for the title, the filter rows above the map and the whole map
+        page = browser.new_page(viewport={"width": 1400, "height": 1150}, locale=locale)
         page.set_default_timeout(60_000)
         page.goto(f"{url}/?lang={args.lang}", wait_until="domcontentloaded")
         counts = wait_for_map(page)
         print(f"map drawn: {counts}", file=sys.stderr)
         container = map_container(page)
-        order = read_items(args.atlas)["id"].tolist()
+        items = read_items(args.atlas)  # the data file's rows are in `row_order`
+        order = items["id"].to_numpy()[row_order(items)].tolist()
         rows = [order.index(i) for i in ids if i in order]
         row = container.evaluate(
             "(el, rows) => rows.find((r) => L.atlas.alone('items', r)) ?? null", rows
         )
         if row is not None:  # a point drawn on its own: click it, as a reader would
+            map_at_rest(page)
             point = container.evaluate("(el, row) => L.atlas.pixel('items', row)", row)
-            container.click(position={"x": point["x"], "y": point["y"]})
+            position = {"x": point["x"], "y": point["y"]}
+            container.hover(position=position)  # the canvas finds the feature under the pointer
+            container.click(position=position)
             # the quote arrives with the rerun the click causes
             container.locator(".leaflet-popup-content blockquote").wait_for(timeout=60_000)
             time.sleep(1)
+        page.locator("h1").first.evaluate("(h) => h.scrollIntoView({block: 'start'})")
         args.output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.output), full_page=True)
     print(f"wrote {args.output}", file=sys.stderr)

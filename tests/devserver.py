@@ -128,7 +128,10 @@ _AT_REST = """(el) => new Promise((done) => {
 
 
 def map_at_rest(page) -> None:
-    """Wait until the map stops moving (see `_AT_REST`) before using screen positions on it."""
+    """Scroll the whole map into the window (the filters above it push its bottom below a
+    1000 px window) and wait until it stops moving (see `_AT_REST`) before using screen
+    positions on it: a position outside the window would hover or click something else."""
+    page.locator(MAP_FRAME).last.evaluate("(frame) => frame.scrollIntoView({block: 'center'})")
     map_container(page).evaluate(_AT_REST)
 
 

@@ -8,6 +8,7 @@ import sys
 import geopandas as gpd
 
 from geo.pipeline.build import run_build
+from geo.schema import is_located
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
 
 def describe(items: gpd.GeoDataFrame) -> str:
     """A one-paragraph account of the build: counts by kind, located and by precision."""
-    located = ~(items.geometry.isna() | items.geometry.is_empty)
+    located = is_located(items)
     kinds = ", ".join(f"{k} {n}" for k, n in items["kind"].value_counts().sort_index().items())
     precision = ", ".join(
         f"{int(p)}: {n}" for p, n in items["precision"].value_counts().sort_index().items()

@@ -22,6 +22,7 @@ from geo.gazetteer.sources import (
     join_aliases,
     join_sources,
 )
+from geo.schema import is_located
 
 CLIP_BUFFER_M = 300.0
 #: Kinds in precedence order when the pieces of one name disagree.
@@ -53,7 +54,7 @@ def merge_roads(pieces: gpd.GeoDataFrame, near: BaseGeometry | None = None) -> g
     road's end, often outside the district. Of a name's pieces only those connected (within
     `CONNECT_M`) to a piece reaching `near` are kept: another road of the same name across the
     city is not this one. Rows are sorted by name so that the build is deterministic."""
-    pieces = pieces[~pieces.is_empty & pieces.geometry.notna()]
+    pieces = pieces[is_located(pieces)]
     if near is not None:
         reaching = set(pieces.loc[pieces.intersects(near), "name"])
         pieces = pieces[pieces["name"].isin(reaching)]

@@ -7,11 +7,11 @@ their union. With none of these, an estate a residents' committee is named after
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
 import shapely
 
+from extract.normalise import squeeze
 from geo.geocode.base import Query, Resolver
 from geo.geocode.types import (
     DROP_RE,
@@ -55,7 +55,7 @@ def resolve_area(r: Resolver, q: Query) -> Resolution | None:
                 continue  # "静安" inside "静安国际中心" says nothing about where it is
             found[layer].append(fid)
     # The district's own name is stripped from keys as a prefix: look for it in the text.
-    named = r.index.district_name in DROP_RE.sub("", unicodedata.normalize("NFKC", q.text))
+    named = r.index.district_name in DROP_RE.sub("", squeeze(q.text))
     if (named or _DISTRICT_WORDS.search(key)) and r.index.district_geom is not None:
         found["district"] = found["district"] or [-1]
     for layer, method in (

@@ -11,9 +11,9 @@ paragraph — one road (its in-district line, 5). The method says which: `contex
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 
+from extract.normalise import squeeze
 from geo.geocode.address import address_result, masked_key, road_line_result
 from geo.geocode.base import Query, Resolver
 from geo.geocode.types import ROAD_END, SUBDISTRICT_END, ZONE_SUFFIXES, Resolution
@@ -46,7 +46,6 @@ def _listed(text: str, start: int, end: int) -> bool:
 
 
 def _setting(r: Resolver, query: str, text: str, *, roads_too: bool) -> Resolution | None:
-    norm = unicodedata.normalize("NFKC", text)
     parsed = r.parse(text)
     found = {(a.road, a.number, a.unit): a for a in parsed.addresses if a.road in r.index.roads}
     if len(found) == 1:
@@ -55,7 +54,7 @@ def _setting(r: Resolver, query: str, text: str, *, roads_too: bool) -> Resoluti
             return replace(
                 res, method=f"context:{res.method}", precision=max(res.precision or 2, 2)
             )
-    key = masked_key(r, parsed, "".join(norm.split()))  # punctuation kept: it marks lists
+    key = masked_key(r, parsed, squeeze(text))  # punctuation kept: it marks lists
     feats = r.index.features
     subs: set[int] = set()
     zones: set[int] = set()

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +38,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
+from extract.normalise import squeeze
 from extract.vocab import CJK, ROAD_SUFFIXES
 
 __all__ = [
@@ -83,8 +83,8 @@ CROSSING_COLUMNS: tuple[str, ...] = (
 
 
 def _clean(name: object) -> str:
-    text = unicodedata.normalize("NFKC", str(name or "")).strip()
-    text = "".join(text.split())
+    """A stop name in the one normal form (`squeeze`), without its notes."""
+    text = squeeze(str(name or ""))
     while _NOTE_RE.search(text):
         text = _NOTE_RE.sub("", text)
     return text

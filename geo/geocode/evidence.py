@@ -18,8 +18,9 @@ import pandas as pd
 from shapely.geometry import Point
 
 from atlas.settings import settings
+from extract.normalise import squeeze
 from geo.geocode.crossings import Stop, road_points
-from geo.geocode.types import ROAD_END, squeeze
+from geo.geocode.types import ROAD_END
 
 __all__ = ["EVIDENCE_LAYERS", "CrossingHit", "Evidence"]
 

@@ -61,16 +61,13 @@ def _prefix_re(district: str) -> re.Pattern[str]:
 _PAREN_RE = re.compile(r"[（(][^（）()]*[)）]")
 
 
-def squeeze(text: object) -> str:
-    """NFKC without whitespace, as the geocoder reads text ("中华新路 817 弄" = "中华新路817弄"):
-    exact matching up to width and stray spaces, no fuzzy guessing."""
-    return "".join(unicodedata.normalize("NFKC", text).split()) if isinstance(text, str) else ""
-
-
 def normalise_name(text: object, *, notes: bool = False) -> str:
     """The lookup key of a name: NFKC, no spaces/punctuation, no 上海市/静安区 prefix (unless
     that is the whole name), and no parenthesised note unless `notes` ("上海火车站地铁站(1号线)"
-    and "(3/4号线)" are two stations; without their notes, one ambiguous name)."""
+    and "(3/4号线)" are two stations; without their notes, one ambiguous name).
+
+    More than the one normal form (`extract.normalise.squeeze`) on purpose: a gazetteer key
+    drops what tells nothing of *which* feature (punctuation, notes, the admin prefix)."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
     s = unicodedata.normalize("NFKC", str(text)).strip()

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry, BaseMultipartGeometry
 
-from geo.schema import DECIMALS, ITEM_COLUMNS, conform_items
+from geo.schema import DECIMALS, ITEM_COLUMNS, conform_items, located_array
 
 #: Compact JSON (one feature a line keeps the file diff-able; spaces would only add bytes).
 SEPARATORS = (",", ":")
@@ -34,7 +34,7 @@ def rfc7946_geometries(geoms: object) -> npt.NDArray[np.object_]:
     can, in degenerate rings, flip the signed area."""
     array = np.asarray(geoms, dtype=object)
     out = np.full(len(array), None, dtype=object)
-    present = ~(shapely.is_missing(array) | shapely.is_empty(array))
+    present = located_array(array)
     rounded = shapely.transform(array[present], _round)
     invalid = ~shapely.is_valid(rounded)
     if invalid.any():  # rare: only these pay for the repair
@@ -43,16 +43,12 @@ def rfc7946_geometries(geoms: object) -> npt.NDArray[np.object_]:
             repair_rounded(g, o) for g, o in zip(rounded[invalid], originals, strict=True)
         ]
     out[present] = shapely.orient_polygons(rounded, exterior_cw=False)
-    out[present & ~_present(out)] = None  # collapsed to nothing at 6 decimals
+    out[present & ~located_array(out)] = None  # collapsed to nothing at 6 decimals
     return out
 
 
 def _round(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.round(coords, DECIMALS)
-
-
-def _present(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
-    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
 
 
 def repair_rounded(rounded: BaseGeometry, original: BaseGeometry) -> BaseGeometry:

@@ -44,8 +44,8 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     misplaced atlas is a `DataError` (`ExportError` for a file)."""
     path = settings.atlas_path if path is None else path
     if is_url(path):
-        layers = sanitise(store.read_atlas(str(path)), shown(path), district_box())
-        return keep_notes(layers, with_threads(layers))
+        checked = sanitise(store.read_atlas(str(path)), shown(path), district_box())
+        return keep_notes(checked, with_threads(checked))
     if is_conninfo(str(path)):
         raise DataError(
             f"cannot read atlas {shown(path)}: a key=value connection string; "
@@ -73,8 +73,8 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
             layers["items"] = conform_items(layers["items"])
     except (ValueError, TypeError) as exc:  # e.g. a `year` column of text
         raise ExportError(f"cannot read atlas {path}: malformed items: {_reason(exc)}") from exc
-    layers = sanitise(layers, str(path), district_box(), declared)
-    return keep_notes(layers, with_threads(layers, relink=built_before_threads))
+    checked = sanitise(layers, str(path), district_box(), declared)
+    return keep_notes(checked, with_threads(checked, relink=built_before_threads))
 
 
 def _read_layers(path: PathArg) -> tuple[dict[str, gpd.GeoDataFrame], str | None]:

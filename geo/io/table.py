@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.io.geojson import _as_items, _present, _property_columns, rfc7946_geometries
-from geo.schema import DECIMALS
+from geo.io.geojson import _as_items, _property_columns, rfc7946_geometries
+from geo.schema import DECIMALS, located_array
 
 #: first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,7 +23,7 @@ def to_csv(gdf: gpd.GeoDataFrame) -> str:
     columns = _property_columns(items)
     table = pd.DataFrame({c: neutralise_formulas(items[c]) for c in columns})
     geoms = rfc7946_geometries(items.geometry.array)
-    located = _present(geoms)
+    located = located_array(geoms)
     points = np.full(len(items), None, dtype=object)
     points[located] = shapely.point_on_surface(geoms[located])
     table["lon"] = [round(p.x, DECIMALS) if p is not None else None for p in points]

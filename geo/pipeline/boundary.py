@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, nearest_points, substring
 
 from atlas.settings import settings
-from geo.geocode.types import squeeze
+from extract.normalise import squeeze
 
 __all__ = ["CLOSE_TOL_M", "BoundaryGeometry", "boundary_geometry"]
 

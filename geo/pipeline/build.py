@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from atlas.errors import DataError
 from atlas.settings import settings
 from extract import FIELDS, ReportMeta, load_metadata, report_paths
 from extract.documents import DOCUMENT_FORMATS
+from extract.segment import paragraph_opening
 from geo.gazetteer.build import Gazetteer
 from geo.geocode.protocols import GazetteerSource, Geocoder
 from geo.io.export import ExportError, write_geojson, write_gpkg_layers
@@ -39,9 +39,9 @@ from geo.pipeline.fourbounds import BoundaryEvidence
 from geo.pipeline.place import (
     AREAS,
     BOUNDARY_METHOD,
-    DISTRICT_PRECISION,
     Located,
     Placement,
+    in_a_subdistrict,
     locate_items,
     place_items,
 )
@@ -126,7 +126,8 @@ def report_rows(report: Any) -> list[dict[str, Any]]:
         row = item.to_dict()
         row["address"] = item.address  # the typed parse, which placement hands the geocoder
         row["doc_title"] = title
-        row["_paragraph"] = paragraph(report.text, item.start, item.end)
+        # its paragraph's opening sentence: the item's second context (`geo.geocode.context`)
+        row["_paragraph"] = paragraph_opening(report.text, item.start, item.end)
         rows.append(row)
     return rows
 
@@ -187,23 +188,6 @@ def _why_empty(report: Any) -> str:
     if report.encoding not in ("utf-8", "utf-8-sig", *DOCUMENT_FORMATS):
         return f"read as {report.encoding}"
     return "no item found in its text"
-
-
-#: A paragraph's opening sentence ends at the first of these.
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
-
-
-def paragraph(text: str, start: int, end: int) -> str:
-    """The opening sentence of the paragraph (line) holding [start, end): where a report
-    states the setting of what follows ("苏河湾功能区……。" then its projects). The item's own
-    sentence is its first context; this is the second (`geo.geocode.context`). Nothing when
-    the item is in that opening sentence itself."""
-    lo = text.rfind("\n", 0, start) + 1
-    hi = text.find("\n", lo)
-    hi = len(text) if hi < 0 else hi
-    m = _SENTENCE_END.search(text, lo, hi)
-    stop = m.end() if m else hi
-    return "" if start < stop else text[lo:stop]
 
 
 # --------------------------------------------------------------------------- stage 2: geocode
@@ -278,8 +262,7 @@ def join_items(
     from geo.join import subdistricts_overlapping, zone_of
 
     out = items.copy()
-    located = ~(out.geometry.isna() | out.geometry.is_empty)
-    located &= (out["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
+    located = in_a_subdistrict(out)
     subdistrict: list[str | None] = [None] * len(out)
     zone: list[str | None] = [None] * len(out)
     placed = list(placements) if placements is not None else [Placement()] * len(out)

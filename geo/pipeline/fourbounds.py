@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from atlas.settings import settings
-from geo.geocode.types import squeeze
+from extract.normalise import squeeze
 from geo.pipeline.boundary import BoundaryGeometry, boundary_geometry
 
 __all__ = [

@@ -21,11 +21,11 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas.settings import settings
 from extract.address import ParsedAddress
+from extract.normalise import squeeze
 from extract.vocab import SUBDISTRICT_ENDINGS, ZONE_SUFFIXES
 from geo.geocode.protocols import Geocoder, Resolved
-from geo.geocode.types import squeeze
 from geo.pipeline.fourbounds import BoundaryEvidence, resolve_boundary
-from geo.schema import MULTI_SEP, UNLOCATED
+from geo.schema import MULTI_SEP, UNLOCATED, is_located
 
 AREAS = frozenset({"Polygon", "MultiPolygon"})
 LINES = frozenset({"LineString", "MultiLineString"})
@@ -286,6 +286,15 @@ def _is_own_shape(kind: str, resolution: Any, geom: BaseGeometry) -> bool:
     return precision == 1 and not method.startswith("context:")
 
 
+def in_a_subdistrict(items: gpd.GeoDataFrame) -> pd.Series:
+    """Rows located more precisely than "somewhere in the district" (precision 4, whose point
+    says nothing of the 街道 or zone it falls in): what the join reads a 街道 off, and what an
+    upload counts as placed. A row without precision (a fake geocoder's) counts."""
+    finer = (items["precision"] != DISTRICT_PRECISION).fillna(True).to_numpy(dtype=bool)
+    located = is_located(items)
+    return pd.Series(located.to_numpy() & finer, index=located.index, dtype=bool)
+
+
 def locate_items(
     items: pd.DataFrame,
     roads: gpd.GeoDataFrame,
@@ -433,7 +442,7 @@ def uncertainty(geometry: gpd.GeoSeries, placements: list[Placement]) -> list[fl
     estimated point, an answer the item lies somewhere in, an estimated shape — the geocoder's
     radius for a point it estimated, else how far the shape reaches from that point. None when
     unlocated."""
-    located = geometry.notna() & ~geometry.is_empty
+    located = is_located(geometry)
     out: list[float | None] = [None] * len(geometry)
     if not located.any():
         return out

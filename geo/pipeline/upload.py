@@ -40,7 +40,7 @@ from geo.pipeline.build import (
     timed,
 )
 from geo.pipeline.fourbounds import BoundaryEvidence
-from geo.pipeline.place import DISTRICT_PRECISION
+from geo.pipeline.place import in_a_subdistrict
 
 #: progress(stage, fraction done) — stage is "read", "extract", "geocode", "join" or "done".
 Progress = Callable[[str, float], None]
@@ -184,8 +184,7 @@ def upload_report(
     items, _ = place_and_join(frame, context.geocoder, layers, timings, progress=note)
     items, _ = clean_text(items, "items")  # shown as the atlas is: no bidi, bounded
     note("done", 1.0)
-    placed = ~(items.geometry.isna() | items.geometry.is_empty)
-    placed &= (items["precision"] != DISTRICT_PRECISION).fillna(True).astype(bool)
+    placed = in_a_subdistrict(items)
     issuer = issuing_district(report.text, report.meta.issuing_body)
     check = DistrictCheck(settings.district, issuer, int(placed.sum()), len(items))
     title = strip_bidi(report.meta.title or Path(name).stem)[:MAX_NAME]

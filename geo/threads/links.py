@@ -45,7 +45,7 @@ import geopandas as gpd
 import pandas as pd
 
 from atlas.settings import settings
-from geo.schema import OUTCOMES, THREAD_COLUMNS
+from geo.schema import OUTCOMES, THREAD_COLUMNS, is_located
 from geo.threads.linking import link
 from geo.threads.mentions import as_int, publication_order
 from geo.threads.names import name_key
@@ -118,7 +118,7 @@ def timeline(items: pd.DataFrame, thread: str) -> pd.DataFrame:
 
 def _best_placed(group: pd.DataFrame) -> int:
     """Row label of the member with the best (lowest) precision; ties go to the latest row."""
-    located = group[~(group.geometry.isna() | group.geometry.is_empty)]
+    located = group[is_located(group)]
     if located.empty:
         return cast(int, group.index[0])
     precision = located["precision"].astype("Float64").fillna(99)

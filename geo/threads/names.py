@@ -110,7 +110,10 @@ def _strippable(text: str, prefix: str) -> bool:
 
 def name_key(name: object) -> str:
     """The normalised name: folded, no quotes/brackets/spaces, one dash, no district prefix,
-    no trailing project words, facility synonyms unified. `same_name` compares these."""
+    no trailing project words, facility synonyms unified. `same_name` compares these.
+
+    A linking key, more than the one normal form (`extract.normalise.squeeze`) on purpose: two
+    reports name one project with and without its district prefix or its project word."""
     return _name_key(str(name or ""), settings.city, settings.district)
 
 

@@ -78,7 +78,15 @@ def test_default_page_shows_every_item_and_counts_unlocated():
     items = items_frame()
     assert count_text(at).startswith(f"**{len(items)}** of {len(items)} items match · **1**")
     assert shown_ids(at) == items["id"].tolist()
+    # the charts and the not-drawn list run only once their tab is open (lazy tabs)
+    assert not at.get("vega_lite_chart")
+    assert not any("无处可寻" in m.value for m in at.markdown)
+    at.session_state["lower_tabs"] = "Charts"
+    at.run()
     assert len(at.get("vega_lite_chart")) == 5  # incl. the two plan-outcome charts
+    at.session_state["lower_tabs"] = "Not on the map"
+    at.run()
+    assert not at.get("vega_lite_chart")
     # the unlocated item is listed with its quote, markup shown as text
     escaped = next(m.value for m in at.markdown if "无处可寻" in m.value)
     assert r"\<b\>地点待定\</b\>" in escaped
@@ -138,6 +146,9 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
     at.slider(key="f_year").set_range(2024, 2025)
     at.multiselect(key="f_kind").set_value(["project", "beautiful_block"]).run()
     assert not at.exception
+    assert not downloads.buttons  # the Download tab runs only once opened
+    at.session_state["lower_tabs"] = "Download"
+    at.run()
     assert {name for name in downloads.buttons if name.startswith("jingan-atlas.")} == {
         "jingan-atlas.geojson",
         "jingan-atlas.csv",
@@ -151,8 +162,8 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
         args = ["export", "-o", str(out), "--atlas", atlas, "--year-range", "2024", "2025"]
         assert geo_cli.main([*args, "--kind", "project", "beautiful_block"]) == 0
         assert downloads.click(f"jingan-atlas.{suffix}") == out.read_bytes(), suffix
-    # the command the sidebar shows writes the same bytes
-    shown = shlex.split(at.sidebar.code[0].value)
+    # the command the Download tab shows writes the same bytes
+    shown = shlex.split(at.code[0].value)
     assert shown[:4] == ["python", "-m", "geo", "export"]
     assert "--year-range" in shown and "--year" not in shown
     again = tmp_path / "shown.geojson"
@@ -161,6 +172,8 @@ def test_downloads_equal_the_cli_export_with_the_same_filters(
     assert again.read_bytes() == geojson
     collection = json.loads(geojson)
     ids = [f["id"] for f in collection["features"]]
+    at.session_state["lower_tabs"] = "Table"
+    at.run()
     assert ids == shown_ids(at) == ["t02", "t04", "t06", "t11"]
     unlocated = next(f for f in collection["features"] if f["id"] == "t11")
     assert unlocated["geometry"] is None  # kept, never dropped
@@ -244,7 +257,10 @@ def test_map_stays_mounted_and_a_filter_change_sends_only_the_selection():
     assert all(u.startswith("/app/static/") for u in first["js_links"] + first["css_links"])
     assert re.search(r"/app/static/data/map-[0-9a-f]+\.json", first["script"])
     assert "L.atlasItems(" in first["script"] and "L.atlas.select(" not in first["script"]
-    at.radio(key="chart_by").set_value("zone").run()  # an unrelated widget: same arguments
+    at.session_state["lower_tabs"] = "Charts"  # unrelated widgets: the same arguments
+    at.run()
+    assert map_component(at) == (first_id, first)
+    at.radio(key="chart_by").set_value("zone").run()
     assert not at.exception
     assert map_component(at) == (first_id, first)
     at.multiselect(key="f_kind").set_value(["park"]).run()

@@ -384,6 +384,7 @@ def test_a_crafted_atlas_runs_no_script_in_tooltip_popup_legend_or_labels(browse
             expect(frame.locator(f".leaflet-container {selector}")).to_have_count(0)
         assert container.evaluate("(el) => window.parent.__pwned || window.__pwned || null") is None
         assert page.dialogs == []
+        page.get_by_role("tab", name="Not on the map").click()  # a lazy tab: runs when opened
         expect(page.get_by_text("unknown kind").first).to_be_attached()
         assert HOSTILE not in page.content()  # the page itself shows it escaped too
     finally:

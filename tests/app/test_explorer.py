@@ -70,7 +70,9 @@ def test_the_chinese_page_shows_words_not_codes():
         assert not any(codes.match(str(v)) for v in table[column].dropna()), column
     assert all(re.match(r"\d{4}年", str(t)) or "年" in str(t) for t in table["报告"])
     assert at.multiselect(key="f_kind").label == "类型"
-    assert any("未定位" in m.value for m in at.markdown)  # the not-on-the-map reasons
+    at.session_state["lower_tabs"] = "不在地图上"  # the tab of the items not on the map
+    at.run()
+    assert any("未定位" in m.value for m in at.markdown)  # their reasons, in Chinese
 
 
 @pytest.mark.usefixtures("shipped")
@@ -152,6 +154,9 @@ def test_an_address_it_cannot_place_is_one_line():
 @pytest.mark.usefixtures("shipped")
 def test_the_figure_downloads_are_the_selection_in_chinese(downloads: Downloads):
     at = run({"lang": "zh", "kind": "park"})
+    assert not [n for n in downloads.buttons if n.startswith("jingan-atlas-map-")]
+    at.session_state["lower_tabs"] = "下载"  # the tab runs (matplotlib) only once opened
+    at.run()
     names = [n for n in downloads.buttons if n.startswith("jingan-atlas-map-")]
     assert sorted(n.rsplit(".", 1)[1] for n in names) == ["pdf", "png"]
     pdf = downloads.click(next(n for n in names if n.endswith(".pdf")))

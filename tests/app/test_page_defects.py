@@ -57,12 +57,14 @@ def test_reset_clears_every_widget_and_the_state_behind_it(downloads: Downloads)
     assert shown_ids(at) == flt.apply_filters(items_frame(), expected)["id"].tolist()
     assert at.slider(key="f_year").value == (2022, 2025)
     assert at.text_input(key="f_text").value == ""
-    # and the downloads hold what the sidebar shows
+    # and the downloads hold what the Download tab's CLI line shows
+    at.session_state["lower_tabs"] = "Download"
+    at.run()
     assert downloads.click("jingan-atlas.geojson") == EXPORTERS["geojson"](items_frame(), expected)
 
 
 def parse_command(line: str) -> flt.Filters:
-    """What `python -m geo export` makes of the line the sidebar shows."""
+    """What `python -m geo export` makes of the CLI line the page shows."""
     import argparse
 
     words = shlex.split(line)
@@ -76,8 +78,10 @@ def test_command_line_round_trips_through_the_cli_parser():
     at = run_app()
     at.slider(key="f_year").set_range(2024, 2025)  # one thumb moved
     at.multiselect(key="f_status").set_value(["planned"])
-    at.text_input(key="f_text").input("-测试 项目").run()
-    line = at.sidebar.code[0].value
+    at.text_input(key="f_text").input("-测试 项目")
+    at.session_state["lower_tabs"] = "Download"
+    at.run()
+    line = at.code[0].value
     assert "--year-range 2024 2025" in line and "--year " not in line
     expected = flt.Filters(year_range=(2024, 2025), status=("planned",), text="-测试 项目")
     assert parse_command(line) == expected
@@ -137,6 +141,8 @@ def test_a_crafted_atlas_sends_nothing_unescaped(hostile_atlas: Path):
 def test_unknown_kind_is_listed_with_the_reason(hostile_atlas: Path):
     at = run_app()
     assert "not on the map" in count_text(at)
+    at.session_state["lower_tabs"] = "Not on the map"
+    at.run()
     listed = "\n".join(m.value for m in at.markdown)
     assert "神秘" in listed and "unknown kind" in listed
     assert re.search(r"(?<!\\)<", listed) is None  # markup only backslash-escaped

@@ -190,6 +190,8 @@ def test_outcome_filter_selects_plans_by_outcome(thread_atlas):
     at.multiselect(key="f_outcome").set_value(["delivered"]).run()
     assert not at.exception
     assert at.dataframe[0].value["id"].tolist() == ["m1"]
+    at.session_state["lower_tabs"] = "Download"
+    at.run()
     assert any("--outcome delivered" in c.value for c in at.code)
 
 

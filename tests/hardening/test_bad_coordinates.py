@@ -71,6 +71,18 @@ def test_read_leaves_bad_rows_unlocated_and_names_them(bad_atlas: Path) -> None:
     assert all(key in note for key in BAD_IDS)
 
 
+def test_the_notes_come_with_the_layers_not_in_a_frames_attrs(bad_atlas: Path) -> None:
+    import pickle
+
+    from geo.io.sanity import AtlasLayers, atlas_notes
+
+    layers = read_atlas(bad_atlas)
+    assert isinstance(layers, AtlasLayers) and not layers["items"].attrs
+    assert [n.code for n in layers.notes] == ["unlocated"]
+    assert atlas_notes(pickle.loads(pickle.dumps(layers))) == list(layers.notes)  # a cache copy
+    assert notes_of(dict(layers)) == []  # plain layers carry no notes
+
+
 @pytest.mark.parametrize("fmt", ["geojson", "csv"])
 def test_export_writes_every_row_and_says_which_were_unlocated(
     bad_atlas: Path, tmp_path: Path, fmt: str

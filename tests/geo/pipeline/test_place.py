@@ -205,3 +205,10 @@ def test_an_items_own_parse_goes_with_its_location_to_the_geocoder():
     out = pl.place_items(items, ROADS, Recording({})).items
     assert seen == {"甲路5号": parsed, "某学校": None}  # the name is not the parsed text
     assert "address" not in out.columns  # the atlas has no such column
+
+
+def test_rows_in_a_subdistrict_are_located_finer_than_the_district():
+    items = fakes.items().iloc[:4].copy()
+    items["precision"] = pd.array([4, 2, None, 1], dtype="Int64")
+    items.loc[items.index[3], "geometry"] = None
+    assert pl.in_a_subdistrict(items).tolist() == [False, True, True, False]
