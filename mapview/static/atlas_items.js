@@ -387,9 +387,9 @@
 
     /** Build one Leaflet layer per drawable row (and per distinct shape), not yet shown. */
     _build: function (data, t0) {
-      var rows = data[this.options.section] || data.items || data.rows;  // (sections: threads)
-      var geoms = data.geoms, scale = data.scale;
-      var kind = this.options.kind;
+      var section = this.options.section;  // a part of the file (threads), else its items
+      var rows = section ? data[section] : data.items || data.rows;
+      var geoms = data.geoms, scale = data.scale, kind = this.options.kind;
       var self = this, points = [], shapes = {};
       this._rows = rows;
       this._features = [];
