@@ -95,6 +95,7 @@ from geo.schema import (
     THREAD_COLUMNS,
     UNLOCATED,
     conform_items,
+    is_located,
 )
 from geo.threads import (
     link_threads,
@@ -147,6 +148,7 @@ __all__ = [
     "gcj02_to_wgs84",
     "gdf_to_gcj02",
     "gdf_to_wgs84",
+    "is_located",
     "items_near",
     "link_threads",
     "load_gazetteer",

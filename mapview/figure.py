@@ -31,7 +31,7 @@ from matplotlib.patches import Patch
 
 from atlas.errors import AtlasError
 from atlas.settings import settings
-from geo import KINDS, STATUSES
+from geo import KINDS, STATUSES, is_located
 from geo import filters as flt
 from mapview import i18n, style
 
@@ -115,7 +115,7 @@ def filters_line(filters: flt.Filters, lang: str) -> str:
 def _metric(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     if frame is None or frame.empty:
         return None
-    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    frame = frame[is_located(frame)]
     if frame.empty:
         return None
     return (frame if frame.crs is not None else frame.set_crs("EPSG:4326")).to_crs(

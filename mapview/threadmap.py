@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from atlas.settings import settings
-from geo import publication_order
+from geo import is_located, publication_order
 from mapview.style import NO_PLAN_COLOR, OUTCOME_COLORS
 from mapview.timeline import outcome_label
 
@@ -32,7 +32,7 @@ def thread_features(threads: gpd.GeoDataFrame, items: pd.DataFrame) -> gpd.GeoDa
     picks = ranked.groupby("thread")["id"].last()
     counts = ranked.groupby("thread").size()
     chosen = threads[threads["thread"].isin(picks.index)]
-    chosen = chosen[~(chosen.geometry.isna() | chosen.geometry.is_empty)]
+    chosen = chosen[is_located(chosen)]
     return chosen.assign(
         pick=chosen["thread"].map(picks).astype(str),
         selected=chosen["thread"].map(counts).astype(int),
@@ -73,7 +73,7 @@ def file_rows(threads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Every located thread as a map row (`thread_items`), for the map's data file: what a
     thread looks like does not depend on the filters, only whether it is shown (and which
     mention a click selects) does, and that is what a rerun sends."""
-    located = threads[~(threads.geometry.isna() | threads.geometry.is_empty)]
+    located = threads[is_located(threads)]
     return thread_items(located.assign(pick=located["thread"].astype(str)))
 
 

@@ -25,7 +25,14 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
-from geo import UploadContext, UploadResult, export_csv_bytes, export_geojson_bytes, upload_report
+from geo import (
+    UploadContext,
+    UploadResult,
+    export_csv_bytes,
+    export_geojson_bytes,
+    is_located,
+    upload_report,
+)
 from geo import filters as flt
 from geo.pipeline.upload import DistrictCheck
 from mapview import i18n, panels
@@ -195,7 +202,7 @@ def _report_panel(
     st.subheader(panels.md_escape(layer.label))
     if not result.district.ok:
         st.warning(district_message(result.district, lang))
-    located = ~(selection.geometry.isna() | selection.geometry.is_empty)
+    located = is_located(selection)
     st.markdown(
         panels.count_line(len(selection), int((~located).sum()), len(result.drawable), lang)
         + " · "
