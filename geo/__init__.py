@@ -96,6 +96,7 @@ from geo.schema import (
     UNLOCATED,
     conform_items,
     is_located,
+    located_array,
 )
 from geo.threads import (
     link_threads,
@@ -154,6 +155,7 @@ __all__ = [
     "load_gazetteer",
     "load_gazetteer_file",
     "locate_items",
+    "located_array",
     "mask",
     "metric_point",
     "normalise_name",

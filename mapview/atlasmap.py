@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import KINDS
+from geo import KINDS, is_located
 from geo import filters as flt
 from mapview import labels as lbl
 from mapview import payload, style
@@ -122,7 +122,7 @@ def styles() -> dict[str, Any]:
 def opening_center(items: gpd.GeoDataFrame) -> tuple[float, float] | None:
     """(lat, lon) of the middle of the atlas' located items: the map opens over the data itself,
     not over coordinates written in code; None (folium's world view) when nothing is located."""
-    located = items.geometry[items.geometry.notna() & ~items.geometry.is_empty]
+    located = items.geometry[is_located(items)]
     if located.empty:
         return None
     west, south, east, north = located.total_bounds

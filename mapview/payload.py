@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import DECIMALS, KINDS
+from geo import DECIMALS, KINDS, located_array
 from mapview import style
 
 #: Simplification tolerance in degrees (~5 m: under 2 px at zoom 16; downloads keep every
@@ -79,10 +79,11 @@ def int_or_none(value: object) -> int | None:
 
 
 def located_mask(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """`geo.located_array` of a frame that may have lost its geometry column (a hostile or
+    partial atlas): then nothing is located."""
     if gdf.geometry.name not in gdf.columns or len(gdf) == 0:
         return np.zeros(len(gdf), dtype=bool)
-    geoms = gdf.geometry
-    return ~(geoms.isna() | geoms.is_empty).to_numpy()
+    return located_array(gdf.geometry.array)
 
 
 def draw_reasons(items: gpd.GeoDataFrame) -> pd.Series:
