@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -51,7 +51,7 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
-def _options(items: pd.DataFrame, column: str, vocab: Mapping[str, Sequence]) -> list:
+def _options(items: pd.DataFrame, column: str, vocab: Mapping[str, Sequence[Any]]) -> list[Any]:
     """Choices of a filter: the vocabulary (schema order for kind/status/period, so every
     known value is offered), then values found only in the data."""
     known = list(vocab.get(column, ()))
@@ -65,7 +65,7 @@ def _options(items: pd.DataFrame, column: str, vocab: Mapping[str, Sequence]) ->
 CHOICE_COLUMNS = ("period", "kind", "category", "status", "subdistrict", "zone")
 
 
-def filter_choices(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> dict[str, list]:
+def filter_choices(items: pd.DataFrame, vocab: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
     """Every filter's choices (and the years present), computed once per atlas version by the
     app: at 100x the data, scanning the columns on every rerun would delay each change."""
     choices = {column: _options(items, column, vocab) for column in CHOICE_COLUMNS}
@@ -73,7 +73,7 @@ def filter_choices(items: pd.DataFrame, vocab: Mapping[str, Sequence]) -> dict[s
     return choices
 
 
-def filter_defaults(choices: Mapping[str, list]) -> dict[str, Any]:
+def filter_defaults(choices: Mapping[str, list[Any]]) -> dict[str, Any]:
     """The value of every filter widget when nothing is filtered."""
     years = choices["year"]
     defaults: dict[str, Any] = {
@@ -118,7 +118,7 @@ def language_switch(default: str) -> str:
 
 
 def filter_panel(
-    choices: Mapping[str, list], lang: str = "en"
+    choices: Mapping[str, list[Any]], lang: str = "en"
 ) -> tuple[flt.Filters, list[DeltaGenerator]]:
     """Draw the filters over `filter_choices` as two rows above the map; return the selection
     and the last two cells of the second row (for the outcome filter and Reset).
@@ -145,7 +145,7 @@ def filter_panel(
         elif years:
             st.caption(i18n.t("filters.year_only", lang, year=years[0]))
 
-    def pick(cell: DeltaGenerator, column: str, word: str | None = None) -> tuple:
+    def pick(cell: DeltaGenerator, column: str, word: str | None = None) -> tuple[Any, ...]:
         options = choices[column]
         key = KEYS[column]
         kept = [v for v in st.session_state[key] if v in options]
@@ -176,7 +176,7 @@ def filter_panel(
     return filters, second[3:]
 
 
-def reset_button(choices: Mapping[str, list], lang: str = "en") -> None:
+def reset_button(choices: Mapping[str, list[Any]], lang: str = "en") -> None:
     """Reset, under the filters: its callback sets every filter back; then the whole page
     reruns (not only the fragment), so the sidebar's threads switch and search show it too."""
     if st.button(
@@ -241,7 +241,7 @@ def _or_dash(value: object) -> str:
     return md_escape(value) or "–"
 
 
-def item_details(row: Mapping, lang: str = "en") -> None:
+def item_details(row: Mapping[Hashable, Any], lang: str = "en") -> None:
     """Everything the atlas knows about one item, with its source sentence."""
     st.markdown(f"#### {md_escape(row.get('name'))}")
     year = row.get("year")
@@ -303,7 +303,7 @@ _REASONS = (
 )
 
 
-def reason_words(row: Mapping, lang: str) -> str:
+def reason_words(row: Mapping[Hashable, Any], lang: str) -> str:
     """Why an item is not on the map, in `lang` (the `reason` of `payload.not_drawn`)."""
     reason = str(row.get("reason") or "")
     for pattern, key in _REASONS:

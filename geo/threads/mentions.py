@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -28,6 +28,12 @@ NAME_METHODS: frozenset[str] = frozenset({"exact", "alias"})
 PLACED_PRECISION = 3
 
 
+#: a report's publication key: (0, year, month, day, name) when dated, else (1, 0, 0, 0, name)
+PubKey = tuple[int | str, ...]
+#: a name that is an address: (road, number, last number of a range, 号/弄, rest of the name)
+AddressKey = tuple[str, int, int | None, str, str]
+
+
 def _date_tuple(value: object) -> tuple[int, int, int] | None:
     match = re.match(r"\s*(\d{4})(?:[-/.年](\d{1,2}))?(?:[-/.月](\d{1,2}))?", str(value or ""))
     if not match:
@@ -37,11 +43,11 @@ def _date_tuple(value: object) -> tuple[int, int, int] | None:
 
 def publication_order(
     docs: Iterable[str], published: Mapping[str, object] | None = None
-) -> dict[str, tuple]:
+) -> dict[str, PubKey]:
     """A sortable publication key per document: the report's date (`published[doc]`, e.g.
     reports.csv `delivered`), else the date its file name starts with; undated documents sort
     last, by name. A month-only date ("2025-01") sorts before any day of a later month."""
-    order = {}
+    order: dict[str, PubKey] = {}
     for doc in docs:
         date = _date_tuple((published or {}).get(doc)) or _date_tuple(
             re.match(r"\d{4}(?:-\d{2}){0,2}", str(doc)) and str(doc)
@@ -70,11 +76,11 @@ class Mention:
     base: str
     kind: str
     doc: str
-    pub: tuple
+    pub: PubKey
     start: int
     end: int
     quote: str
-    address: tuple | None
+    address: AddressKey | None
     feature: object
     subdistricts: frozenset[str]
 
@@ -89,7 +95,7 @@ def as_int(value: object, default: int = 0) -> int:
     return int(cast(float, value))
 
 
-def _address(name_key_: str, location: str) -> tuple | None:
+def _address(name_key_: str, location: str) -> AddressKey | None:
     """(road, number, unit, rest of the name) when the name *is* an address (+ a facility).
 
     Parsed here, through the one parser (`extract.address`), and not read off
@@ -101,7 +107,7 @@ def _address(name_key_: str, location: str) -> tuple | None:
 
 
 @functools.lru_cache(maxsize=65536)
-def _cached_address(name_key_: str, location: str, city: str, district: str) -> tuple | None:
+def _cached_address(name_key_: str, location: str, city: str, district: str) -> AddressKey | None:
     """`_address`, cached per district too (the parser strips its prefix)."""
     for text in (name_key_, name_key(location)):
         parsed = parse_address(text)
@@ -111,7 +117,7 @@ def _cached_address(name_key_: str, location: str, city: str, district: str) -> 
     return None
 
 
-def _feature(row: Mapping, key: str, geom: object) -> object:
+def _feature(row: Mapping[Hashable, object], key: str, geom: object) -> object:
     """The gazetteer feature an item is placed on *by its own name*, else None."""
     if as_text(row.get("method")) not in NAME_METHODS or as_int(row.get("precision"), 0) != 1:
         return None
@@ -121,7 +127,7 @@ def _feature(row: Mapping, key: str, geom: object) -> object:
     return ("matched", matched) if matched else ("wkb", shapely.to_wkb(geom, hex=True))
 
 
-def _placed_in(row: Mapping) -> frozenset[str]:
+def _placed_in(row: Mapping[Hashable, object]) -> frozenset[str]:
     """The 街道 of a well-placed item (precision 1–3); estimates (a zone, an open 四至) and
     district-level points say nothing about which 街道 the thing is in."""
     if as_int(row.get("precision"), 99) > PLACED_PRECISION:
