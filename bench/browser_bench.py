@@ -72,7 +72,7 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
         load, failed = None, " ".join(str(exc).split())[-160:]
     how = "streamlit run app.py (tests/devserver.py) + headless Chromium via Playwright"
     change = (
-        f"choosing Kind = Projects in the sidebar → the map shows exactly the {big['projects']} "
+        f"choosing Kind = Projects in the filters → the map shows exactly the {big['projects']} "
         f"located projects ({base['projects']} at 1x), polled on animation frames in its frame"
     )
     doc = documented or {}

@@ -9,7 +9,7 @@ session). Each session times
 
 - first map: navigation → the map drawn with every feature of the atlas (for `floor`: the
   empty map drawn);
-- filter → map: choosing the kind "Projects" in the sidebar → the map showing exactly the
+- filter → map: choosing the kind "Projects" in the filters → the map showing exactly the
   located projects (polled on animation frames inside the map's frame);
 - bytes: what the server sent over the websocket for that change (Chromium's DevTools
   frames), in all and for the map's own message (the st_folium element);
