@@ -22,6 +22,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -104,10 +105,11 @@ def draw_reasons(items: gpd.GeoDataFrame) -> pd.Series:
 def not_drawn(items: gpd.GeoDataFrame) -> pd.DataFrame:
     """The items the map cannot draw, with a `reason` column (nothing silently disappears)."""
     reasons = draw_reasons(items)
-    return items[reasons != ""].assign(reason=reasons[reasons != ""])
+    drawn: pd.DataFrame = items[reasons != ""].assign(reason=reasons[reasons != ""])
+    return drawn
 
 
-def simplified(geoms: Iterable, tolerance: float = TOLERANCE) -> np.ndarray:
+def simplified(geoms: Iterable[Any], tolerance: float = TOLERANCE) -> np.ndarray:
     """`geoms` simplified for drawing (Douglas–Peucker, vectorised): four times faster than
     keeping topology, and a canvas draws a self-touching ring just as well; a shape that would
     vanish (smaller than `tolerance`) stays as it was."""
@@ -120,7 +122,7 @@ def simplified(geoms: Iterable, tolerance: float = TOLERANCE) -> np.ndarray:
     return simple
 
 
-def geometry_texts(geoms: Iterable, tolerance: float = TOLERANCE) -> list[str]:
+def geometry_texts(geoms: Iterable[Any], tolerance: float = TOLERANCE) -> list[str]:
     """GeoJSON geometry strings: `simplified`, rounded to `DECIMALS` places."""
     array = simplified(geoms, tolerance)
     if len(array) == 0:
@@ -139,7 +141,7 @@ _TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()}
 _CODE_OF_TYPE_ID = {0: 0, 1: 1, 3: 2, 4: 3, 5: 4, 6: 5}
 
 
-def _heads(code: int, offsets: tuple, n: int) -> tuple[list[str], np.ndarray]:
+def _heads(code: int, offsets: tuple[np.ndarray, ...], n: int) -> tuple[list[str], np.ndarray]:
     """The counts that open each of `n` encoded geometries of one type, and where each one's
     vertices start in the ragged coordinates (`n + 1` entries)."""
     if code == 0:  # points: one vertex each
@@ -161,7 +163,7 @@ def _heads(code: int, offsets: tuple, n: int) -> tuple[list[str], np.ndarray]:
     return heads, np.asarray(offsets[0])[rings[polygons]]
 
 
-def decode_geometry(values: Sequence[int]) -> dict:
+def decode_geometry(values: Sequence[int]) -> dict[str, Any]:
     """The GeoJSON geometry of one `encode_geometries` array (checks; any reader of the file)."""
     code, at = int(values[0]), 1
     counts: list[list[int]]
@@ -189,12 +191,12 @@ def decode_geometry(values: Sequence[int]) -> dict:
                 line.append([round(x / SCALE, DECIMALS), round(y / SCALE, DECIMALS)])
             part.append(line)
         parts.append(part)
-    coordinates: list = {0: parts[0][0][0], 1: parts[0][0], 3: parts[0][0], 2: parts[0],
+    coordinates: list[Any] = {0: parts[0][0][0], 1: parts[0][0], 3: parts[0][0], 2: parts[0],
                          4: parts[0], 5: parts}[code]  # fmt: skip
     return {"type": _TYPE_NAMES[code], "coordinates": coordinates}
 
 
-def encode_geometries(geoms: Iterable, tolerance: float = TOLERANCE) -> list[str]:
+def encode_geometries(geoms: Iterable[Any], tolerance: float = TOLERANCE) -> list[str]:
     """Each geometry (`simplified`) as the text of a JSON array of integers,
     `[type, counts…, x, y, dx, dy, …]`: coordinates in 10**-DECIMALS degrees, the first vertex
     as it is and every other as the step from the one before (a few digits, not 20 characters
@@ -259,7 +261,7 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]] | None:
 # --------------------------------------------------------------------------- item rows
 
 
-def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list]:
+def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list[Any]]:
     """One row per item, in order: `[geometry index, kind, name, category, year, status,
     precision, colour]`, strings escaped; an item the map cannot draw (`draw_reasons`) is
     `[-1, kind]` (the page lists it; the bitmap keeps its place). Only what drawing, tooltips
@@ -300,11 +302,11 @@ def _frame(layers: Mapping[str, gpd.GeoDataFrame], key: str) -> gpd.GeoDataFrame
     return gdf[located_mask(gdf)]
 
 
-def _column(gdf: pd.DataFrame, name: str, default: str = "") -> list:
+def _column(gdf: pd.DataFrame, name: str, default: str = "") -> list[Any]:
     return gdf[name].tolist() if name in gdf.columns else [default] * len(gdf)
 
 
-def collection(gdf: gpd.GeoDataFrame, style: Mapping[str, object]) -> dict:
+def collection(gdf: gpd.GeoDataFrame, style: Mapping[str, object]) -> dict[str, Any]:
     """A reference layer as a GeoJSON FeatureCollection (simplified like the items), each
     feature with its escaped `name` and its Leaflet path `style` (elevated roads heavier)."""
     texts = geometry_texts(gdf.geometry)
@@ -321,7 +323,7 @@ def collection(gdf: gpd.GeoDataFrame, style: Mapping[str, object]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def label_collection(rows: Sequence[Sequence], css: str) -> dict:
+def label_collection(rows: Sequence[Sequence[Any]], css: str) -> dict[str, Any]:
     """Label points (`[lat, lon, escaped text, …]`) as a FeatureCollection for `L.atlas.label`."""
     return {
         "type": "FeatureCollection",
@@ -333,7 +335,7 @@ def label_collection(rows: Sequence[Sequence], css: str) -> dict:
     }  # fmt: skip
 
 
-def subdistrict_labels(subdistricts: gpd.GeoDataFrame) -> list[list]:
+def subdistrict_labels(subdistricts: gpd.GeoDataFrame) -> list[list[Any]]:
     """`[lat, lon, full escaped name]` at a point inside each 街道 (…街道 / 彭浦镇)."""
     if subdistricts.empty:
         return []
@@ -344,7 +346,7 @@ def subdistrict_labels(subdistricts: gpd.GeoDataFrame) -> list[list]:
     ]
 
 
-def road_labels(roads: gpd.GeoDataFrame, main: int = MAIN_ROADS) -> list[list]:
+def road_labels(roads: gpd.GeoDataFrame, main: int = MAIN_ROADS) -> list[list[Any]]:
     """`[lat, lon, escaped name, 1 if among the `main` longest roads else 0]`, one label per
     named road at the middle of its longest part."""
     if roads.empty or "name" not in roads.columns:
@@ -433,7 +435,7 @@ def map_data(
         frames = {k: to_gcj02(v) for k, v in frames.items()}
     table = GeometryTable()
     rows = item_rows(items.iloc[row_order(items)], table)
-    reference: dict[str, dict] = {
+    reference: dict[str, dict[str, Any]] = {
         k: collection(frames[k], style.REFERENCE_STYLE[k][1]) for k in REFERENCE
     }
     roads = road_labels(frames["roads"])
@@ -471,7 +473,7 @@ def thread_rows(
     table: GeometryTable,
     *,
     gcj02: bool = False,
-) -> list[list]:
+) -> list[list[Any]]:
     """One row per `thread_ids(items)`, as `item_rows` (`[-1, kind]` for a thread the map
     cannot draw): the threads mode's layer (`mapview.threadmap.file_rows`), in the data file
     rather than sent with every rerun."""
@@ -542,7 +544,7 @@ def selection_code(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def inline_rows(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> dict:
+def inline_rows(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> dict[str, Any]:
     """A small layer (an uploaded report, the threads of a selection) sent inline with a
     rerun: `{"geoms", "rows"}` as in the data file, only its drawable items."""
     shifted = to_gcj02(items) if gcj02 else items
