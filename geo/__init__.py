@@ -4,7 +4,7 @@ The package is laid out by stage, each importing only from the stages below it (
 import-linter contract in pyproject.toml, checked by `lint-imports`):
 
     cli         every command of `python -m geo` / `jingan-atlas`, and only there
-    testing     fake worlds, a local Nominatim, a throw-away PostgreSQL (tests, bench)
+    testing     the test factory, a local Nominatim, a throw-away PostgreSQL (tests, bench)
     pipeline    build the atlas: extract, place (四至 included), join, write; uploads
     gazetteer   build and load data/gazetteer.gpkg from open geodata
     io          read_atlas (GeoPackage or PostGIS), atomic file exports, the PostGIS store

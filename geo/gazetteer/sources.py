@@ -45,6 +45,8 @@ ADDRESSES_FILE = "jingan_temple_area_osm_addresses.geojson"
 STATIONS_EXTRA_FILE = "jingan_metro_stations_extra.geojson"
 #: The box each line source was clipped to (lon/lat) or, for the re-clipped major roads, the
 #: district buffer: a road end on this edge is where the source cuts it, not where it ends.
+#: As the geodata's SOURCES.md declares it ("833 lines clipped to lon 121.42–121.49, lat
+#: 31.21–31.31"), not a box of our own.
 ROADS_BOX = (121.42, 31.21, 121.49, 31.31)
 MAJOR_ROADS_BUFFER_M = 1000.0
 

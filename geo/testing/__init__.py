@@ -1,12 +1,9 @@
 """Test helpers shipped for tests and benchmarks, never imported by the runtime.
 
-The factory of synthetic layers (`fakes`: `frame`, `items_frame`, `write_layers`, `geojson_*`)
-and, built with it, the fake worlds the tests share, each imported on its own: `atlas` (a
-2 km district, its roads and a dozen items, a `FakeGeocoder`), `gazetteer` (a small gazetteer
-with real names on invented shapes), `geodata` (tiny copies of the source files, for the
-gazetteer build) and `page` (the app's atlas, with hostile strings). `assert_items_equal`
-compares items layers as readers see them. Servers: a local Nominatim (`nominatim`) and a
-throw-away PostgreSQL + PostGIS (`localpg`)."""
+The factory of synthetic layers (`fakes`: `frame`, `items_frame`, `write_layers`, `geojson_*`),
+`assert_items_equal` (items layers compared as readers see them) and the servers: a local
+Nominatim (`nominatim`) and a throw-away PostgreSQL + PostGIS (`localpg`). The fake worlds
+built with the factory (invented coordinates) live with the tests, in `tests/worlds/`."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.testing.page import write_atlas, write_gazetteer
+from tests.worlds.page import write_atlas, write_gazetteer
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"

@@ -14,11 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from geo import __main__ as geo_cli
 from geo.filters import Filters, apply_filters
-from geo.testing.page import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
 from mapview.panels import md_escape
 from mapview.payload import row_order
 from tests.app.conftest import APP
 from tests.app.test_payload import decode, selection_options
+from tests.worlds.page import SCRIPT_NAME, UNLOCATED_QUOTE, items_frame
 
 pytestmark = pytest.mark.usefixtures("app_env")
 

@@ -22,14 +22,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from geo import read_atlas
 from geo.filters import Filters, apply_filters, mask
-from geo.testing.page import (
-    HOSTILE,
-    SCRIPT_NAME,
-    SCRIPT_QUOTE,
-    hostile_layers,
-    items_frame,
-    write_layers,
-)
 from mapview import threadmap
 from mapview.payload import row_order, selection_code
 from tests.devserver import (
@@ -40,6 +32,14 @@ from tests.devserver import (
     map_container,
     streamlit_app,
     wait_for_map,
+)
+from tests.worlds.page import (
+    HOSTILE,
+    SCRIPT_NAME,
+    SCRIPT_QUOTE,
+    hostile_layers,
+    items_frame,
+    write_layers,
 )
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo.testing.page import items_frame
 from mapview import charts, style
+from tests.worlds.page import items_frame
 
 
 def test_year_chart_counts_every_item_once_per_year_and_kind():

@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from geo import filters as flt
 from geo.io.export import EXPORTERS, write_gpkg_layers
-from geo.testing.page import HOSTILE, hostile_layers, items_frame, reference_frames, write_layers
 from tests.app.conftest import APP
 from tests.app.test_app import Downloads, count_text, downloads, map_component, run_app, shown_ids
+from tests.worlds.page import HOSTILE, hostile_layers, items_frame, reference_frames, write_layers
 
 pytestmark = pytest.mark.usefixtures("app_env")
 __all__ = ["downloads"]  # the fixture, imported for this module's tests

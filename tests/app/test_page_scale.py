@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import read_items
-from geo.testing.page import items_frame, reference_frames, write_layers
 from mapview.panels import md_escape
 from tests.app.conftest import APP
+from tests.worlds.page import items_frame, reference_frames, write_layers
 
 #: Copies of the fixture's 11 items: more than the table's 500 rows.
 COPIES = 50
@@ -57,8 +57,8 @@ def _not_drawn_page() -> None:
     import geopandas as gpd
     import pandas as pd
 
-    from geo.testing.page import items_frame
     from mapview import panels
+    from tests.worlds.page import items_frame
 
     items = items_frame()
     rows = gpd.GeoDataFrame(

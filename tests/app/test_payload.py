@@ -17,11 +17,11 @@ import shapely
 from geo.crs import wgs84_to_gcj02
 from geo.filters import Filters, mask
 from geo.schema import KINDS, STATUSES
-from geo.testing.page import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
 from mapview import assets, atlasmap, payload, style
 from mapview import labels as lbl
 from mapview.panels import md_escape
 from tests.app.conftest import st_folium_args
+from tests.worlds.page import HOSTILE, SCRIPT_NAME, hostile_layers, items_frame, reference_frames
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from atlas.settings import settings
 from geo import summary
 from geo.io.export import write_gpkg_layers
 from geo.schema import conform_items
-from geo.testing.page import reference_frames, write_gazetteer
 from geo.threads.links import link_threads, thread_table, timeline
 from mapview import charts, payload, threadmap
 from mapview.atlasmap import build_map
@@ -24,6 +23,7 @@ from mapview.timeline import candidates_html, thread_summary, timeline_html
 from tests.app.conftest import st_folium_args
 from tests.app.test_app import run_app
 from tests.app.test_payload import decode
+from tests.worlds.page import reference_frames, write_gazetteer
 
 EVIL = "<script>alert(1)</script>"
 

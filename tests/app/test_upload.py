@@ -6,10 +6,10 @@ import pytest
 
 from geo.filters import Filters
 from geo.pipeline.upload import UploadContext, upload_report
-from geo.testing.page import items_frame, reference_frames
 from mapview import upload
 from mapview.atlasmap import build_map
 from tests.app.conftest import st_folium_args
+from tests.worlds.page import items_frame, reference_frames
 
 HOSTILE = "<img src=x onerror=alert(1)>报告"
 REPORT = (

@@ -10,7 +10,7 @@ import pytest
 
 from geo import filters as flt
 from geo.filters import FilterError, Filters, apply_filters, mask, valid_values, validate
-from geo.testing import atlas as atlas_fakes
+from tests.worlds import atlas as atlas_fakes
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point, box
 
 from geo.join import representative_points, subdistrict_of, zone_of
-from geo.testing.gazetteer import synthetic_layers
+from tests.worlds.gazetteer import synthetic_layers
 
 LAYERS = synthetic_layers()
 SUBS, ZONES = LAYERS["subdistricts"], LAYERS["zones"]

@@ -16,8 +16,8 @@ from geo.gazetteer import sources
 from geo.io.read import read_atlas
 from geo.pipeline import boundary
 from geo.schema import conform_items
-from geo.testing.page import items_frame, write_atlas, write_gazetteer
 from geo.threads.names import name_key
+from tests.worlds.page import items_frame, write_atlas, write_gazetteer
 
 
 def test_the_stored_crs_is_read_when_a_frame_is_conformed():

@@ -8,7 +8,7 @@ import pytest
 from geo import summary
 from geo.filters import split_multi
 from geo.schema import KINDS, STATUSES
-from geo.testing import atlas as atlas_fakes
+from tests.worlds import atlas as atlas_fakes
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from atlas.errors import DataError
 from geo.io.read import read_atlas
 from geo.io.sanity import notes_of
 from geo.testing import write_layers
-from geo.testing.page import items_frame, reference_frames
+from tests.worlds.page import items_frame, reference_frames
 
 from .limits import ROOT
 

@@ -74,7 +74,7 @@ def test_page_upload_path_is_bounded(bombs: dict[str, Path], kind: str) -> None:
         from pathlib import Path
         from extract import ReportError
         from geo.pipeline.upload import upload_report
-        from geo.testing.page import reference_frames
+        from tests.worlds.page import reference_frames
         from geo.pipeline.upload import UploadContext
         context = UploadContext.load(reference_frames())
         data = Path({str(bombs[kind])!r}).read_bytes()

@@ -16,7 +16,7 @@ from atlas.cli import run
 from atlas.dsn import describe, mask, shown
 from geo import __main__ as geo_cli
 from geo.testing.localpg import LocalPostgres
-from geo.testing.page import write_atlas
+from tests.worlds.page import write_atlas
 
 from .limits import ROOT
 

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 from geo.io.read import read_atlas
 from geo.io.sanity import MAX_NAME, notes_of
 from geo.testing import write_layers
-from geo.testing.page import items_frame, reference_frames
 from geo.threads.names import MARKERS
+from tests.worlds.page import items_frame, reference_frames
 
 from .limits import ROOT, measure
 

@@ -17,7 +17,7 @@ from geo.io import store
 from geo.io.read import read_atlas
 from geo.testing import write_layers
 from geo.testing.localpg import LocalPostgres
-from geo.testing.page import items_frame, reference_frames
+from tests.worlds.page import items_frame, reference_frames
 
 from .limits import ROOT
 

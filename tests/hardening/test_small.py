@@ -19,7 +19,7 @@ from geo.io.read import read_atlas
 from geo.io.sanity import notes_of
 from geo.pipeline.upload import UploadContext, upload_report
 from geo.testing import write_layers
-from geo.testing.page import items_frame, reference_frames
+from tests.worlds.page import items_frame, reference_frames
 
 from .limits import MACRO_MAIN, ROOT, document_xml, docx_parts, write_zip
 

@@ -17,7 +17,7 @@ from geo import __main__ as cli
 from geo.filters import Filters
 from geo.io import export, read
 from geo.pipeline import build
-from geo.testing import atlas as fakes
+from tests.worlds import atlas as fakes
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -17,7 +17,7 @@ import pytest
 from atlas.settings import settings
 from geo.cli import CONSOLE_COMMANDS, console
 from geo.io import export
-from geo.testing import atlas as fakes
+from tests.worlds import atlas as fakes
 
 ROOT = settings.root
 
@@ -128,7 +128,7 @@ def test_extract_on_random_bytes(tmp_path, capsys):
 
 
 def test_gazetteer_on_a_corrupt_source(tmp_path, capsys):
-    from geo.testing.geodata import write_geodata
+    from tests.worlds.geodata import write_geodata
 
     source = write_geodata(tmp_path / "geodata")
     random_bytes(Path(), source / "jingan_roads_osm_partial.geojson")

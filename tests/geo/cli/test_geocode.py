@@ -15,7 +15,7 @@ from geo.__main__ import main as geo_main
 from geo.cli.geocode import geocode_lines
 from geo.geocode import AtlasGeocoder
 from geo.testing import LocalNominatim, nominatim_place
-from geo.testing.gazetteer import synthetic_layers
+from tests.worlds.gazetteer import synthetic_layers
 
 ROOT = Path(__file__).resolve().parents[3]
 FIELDS = ["query", "lon", "lat", "precision", "method", "matched", "subdistrict", "zone"]

@@ -19,7 +19,7 @@ from geo.gazetteer.build import (
     write_gazetteer,
 )
 from geo.gazetteer.sources import SourceError
-from geo.testing.geodata import write_geodata
+from tests.worlds.geodata import write_geodata
 
 COMMON = ("name", "aliases", "kind", "source", "licence")
 

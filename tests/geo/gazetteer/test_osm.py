@@ -8,7 +8,7 @@ import pytest
 
 from geo.gazetteer.build import build_gazetteer
 from geo.gazetteer.osm import OsmError, read_osm
-from geo.testing.geodata import WEST, write_geodata
+from tests.worlds.geodata import WEST, write_geodata
 
 
 def node(i: int, lon: float, lat: float, **tags: str) -> str:

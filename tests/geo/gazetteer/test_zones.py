@@ -8,8 +8,8 @@ from atlas.settings import settings
 from extract import corpus_sentences, read_reports
 from geo.gazetteer.build import build_gazetteer, load_gazetteer
 from geo.gazetteer.zones import ZoneError, ZoneSpec, build_zones
-from geo.testing.geodata import write_geodata, write_reports
 from tests.geo.gazetteer.test_osm import write_osm
+from tests.worlds.geodata import write_geodata, write_reports
 
 SPECS = (
     ZoneSpec(

@@ -8,7 +8,7 @@ import pytest
 from geo.geocode import AtlasGeocoder
 from geo.pipeline.place import locate_items, place_items
 from geo.schema import UNLOCATED
-from geo.testing.gazetteer import synthetic_layers
+from tests.worlds.gazetteer import synthetic_layers
 
 
 @pytest.fixture(scope="module")

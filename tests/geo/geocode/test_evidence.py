@@ -11,7 +11,7 @@ from geo import testing
 from geo.geocode import AtlasGeocoder
 from geo.geocode.calibrate import PRECISION_2_RADIUS_M
 from geo.geocode.heldout import METHOD_CROSSING, METHOD_LONE
-from geo.testing.gazetteer import CRS, synthetic_layers
+from tests.worlds.gazetteer import CRS, synthetic_layers
 
 
 def _frame(rows: list[dict], **defaults: object) -> gpd.GeoDataFrame:

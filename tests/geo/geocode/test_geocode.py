@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point, shape
 
 from geo.geocode import AtlasGeocoder, Resolution, normalise_name
 from geo.schema import PRECISION, UNLOCATED
-from geo.testing.gazetteer import synthetic_layers
+from tests.worlds.gazetteer import synthetic_layers
 
 
 @pytest.fixture(scope="module")

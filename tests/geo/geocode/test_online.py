@@ -18,7 +18,7 @@ from geo.geocode import AtlasGeocoder, GazetteerIndex
 from geo.geocode.online import MIN_DELAY_SECONDS, OnlineFallback, ResponseCache, user_agent
 from geo.schema import UNLOCATED
 from geo.testing import LocalNominatim, nominatim_place
-from geo.testing.gazetteer import synthetic_layers
+from tests.worlds.gazetteer import synthetic_layers
 
 pytestmark = pytest.mark.network
 

@@ -23,7 +23,7 @@ from geopandas.testing import assert_geodataframe_equal
 from geo.filters import Filters, apply_filters
 from geo.io import atomic, export, read
 from geo.schema import ITEM_COLUMNS, conform_items
-from geo.testing import atlas as atlas_fakes
+from tests.worlds import atlas as atlas_fakes
 
 PROPERTIES = [c for c in ITEM_COLUMNS if c != "geometry"]
 

@@ -24,8 +24,8 @@ from geo.schema import (
     STATUSES,
     UNLOCATED,
 )
-from geo.testing import atlas as fakes
-from geo.testing.atlas import STEP, X0, Y0, FakeGeocoder
+from tests.worlds import atlas as fakes
+from tests.worlds.atlas import STEP, X0, Y0, FakeGeocoder
 
 
 def test_unique_ids_suffix_repeats():

@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import Point, box
 
 from geo.pipeline import place as pl
-from geo.testing import atlas as fakes
-from geo.testing.atlas import STEP, X0, Y0, FakeGeocoder
+from tests.worlds import atlas as fakes
+from tests.worlds.atlas import STEP, X0, Y0, FakeGeocoder
 
 ROADS = fakes.roads()
 NAMES = pl.road_names(ROADS)

@@ -14,8 +14,8 @@ from extract.testing import write_docx, write_pdf
 from geo.pipeline import build
 from geo.pipeline.upload import UploadContext, upload_report
 from geo.schema import ITEM_COLUMNS
-from geo.testing import atlas as fakes
-from geo.testing.page import reference_frames
+from tests.worlds import atlas as fakes
+from tests.worlds.page import reference_frames
 
 ROOT = Path(__file__).resolve().parents[3]
 KEY_WORK = ROOT / "data" / "raw" / "2025-02-17_key-work-arrangements.txt"

@@ -17,7 +17,6 @@ from geo.filters import FilterError, Filters, apply_filters, validate
 from geo.io import export, read
 from geo.pipeline import build
 from geo.schema import ITEM_COLUMNS, OUTCOMES, THREAD_COLUMNS
-from geo.testing import atlas as fakes
 from geo.threads.links import (
     candidate_links,
     link_threads,
@@ -26,6 +25,7 @@ from geo.threads.links import (
     thread_table,
     timeline,
 )
+from tests.worlds import atlas as fakes
 
 #: Test reports, published in this order (file names carry the dates, as in data/raw).
 D1, D2, D3, D4 = ("2022-01-11_a.txt", "2024-01-17_b.txt", "2025-02-17_c.txt", "2026-01-14_d.txt")

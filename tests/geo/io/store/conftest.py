@@ -13,8 +13,8 @@ from shapely.geometry import LineString, Point
 from geo.io import store
 from geo.io.export import write_gpkg_layers
 from geo.io.read import read_atlas
-from geo.testing import atlas as atlas_fakes
 from geo.testing.localpg import LocalPostgres
+from tests.worlds import atlas as atlas_fakes
 
 EVIL = "O'Brien\"s; '); DROP TABLE items; -- 路"
 

@@ -98,8 +98,8 @@ def test_page_reads_postgis_through_a_read_only_role(pg, roles, tmp_path, monkey
     """The same counts, table and charts as from the GeoPackage, as a role that cannot write."""
     from streamlit.testing.v1 import AppTest
 
-    from geo.testing.page import write_atlas, write_gazetteer
     from tests.app.conftest import APP
+    from tests.worlds.page import write_atlas, write_gazetteer
 
     atlas = write_atlas(tmp_path / "atlas.gpkg")
     monkeypatch.setenv("GAZETTEER_PATH", str(write_gazetteer(tmp_path / "gazetteer.gpkg")))

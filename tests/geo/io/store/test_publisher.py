@@ -17,7 +17,7 @@ from geo import filters as flt
 from geo.io import store
 from geo.io.read import read_atlas
 from geo.schema import ATLAS_LAYERS, conform_items
-from geo.testing import atlas as atlas_fakes
+from tests.worlds import atlas as atlas_fakes
 
 from .conftest import EVIL, extra_layers, gpkg_layers, query, schema_of
 
