@@ -19,6 +19,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
+from shapely.geometry.base import BaseGeometry
+
+from atlas.settings import settings
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by the GCJ-02 formula
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -153,3 +156,19 @@ def gdf_to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out.set_geometry(
         gpd.GeoSeries(geometry_to_wgs84(out.geometry.to_numpy()), index=out.index, crs=out.crs)
     )
+
+
+def geometry_to_metric(geom: BaseGeometry) -> BaseGeometry:
+    """One WGS84 geometry in the settings' metric CRS (metres, for widths and buffers)."""
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
+    )
+    return projected
+
+
+def geometry_from_metric(geom: BaseGeometry) -> BaseGeometry:
+    """`geometry_to_metric` undone: a metric geometry back in WGS84."""
+    projected: BaseGeometry = (
+        gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
+    )
+    return projected

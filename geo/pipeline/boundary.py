@@ -32,6 +32,7 @@ from shapely.ops import linemerge, nearest_points, substring
 
 from atlas.settings import settings
 from extract.normalise import squeeze
+from geo.crs import geometry_from_metric, geometry_to_metric
 
 __all__ = ["CLOSE_TOL_M", "BoundaryGeometry", "boundary_geometry"]
 
@@ -70,7 +71,7 @@ def boundary_geometry(
     EPSG:4326 area such as the district) bounds estimates a missing side leaves open.
     """
     lookup = _RoadLookup(roads)
-    clip_m = _to_metric(clip) if clip is not None else None
+    clip_m = geometry_to_metric(clip) if clip is not None else None
     if "along" in boundary:
         result = _segment(boundary, lookup)
     elif "around" in boundary:
@@ -79,7 +80,7 @@ def boundary_geometry(
         result = _area(boundary, lookup, clip_m)
     geom = result.geometry
     # sampling leaves collinear vertices; dropping them changes nothing but the file size
-    geometry = _to_wgs84(geom.simplify(0.01)) if geom is not None else None
+    geometry = geometry_from_metric(geom.simplify(0.01)) if geom is not None else None
     return BoundaryGeometry(geometry, result.precision, result.missing_sides)
 
 
@@ -105,20 +106,6 @@ class _RoadLookup:
         geoms = self._roads.iloc[sorted(set(rows))].geometry.to_crs(settings.metric_crs)
         merged = shapely.union_all(geoms.to_numpy())
         return None if merged.is_empty else merged
-
-
-def _to_metric(geom: BaseGeometry) -> BaseGeometry:
-    projected: BaseGeometry = (
-        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
-    )
-    return projected
-
-
-def _to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    projected: BaseGeometry = (
-        gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
-    )
-    return projected
 
 
 # --- a road as a function across its axis ------------------------------------------------

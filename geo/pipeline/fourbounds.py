@@ -36,6 +36,7 @@ from shapely.ops import nearest_points
 
 from atlas.settings import settings
 from extract.normalise import squeeze
+from geo.crs import geometry_from_metric, geometry_to_metric
 from geo.pipeline.boundary import BoundaryGeometry, boundary_geometry
 
 __all__ = [
@@ -161,20 +162,6 @@ def sliver(area: BaseGeometry) -> str | None:
     return None
 
 
-def _to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    projected: BaseGeometry = (
-        gpd.GeoSeries([geom], crs=settings.metric_crs).to_crs(settings.crs).iloc[0]
-    )
-    return projected
-
-
-def _to_metric(geom: BaseGeometry) -> BaseGeometry:
-    projected: BaseGeometry = (
-        gpd.GeoSeries([geom], crs=settings.crs).to_crs(settings.metric_crs).iloc[0]
-    )
-    return projected
-
-
 def resolve_boundary(
     boundary: Mapping[str, Any],
     roads: gpd.GeoDataFrame,
@@ -196,7 +183,7 @@ def _in_one(geom: BaseGeometry, subdistricts: gpd.GeoDataFrame | None) -> bool:
     """Whether one 街道 holds at least `ONE_SUBDISTRICT_SHARE` of `geom` (WGS84)."""
     if subdistricts is None or not len(subdistricts):
         return False
-    metric = _to_metric(geom)
+    metric = geometry_to_metric(geom)
     lineal = shapely.get_dimensions(metric) == 1
     whole = metric.length if lineal else metric.area
     if whole <= 0:
@@ -230,10 +217,10 @@ def _resolve(
         if isinstance(hull, Polygon) and sliver(hull) is None:
             precision = 2 if len(found) == 4 else FALLBACK_PRECISION
             note = f"corners: {len(found)} of 4 (crossings named by bus stops, or lines meeting)"
-            return BoundaryGeometry(_to_wgs84(hull), precision, [*missing, note])
+            return BoundaryGeometry(geometry_from_metric(hull), precision, [*missing, note])
     unknown = [s for s in SIDES if boundary.get(s) and s not in sides]
     if drawn.geometry is not None and drawn.geometry.geom_type in ("Polygon", "MultiPolygon"):
-        reason = implausible(_to_metric(drawn.geometry), sides)
+        reason = implausible(geometry_to_metric(drawn.geometry), sides)
         if reason is None and unknown:
             reason = f"open: no line for the {'/'.join(unknown)} side"
         if reason is None:
@@ -245,7 +232,7 @@ def _resolve(
     if lines is None or lines.is_empty:
         return BoundaryGeometry(None, None, missing)
     missing.append("fallback: the known sides' road lines")
-    return BoundaryGeometry(_to_wgs84(lines), FALLBACK_PRECISION, missing)
+    return BoundaryGeometry(geometry_from_metric(lines), FALLBACK_PRECISION, missing)
 
 
 def _near_corners(sides: Mapping[str, BaseGeometry], found: list[Point]) -> BaseGeometry | None:
