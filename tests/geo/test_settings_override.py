@@ -12,9 +12,9 @@ from shapely.geometry import Point
 
 from atlas.settings import settings
 from geo import cli as geo_cli
+from geo.crs import geometry_from_metric, geometry_to_metric
 from geo.gazetteer import sources
 from geo.io.read import read_atlas
-from geo.pipeline import boundary
 from geo.schema import conform_items
 from geo.threads.names import name_key
 from tests.worlds.page import items_frame, write_atlas, write_gazetteer
@@ -33,12 +33,12 @@ def test_the_stored_crs_is_read_when_a_frame_is_conformed():
 
 def test_the_metric_crs_is_read_when_a_geometry_is_projected():
     point = Point(121.45, 31.23)
-    utm51 = boundary._to_metric(point)
+    utm51 = geometry_to_metric(point)
     with settings.override(metric_crs="EPSG:32650"):  # UTM 50N: the same place, other metres
-        utm50 = boundary._to_metric(point)
-        assert boundary._to_wgs84(utm50).distance(point) < 1e-9
+        utm50 = geometry_to_metric(point)
+        assert geometry_from_metric(utm50).distance(point) < 1e-9
     assert utm50.x - utm51.x > 500_000  # 121.45°E lies far east of zone 50's meridian
-    assert boundary._to_metric(point).equals(utm51)
+    assert geometry_to_metric(point).equals(utm51)
 
 
 def test_the_district_is_read_when_a_name_is_keyed():
