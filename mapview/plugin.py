@@ -79,9 +79,11 @@ class AtlasItems(JSCSSMixin, Layer):
         self.default_css = [*assets.cluster_css, *assets.plugin_css]
 
 
-class AtlasConfig(folium.MacroElement):
+class AtlasConfig(JSCSSMixin, folium.MacroElement):
     """`L.atlas.configure(...)`: the words (escaped) and the style table every item layer and
-    the legend use, sent once with the map rather than with each layer; creates the panes."""
+    the legend use, sent once with the map rather than with each layer; creates the panes.
+    Its script (`atlas_fetch.js`) starts fetching the data file; `build_map` also puts that
+    script first among the map's, so the file is on its way before Leaflet has loaded."""
 
     _template = Template(
         """
@@ -93,11 +95,17 @@ class AtlasConfig(folium.MacroElement):
     )
 
     def __init__(
-        self, labels: Mapping[str, Any], styles: Mapping[str, Any], data: str | None = None
+        self,
+        labels: Mapping[str, Any],
+        styles: Mapping[str, Any],
+        data: str | None = None,
+        *,
+        assets: Assets,
     ) -> None:
         super().__init__()
         self._name = "AtlasConfig"
         self.data = data  # the atlas' data file: item and reference layers read it by default
+        self.default_js = assets.fetch_js(data)
         # compact JSON, safe inside <script> (CJK as UTF-8, not 6-byte escapes): it is sent
         # again with every rerun
         words = {
