@@ -20,7 +20,6 @@ from atlas.errors import DataError
 from atlas.files import regular_file
 from atlas.settings import settings
 from geo import filters as flt
-from geo.io import store
 from geo.io.atomic import ExportError, PathArg, _reason
 from geo.io.sanity import district_box, keep_notes, sanitise
 from geo.schema import (
@@ -52,6 +51,8 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     misplaced atlas is a `DataError` (`ExportError` for a file)."""
     path = settings.atlas_path if path is None else path
     if is_url(path):
+        from geo.io import store  # psycopg: imported only for a PostGIS atlas
+
         checked = sanitise(store.read_atlas(str(path)), shown(path), district_box())
         return keep_notes(checked, with_threads(checked))
     if is_conninfo(str(path)):
@@ -140,6 +141,18 @@ def _as_classic(
     return frame
 
 
+def atlas_stamp(location: PathArg) -> str | None:
+    """A value that changes whenever the atlas changes (the page's cache key, checked on every
+    run): the file's modification time, or the last build number in PostGIS; None when there
+    is no atlas."""
+    if is_url(location):
+        from geo.io import store
+
+        return store.atlas_stamp(str(location))
+    path = Path(location)
+    return f"mtime:{path.stat().st_mtime}" if path.exists() else None
+
+
 def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
     return read_atlas(path)["items"]
 
@@ -185,6 +198,8 @@ def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]
 def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame], flt.Filters]:
     """What `geo.cli.export.cli_selection` gives for a GeoPackage: the layers (items already
     filtered, in SQL) and the validated filters, aliases resolved; one snapshot."""
+    from geo.io import store
+
     with store.connect(url, read_only=True) as (conn, schema):
         reader = store.Reader(conn, schema, url)
         if "items" not in reader.meta:
