@@ -182,13 +182,13 @@ async def session(browser, url: str, mode: str, want: tuple[int, int], change: b
     return out
 
 
-async def run(sessions: int, mode: str, warm: bool = True) -> dict:
+async def run(sessions: int, mode: str, preload: bool = True) -> dict:
     from playwright.async_api import async_playwright
 
     want = expected()
     env = {"BENCH_MAP": mode, "PYTHONPATH": os.pathsep.join([str(HOOKS), str(ROOT)])}
     started = time.perf_counter()
-    with streamlit_app(env if mode != "app" else None, warm=warm) as url:
+    with streamlit_app(env if mode != "app" else None, warm=preload) as url:
         start = time.perf_counter() - started  # process start → /_stcore/health answers
         pid = server_pid(url.rsplit(":", 1)[1])
         async with async_playwright() as p:
@@ -215,7 +215,7 @@ async def run(sessions: int, mode: str, warm: bool = True) -> dict:
 
     return {
         "mode": mode,
-        "warm": warm,
+        "preload": preload,
         "server_start": start,
         "sessions": sessions,
         "first_map": median("first_map"),
@@ -239,8 +239,8 @@ async def run(sessions: int, mode: str, warm: bool = True) -> dict:
 def main() -> int:
     sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     mode = sys.argv[2] if len(sys.argv) > 2 else "app"
-    warm = sys.argv[3:4] != ["cold"]
-    print(json.dumps(asyncio.run(run(sessions, mode, warm))))
+    preload = sys.argv[3:4] != ["cold"]
+    print(json.dumps(asyncio.run(run(sessions, mode, preload))))
     return 0
 
 
