@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false \
+	$(BIN)/python -m mapview.serve --server.headless true --browser.gatherUsageStats false \
 		--server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(STAMP)

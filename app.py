@@ -1,17 +1,18 @@
-"""Jing'an Atlas — the explorer page: `streamlit run app.py` (what `make run` starts).
+"""Jing'an Atlas — the explorer page: `streamlit run app.py` (`make run` starts it through
+`python -m mapview.serve`, which opens the server with this page's caches already filled).
 
-Thin on purpose: load the atlas (cached, through `geo.read_atlas`), turn the filters into
-a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium layers through
-streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map and the
-downloads, in the reader's language (`mapview.i18n`), with the view in the URL
+Thin on purpose: load the atlas (cached once per atlas version, `mapview.loaders`), turn the
+filters into a `geo.filters.Filters`, apply the one shared filter, and draw the map (Folium
+layers through streamlit-folium, `mapview.atlasmap`), table, charts, the items not on the map
+and the downloads, in the reader's language (`mapview.i18n`), with the view in the URL
 (`mapview.share`). The map's data goes to the browser once per atlas version (a static file); a
 rerun sends only the selection. A fragment (`st.fragment`) keeps reruns small: a filter change,
 a click on the map or a table row reruns only the filters, map, details, table and what depends
 on the selection (`explorer`), not the sidebar, title and atlas checks. The sidebar holds what
-changes the whole page: language, basemap, threads mode, "near here", uploads. Charts, the
-not-drawn list and the downloads (with the briefing figure) run only when their tab is open
-(lazy tabs), so nothing but the map and the first rows of the table stands between a change and
-its redraw.
+changes the whole page: language, basemap, threads mode, "near here", uploads. Charts, the not-
+drawn list and the downloads (with the briefing figure) run only when their tab is open (lazy
+tabs), so nothing but the map and the first rows of the table stands between a change and its
+redraw.
 `ATLAS_PATH` points the page at another atlas (the tests use fixtures).
 """
 
@@ -30,25 +31,25 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.settings import settings
-from geo import (
-    EXPORTERS,
-    AtlasGeocoder,
-    Resolution,
-    UploadResult,
-    atlas_stamp,
-    filter_vocabulary,
-    load_gazetteer,
-    read_atlas,
-    shown,
-    to_metric,
-)
+from geo import EXPORTERS, Resolution, UploadResult, atlas_stamp, shown
 from geo import filters as flt
 from geo.io.sanity import atlas_notes
 from mapview import i18n, nearby, panels, share, threadmap, timeline, upload, viewstate
 from mapview.assets import Assets, served_assets, static_base_url
 from mapview.atlasmap import Focus, build_map, clicked_item, show_map
-from mapview.basemaps import BASEMAPS, offline_label
-from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
+from mapview.basemaps import BASEMAPS
+from mapview.loaders import (
+    choices_of,
+    file_stamp,
+    geocoder_of,
+    load_layers,
+    map_text,
+    map_url,
+    metric_items,
+    offline_of,
+    present_of,
+    reasons_of,
+)
 
 #: read on every run (not once per process) from the live settings, so ATLAS_PATH set after
 #: start-up and a `settings.override` both take effect; a GeoPackage path or a postgresql://
@@ -86,68 +87,6 @@ DOWNLOADS = {
     "csv": ("CSV", "csv", "text/csv"),
     "gpkg": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
 }
-
-
-def _stamp(path: Path) -> float:
-    """Modification time: part of the upload cache key, so a rebuilt gazetteer is reloaded."""
-    return path.stat().st_mtime if path.exists() else -1.0
-
-
-@st.cache_resource(show_spinner="Loading the atlas…", max_entries=2)
-def load_layers(path: str, stamp: str) -> dict[str, gpd.GeoDataFrame]:
-    """The atlas layers, read once per file version and shared read-only by all sessions."""
-    return read_atlas(path)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def reasons_of(path: str, stamp: str) -> pd.Series:
-    """Why each item cannot be drawn ("" when it can), once per atlas version."""
-    return draw_reasons(load_layers(path, stamp)["items"])
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def choices_of(path: str, stamp: str) -> dict[str, list[Any]]:
-    """The sidebar's choices, once per atlas version (not a column scan per rerun)."""
-    layers = load_layers(path, stamp)
-    return panels.filter_choices(layers["items"], filter_vocabulary(layers))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def offline_of(path: str, stamp: str, lang: str) -> str:
-    """The offline basemap's label: only the reference lines this atlas can draw."""
-    return offline_label(*has_roads_and_water(load_layers(path, stamp)), lang=lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def metric_items(path: str, stamp: str) -> gpd.GeoDataFrame:
-    """The items in the metric CRS, projected once per atlas version ("near here")."""
-    return to_metric(load_layers(path, stamp)["items"])
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def geocoder_of(gazetteer_path: str, gazetteer_stamp: float) -> AtlasGeocoder:
-    """The project's own offline geocoder over the shipped gazetteer, once per file version."""
-    return AtlasGeocoder(load_gazetteer(gazetteer_path))
-
-
-@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def map_text(path: str, stamp: str, gcj02: bool) -> str:
-    """The map's data file (every item + reference layers), once per atlas version and datum."""
-    layers = load_layers(path, stamp)
-    return map_data(layers["items"], layers, gcj02=gcj02)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def map_url(path: str, stamp: str, gcj02: bool, assets: Assets) -> str:
-    """URL of the published data file; browsers fetch it once and keep it between reruns.
-    (Served from memory instead, the file is registered again on every rerun.)"""
-    return assets.data_url(map_text(path, stamp, gcj02))
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def present_of(path: str, stamp: str) -> tuple[str, ...]:
-    """The reference layers this atlas can draw."""
-    return present_layers(load_layers(path, stamp))
 
 
 def selection_bytes(fmt: str, path: str, stamp: str, filters: flt.Filters) -> bytes:
@@ -455,11 +394,11 @@ def main() -> None:
     )
     near_query, radius = nearby.sidebar(lang)
     reports = upload.sidebar(
-        GAZETTEER_PATH, _stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers, lang
+        GAZETTEER_PATH, file_stamp(GAZETTEER_PATH), f"{path}:{stamp}", layers, lang
     )
     found = focus = None
     if near_query:  # the geocoder is built only once "near here" is used
-        found = geocoder_of(str(GAZETTEER_PATH), _stamp(GAZETTEER_PATH)).resolve(near_query)
+        found = geocoder_of(str(GAZETTEER_PATH), file_stamp(GAZETTEER_PATH)).resolve(near_query)
         focus = nearby.focus_of(found, near_query, lang)
 
     assets = served_assets(static_base_url(st.get_option("server.baseUrlPath")))

@@ -1,9 +1,13 @@
-"""Browser figures (full runs, or `--only browser`) — the real thing: `streamlit run app.py`
-served to headless Chromium (bench/browser_child.py), on the 100× atlas and the real one, in one
+"""Browser figures (full runs, or `--only browser`) — the real thing: the page started as `make
+run` starts it (`python -m mapview.serve`: `streamlit run app.py`, caches filled first) served to
+headless Chromium (bench/browser_child.py), on the 100× atlas and the real one, in one
 run so that every ratio compares runs on the same machine state:
 
 - `browser.floor.100x`: the same page with an empty st_folium map (bench/map_variants.py);
 - `browser.first_map.{100x,1x}`: navigation → every feature drawn (first visitor);
+- `browser.first_map.cold.100x`: the same on a server started without the warm-up (plain
+  `streamlit run app.py`), and both servers' start times: what the warm-up moves out of the
+  first visitor's wait;
 - `browser.filter_to_map.{100x,1x}`: choosing Kind = Projects → the map showing exactly them;
 - `browser.bytes_per_change.{100x,1x}`: what the websocket carried for that change: the map's
   own message (the figure) and the whole rerun (table included, in the details);
@@ -30,8 +34,8 @@ MB = 1024**2
 SESSIONS = 10
 
 
-def _run(atlas: Path, sessions: int = 1, mode: str = "app") -> dict:
-    argv = [sys.executable, str(CHILD), str(sessions), mode]
+def _run(atlas: Path, sessions: int = 1, mode: str = "app", cold: bool = False) -> dict:
+    argv = [sys.executable, str(CHILD), str(sessions), mode, *(["cold"] if cold else [])]
     run = peak_rss([(argv, {"ATLAS_PATH": str(atlas)})], timeout=900)[0]
     lines = [line for line in run.output.splitlines() if line.startswith("{")]
     if run.code != 0 or not lines:
@@ -61,6 +65,7 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
         return [missing(f"browser.first_map.{label}", "s", f"{CHROMIUM} not installed")]
     floor = _run(atlas_big, mode="floor")
     big = _run(atlas_big)
+    cold = _run(atlas_big, cold=True)
     base = _run(atlas_1x)
     try:  # the documented way may time out on a loaded machine: the others still stand
         documented: dict | None = _run(atlas_big, mode="documented")
@@ -70,7 +75,10 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
         load: dict | None = _run(atlas_1x, SESSIONS)
     except RuntimeError as exc:
         load, failed = None, " ".join(str(exc).split())[-160:]
-    how = "streamlit run app.py (tests/devserver.py) + headless Chromium via Playwright"
+    how = (
+        "python -m mapview.serve (make run: streamlit run app.py, caches filled before the port "
+        "opens; tests/devserver.py) + headless Chromium via Playwright"
+    )
     change = (
         f"choosing Kind = Projects in the filters → the map shows exactly the {big['projects']} "
         f"located projects ({base['projects']} at 1x), polled on animation frames in its frame"
@@ -107,6 +115,20 @@ def figures(atlas_big: Path, atlas_1x: Path, label: str) -> list[Figure]:
                 f"visitor {big['again']:.1f} s; the documented way: "
                 + (f"{doc['first_map']:.1f} s" if documented else "failed"),
                 f"in the map frame: {_timing(big)}",
+            ],
+        ),
+        Figure(
+            f"browser.first_map.cold.{label}",
+            cold["first_map"],
+            "s",
+            big["first_map"],
+            details=[
+                "the same first visitor on a server started without the warm-up (plain "
+                "`streamlit run app.py`): the page's first run imports its modules, reads the "
+                "atlas and builds the data file while the visitor waits; baseline = "
+                f"browser.first_map.{label}; second visitor {cold['again']:.1f} s",
+                f"server start (process → /_stcore/health answers): {big['server_start']:.1f} s "
+                f"with the warm-up, {cold['server_start']:.1f} s without",
             ],
         ),
         Figure(

@@ -1,9 +1,12 @@
 """Child process of the browser figures: the real app server and real Chromium pages.
 
-    python bench/browser_child.py SESSIONS [MAP]
+    python bench/browser_child.py SESSIONS [MAP] [cold] [cold]
 
-Starts `streamlit run app.py` with ATLAS_PATH (tests/devserver.py, the browser tests' helper);
-MAP (`app`, `floor` or `documented`, see bench/map_variants.py) picks the map the page draws.
+Starts the page as `make run` does (`python -m mapview.serve`: `streamlit run app.py` with its
+caches filled before the port opens) with ATLAS_PATH (tests/devserver.py, the browser tests'
+helper), or with `cold` plain `streamlit run app.py` (the first visitor pays for the imports,
+the atlas read and the data file); MAP (`app`, `floor` or `documented`, see
+bench/map_variants.py) picks the map the page draws.
 Opens SESSIONS browser sessions at once (Playwright's async API, one Chromium, a context per
 session). Each session times
 
@@ -65,13 +68,14 @@ def kind_label() -> str:
 
 
 def server_pid(port: str) -> int:
-    """The `streamlit run` process serving `port`."""
+    """The server process serving `port` (`python -m mapview.serve` or `python -m streamlit
+    run`, tests/devserver.py)."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         with contextlib.suppress(OSError):
             argv = (proc / "cmdline").read_bytes().split(b"\0")
-            if b"streamlit" in b" ".join(argv) and port.encode() in argv:
+            if b"-m" in argv and port.encode() in argv:  # mapview.serve or streamlit
                 return int(proc.name)
     raise LookupError(f"no streamlit process on port {port}")
 
@@ -178,12 +182,14 @@ async def session(browser, url: str, mode: str, want: tuple[int, int], change: b
     return out
 
 
-async def run(sessions: int, mode: str) -> dict:
+async def run(sessions: int, mode: str, preload: bool = True) -> dict:
     from playwright.async_api import async_playwright
 
     want = expected()
     env = {"BENCH_MAP": mode, "PYTHONPATH": os.pathsep.join([str(HOOKS), str(ROOT)])}
-    with streamlit_app(env if mode != "app" else None) as url:
+    started = time.perf_counter()
+    with streamlit_app(env if mode != "app" else None, warm=preload) as url:
+        start = time.perf_counter() - started  # process start → /_stcore/health answers
         pid = server_pid(url.rsplit(":", 1)[1])
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -209,6 +215,8 @@ async def run(sessions: int, mode: str) -> dict:
 
     return {
         "mode": mode,
+        "preload": preload,
+        "server_start": start,
         "sessions": sessions,
         "first_map": median("first_map"),
         "first_map_max": max(r["first_map"] for r in results),
@@ -231,7 +239,8 @@ async def run(sessions: int, mode: str) -> dict:
 def main() -> int:
     sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     mode = sys.argv[2] if len(sys.argv) > 2 else "app"
-    print(json.dumps(asyncio.run(run(sessions, mode))))
+    preload = sys.argv[3:4] != ["cold"]
+    print(json.dumps(asyncio.run(run(sessions, mode, preload))))
     return 0
 
 

@@ -8,22 +8,27 @@ Public API (see docs/ARCHITECTURE.md)::
 
 from __future__ import annotations
 
-from .decode import ReportError
-from .documents import REPORT_SUFFIXES
-from .items import FIELDS, Item
-from .meta import ReportMeta, load_metadata
-from .pipeline import (
-    Report,
-    corpus_sentences,
-    extract_file,
-    extract_report,
-    other_district,
-    read_report,
-    read_reports,
-    report_from_bytes,
-    report_paths,
-    report_sentences,
-)
+from typing import TYPE_CHECKING
+
+from atlas.lazy import exports
+
+if TYPE_CHECKING:  # imported on first use (atlas.lazy): `extract.vocab` alone is cheap
+    from .decode import ReportError
+    from .documents import REPORT_SUFFIXES
+    from .items import FIELDS, Item
+    from .meta import ReportMeta, load_metadata
+    from .pipeline import (
+        Report,
+        corpus_sentences,
+        extract_file,
+        extract_report,
+        other_district,
+        read_report,
+        read_reports,
+        report_from_bytes,
+        report_paths,
+        report_sentences,
+    )
 
 __all__ = [
     "FIELDS",
@@ -43,3 +48,6 @@ __all__ = [
     "report_paths",
     "report_sentences",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = exports(__name__, __file__)

@@ -12,99 +12,106 @@ import-linter contract in pyproject.toml, checked by `lint-imports`):
     geocode     the offline geopy geocoder: types and protocols, parsing, index, steps, online
     summary · filters · join · near · crs · schema   shared modules at the bottom
 
-The page (`app.py`, `mapview/`) and `bench/` import from here, not from the modules.
+The page (`app.py`, `mapview/`) and `bench/` import from here, not from the modules. Each
+name imports its stage on first use (`atlas.lazy`): `import geo` costs nothing, and the page
+never loads the gazetteer build, the geocoder or psycopg unless it calls them.
 """
 
 from __future__ import annotations
 
-from geo import filters, summary
-from geo.crs import (
-    gcj02_to_wgs84,
-    gdf_to_gcj02,
-    gdf_to_wgs84,
-    wgs84_to_gcj02,
-)
-from geo.filters import (
-    FilterError,
-    Filters,
-    apply_filters,
-    filter_arguments,
-    mask,
-    validate,
-)
-from geo.gazetteer import (
-    Gazetteer,
-    GazetteerError,
-    build_gazetteer,
-    load_gazetteer,
-    write_gazetteer,
-)
-from geo.geocode import (
-    AtlasGeocoder,
-    GazetteerIndex,
-    Resolution,
-    normalise_name,
-)
-from geo.io import (
-    EXPORTERS,
-    ExportError,
-    StoreError,
-    atlas_stamp,
-    canonical_areas,
-    export_csv_bytes,
-    export_geojson_bytes,
-    filter_vocabulary,
-    publish,
-    read_atlas,
-    read_items,
-    select,
-    shown,
-    write_geojson,
-    write_gpkg_layers,
-)
-from geo.join import (
-    subdistrict_of,
-    subdistricts_overlapping,
-    zone_of,
-)
-from geo.near import DISTANCE, items_near, metric_point, to_metric
-from geo.pipeline import (
-    BuildResult,
-    Extracted,
-    UploadContext,
-    UploadResult,
-    boundary_geometry,
-    build_atlas,
-    default_geocoder,
-    extract_items,
-    load_gazetteer_file,
-    locate_items,
-    run_build,
-    upload_report,
-    write_atlas,
-)
-from geo.schema import (
-    ATLAS_LAYERS,
-    DECIMALS,
-    ITEM_COLUMNS,
-    KINDS,
-    OUTCOMES,
-    PERIODS,
-    PRECISION,
-    STATUSES,
-    THREAD_COLUMNS,
-    UNLOCATED,
-    conform_items,
-    is_located,
-    located_array,
-)
-from geo.threads import (
-    link_threads,
-    publication_order,
-    thread_table,
-    timeline,
-    with_threads,
-)
+from typing import TYPE_CHECKING
+
+from atlas.lazy import exports
+
+if TYPE_CHECKING:  # the names and their homes; imported on first use (atlas.lazy)
+    from geo import filters, summary
+    from geo.crs import (
+        gcj02_to_wgs84,
+        gdf_to_gcj02,
+        gdf_to_wgs84,
+        wgs84_to_gcj02,
+    )
+    from geo.filters import (
+        FilterError,
+        Filters,
+        apply_filters,
+        filter_arguments,
+        mask,
+        validate,
+    )
+    from geo.gazetteer import (
+        Gazetteer,
+        GazetteerError,
+        build_gazetteer,
+        load_gazetteer,
+        write_gazetteer,
+    )
+    from geo.geocode import (
+        AtlasGeocoder,
+        GazetteerIndex,
+        Resolution,
+        normalise_name,
+    )
+    from geo.io import (
+        EXPORTERS,
+        ExportError,
+        StoreError,
+        atlas_stamp,
+        canonical_areas,
+        export_csv_bytes,
+        export_geojson_bytes,
+        filter_vocabulary,
+        publish,
+        read_atlas,
+        read_items,
+        select,
+        shown,
+        write_geojson,
+        write_gpkg_layers,
+    )
+    from geo.join import (
+        subdistrict_of,
+        subdistricts_overlapping,
+        zone_of,
+    )
+    from geo.near import DISTANCE, items_near, metric_point, to_metric
+    from geo.pipeline import (
+        BuildResult,
+        Extracted,
+        UploadContext,
+        UploadResult,
+        boundary_geometry,
+        build_atlas,
+        default_geocoder,
+        extract_items,
+        load_gazetteer_file,
+        locate_items,
+        run_build,
+        upload_report,
+        write_atlas,
+    )
+    from geo.schema import (
+        ATLAS_LAYERS,
+        DECIMALS,
+        ITEM_COLUMNS,
+        KINDS,
+        OUTCOMES,
+        PERIODS,
+        PRECISION,
+        STATUSES,
+        THREAD_COLUMNS,
+        UNLOCATED,
+        conform_items,
+        is_located,
+        located_array,
+    )
+    from geo.threads import (
+        link_threads,
+        publication_order,
+        thread_table,
+        timeline,
+        with_threads,
+    )
 
 __all__ = [
     "ATLAS_LAYERS",
@@ -182,3 +189,6 @@ __all__ = [
     "write_gpkg_layers",
     "zone_of",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = exports(__name__, __file__)

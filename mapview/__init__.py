@@ -12,6 +12,14 @@ word the map shows), `assets` (Leaflet from the installed xstatic packages, publ
 
 from __future__ import annotations
 
-from mapview.atlasmap import AtlasMap, Focus, build_map, publish_data, show_map
+from typing import TYPE_CHECKING
+
+from atlas.lazy import exports
+
+if TYPE_CHECKING:  # imported on first use (atlas.lazy): `mapview.i18n` alone needs no folium
+    from mapview.atlasmap import AtlasMap, Focus, build_map, publish_data, show_map
 
 __all__ = ["AtlasMap", "Focus", "build_map", "publish_data", "show_map"]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = exports(__name__, __file__)

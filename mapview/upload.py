@@ -18,25 +18,21 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
-from geo import (
-    UploadContext,
-    UploadResult,
-    export_csv_bytes,
-    export_geojson_bytes,
-    is_located,
-    upload_report,
-)
+from geo import export_csv_bytes, export_geojson_bytes, is_located
 from geo import filters as flt
-from geo.pipeline.upload import DistrictCheck
 from mapview import i18n, panels
 from mapview.payload import not_drawn
+
+if TYPE_CHECKING:  # the pipeline (extraction, the geocoder) loads with the first upload
+    from geo import UploadContext, UploadResult
+    from geo.pipeline.upload import DistrictCheck
 
 #: Widget key of the uploader (tests drive it through it).
 KEY = "byo_files"
@@ -64,6 +60,8 @@ def upload_context(
 ) -> UploadContext:
     """The gazetteer's geocoder and the atlas's 街道/zones, once per file version (the atlas
     layers are passed unhashed; `atlas_key` names their version)."""
+    from geo import UploadContext
+
     return UploadContext.load(gazetteer_path, _atlas)
 
 
@@ -77,6 +75,8 @@ def _process(
 ) -> UploadResult | AtlasError:
     """The upload's result, or its error (said in the reader's language when shown);
     progress shown while it runs."""
+    from geo import upload_report
+
     bar = st.sidebar.progress(0.0, text=f"{name}: {_stage('read', lang)}")
 
     def progress(stage: str, done: float) -> None:

@@ -7,6 +7,7 @@ import ipaddress
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,3 +150,13 @@ def pg() -> Iterator[Any]:
         pytest.skip(f"{exc}: run scripts/ensure-postgis.sh (make test does)")
     with server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def fixture_paths(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(atlas.gpkg, gazetteer.gpkg) of the page's synthetic world (tests/worlds/page.py),
+    written once per test session."""
+    from tests.worlds.page import write_atlas, write_gazetteer
+
+    directory = tmp_path_factory.mktemp("atlas")
+    return write_atlas(directory / "atlas.gpkg"), write_gazetteer(directory / "gazetteer.gpkg")

@@ -47,13 +47,19 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def streamlit_app(
-    env: Mapping[str, str] | None = None, log: Path | None = None, timeout: float = 90
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    timeout: float = 90,
+    warm: bool = True,
 ) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its URL; stops the process group after."""
+    """The page on a free port, started as `make run` starts it (`python -m mapview.serve`:
+    `streamlit run app.py` with its caches filled first; `warm=False`: plain `streamlit run
+    app.py`, which the bench compares with); yields its URL; stops the process group after."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    launcher = ["mapview.serve"] if warm else ["streamlit", "run", str(ROOT / "app.py")]
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", *launcher,
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",

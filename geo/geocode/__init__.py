@@ -31,18 +31,23 @@ answered unlocated with a reason, never parsed.
 
 from __future__ import annotations
 
-from geo.geocode.base import Query, Resolver, Step
-from geo.geocode.geocoder import STEPS, AtlasGeocoder, to_location
-from geo.geocode.index import Feature, GazetteerIndex, Road, gazetteer_index, gazetteer_layers
-from geo.geocode.types import (
-    LAYER_PRECISION,
-    LAYERS,
-    MAX_QUERY_CHARS,
-    AreaLookup,
-    Resolution,
-    normalise_name,
-    unlocated,
-)
+from typing import TYPE_CHECKING
+
+from atlas.lazy import exports
+
+if TYPE_CHECKING:  # imported on first use (atlas.lazy): geopy with the geocoder
+    from geo.geocode.base import Query, Resolver, Step
+    from geo.geocode.geocoder import STEPS, AtlasGeocoder, to_location
+    from geo.geocode.index import Feature, GazetteerIndex, Road, gazetteer_index, gazetteer_layers
+    from geo.geocode.types import (
+        LAYER_PRECISION,
+        LAYERS,
+        MAX_QUERY_CHARS,
+        AreaLookup,
+        Resolution,
+        normalise_name,
+        unlocated,
+    )
 
 __all__ = [
     "LAYERS",
@@ -64,3 +69,6 @@ __all__ = [
     "to_location",
     "unlocated",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = exports(__name__, __file__)

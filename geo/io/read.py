@@ -3,6 +3,7 @@ vocabulary a selection is checked against."""
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -18,7 +20,6 @@ from atlas.errors import DataError
 from atlas.files import regular_file
 from atlas.settings import settings
 from geo import filters as flt
-from geo.io import store
 from geo.io.atomic import ExportError, PathArg, _reason
 from geo.io.sanity import district_box, keep_notes, sanitise
 from geo.schema import (
@@ -35,6 +36,12 @@ from geo.threads.links import with_threads
 
 #: Item columns of later schema versions: an older atlas gets them null (threads relinked).
 LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
+#: Field types (as pyogrio's classic read names them) that the Arrow read gives back as the
+#: classic read does once `_as_classic` has undone its two differences. A layer with any other
+#: field (a date, a time, binary, JSON) is read the classic way.
+ARROW_DTYPES = frozenset({"object", "int32", "int64", "float64", "bool"})
+#: The Arrow read (pyarrow installed, GDAL >= 3.6): 3-4x faster on a large items layer.
+ARROW = importlib.util.find_spec("pyarrow") is not None and pyogrio.__gdal_version__ >= (3, 6, 0)
 
 
 def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
@@ -44,6 +51,8 @@ def read_atlas(path: PathArg | None = None) -> dict[str, gpd.GeoDataFrame]:
     misplaced atlas is a `DataError` (`ExportError` for a file)."""
     path = settings.atlas_path if path is None else path
     if is_url(path):
+        from geo.io import store  # psycopg: imported only for a PostGIS atlas
+
         checked = sanitise(store.read_atlas(str(path)), shown(path), district_box())
         return keep_notes(checked, with_threads(checked))
     if is_conninfo(str(path)):
@@ -88,7 +97,7 @@ def _read_layers(path: PathArg) -> tuple[dict[str, gpd.GeoDataFrame], str | None
     if absent:
         raise ExportError(f"cannot read atlas {path}: layers missing: {', '.join(absent)}")
     layers = {
-        name: gpd.read_file(path, layer=name)
+        name: read_layer(path, name)
         if name in present
         else gpd.GeoDataFrame({"name": []}, geometry=[], crs=settings.crs)
         for name in ATLAS_LAYERS
@@ -96,6 +105,52 @@ def _read_layers(path: PathArg) -> tuple[dict[str, gpd.GeoDataFrame], str | None
     }
     crs = layers["items"].crs
     return layers, (crs.to_string() if crs is not None else None)
+
+
+def read_layer(path: PathArg, name: str, *, arrow: bool | None = None) -> gpd.GeoDataFrame:
+    """The layer `name` of the GeoPackage `path`, the very frame `gpd.read_file` gives (dtypes,
+    index, column order, CRS): through Arrow when it can (the first visitor waits for this
+    read), else, and for whatever the Arrow read cannot take, the classic way, so a broken
+    file fails with the classic read's error. `arrow`: force one way (default: `ARROW`)."""
+    if ARROW if arrow is None else arrow:
+        try:
+            info = pyogrio.read_info(path, layer=name)
+            if set(info["dtypes"]) <= ARROW_DTYPES and set(info["ogr_subtypes"]) <= {
+                "OFSTNone",
+                "OFSTBoolean",
+            }:
+                frame = gpd.read_file(path, layer=name, use_arrow=True)
+                return _as_classic(frame, info["fields"], info["dtypes"])
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError):
+            pass  # e.g. text that is not UTF-8: the classic read decides
+    return gpd.read_file(path, layer=name)
+
+
+def _as_classic(
+    frame: gpd.GeoDataFrame, fields: Iterable[str], dtypes: Iterable[str]
+) -> gpd.GeoDataFrame:
+    """`frame`, read through Arrow, as the classic read gives it: a text field without a value
+    is an object column of None (Arrow: an empty `str` column), a boolean field with nulls is
+    float64 1.0/0.0/NaN (Arrow: object True/False/None)."""
+    for field, dtype in zip(fields, dtypes, strict=True):
+        column = frame[field]
+        if dtype == "object" and not column.notna().any():
+            frame[field] = pd.Series(np.full(len(frame), None, dtype=object), index=frame.index)
+        elif dtype == "bool" and column.dtype == object:
+            frame[field] = column.astype("float64")
+    return frame
+
+
+def atlas_stamp(location: PathArg) -> str | None:
+    """A value that changes whenever the atlas changes (the page's cache key, checked on every
+    run): the file's modification time, or the last build number in PostGIS; None when there
+    is no atlas."""
+    if is_url(location):
+        from geo.io import store
+
+        return store.atlas_stamp(str(location))
+    path = Path(location)
+    return f"mtime:{path.stat().st_mtime}" if path.exists() else None
 
 
 def read_items(path: PathArg | None = None) -> gpd.GeoDataFrame:
@@ -143,6 +198,8 @@ def canonical_areas(filters: flt.Filters, layers: Mapping[str, gpd.GeoDataFrame]
 def select(url: str, filters: flt.Filters) -> tuple[dict[str, gpd.GeoDataFrame], flt.Filters]:
     """What `geo.cli.export.cli_selection` gives for a GeoPackage: the layers (items already
     filtered, in SQL) and the validated filters, aliases resolved; one snapshot."""
+    from geo.io import store
+
     with store.connect(url, read_only=True) as (conn, schema):
         reader = store.Reader(conn, schema, url)
         if "items" not in reader.meta:

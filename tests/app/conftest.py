@@ -1,4 +1,5 @@
-"""Fixtures of the app tests: a synthetic atlas + gazetteer, and the env pointing the app at it."""
+"""Fixtures of the app tests: the env pointing the app at the synthetic atlas + gazetteer
+(`fixture_paths`, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.worlds.page import write_atlas, write_gazetteer
-
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-
-
-@pytest.fixture(scope="session")
-def fixture_paths(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(atlas.gpkg, gazetteer.gpkg) written once per test session."""
-    directory = tmp_path_factory.mktemp("atlas")
-    return write_atlas(directory / "atlas.gpkg"), write_gazetteer(directory / "gazetteer.gpkg")
 
 
 @pytest.fixture

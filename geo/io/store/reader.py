@@ -4,9 +4,7 @@ to SQL (`geo.io.store.where`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -142,13 +140,9 @@ def read_atlas(url: str, filters: flt.Filters | None = None) -> dict[str, gpd.Ge
         }
 
 
-def atlas_stamp(location: str | os.PathLike[str]) -> str | None:
-    """A value that changes whenever the atlas changes (the page's cache key): the file's
-    modification time, or the last build number in PostGIS; None when there is no atlas."""
-    if not dsn.is_url(location):
-        path = Path(location)
-        return f"mtime:{path.stat().st_mtime}" if path.exists() else None
-    url = str(location)
+def atlas_stamp(url: str) -> str | None:
+    """A value that changes whenever the published atlas changes (the page's cache key): the
+    last build number; None when there is no atlas (`geo.io.read.atlas_stamp`: any atlas)."""
     with connect(url, read_only=True) as (conn, schema):
         try:
             reader = Reader(conn, schema, url)
