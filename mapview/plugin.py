@@ -46,9 +46,9 @@ class AtlasItems(JSCSSMixin, Layer):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         var {{ this.get_name() }} = L.atlasItems({{ this.options }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -87,10 +87,11 @@ class AtlasConfig(JSCSSMixin, folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.configure({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.styles }},
+                          {#- no indentation: the script is sent with every rerun -#}
                           {{ this.data|tojson }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -122,9 +123,9 @@ class AtlasSelection(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.select({{ this.options|tojson }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -140,9 +141,9 @@ class Legend(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.legend({{ this.present|tojson }}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -157,10 +158,10 @@ class FromZoom(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.fromZoom({{ this.map.get_name() }}, {{ this._parent.get_name() }},
-                         {{ this.layer.get_name() }}, {{ this.zoom|tojson }});
-        {% endmacro %}
+                         {#- -#} {{ this.layer.get_name() }}, {{ this.zoom|tojson }});
+        {%- endmacro %}
         """
     )
 
@@ -177,9 +178,9 @@ class OfflineBackground(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         {{ this._parent.get_name() }}.getContainer().classList.add("atlas-offline");
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -192,11 +193,11 @@ class ReferenceLayer(folium.GeoJson):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         var {{ this.get_name() }} = L.geoJson(null, {{ this.compact }});
-        L.atlas.fill({{ this.get_name() }}, {{ this.key|tojson }}
+        {#- -#} L.atlas.fill({{ this.get_name() }}, {{ this.key|tojson }}
                      {%- if this.url %}, {{ this.url|tojson }}{% endif %});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 

@@ -224,6 +224,9 @@ def test_build_map_publishes_the_data_once_and_sends_a_small_selection(
     # the mounted part is the same (st_folium's key is a hash of the script): no remount
     assert args_a["script"] == args_b["script"] and args_a["key"] == args_b["key"]
     assert "L.atlas.select" in args_a["feature_group"]
+    # the plugin's lines come without the templates' indentation (sent with every rerun)
+    ours = [x for x in args_a["script"].splitlines() if "L.atlas" in x]
+    assert len(ours) >= 10 and all(x == x.lstrip() for x in ours)
     assert args_a["feature_group"] != args_b["feature_group"]
     links = args_a["js_links"] + args_a["css_links"]
     assert links and all(u.startswith("/app/static/") for u in links)
