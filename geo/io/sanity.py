@@ -142,7 +142,10 @@ def clean_text(
     notes: list[Note] = []
     out = gdf
     for column in gdf.columns:
-        if column == gdf.geometry.name or gdf[column].dtype != object:
+        dtype = gdf[column].dtype  # text: object, or pandas 3's `str` (every layer but items)
+        if column == gdf.geometry.name or not (
+            pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
+        ):
             continue
         values = gdf[column]
         array = values.to_numpy()
