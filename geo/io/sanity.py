@@ -149,7 +149,10 @@ def clean_text(
             continue
         values = gdf[column]
         array = values.to_numpy()
-        present = np.fromiter((isinstance(v, str) for v in array), bool, len(array))
+        if pd.api.types.infer_dtype(array, skipna=True) in ("string", "empty"):
+            present = ~pd.isna(array)  # text or missing: found in C, not a Python loop
+        else:
+            present = np.fromiter((isinstance(v, str) for v in array), bool, len(array))
         if not present.any():
             continue
         limit = MAX_NAME if column in NAME_COLUMNS else MAX_TEXT

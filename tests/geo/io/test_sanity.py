@@ -39,3 +39,14 @@ def test_a_str_column_is_cleaned_like_an_object_one() -> None:
     assert cleaned_str["name"].tolist() == cleaned_object["name"].tolist() == ["A区", "B区"]
     assert notes_str == notes_object and len(notes_str) == 1
     assert isinstance(cleaned_str["name"].dtype, pd.StringDtype)
+
+
+def test_only_the_strings_of_a_mixed_column_are_touched() -> None:
+    """Text found in C when the column holds text and gaps only; any other value (a number,
+    bytes) takes the per-value path, and is left as it is."""
+    zones = reference_frames()["zones"].iloc[[0, 1, 0, 1]].reset_index(drop=True)
+    for values in ([f"A{RLO}", None, float("nan"), "B"], [f"A{RLO}", 7, b"x", None]):
+        zones["label"] = pd.Series(values, dtype=object)
+        cleaned, notes = clean_text(zones, "zones")
+        assert cleaned["label"].iloc[0] == "A" and len(notes) == 1
+        assert cleaned["label"].iloc[1:].equals(zones["label"].iloc[1:])  # NaN equals NaN here
