@@ -36,10 +36,11 @@ from geo.threads.links import with_threads
 
 #: Item columns of later schema versions: an older atlas gets them null (threads relinked).
 LATER_COLUMNS: tuple[str, ...] = ("uncertainty_m", "thread", "outcome")
-#: Field types (as pyogrio's classic read names them) that the Arrow read gives back as the
-#: classic read does once `_as_classic` has undone its two differences. A layer with any other
-#: field (a date, a time, binary, JSON) is read the classic way.
+#: Field types (as pyogrio's classic read names them) and OGR subtypes that the Arrow read
+#: gives back as the classic read does once `_as_classic` has undone its two differences. A
+#: layer with any other field (a date, a time, a float32, JSON, a UUID) is read the classic way.
 ARROW_DTYPES = frozenset({"object", "int32", "int64", "float64", "bool"})
+ARROW_SUBTYPES = frozenset({"OFSTNone", "OFSTBoolean"})
 #: The Arrow read (pyarrow installed, GDAL >= 3.6): 3-4x faster on a large items layer.
 ARROW = importlib.util.find_spec("pyarrow") is not None and pyogrio.__gdal_version__ >= (3, 6, 0)
 
@@ -115,14 +116,12 @@ def read_layer(path: PathArg, name: str, *, arrow: bool | None = None) -> gpd.Ge
     if ARROW if arrow is None else arrow:
         try:
             info = pyogrio.read_info(path, layer=name)
-            if set(info["dtypes"]) <= ARROW_DTYPES and set(info["ogr_subtypes"]) <= {
-                "OFSTNone",
-                "OFSTBoolean",
-            }:
+            dtypes, subtypes = set(info["dtypes"]), set(info.get("ogr_subtypes", ["unknown"]))
+            if dtypes <= ARROW_DTYPES and subtypes <= ARROW_SUBTYPES:
                 frame = gpd.read_file(path, layer=name, use_arrow=True)
                 return _as_classic(frame, info["fields"], info["dtypes"])
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError):
-            pass  # e.g. text that is not UTF-8: the classic read decides
+        except Exception:  # e.g. text that is not UTF-8: the fast path never decides an
+            pass  # outcome, the classic read below does (and raises its own error)
     return gpd.read_file(path, layer=name)
 
 

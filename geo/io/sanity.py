@@ -142,11 +142,17 @@ def clean_text(
     notes: list[Note] = []
     out = gdf
     for column in gdf.columns:
-        if column == gdf.geometry.name or gdf[column].dtype != object:
+        dtype = gdf[column].dtype  # text: object, or pandas 3's `str` (every layer but items)
+        if column == gdf.geometry.name or not (
+            pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
+        ):
             continue
         values = gdf[column]
         array = values.to_numpy()
-        present = np.fromiter((isinstance(v, str) for v in array), bool, len(array))
+        if pd.api.types.infer_dtype(array, skipna=True) in ("string", "empty"):
+            present = ~pd.isna(array)  # text or missing: found in C, not a Python loop
+        else:
+            present = np.fromiter((isinstance(v, str) for v in array), bool, len(array))
         if not present.any():
             continue
         limit = MAX_NAME if column in NAME_COLUMNS else MAX_TEXT

@@ -120,3 +120,20 @@ def test_the_hostile_fields_take_the_arrow_path(
     ways.clear()
     read.read_layer(dated(tmp_path / "dated.gpkg"), "zones")
     assert ways == [("zones", False)]
+
+
+def test_a_failed_arrow_read_is_the_classic_reads_business(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the Arrow read raises (pyarrow's NotImplementedError, a decoding error), the
+    classic read decides: same frame for a good layer, the classic error for a broken one."""
+    atlas = ROOT / "data" / "atlas.gpkg"
+    read_file = gpd.read_file
+
+    def arrowless(path: Path, layer: str, **kwargs: object) -> gpd.GeoDataFrame:
+        if kwargs.get("use_arrow"):
+            raise NotImplementedError("no Arrow for this layer")
+        return read_file(path, layer=layer, **kwargs)
+
+    monkeypatch.setattr(gpd, "read_file", arrowless)
+    assert_same_frame(read.read_layer(atlas, "zones", arrow=False), read.read_layer(atlas, "zones"))
+    with pytest.raises(pyogrio.errors.DataLayerError, match="nowhere"):
+        read.read_layer(atlas, "nowhere")
