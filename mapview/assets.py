@@ -14,6 +14,7 @@ read-only checkout) the same files are served from memory by Streamlit's media e
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -81,6 +82,10 @@ PACKAGES = (LEAFLET, MARKERCLUSTER, PLUGIN)
 #: Folder of `STATIC_DIR` holding the published data files, and how many of them are kept.
 DATA_FOLDER = "data"
 KEEP = 4
+#: Suffix and compression level of the gzipped copy of each data file (`publish`); level 5 is
+#: Streamlit's own (it would otherwise compress the file again for every visitor).
+GZ = ".gz"
+GZIP_LEVEL = 5
 #: Half-written files of a crashed writer older than this (seconds) are removed.
 STALE_TMP = 3600
 
@@ -170,29 +175,45 @@ class Assets:
 
 
 def publish(text: str, static_dir: str | os.PathLike[str] | None = None, keep: int = KEEP) -> str:
-    """Write `text` to `static_dir/data/map-<hash>.json` (atomically, once); return its path
-    relative to `static_dir`. The name changes with the content, so browsers may cache it.
+    """Write `text` to `static_dir/data/map-<hash>.json` and gzipped beside it (`.json.gz`),
+    atomically, once; return the path of the `.gz` relative to `static_dir`. The name changes
+    with the content, so browsers may cache it.
+
+    The app serves its static files through Starlette's gzip middleware, which compresses a
+    response again for every visitor (for the 6 MB file at 100×, a quarter second of the
+    server's time while the page's first run competes for it); a `.gz` file is sent as it is
+    (application/gzip) and the plugin inflates it in the browser (`atlas_fetch.js`). The plain
+    file stays for browsers without `DecompressionStream` and for any other reader.
 
     Only the `keep` most recently published files stay (this one always among them), and
     half-written files of a crashed writer go after `STALE_TMP` seconds: the folder stays
     bounded however many atlas versions a long-running server publishes."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-    relative = f"{DATA_FOLDER}/map-{digest}.json"
+    data = text.encode("utf-8")
+    relative = f"{DATA_FOLDER}/map-{hashlib.sha256(data).hexdigest()[:20]}.json"
     target = Path(static_dir or STATIC_DIR) / relative
-    if target.is_file():
-        os.utime(target)  # recently used: kept by the next clean-up
+    packed = target.with_name(target.name + GZ)
+    if target.is_file() and packed.is_file():
+        for path in (target, packed):
+            os.utime(path)  # recently used: kept by the next clean-up
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".map-", suffix=".json", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, target)
+        _write(target, data)
+        _write(packed, gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
     _clean(target.parent, target, keep)
-    return relative
+    return relative + GZ
+
+
+def _write(target: Path, data: bytes) -> None:
+    """`data` into `target` through a temporary file: a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=".map-", suffix=target.suffix, dir=target.parent)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.replace(tmp, target)
 
 
 def _clean(folder: Path, current: Path, keep: int) -> None:
-    """Remove all but the `keep` newest data files (never `current`) and stale temporaries."""
+    """Remove all but the `keep` newest data files (never `current`; each with its `.gz`) and
+    stale temporaries."""
 
     def age(path: Path) -> float:
         try:
@@ -202,6 +223,7 @@ def _clean(folder: Path, current: Path, keep: int) -> None:
 
     files = sorted(folder.glob("map-*.json"), key=age, reverse=True)
     old = [f for f in files if f != current][max(keep - 1, 0) :]
+    old += [f.with_name(f.name + GZ) for f in old]
     stale = [f for f in folder.glob(".map-*") if age(f) < time.time() - STALE_TMP]
     for path in old + stale:
         path.unlink(missing_ok=True)

@@ -65,10 +65,30 @@ def js_literal(value: object) -> str:
 
 
 def escape_column(values: pd.Series) -> list[str]:
-    """`escape` of every cell, each distinct value escaped once (names and quotes repeat)."""
-    cells = values.astype(object).where(values.notna(), None).tolist()
-    done = {v: escape(v) for v in set(cells)}
-    return [done[v] for v in cells]
+    """`escape` of every cell (missing: ""): each distinct value escaped once, all of them in
+    one pass over their joined text (names and quotes repeat; 37,000 names at 100×)."""
+    codes, uniques = pd.factorize(values.astype(object))
+    words = [*_escape_all([str(u) for u in uniques]), ""]  # code -1 (missing) → ""
+    return np.asarray(words, dtype=object)[codes].tolist()  # type: ignore[no-any-return]
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """`escape` of each text: one `html.escape` of them joined by NUL (which escaping leaves
+    alone), unless a text holds a NUL itself."""
+    joined = "\0".join(texts)
+    if not texts or joined.count("\0") != len(texts) - 1:
+        return [escape(t) for t in texts]
+    return html.escape(joined, quote=True).split("\0")
+
+
+def ints_or_none(values: pd.Series) -> list[int | None]:
+    """`int_or_none` of every cell, vectorised (years of 37,000 items)."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(len(numbers), None, dtype=object)
+    known = ~np.isnan(numbers)
+    out[known] = np.trunc(numbers[known]).astype(np.int64).tolist()
+    years: list[int | None] = out.tolist()
+    return years
 
 
 def int_or_none(value: object) -> int | None:
@@ -261,28 +281,68 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]] | None:
 # --------------------------------------------------------------------------- item rows
 
 
-def item_rows(items: gpd.GeoDataFrame, table: GeometryTable) -> list[list[Any]]:
-    """One row per item, in order: `[geometry index, kind, name, category, year, status,
-    precision, colour]`, strings escaped; an item the map cannot draw (`draw_reasons`) is
-    `[-1, kind]` (the page lists it; the bitmap keeps its place). Only what drawing, tooltips
-    and the short popup need: quotes, sources and locations come from Python on a click
-    (`details_html`). `colour` is a `color` column's `#rrggbb` (threads' outcomes) or null."""
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+class RowWords:
+    """The words of the rows' `FIELDS` (kind, category, status), each sent once: a row carries
+    the index of its word (a digit or two, not `"beautiful_block"` 37,000 times); the plugin
+    puts the words back when the file arrives. Words are escaped."""
+
+    FIELDS = ("kind", "category", "status")
+
+    def __init__(self) -> None:
+        self._index: dict[str, dict[str, int]] = {f: {} for f in self.FIELDS}
+
+    def codes(self, field: str, values: pd.Series) -> list[int | None]:
+        """The code of each cell of `values` (None when missing)."""
+        codes, uniques = pd.factorize(values.astype(object))
+        index = self._index[field]
+        known = [index.setdefault(w, len(index)) for w in _escape_all([str(u) for u in uniques])]
+        return np.asarray([*known, None], dtype=object)[codes].tolist()  # type: ignore[no-any-return]
+
+    def table(self) -> dict[str, list[str]]:
+        """`{field: [word of code 0, word of code 1, …]}`, as the data file carries it."""
+        return {f: list(words) for f, words in self._index.items()}
+
+
+def decode_rows(
+    rows: Sequence[Sequence[Any]], words: Mapping[str, Sequence[str]]
+) -> list[list[Any]]:
+    """Rows with their words in place of the codes (`RowWords`; checks, any reader of the
+    file): what the plugin draws from."""
+    slots = {1: "kind", 3: "category", 5: "status"}
+    return [
+        [words[slots[i]][v] if i in slots and v is not None else v for i, v in enumerate(row)]
+        for row in rows
+    ]
+
+
+def item_rows(items: gpd.GeoDataFrame, table: GeometryTable, words: RowWords) -> list[list[Any]]:
+    """One row per item, in order: `[geometry index, kind, name, category, year, status]`,
+    kind, category and status as codes of `words`, the name escaped, and `colour` after them
+    when the item has one (a `color` column's `#rrggbb`: threads' outcomes); an item the map
+    cannot draw (`draw_reasons`) is `[-1, kind]` (the page lists it; the bitmap keeps its
+    place). Only what drawing, tooltips and the short popup need: quotes, sources, precision
+    and locations come from Python on a click (`details_html`). Vectorised per column."""
     drawable = (draw_reasons(items) == "").to_numpy()
     index = np.full(len(items), -1, dtype=int)
     if drawable.any():
         index[drawable] = table.add(encode_geometries(items.geometry[drawable]))
-    frame = items.reindex(columns=["kind", "name", "category", "year", "status", "precision"])
-    text = {c: escape_column(frame[c]) for c in ("kind", "name", "category", "status")}
-    years = [int_or_none(v) for v in frame["year"].tolist()]
-    precisions = [int_or_none(v) for v in frame["precision"].tolist()]
-    given = items["color"].tolist() if "color" in items.columns else [None] * len(items)
-    return [
-        [g, k, n, c, y, s, p, _hex_color(col)] if g >= 0 else [g, k]
-        for g, k, n, c, y, s, p, col in zip(
-            index.tolist(), text["kind"], text["name"], text["category"], years,
-            text["status"], precisions, given, strict=True,
+    frame = items.reindex(columns=["kind", "name", "category", "year", "status"])
+    rows = [
+        [g, k, n, c, y, s] if g >= 0 else [g, k]
+        for g, k, n, c, y, s in zip(
+            index.tolist(), words.codes("kind", frame["kind"]), escape_column(frame["name"]),
+            words.codes("category", frame["category"]), ints_or_none(frame["year"]),
+            words.codes("status", frame["status"]), strict=True,
         )
     ]  # fmt: skip
+    if "color" in items.columns:  # threads' outcome colours: a `#rrggbb`, else nothing
+        for i, value in enumerate(items["color"].tolist()):
+            if index[i] >= 0 and isinstance(value, str) and _HEX_COLOR.fullmatch(value):
+                rows[i].append(value)
+    return rows
 
 
 def _docs(items: pd.DataFrame) -> dict[str, str]:
@@ -433,8 +493,8 @@ def map_data(
     if gcj02:
         items = to_gcj02(items)
         frames = {k: to_gcj02(v) for k, v in frames.items()}
-    table = GeometryTable()
-    rows = item_rows(items.iloc[row_order(items)], table)
+    table, words = GeometryTable(), RowWords()
+    rows = item_rows(items.iloc[row_order(items)], table, words)
     reference: dict[str, dict[str, Any]] = {
         k: collection(frames[k], style.REFERENCE_STYLE[k][1]) for k in REFERENCE
     }
@@ -452,10 +512,11 @@ def map_data(
     rest = {
         "scale": SCALE,
         "items": rows,
-        "threads": thread_rows(items, layers.get("threads"), table, gcj02=gcj02),
+        "threads": thread_rows(items, layers.get("threads"), table, words, gcj02=gcj02),
         "reference": reference,
         "bounds": _bounds(drawable) or _bounds(frames["district"]),
     }
+    rest["words"] = words.table()  # after the thread rows: they add theirs
     return '{"geoms":' + table.text() + "," + js_literal(rest)[1:]
 
 
@@ -471,6 +532,7 @@ def thread_rows(
     items: pd.DataFrame,
     threads: gpd.GeoDataFrame | None,
     table: GeometryTable,
+    words: RowWords,
     *,
     gcj02: bool = False,
 ) -> list[list[Any]]:
@@ -487,7 +549,7 @@ def thread_rows(
     ordered = gpd.GeoDataFrame(
         frame.set_index("thread").reindex(ids).reset_index(), geometry="geometry", crs=frame.crs
     )
-    return item_rows(ordered, table)
+    return item_rows(ordered, table, words)
 
 
 def bounds_of(items: gpd.GeoDataFrame, gcj02: bool = False) -> list[list[float]] | None:
@@ -541,17 +603,11 @@ def selection_code(mask: Sequence[bool] | np.ndarray | pd.Series) -> str:
     return rle if len(rle) < len(bitmap) else bitmap
 
 
-_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-
-
 def inline_rows(items: gpd.GeoDataFrame, *, gcj02: bool = False) -> dict[str, Any]:
     """A small layer (an uploaded report, the threads of a selection) sent inline with a
-    rerun: `{"geoms", "rows"}` as in the data file, only its drawable items."""
+    rerun: `{"geoms", "scale", "rows", "words"}` as in the data file, only its drawable items."""
     shifted = to_gcj02(items) if gcj02 else items
-    table = GeometryTable()
-    rows = [r for r in item_rows(shifted, table) if r[0] >= 0]
-    return {"geoms": json.loads(table.text()), "scale": SCALE, "rows": rows}
-
-
-def _hex_color(value: object) -> str | None:
-    return value if isinstance(value, str) and _HEX_COLOR.fullmatch(value) else None
+    table, words = GeometryTable(), RowWords()
+    rows = [r for r in item_rows(shifted, table, words) if r[0] >= 0]
+    return {"geoms": json.loads(table.text()), "scale": SCALE, "rows": rows,
+            "words": words.table()}  # fmt: skip

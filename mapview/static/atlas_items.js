@@ -23,8 +23,9 @@
   }
 
   // A row of the data file (and of inline rows): [geometry, kind, name, category, year, status,
-  // precision, colour]; geometry is an index into `geoms`, -1 when the item is not drawn.
-  var G = 0, K = 1, NAME = 2, CAT = 3, YEAR = 4, ST = 5, COLOR = 7;
+  // colour (when it has one)]; geometry is an index into `geoms`, -1 when the item is not drawn.
+  // Kind, category and status arrive as codes, put back in words by atlasFetch.words.
+  var G = 0, K = 1, NAME = 2, CAT = 3, YEAR = 4, ST = 5, COLOR = 6;
 
   var atlas = L.atlas = {
     layers: [], bits: null, state: {}, map: null, popup: null, handled: {}, labels: {},
@@ -316,14 +317,14 @@
       this._inline = !!options.rows;  // else the atlas' data file (or the one named)
       // a section of the file (threads) with a selection of its own, sent with each rerun
       this._own = options.bits ? decode(options.bits) : null;
-      this._ready = (this._inline ? Promise.resolve(options) : load(options.data || atlas.data))
-        .then(function (data) {  // the first map's time: building, then showing the features
-          var t = spent("build", self._build(data, performance.now()));
-          atlas.first();
-          spent("show", self._apply(t));
-          atlas.counts();  // also for a layer that arrives after the rerun's selection
-        })
-        .catch(function (error) { self._fail(error); });
+      var file = this._inline ? Promise.resolve(window.atlasFetch.words(options))
+        : load(options.data || atlas.data);
+      this._ready = file.then(function (data) {  // the first map's time: build, then show
+        var t = spent("build", self._build(data, performance.now()));
+        atlas.first();
+        spent("show", self._apply(t));
+        atlas.counts();  // also for a layer that arrives after the rerun's selection
+      }).catch(function (error) { self._fail(error); });
       atlas.layers.push(this);
     },
 

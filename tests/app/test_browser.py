@@ -162,6 +162,8 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     # fetched once, requested as the frame opened (atlas_fetch.js, which names it in its query):
     # before markercluster and the item layer's script
     assert data_requests == 1
+    # its gzipped copy, sent as it is and inflated in the frame (mapview.assets.publish)
+    assert next(u for u in page.requests if is_data_file(u)).endswith(".json.gz")
     order = [
         next(i for i, u in enumerate(page.requests) if test(u))
         for test in (is_data_file, lambda u: "leaflet.markercluster.js" in u,

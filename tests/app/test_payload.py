@@ -4,6 +4,7 @@ and local; the published files stay bounded; a read-only checkout still serves t
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
 import re
@@ -40,18 +41,44 @@ def data(items, ref):
     return json.loads(payload.map_data(items, ref))
 
 
-def test_every_item_is_a_row_sorted_by_kind_and_year_and_every_located_one_drawable(items, data):
+@pytest.fixture(scope="module")
+def rows(data):
+    """The data file's item rows with their words in place of the codes (as the plugin reads
+    them)."""
+    return payload.decode_rows(data["items"], data["words"])
+
+
+def test_every_item_is_a_row_sorted_by_kind_and_year_and_every_located_one_drawable(items, rows):
     order = payload.row_order(items)
     ordered = items.iloc[order]
-    assert [r[1] for r in data["items"]] == ordered["kind"].tolist()
+    assert [r[1] for r in rows] == ordered["kind"].tolist()
     assert ordered[["kind", "year"]].apply(tuple, axis=1).is_monotonic_increasing
     assert sorted(order.tolist()) == list(range(len(items)))
     located = ordered[~ordered.geometry.isna()]
-    assert [r[2] for r in data["items"] if r[0] >= 0] == [
-        payload.escape(n) for n in located["name"]
-    ]
-    drawable = [r[0] >= 0 for r in data["items"]]
+    assert [r[2] for r in rows if r[0] >= 0] == [payload.escape(n) for n in located["name"]]
+    drawable = [r[0] >= 0 for r in rows]
     assert drawable == (~ordered.geometry.isna()).tolist()
+
+
+def test_rows_carry_codes_of_words_sent_once(items, data):
+    words = data["words"]
+    assert sorted(words["kind"]) == sorted(items["kind"].unique())
+    for field, slot in (("kind", 1), ("category", 3), ("status", 5)):
+        assert len(set(words[field])) == len(words[field])  # each word once
+        codes = [r[slot] for r in data["items"] if len(r) > slot]
+        assert codes and all(c is None or 0 <= c < len(words[field]) for c in codes)
+    # the precision travels with a click's details, not in the file
+    assert {len(r) for r in data["items"]} <= {2, 6}
+
+
+def test_column_escaping_and_years_are_those_of_each_cell():
+    values = pd.Series(['<a href="x">', None, 7, float("nan"), "静安 & 寺", '<a href="x">'])
+    assert payload.escape_column(values) == [payload.escape(v) for v in values]
+    nul = pd.Series(["a\0<b>", "<c>"])  # a NUL inside: escaped one by one, the same
+    assert payload.escape_column(nul) == ["a\0&lt;b&gt;", "&lt;c&gt;"]
+    years = pd.Series([2020, None, "2031", 2024.0, "later"], dtype=object)
+    assert payload.ints_or_none(years) == [2020, None, 2031, 2024, None]
+    assert all(type(y) is int for y in payload.ints_or_none(years) if y is not None)
 
 
 def test_a_kind_or_year_selection_is_sent_as_a_few_runs():
@@ -68,9 +95,9 @@ def test_a_kind_or_year_selection_is_sent_as_a_few_runs():
     assert decode(payload.selection_code(scattered), n) == scattered.tolist()
 
 
-def test_shared_shapes_are_sent_once(items, ref, data):
+def test_shared_shapes_are_sent_once(items, ref, data, rows):
     # the zone item A区 is drawn exactly on the zone outline A区
-    zone_item = next(r for r in data["items"] if r[1] == "zone")
+    zone_item = next(r for r in rows if r[1] == "zone")
     outline = next(
         f for f in data["reference"]["zones"]["features"] if f["properties"]["name"] == "A区"
     )
@@ -158,7 +185,7 @@ def test_hostile_strings_in_every_column_are_escaped_everywhere():
     assert len(hostile) > 30  # names, statuses, categories, layer names … all present
     assert all("<" not in s and '"' not in s and "'" not in s for s in hostile)
     assert "onerror" in details and "<img" not in details and 'onerror="' not in details
-    drawn = [r for r in data["items"] if r[0] >= 0]
+    drawn = [r for r in payload.decode_rows(data["items"], data["words"]) if r[0] >= 0]
     assert drawn and all(r[5].startswith("&lt;img") for r in drawn)  # statuses escaped too
 
 
@@ -218,7 +245,7 @@ def test_build_map_publishes_the_data_once_and_sends_a_small_selection(
                            present=present)  # fmt: skip
     b = atlasmap.build_map(items, ref, filters=Filters(kind=("road",)), data_url=url,
                            present=present)  # fmt: skip
-    assert url.startswith("/app/static/data/map-")
+    assert url.startswith("/app/static/data/map-") and url.endswith(".json.gz")
     assert len(list((tmp_path / "data").glob("map-*.json"))) == 1
     args_a, args_b = (st_folium_args(x, monkeypatch) for x in (a, b))
     # the mounted part is the same (st_folium's key is a hash of the script): no remount
@@ -277,8 +304,23 @@ def test_published_files_stay_bounded(tmp_path: Path):
     os.utime(tmp_path / "data" / ".map-crashed.json", (0, 0))
     latest = assets.publish(json.dumps({"atlas": "latest"}), tmp_path)
     files = sorted(p.name for p in (tmp_path / "data").iterdir())
-    assert len(files) == assets.KEEP and f"{latest.split('/')[-1]}" in files
+    # each file with its gzipped copy
+    assert len(files) == 2 * assets.KEEP and latest.split("/")[-1] in files
+    assert {f.removesuffix(".gz") for f in files} == {f for f in files if f.endswith(".json")}
     assert not any(name.startswith(".map-") for name in files)
+
+
+def test_the_data_file_is_also_published_gzipped_and_its_url_names_that_copy(tmp_path: Path):
+    text = json.dumps({"name": "静安寺"}, ensure_ascii=False) * 100
+    url = assets.Assets().data_url(text, tmp_path)
+    assert url.startswith("/app/static/data/map-") and url.endswith(".json.gz")
+    packed = tmp_path / url.removeprefix("/app/static/")
+    assert gzip.decompress(packed.read_bytes()).decode("utf-8") == text
+    assert packed.with_suffix("").read_text(encoding="utf-8") == text  # the plain .json
+    assert len(packed.read_bytes()) < len(text.encode("utf-8")) / 4
+    # published once: the same bytes again (no timestamp inside), whatever the second call
+    before = packed.read_bytes()
+    assert assets.Assets().data_url(text, tmp_path) == url and packed.read_bytes() == before
 
 
 def test_an_unwritable_static_folder_serves_the_map_from_memory(tmp_path: Path, monkeypatch):
@@ -336,7 +378,8 @@ def test_inline_colours_pass_only_as_hex():
         crs="EPSG:4326",
     )
     rows = payload.inline_rows(items)["rows"]
-    assert [r[7] for r in rows] == ["#009E73", None]  # the undrawable third row is dropped
+    # the undrawable third row is dropped; a colour that is not #rrggbb is not sent
+    assert [r[6:] for r in rows] == [["#009E73"], []]
     assert [r[2] for r in rows] == ["甲", "乙"]
 
 

@@ -133,7 +133,7 @@ def test_thread_layer_draws_one_feature_per_thread_filled_by_outcome_and_escaped
     data = json.loads(payload.map_data(linked, {"threads": thread_table(linked)}))
     ids = payload.thread_ids(linked)
     assert len(data["threads"]) == len(ids) == len(m.targets["threads"])
-    colours = {r[7] for r in data["threads"] if r[0] >= 0}
+    colours = {r[6] for r in data["threads"] if r[0] >= 0}
     assert {
         charts.OUTCOME_COLORS["delivered"],
         charts.OUTCOME_COLORS["no_later_mention"],
