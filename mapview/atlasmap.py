@@ -41,6 +41,8 @@ from mapview.plugin import (
 )
 
 HEIGHT = 640
+#: The farthest the map zooms out: the district and its surroundings (about 60 km across).
+MIN_ZOOM = 11
 #: Panes, bottom to top: roads and river under everything, item shapes, outlines above the
 #: fills, item points, labels above the cluster bubbles (markers are at 600).
 PANES = {"atlasBase": 250, "atlasShapes": 400, "atlasOutlines": 450, "atlasLabels": 640}
@@ -151,7 +153,10 @@ def base_map(
         prefer_canvas=True,
         control_scale=True,
         zoom_snap=0.5,
-        minZoom=9,  # map options (folium's min_zoom/max_zoom only reach a tile layer)
+        # map options (folium's min_zoom/max_zoom only reach a tile layer); from MIN_ZOOM out,
+        # the district is a speck, and each level more is one more level that every marker is
+        # clustered at
+        minZoom=MIN_ZOOM,
         maxZoom=base.max_zoom,
     )
     localize(m, assets)

@@ -270,18 +270,21 @@
     var t = g[0], at = 1, x = 0, y = 0;
     var line = function (n) {
       for (var out = new Array(n), k = 0; k < n; k++, at += 2) {
-        x += g[at]; y += g[at + 1]; out[k] = L.latLng(y / scale, x / scale);
+        x += g[at]; y += g[at + 1]; out[k] = new L.LatLng(y / scale, x / scale);
       }
       return out;
     };
-    if (t === 1) { return L.polyline(line((g.length - 1) / 2)); }
+    // not clipped to the view: the canvas clips as it draws, and Leaflet's clipping copies every
+    // ring again whenever the view changes (the first map shows all of them anyway)
+    var o = {noClip: true};
+    if (t === 1) { return L.polyline(line((g.length - 1) / 2), o); }
     var dot = function (ll) { return L.circleMarker(ll); };
     if (t === 3) { return L.featureGroup(line((g.length - 1) / 2).map(dot)); }
     var n = g[1], per = t === 5 ? g.slice(2, 2 + n) : [n];  // rings (lines) of each part
     at = t === 5 ? 2 + n : 2;
     var lengths = g.slice(at, at += per.reduce(function (a, b) { return a + b; }, 0));
     var parts = per.map(function (r) { return lengths.splice(0, r).map(line); });
-    return t === 4 ? L.polyline(parts[0]) : L.polygon(t === 2 ? parts[0] : parts);
+    return t === 4 ? L.polyline(parts[0], o) : L.polygon(t === 2 ? parts[0] : parts, o);
   }
   // Adds the time since `t0` to `atlas.timing[key]` (ms, summed over layers); returns now.
   function spent(key, t0) {
@@ -386,7 +389,7 @@
       var geoms = data.geoms, scale = data.scale, kind = this.options.kind;
       var self = this, points = [], shapes = {};
       this._rows = rows;
-      this._features = [];
+      this._features = new Array(rows.length);  // (not grown index by index: kept dense)
       if (data.bounds) { atlas.bounds = data.bounds; }
       rows.forEach(function (row, i) {
         if (row[G] < 0 || (kind && row[K] !== kind)) { return; }

@@ -23,7 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from geo import read_atlas
 from geo.filters import Filters, apply_filters, mask
-from mapview import threadmap
+from mapview import atlasmap, threadmap
 from mapview.payload import row_order, selection_code
 from tests.devserver import (
     CHROMIUM,
@@ -151,6 +151,14 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
         " getComputedStyle(window.map.getPane('markerPane')).zIndex].map(Number)"
     )
     assert z[0] > z[1]
+    # the map zooms out to the district's surroundings only (fewer levels to cluster at), the
+    # first view inside that range; item shapes are not clipped to the view (the canvas does)
+    zooms = container.evaluate("(el) => [window.map.getMinZoom(), window.map.getZoom()]")
+    assert zooms[0] == atlasmap.MIN_ZOOM <= zooms[1]
+    unclipped = container.evaluate(
+        "(el) => L.atlas.layers.flatMap((l) => l._shapeList || []).map((s) => !!s.options.noClip)"
+    )
+    assert unclipped and all(unclipped)
     # every request stayed on the app's server (Leaflet and the plugin came from /app/static)
     assert any("/app/static/leaflet-" in u for u in page.requests)
     assert any("/app/static/atlas-" in u and u.endswith("atlas_items.js") for u in page.requests)
