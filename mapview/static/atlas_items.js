@@ -374,6 +374,9 @@
       return {
         color: this.options.outline || k.color, fillColor: own || k.color,
         weight: st.weight || 2, dashArray: st.dash || null, opacity: 0.95,
+        // flat dash ends and corners, as in the legend's SVG: a round cap on every dash made
+        // the canvas paint of 100× the atlas 40 % slower, for no visible difference at 2 px
+        lineCap: "butt", lineJoin: "bevel",
         // areas stay translucent (the basemap shows through stacked shapes); points may be solid
         fillOpacity: area ? Math.min(s.areaFill[row[K]] != null ? s.areaFill[row[K]]
                                      : s.shapeFill * (own ? 1 : fill), s.areaFillMax)
