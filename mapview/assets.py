@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
@@ -69,7 +70,7 @@ MARKERCLUSTER = Package(
 )
 #: The item layer plugin's own files (project code, `mapview/static/`), versioned by content.
 PLUGIN_DIR = Path(__file__).resolve().parent / "static"
-PLUGIN_FILES = ("atlas_items.js", "atlas.css")
+PLUGIN_FILES = ("atlas_fetch.js", "atlas_items.js", "atlas.css")
 PLUGIN = Package(
     "atlas",
     PLUGIN_DIR,
@@ -140,6 +141,12 @@ class Assets:
     @property
     def plugin_js(self) -> list[tuple[str, str]]:
         return [("atlas_items", self.url(PLUGIN, "atlas_items.js"))]
+
+    def fetch_js(self, data_url: str | None = None) -> list[tuple[str, str]]:
+        """`atlas_fetch.js`, the plugin's data-file loader; given `data_url` (in its query) it
+        starts fetching that file as soon as it runs."""
+        url = self.url(PLUGIN, "atlas_fetch.js")
+        return [("atlas_fetch", url if data_url is None else f"{url}?data={quote(data_url)}")]
 
     @property
     def plugin_css(self) -> list[tuple[str, str]]:

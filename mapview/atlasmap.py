@@ -155,6 +155,8 @@ def base_map(
         maxZoom=base.max_zoom,
     )
     localize(m, assets)
+    # the data file is requested by the first script, while Leaflet and the plugin still load
+    m.default_js = [*assets.fetch_js(data_url), *m.default_js]
     if base.offline:
         m.add_child(OfflineBackground())  # type: ignore[no-untyped-call]  # folium is untyped
     else:
@@ -163,7 +165,7 @@ def base_map(
             subdomains=base.subdomains, max_zoom=base.max_zoom, control=False,
         ).add_to(m)  # fmt: skip
     m.add_child(
-        AtlasConfig(words, styles(), data_url)
+        AtlasConfig(words, styles(), data_url, assets=assets)
     )  # words, styles and panes, before the layers
     for key in payload.REFERENCE:
         if key in present:

@@ -46,9 +46,9 @@ class AtlasItems(JSCSSMixin, Layer):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         var {{ this.get_name() }} = L.atlasItems({{ this.options }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -79,25 +79,34 @@ class AtlasItems(JSCSSMixin, Layer):
         self.default_css = [*assets.cluster_css, *assets.plugin_css]
 
 
-class AtlasConfig(folium.MacroElement):
+class AtlasConfig(JSCSSMixin, folium.MacroElement):
     """`L.atlas.configure(...)`: the words (escaped) and the style table every item layer and
-    the legend use, sent once with the map rather than with each layer; creates the panes."""
+    the legend use, sent once with the map rather than with each layer; creates the panes.
+    Its script (`atlas_fetch.js`) starts fetching the data file; `build_map` also puts that
+    script first among the map's, so the file is on its way before Leaflet has loaded."""
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.configure({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.styles }},
+                          {#- no indentation: the script is sent with every rerun -#}
                           {{ this.data|tojson }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
     def __init__(
-        self, labels: Mapping[str, Any], styles: Mapping[str, Any], data: str | None = None
+        self,
+        labels: Mapping[str, Any],
+        styles: Mapping[str, Any],
+        data: str | None = None,
+        *,
+        assets: Assets,
     ) -> None:
         super().__init__()
         self._name = "AtlasConfig"
         self.data = data  # the atlas' data file: item and reference layers read it by default
+        self.default_js = assets.fetch_js(data)
         # compact JSON, safe inside <script> (CJK as UTF-8, not 6-byte escapes): it is sent
         # again with every rerun
         words = {
@@ -114,9 +123,9 @@ class AtlasSelection(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.select({{ this.options|tojson }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -132,9 +141,9 @@ class Legend(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.legend({{ this.present|tojson }}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -149,10 +158,10 @@ class FromZoom(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         L.atlas.fromZoom({{ this.map.get_name() }}, {{ this._parent.get_name() }},
-                         {{ this.layer.get_name() }}, {{ this.zoom|tojson }});
-        {% endmacro %}
+                         {#- -#} {{ this.layer.get_name() }}, {{ this.zoom|tojson }});
+        {%- endmacro %}
         """
     )
 
@@ -169,9 +178,9 @@ class OfflineBackground(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         {{ this._parent.get_name() }}.getContainer().classList.add("atlas-offline");
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 
@@ -184,11 +193,11 @@ class ReferenceLayer(folium.GeoJson):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
+        {% macro script(this, kwargs) -%}
         var {{ this.get_name() }} = L.geoJson(null, {{ this.compact }});
-        L.atlas.fill({{ this.get_name() }}, {{ this.key|tojson }}
+        {#- -#} L.atlas.fill({{ this.get_name() }}, {{ this.key|tojson }}
                      {%- if this.url %}, {{ this.url|tojson }}{% endif %});
-        {% endmacro %}
+        {%- endmacro %}
         """
     )
 

@@ -14,20 +14,12 @@
 (function () {
   "use strict";
 
-  var files = {};  // url → promise of the parsed data file
+  var files = {};  // url → promise of the parsed data file, fetched once (atlas_fetch.js)
   function load(url) {
-    if (!files[url]) {
-      var t0 = performance.now();  // where the first map's time goes (bench/browser_child.py)
-      files[url] = fetch(url).then(function (response) {
-        if (!response.ok) { throw new Error("cannot load " + url + ": " + response.status); }
-        return response.text();
-      }).then(function (text) {
-        var t1 = performance.now(), data = JSON.parse(text);
-        L.extend(atlas.timing, {requested: t0, fetch: t1 - t0, bytes: text.length});
-        return spent("parse", t1), data;
-      });
-    }
-    return files[url];
+    return files[url] || (files[url] = window.atlasFetch(url).then(function (file) {
+      L.extend(atlas.timing, file.timing);  // where the first map's time goes (bench)
+      return file.data;
+    }));
   }
 
   // A row of the data file (and of inline rows): [geometry, kind, name, category, year, status,
@@ -329,6 +321,7 @@
           var t = spent("build", self._build(data, performance.now()));
           atlas.first();
           spent("show", self._apply(t));
+          atlas.counts();  // also for a layer that arrives after the rerun's selection
         })
         .catch(function (error) { self._fail(error); });
       atlas.layers.push(this);

@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import re
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -223,9 +224,17 @@ def test_build_map_publishes_the_data_once_and_sends_a_small_selection(
     # the mounted part is the same (st_folium's key is a hash of the script): no remount
     assert args_a["script"] == args_b["script"] and args_a["key"] == args_b["key"]
     assert "L.atlas.select" in args_a["feature_group"]
+    # the plugin's lines come without the templates' indentation (sent with every rerun)
+    ours = [x for x in args_a["script"].splitlines() if "L.atlas" in x]
+    assert len(ours) >= 10 and all(x == x.lstrip() for x in ours)
     assert args_a["feature_group"] != args_b["feature_group"]
     links = args_a["js_links"] + args_a["css_links"]
     assert links and all(u.startswith("/app/static/") for u in links)
+    # the data file is requested by the first script, before Leaflet loads (atlas_fetch.js)
+    first = urllib.parse.urlsplit(args_a["js_links"][0])
+    assert first.path.endswith("/atlas_fetch.js")
+    assert urllib.parse.parse_qs(first.query) == {"data": [url]}
+    assert "leaflet.js" in args_a["js_links"][1]
 
 
 def test_a_developers_folium_layer_appears_on_the_map(items, ref, monkeypatch):
@@ -254,7 +263,7 @@ def test_user_layers_are_drawn_filtered_like_the_atlas(items, ref):
 
 def test_the_plugin_is_small_static_and_loads_nothing_from_a_cdn():
     names = {p.name for p in assets.PLUGIN_DIR.iterdir()}
-    assert {"atlas_items.js", "atlas.css"} <= names
+    assert {"atlas_fetch.js", "atlas_items.js", "atlas.css"} <= names
     text = "".join((assets.PLUGIN_DIR / n).read_text() for n in assets.PLUGIN_FILES)
     assert "http://" not in text and "https://" not in text
     # smaller than the 539-line private map app it replaces, comments included
