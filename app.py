@@ -22,7 +22,7 @@ import datetime
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -31,7 +31,7 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.settings import settings
-from geo import EXPORTERS, Resolution, UploadResult, atlas_stamp, shown
+from geo import EXPORTERS, atlas_stamp, shown
 from geo import filters as flt
 from geo.io.sanity import atlas_notes
 from mapview import i18n, nearby, panels, share, threadmap, timeline, upload, viewstate
@@ -50,6 +50,9 @@ from mapview.loaders import (
     present_of,
     reasons_of,
 )
+
+if TYPE_CHECKING:  # annotations only: the upload pipeline loads with the first upload
+    from geo import Resolution, UploadResult
 
 #: read on every run (not once per process) from the live settings, so ATLAS_PATH set after
 #: start-up and a `settings.override` both take effect; a GeoPackage path or a postgresql://

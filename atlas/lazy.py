@@ -8,9 +8,11 @@ way lazy_loader's `attach_stub` reads a stub (Scientific Python SPEC 1)::
 
     if TYPE_CHECKING:
         from geo.crs import gdf_to_wgs84
-    else:
+
+    __all__ = ["gdf_to_wgs84"]  # checked: every name has its TYPE_CHECKING import
+
+    if not TYPE_CHECKING:
         __getattr__, __dir__ = exports(__name__, __file__)
-    __all__ = ["gdf_to_wgs84"]
 
 `__getattr__` stays out of mypy's sight, so an attribute the package does not export is still
 an error to the checker, not `Any`.

@@ -11,18 +11,21 @@ Streamlit keys a cached function by its module, name and source, and the page sc
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import AtlasGeocoder, atlas_stamp, filter_vocabulary, load_gazetteer, read_atlas, to_metric
+from geo import atlas_stamp, filter_vocabulary, read_atlas, to_metric
 from mapview import panels
 from mapview.assets import Assets
 from mapview.basemaps import BASEMAPS, DEFAULT_BASEMAP, offline_label
 from mapview.i18n import LANGS
 from mapview.payload import draw_reasons, has_roads_and_water, map_data, present_layers
+
+if TYPE_CHECKING:
+    from geo import AtlasGeocoder
 
 
 def file_stamp(path: Path) -> float:
@@ -63,7 +66,10 @@ def metric_items(path: str, stamp: str) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def geocoder_of(gazetteer_path: str, gazetteer_stamp: float) -> AtlasGeocoder:
-    """The project's own offline geocoder over the shipped gazetteer, once per file version."""
+    """The project's own offline geocoder over the shipped gazetteer, once per file version
+    (imported here: geopy and the gazetteer load with the first "near here", not at start)."""
+    from geo import AtlasGeocoder, load_gazetteer
+
     return AtlasGeocoder(load_gazetteer(gazetteer_path))
 
 

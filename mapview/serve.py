@@ -35,10 +35,18 @@ def page_imports(script: Path = APP) -> list[tuple[str, list[str]]]:
     return found
 
 
+#: What Streamlit itself imports on a page's first run: the emoji table that
+#: `st.set_page_config(page_icon=…)` checks the icon against.
+STREAMLIT_LAZY = ("streamlit.emojis",)
+
+
 def preload(script: Path = APP) -> None:
-    """Import what the page script imports (submodules named in `from m import a` included)."""
+    """Import what the page script imports (submodules named in `from m import a` included),
+    and what Streamlit imports on a first run."""
     for module, names in page_imports(script):
         __import__(module, fromlist=names)
+    for module in STREAMLIT_LAZY:
+        __import__(module)
 
 
 def warm() -> str:

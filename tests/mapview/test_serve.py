@@ -62,3 +62,20 @@ def test_warm_on_a_broken_atlas_says_so_in_one_line(
     line = serve.warm()
     assert line.startswith("atlas not preloaded: ")
     assert "\n" not in line
+
+
+def test_the_preload_leaves_what_a_first_view_does_not_use() -> None:
+    """geopy, psycopg and the upload pipeline load with "near here", a PostGIS atlas or the
+    first upload, not at every server start (a fresh interpreter: this one has them all)."""
+    import subprocess
+
+    heavy = ["geopy", "psycopg", "geo.pipeline.build", "geo.gazetteer.build", "mapview.charts"]
+    code = (
+        "import sys; from mapview import serve; serve.preload(); "
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    root = Path(serve.__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
