@@ -163,8 +163,9 @@ class Assets:
         cached may point at nothing. Media URLs are registered on every rerun: never gone."""
         if self.media:
             return False
-        name = url.rsplit("/", 1)[-1]
-        return not (Path(static_dir or STATIC_DIR) / DATA_FOLDER / name).is_file()
+        name = url.rsplit("/", 1)[-1]  # the `.gz`; its `.json` must be there too (`publish`)
+        folder = Path(static_dir or STATIC_DIR) / DATA_FOLDER
+        return not all((folder / n).is_file() for n in (name, name.removesuffix(GZ)))
 
     def data_url(self, text: str, static_dir: str | os.PathLike[str] | None = None) -> str:
         """URL of a data file holding `text` (published once; named by content hash)."""
