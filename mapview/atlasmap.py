@@ -115,6 +115,7 @@ def styles() -> dict[str, Any]:
         "areaFill": AREA_FILL,
         "shapeFill": SHAPE_FILL,
         "areaFillMax": AREA_FILL_MAX,
+        "smooth": style.SMOOTH_FACTOR,
     }
 
 

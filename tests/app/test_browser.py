@@ -23,7 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from geo import read_atlas
 from geo.filters import Filters, apply_filters, mask
-from mapview import atlasmap, threadmap
+from mapview import atlasmap, style, threadmap
 from mapview.payload import row_order, selection_code
 from tests.devserver import (
     CHROMIUM,
@@ -156,11 +156,17 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     # and are stroked with flat dash ends (round caps on every dash are slow to paint)
     zooms = container.evaluate("(el) => [window.map.getMinZoom(), window.map.getZoom()]")
     assert zooms[0] == atlasmap.MIN_ZOOM <= zooms[1]
+    # and simplified like the outlines they may lie on
     shapes = container.evaluate(
-        "(el) => L.atlas.layers.flatMap((l) => l._shapeList || [])"
-        ".map((s) => [!!s.options.noClip, s.options.lineCap, s.options.lineJoin])"
+        "(el) => L.atlas.layers.flatMap((l) => l._shapeList || []).map((s) =>"
+        " [!!s.options.noClip, s.options.lineCap, s.options.lineJoin, s.options.smoothFactor])"
     )
-    assert shapes and all(s == [True, "butt", "bevel"] for s in shapes)
+    assert shapes and all(s == [True, "butt", "bevel", style.SMOOTH_FACTOR] for s in shapes)
+    outlines = container.evaluate(
+        "(el) => { var f = []; window.map.eachLayer((l) => { if (l.feature && l.getLatLngs)"
+        " f.push(l.options.smoothFactor); }); return f; }"
+    )
+    assert outlines and set(outlines) == {style.SMOOTH_FACTOR}
     # every request stayed on the app's server (Leaflet and the plugin came from /app/static)
     assert any("/app/static/leaflet-" in u for u in page.requests)
     assert any("/app/static/atlas-" in u and u.endswith("atlas_items.js") for u in page.requests)
