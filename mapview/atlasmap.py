@@ -116,6 +116,7 @@ def styles() -> dict[str, Any]:
         "shapeFill": SHAPE_FILL,
         "areaFillMax": AREA_FILL_MAX,
         "smooth": style.SMOOTH_FACTOR,
+        "areaWeight": style.AREA_WEIGHT,
     }
 
 

@@ -374,14 +374,14 @@
       var own = row[COLOR];
       return {
         color: this.options.outline || k.color, fillColor: own || k.color,
-        weight: st.weight || 2, dashArray: st.dash || null, opacity: 0.95,
-        // flat dash ends and corners, as in the legend's SVG (round ones: 40 % of the paint)
-        lineCap: "butt", lineJoin: "bevel",
+        // areas outlined thin (style.AREA_WEIGHT: a hairline paints fast); flat dash ends and
+        // corners, as in the legend's SVG (round ones: 40 % of the paint)
+        weight: area ? s.areaWeight : st.weight || 2, dashArray: st.dash || null, opacity: 0.95,
         // areas stay translucent (the basemap shows through stacked shapes); points may be solid
         fillOpacity: area ? Math.min(s.areaFill[row[K]] != null ? s.areaFill[row[K]]
                                      : s.shapeFill * (own ? 1 : fill), s.areaFillMax)
                           : (own ? 0.85 : fill),
-        radius: st.radius || 6
+        radius: st.radius || 6, lineCap: "butt", lineJoin: "bevel"
       };
     },
 

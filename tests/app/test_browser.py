@@ -159,9 +159,15 @@ def test_map_draws_every_filtered_feature_offline_and_follows_a_filter(page):
     # and simplified like the outlines they may lie on
     shapes = container.evaluate(
         "(el) => L.atlas.layers.flatMap((l) => l._shapeList || []).map((s) =>"
-        " [!!s.options.noClip, s.options.lineCap, s.options.lineJoin, s.options.smoothFactor])"
+        " [!!s.options.noClip, s.options.lineCap, s.options.lineJoin, s.options.smoothFactor,"
+        " s.atlasArea, s.options.weight])"
     )
-    assert shapes and all(s == [True, "butt", "bevel", style.SMOOTH_FACTOR] for s in shapes)
+    assert shapes and all(s[:4] == [True, "butt", "bevel", style.SMOOTH_FACTOR] for s in shapes)
+    # areas outlined as thin hairlines (fast to paint), lines at their status' weight
+    areas = {weight for *_, area, weight in shapes if area}
+    lines = {weight for *_, area, weight in shapes if not area}
+    assert areas == {style.AREA_WEIGHT}
+    assert lines and lines.isdisjoint({style.AREA_WEIGHT})
     outlines = container.evaluate(
         "(el) => { var f = []; window.map.eachLayer((l) => { if (l.feature && l.getLatLngs)"
         " f.push(l.options.smoothFactor); }); return f; }"
